@@ -1,0 +1,4 @@
+import { defineProject } from 'vitest/config'
+export default defineProject({
+  test: { name: 'bff', include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+})

@@ -1,0 +1,45 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import vue from 'eslint-plugin-vue'
+
+const noImport = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group, message })) }],
+})
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/data/**', 'test/output/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...vue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'vue/multi-word-component-names': 'off',
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+    },
+  },
+  // Dependency direction (architecture.md): shared imports neither side, web never imports bff,
+  // the WeCom client knows nothing of Hono or routes, the sandbox is independent of the client.
+  {
+    files: ['shared/**/*.ts'],
+    rules: noImport(['@portal/bff*', '@portal/web*', 'node:*', 'hono*', 'vue*'], 'shared is pure: zod only'),
+  },
+  { files: ['web/**/*.{ts,vue}'], rules: noImport(['@portal/bff*', '**/bff/**', 'node:*', 'hono*'], 'web never imports bff') },
+  {
+    files: ['bff/src/wecom/**/*.ts'],
+    rules: noImport(['hono*', '@hono/*', '../auth/*', '../sandbox/*', '../app*', '../db/*'], 'wecom/ is a plain client: no Hono, routes or db'),
+  },
+  { files: ['bff/src/sandbox/**/*.ts'], rules: noImport(['../wecom/*', '../wecom'], 'the sandbox implements WeCom independently') },
+  { files: ['bff/**/*.ts'], rules: noImport(['@portal/web*', '**/web/src/**'], 'bff never imports web') },
+  {
+    files: ['bff/src/**/*.ts'],
+    ignores: ['bff/src/config.ts', 'bff/src/config/**'],
+    rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'only config reads process.env' }] },
+  },
+)

@@ -1,0 +1,73 @@
+import { z } from 'zod'
+
+export const roles = ['admin', 'member'] as const
+export const roleSchema = z.enum(roles)
+export type Role = z.infer<typeof roleSchema>
+
+export const departmentRefSchema = z.object({ id: z.number().int(), name: z.string() })
+export type DepartmentRef = z.infer<typeof departmentRefSchema>
+
+/** GET /api/me — the signed-in member. */
+export const meSchema = z.object({
+  userid: z.string(),
+  name: z.string(),
+  alias: z.string().optional(),
+  position: z.string(),
+  avatar: z.string().optional(),
+  mainDepartment: departmentRefSchema.nullable(),
+  departments: z.array(departmentRefSchema),
+  roles: z.array(roleSchema),
+  corpId: z.string(),
+  session: z.object({
+    createdAt: z.string(),
+    /** The earlier of idle expiry (moves with use) and absolute expiry. */
+    expiresAt: z.string(),
+    absoluteExpiresAt: z.string(),
+  }),
+})
+export type Me = z.infer<typeof meSchema>
+
+/** GET /api/app — public facts the H5 needs before sign-in. */
+export const appInfoSchema = z.object({
+  mode: z.enum(['sandbox', 'wecom']),
+  corpId: z.string(),
+  agentId: z.string(),
+  /** Sandbox mode only: where the sandbox's own pages live. */
+  sandboxUrl: z.string().optional(),
+})
+export type AppInfo = z.infer<typeof appInfoSchema>
+
+/** GET /api/auth/login-options?returnTo= — parameters for the browser (QR) login page. */
+export const loginOptionsSchema = z.object({
+  mode: z.enum(['sandbox', 'wecom']),
+  /** Params for `ww.createWWLoginPanel` (real mode). */
+  panel: z.object({
+    login_type: z.literal('CorpApp'),
+    appid: z.string(),
+    agentid: z.string(),
+    redirect_uri: z.string(),
+    state: z.string(),
+    redirect_type: z.literal('top'),
+  }),
+  /** The full `wwlogin/sso/login` page (the sandbox's own in sandbox mode). */
+  fullPageUrl: z.string(),
+})
+export type LoginOptions = z.infer<typeof loginOptionsSchema>
+
+/**
+ * Why sign-in did not finish. The BFF redirects to `/problem?reason=…` with the extra facts as
+ * query parameters (errcode, ip, domain, contact) and the H5 explains it in plain words.
+ */
+export const problemReasons = [
+  'not_member',
+  'member_inactive',
+  'no_role',
+  'wecom_error',
+  'state_invalid',
+  'code_invalid',
+  'login_cancelled',
+  'session_expired',
+  'server_error',
+] as const
+export const problemReasonSchema = z.enum(problemReasons)
+export type ProblemReason = z.infer<typeof problemReasonSchema>

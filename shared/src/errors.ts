@@ -1,0 +1,40 @@
+import { z } from 'zod'
+
+/** Every error the BFF returns, on every endpoint, has this one shape. */
+export const errorCodes = [
+  'bad_request',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'wecom_error',
+  'internal',
+] as const
+export type ErrorCode = (typeof errorCodes)[number]
+
+export const apiErrorSchema = z.object({
+  error: z.object({
+    code: z.enum(errorCodes),
+    message: z.string(),
+    /** What an admin or user can do about it, when we know. */
+    hint: z.string().optional(),
+    /** The WeCom errcode behind a `wecom_error`. */
+    errcode: z.number().int().optional(),
+    /** Field-level problems for `bad_request`: path → message. */
+    fields: z.record(z.string(), z.string()).optional(),
+    requestId: z.string().optional(),
+  }),
+})
+export type ApiError = z.infer<typeof apiErrorSchema>
+
+export const httpStatusOf: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  wecom_error: 502,
+  internal: 500,
+}

@@ -1,0 +1,7 @@
+export * from './errors'
+export * from './user-agent'
+export * from './return-to'
+export * from './wecom-urls'
+export * from './wecom-errors'
+export * from './endpoints'
+export * from './contract/session'
