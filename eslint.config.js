@@ -3,8 +3,10 @@ import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 
 const noImport = (patterns, message) => ({
-  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group, message })) }],
+  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
 })
+
+const NO_WEB = ['@portal/web*', '**/web/src/**']
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/data/**', 'test/output/**'] },
@@ -26,17 +28,18 @@ export default tseslint.config(
   },
   // Dependency direction (architecture.md): shared imports neither side, web never imports bff,
   // the WeCom client knows nothing of Hono or routes, the sandbox is independent of the client.
+  // In flat config a later block replaces the rule, so the narrower bff blocks repeat NO_WEB.
   {
     files: ['shared/**/*.ts'],
     rules: noImport(['@portal/bff*', '@portal/web*', 'node:*', 'hono*', 'vue*'], 'shared is pure: zod only'),
   },
   { files: ['web/**/*.{ts,vue}'], rules: noImport(['@portal/bff*', '**/bff/**', 'node:*', 'hono*'], 'web never imports bff') },
+  { files: ['bff/**/*.ts'], rules: noImport(NO_WEB, 'bff never imports web') },
   {
     files: ['bff/src/wecom/**/*.ts'],
-    rules: noImport(['hono*', '@hono/*', '../auth/*', '../sandbox/*', '../app*', '../db/*'], 'wecom/ is a plain client: no Hono, routes or db'),
+    rules: noImport([...NO_WEB, 'hono*', '@hono/*', '../auth/*', '../sandbox/*', '../sandbox', '../app*', '../db/*', '../db'], 'wecom/ is a plain client: no Hono, routes, db or sandbox'),
   },
-  { files: ['bff/src/sandbox/**/*.ts'], rules: noImport(['../wecom/*', '../wecom'], 'the sandbox implements WeCom independently') },
-  { files: ['bff/**/*.ts'], rules: noImport(['@portal/web*', '**/web/src/**'], 'bff never imports web') },
+  { files: ['bff/src/sandbox/**/*.ts'], rules: noImport([...NO_WEB, '../wecom/*', '../wecom'], 'the sandbox implements WeCom independently') },
   {
     files: ['bff/src/**/*.ts'],
     ignores: ['bff/src/config.ts', 'bff/src/config/**'],

@@ -1,0 +1,14 @@
+import type { Role } from '@portal/shared'
+import type { SessionRow } from './auth/sessions'
+import type { MemberRecord } from './directory/member-store'
+
+/** Hono context variables set by middleware. */
+export interface AppEnv {
+  Variables: {
+    requestId: string
+    sessionId: string
+    session: SessionRow
+    member: MemberRecord
+    roles: Role[]
+  }
+}

@@ -1,0 +1,66 @@
+import { apiErrorSchema, httpStatusOf, type ApiError, type ErrorCode } from '@portal/shared'
+import { Hono, type Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { AppEnv } from './app-env'
+import { meRoutes } from './auth/me-routes'
+import { authRoutes } from './auth/routes'
+import type { Deps } from './deps'
+import { ApiFailure } from './errors'
+import { randomHex } from './auth/tokens'
+import { webAssets } from './web-assets'
+import { WeComError, WeComTransportError } from './wecom'
+
+/** Builds the whole BFF without opening a port; tests call `app.request`. */
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+    .use('*', async (c, next) => {
+      c.set('requestId', c.req.header('x-request-id')?.slice(0, 64) || randomHex(8))
+      await next()
+      c.header('X-Request-Id', c.get('requestId'))
+      c.header('X-Content-Type-Options', 'nosniff')
+      c.header('Referrer-Policy', 'strict-origin-when-cross-origin')
+      if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', "frame-ancestors 'self'")
+    })
+    .get('/healthz', async (c) => {
+      await deps.db.query('select 1')
+      return c.json({ ok: true, mode: deps.config.mode })
+    })
+    .route('/', authRoutes(deps))
+    .route('/', meRoutes(deps))
+    .all('/api/*', () => {
+      throw new ApiFailure('not_found', 'No such API endpoint.')
+    })
+    .route('/', webAssets(deps.config))
+  app.onError((err, c) => toErrorResponse(err, c, deps))
+  const prefix = deps.config.basePath.replace(/\/$/, '')
+  if (!prefix) return app
+  const root = new Hono<AppEnv>().route(prefix, app)
+  root.onError((err, c) => toErrorResponse(err, c, deps))
+  return root
+}
+
+function toErrorResponse(err: Error, c: Context<AppEnv>, deps: Deps): Response {
+  const requestId = c.get('requestId')
+  let body: ApiError['error']
+  if (err instanceof ApiFailure) {
+    body = { code: err.code, message: err.message, ...err.extra }
+  } else if (err instanceof WeComError) {
+    deps.log.warn('WeCom call failed', { requestId, errcode: err.errcode, errmsg: err.errmsg, path: err.path })
+    body = { code: 'wecom_error', message: `WeCom error ${err.errcode}`, errcode: err.errcode, ...(err.hint ? { hint: err.hint } : {}) }
+  } else if (err instanceof WeComTransportError) {
+    deps.log.warn('WeCom unreachable', { requestId, path: err.path, status: err.status, err: err.message })
+    body = { code: 'wecom_error', message: 'WeCom could not be reached.', hint: 'Check the server\'s outbound network, WECOM_API_BASE and HTTPS_PROXY.' }
+  } else if (err instanceof HTTPException && err.status < 500) {
+    body = { code: codeForStatus(err.status), message: err.message || 'Bad request' }
+  } else {
+    deps.log.error('unhandled error', { requestId, path: c.req.path, err })
+    body = { code: 'internal', message: 'Something went wrong on our side.' }
+  }
+  const payload = apiErrorSchema.parse({ error: { ...body, requestId } })
+  return c.json(payload, httpStatusOf[payload.error.code] as ContentfulStatusCode)
+}
+
+function codeForStatus(status: number): ErrorCode {
+  return status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : 'bad_request'
+}

@@ -1,0 +1,167 @@
+import {
+  buildAuthorizeUrl,
+  buildQrLoginUrl,
+  detectEntryContext,
+  HOMEPAGE_STATE,
+  isWeComClient,
+  safeReturnTo,
+  type LoginOptions,
+} from '@portal/shared'
+import { Hono, type Context } from 'hono'
+import type { AppEnv } from '../app-env'
+import type { Deps } from '../deps'
+import { appPath, callbackUrl } from '../paths'
+import { WeComError } from '../wecom'
+import { BROWSER_COOKIE, clearCookie, readCookie, SESSION_COOKIE, writeCookie } from './cookies'
+import { consumeLoginState, createLoginState, newBrowserId } from './login-state'
+import { redirectToProblem } from './problem'
+import { resolveMember } from './resolve-member'
+import { ACTIVE, adminContacts, rolesFor } from './roles'
+import { createSession, revokeSession } from './sessions'
+
+const BROWSER_COOKIE_MAX_AGE = 30 * 86_400
+/** WeCom says the code is single-use and 5-minute; these both mean "get a new one". */
+const SPENT_CODE = new Set([40029, 42022])
+
+export function authRoutes(deps: Deps) {
+  const { config, db, wecom, log, now } = deps
+
+  /** A fresh login `state` bound to this browser (the cookie is created when missing). */
+  async function newState(c: Context, returnTo: string, retry = 0): Promise<string> {
+    let browserId = readCookie(c, BROWSER_COOKIE)
+    if (!browserId || browserId.length > 64) {
+      browserId = newBrowserId()
+      writeCookie(c, config, BROWSER_COOKIE, browserId, BROWSER_COOKIE_MAX_AGE)
+    }
+    return createLoginState(db, config.session.secret, { browserId, returnTo, retry, now: now() })
+  }
+
+  /** Inside WeCom: straight to OAuth. Elsewhere: the QR login page. */
+  async function startLogin(c: Context, returnTo: string, retry = 0): Promise<Response> {
+    if (!isWeComClient(c.req.header('user-agent'))) {
+      return c.redirect(appPath(config, `/login?returnTo=${encodeURIComponent(returnTo)}`), 302)
+    }
+    const state = await newState(c, returnTo, retry)
+    const url = buildAuthorizeUrl({
+      oauthBase: config.wecom.oauthBase,
+      corpId: config.wecom.corpId,
+      agentId: config.wecom.agentId,
+      redirectUri: callbackUrl(config),
+      state,
+    })
+    return c.redirect(url, 302)
+  }
+
+  function wecomProblem(c: Context, e: unknown, returnTo: string): Response {
+    if (e instanceof WeComError) {
+      log.warn('sign-in stopped by WeCom', { errcode: e.errcode, errmsg: e.errmsg, path: e.path, hint: e.hint })
+      const domain = e.errcode === 50001 ? new URL(config.publicUrl).host : undefined
+      return redirectToProblem(c, config, 'wecom_error', { errcode: e.errcode, ip: e.ip, domain, returnTo })
+    }
+    log.error('sign-in failed', { err: e })
+    return redirectToProblem(c, config, 'server_error', { returnTo })
+  }
+
+  return new Hono<AppEnv>()
+    .get('/auth/login', (c) => startLogin(c, safeReturnTo(c.req.query('returnTo'))))
+
+    .get('/api/auth/login-options', async (c) => {
+      const returnTo = safeReturnTo(c.req.query('returnTo'))
+      const state = await newState(c, returnTo)
+      const lang = c.req.query('lang') === 'en' ? 'en' : 'zh'
+      const body: LoginOptions = {
+        mode: config.mode,
+        panel: {
+          login_type: 'CorpApp',
+          appid: config.wecom.corpId,
+          agentid: config.wecom.agentId,
+          redirect_uri: callbackUrl(config),
+          state,
+          redirect_type: 'top',
+        },
+        fullPageUrl: buildQrLoginUrl({
+          loginBase: config.wecom.loginBase,
+          corpId: config.wecom.corpId,
+          agentId: config.wecom.agentId,
+          redirectUri: callbackUrl(config),
+          state,
+          lang,
+        }),
+      }
+      c.header('Cache-Control', 'no-store')
+      return c.json(body)
+    })
+
+    .get('/auth/callback', async (c) => {
+      const code = c.req.query('code')
+      const stateParam = c.req.query('state') ?? ''
+      const ua = c.req.header('user-agent') ?? ''
+      let returnTo: string
+      let retry = 0
+      if (stateParam === HOMEPAGE_STATE) {
+        // The app's homepage link (built by buildHomepageUrl) starts OAuth without us; only the
+        // WeCom client opens it, and the code itself is single-use and bound to our redirect_uri.
+        if (!isWeComClient(ua)) return redirectToProblem(c, config, 'state_invalid')
+        returnTo = safeReturnTo(c.req.query('returnTo'))
+      } else {
+        const s = await consumeLoginState(db, config.session.secret, {
+          state: stateParam,
+          browserId: readCookie(c, BROWSER_COOKIE),
+          now: now(),
+        })
+        if (!s.ok) {
+          log.warn('login state rejected', { why: s.why })
+          return redirectToProblem(c, config, 'state_invalid')
+        }
+        returnTo = s.returnTo
+        retry = s.retry
+      }
+      if (!code) return redirectToProblem(c, config, 'login_cancelled', { returnTo })
+
+      let identity
+      try {
+        identity = await wecom.getUserIdentity(code)
+      } catch (e) {
+        if (e instanceof WeComError && SPENT_CODE.has(e.errcode)) {
+          if (retry === 0) return startLogin(c, returnTo, 1)
+          return redirectToProblem(c, config, 'code_invalid', { returnTo })
+        }
+        return wecomProblem(c, e, returnTo)
+      }
+      if (identity.kind === 'non-member') return redirectToProblem(c, config, 'not_member')
+
+      let member
+      try {
+        member = await resolveMember(wecom, db, log, identity.userid)
+      } catch (e) {
+        if (e instanceof WeComError && (e.errcode === 60111 || e.errcode === 40003)) return redirectToProblem(c, config, 'not_member')
+        return wecomProblem(c, e, returnTo)
+      }
+      if (member.status !== ACTIVE) return redirectToProblem(c, config, 'member_inactive', { status: member.status })
+      const roles = await rolesFor(db, config.roles, member)
+      if (!roles.length) {
+        return redirectToProblem(c, config, 'no_role', { contact: (await adminContacts(db, config.roles)).join('、') })
+      }
+
+      // Each entry re-establishes identity: a code for another user or corp replaces the session.
+      const previous = readCookie(c, SESSION_COOKIE)
+      if (previous) await revokeSession(db, previous, 'replaced', now())
+      const { id } = await createSession(db, config.session, {
+        userid: member.userid,
+        corpId: config.wecom.corpId,
+        entryContext: detectEntryContext(ua),
+        userAgent: ua,
+        now: now(),
+      })
+      writeCookie(c, config, SESSION_COOKIE, id, Math.floor(config.session.absoluteMs / 1000))
+      log.info('signed in', { userid: member.userid, entry: detectEntryContext(ua) })
+      return c.redirect(appPath(config, returnTo), 302)
+    })
+
+    .post('/api/auth/logout', async (c) => {
+      const id = readCookie(c, SESSION_COOKIE)
+      if (id) await revokeSession(db, id, 'signed_out', now())
+      clearCookie(c, config, SESSION_COOKIE)
+      return c.body(null, 204)
+    })
+}

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto'
+import { resolve } from 'node:path'
+import { WECOM_API_BASE, WECOM_LOGIN_BASE, WECOM_OAUTH_BASE } from '@portal/shared'
+import { parseDuration } from './config/durations'
+import { readO2oaFile } from './config/o2oa-file'
+
+/** The one reader of process.env. Everything else receives a Config. */
+export interface Config {
+  mode: 'sandbox' | 'wecom'
+  port: number
+  /** Origin + optional path prefix, no trailing slash: `https://host/portal`. */
+  publicUrl: string
+  /** Path prefix with both slashes: `/` or `/portal/`. */
+  basePath: string
+  secureCookies: boolean
+  trustProxy: boolean
+  sandbox: { port: number; url: string }
+  wecom: {
+    corpId: string
+    agentId: string
+    secret: string
+    contactSecret?: string
+    apiBase: string
+    oauthBase: string
+    loginBase: string
+    callbackToken?: string
+    callbackAesKey?: string
+    proxyUrl?: string
+  }
+  database: { url?: string; dataDir: string }
+  session: { secret: string; idleMs: number; absoluteMs: number }
+  roles: { adminUserids: string[]; policy: 'all-members' | 'explicit' }
+  sync: { cron: string; forceCron: string }
+  messageEnable: boolean
+  webDist: string
+  logLevel: 'debug' | 'info' | 'warn' | 'error'
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] }
+type Env = Record<string, string | undefined>
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigResult {
+  const problems: string[] = []
+  const str = (k: string) => (env[k]?.trim() ? env[k]!.trim() : undefined)
+  const int = (k: string, dflt: number, min = 1, max = 65535) => {
+    const v = str(k)
+    if (v === undefined) return dflt
+    const n = Number(v)
+    if (!Number.isInteger(n) || n < min || n > max) problems.push(`${k}: expected a whole number from ${min} to ${max}, got "${v}"`)
+    return n
+  }
+  const bool = (k: string, dflt: boolean) => {
+    const v = str(k)?.toLowerCase()
+    if (v === undefined) return dflt
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true
+    if (['0', 'false', 'no', 'off'].includes(v)) return false
+    problems.push(`${k}: expected true or false, got "${v}"`)
+    return dflt
+  }
+  const duration = (k: string, dflt: string) => {
+    const v = str(k) ?? dflt
+    const ms = parseDuration(v)
+    if (ms === null || ms <= 0) problems.push(`${k}: expected a duration like 30m, 8h or 7d, got "${v}"`)
+    return ms ?? 0
+  }
+
+  const filePath = str('WECOM_CONFIG_FILE')
+  const { file = {}, problem } = readO2oaFile(resolve(cwd, filePath ?? 'config/qiyeweixin.json'), !!filePath)
+  if (problem) problems.push(problem)
+
+  const port = int('PORT', 3000)
+  const sandboxPort = int('SANDBOX_PORT', 3100)
+  const corpId = str('WECOM_CORP_ID') ?? file.corpId?.trim() ?? ''
+  const mode = corpId ? 'wecom' : 'sandbox'
+
+  const publicUrlRaw = str('PUBLIC_URL') ?? `http://localhost:${port}`
+  let publicUrl = `http://localhost:${port}`
+  let basePath = '/'
+  try {
+    const u = new URL(publicUrlRaw)
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme')
+    if (u.search || u.hash) problems.push(`PUBLIC_URL: must not carry a query or fragment, got "${publicUrlRaw}"`)
+    basePath = u.pathname.endsWith('/') ? u.pathname : `${u.pathname}/`
+    publicUrl = `${u.origin}${basePath.replace(/\/$/, '')}`
+  } catch {
+    problems.push(`PUBLIC_URL: expected an http(s) URL like https://portal.example.com, got "${publicUrlRaw}"`)
+  }
+  const sandboxUrl = `http://localhost:${sandboxPort}`
+
+  const agentId = str('WECOM_AGENT_ID') ?? (file.agentId !== undefined ? String(file.agentId) : undefined)
+  const secret = str('WECOM_SECRET') ?? file.corpSecret?.trim()
+  if (mode === 'wecom') {
+    if (!agentId) problems.push('WECOM_AGENT_ID: required when WECOM_CORP_ID is set (应用管理 → 自建应用 → AgentId)')
+    else if (!/^\d{1,10}$/.test(agentId)) problems.push(`WECOM_AGENT_ID: expected digits, got "${agentId}"`)
+    if (!secret) problems.push('WECOM_SECRET: required when WECOM_CORP_ID is set (the app\'s Secret)')
+    if (!/^[A-Za-z0-9_-]{4,64}$/.test(corpId)) problems.push(`WECOM_CORP_ID: expected an id like ww0123456789abcdef, got "${corpId}"`)
+  }
+  const aesKey = str('WECOM_CALLBACK_AES_KEY') ?? file.encodingAesKey?.trim()
+  if (aesKey && !/^[A-Za-z0-9]{43}$/.test(aesKey)) problems.push('WECOM_CALLBACK_AES_KEY: expected 43 letters and digits (EncodingAESKey)')
+  const apiBase = (str('WECOM_API_BASE') ?? file.apiAddress?.trim() ?? (mode === 'sandbox' ? sandboxUrl : WECOM_API_BASE)).replace(/\/+$/, '')
+  if (!/^https?:\/\/[^/]+/.test(apiBase)) problems.push(`WECOM_API_BASE: expected an http(s) URL, got "${apiBase}"`)
+
+  let sessionSecret = str('SESSION_SECRET')
+  if (!sessionSecret) {
+    // A sandbox run may invent one; a real deployment needs one shared by every instance.
+    if (mode === 'wecom') problems.push('SESSION_SECRET: required outside sandbox mode (32+ random characters, the same on every instance)')
+    sessionSecret = randomBytes(32).toString('base64url')
+  } else if (sessionSecret.length < 32) problems.push('SESSION_SECRET: must be at least 32 characters')
+
+  const policy = str('ROLE_POLICY') ?? 'all-members'
+  if (policy !== 'all-members' && policy !== 'explicit') problems.push(`ROLE_POLICY: expected all-members or explicit, got "${policy}"`)
+  const logLevel = str('LOG_LEVEL') ?? 'info'
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`LOG_LEVEL: expected debug, info, warn or error, got "${logLevel}"`)
+  const databaseUrl = str('DATABASE_URL')
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL: expected postgres://user@host:port/db')
+
+  const config: Config = {
+    mode,
+    port,
+    publicUrl,
+    basePath,
+    secureCookies: publicUrl.startsWith('https:'),
+    trustProxy: bool('TRUST_PROXY', false),
+    sandbox: { port: sandboxPort, url: sandboxUrl },
+    wecom: {
+      corpId,
+      agentId: agentId ?? '',
+      secret: secret ?? '',
+      contactSecret: str('WECOM_CONTACT_SECRET'),
+      apiBase,
+      oauthBase: (str('WECOM_OAUTH_BASE') ?? (mode === 'sandbox' ? sandboxUrl : WECOM_OAUTH_BASE)).replace(/\/+$/, ''),
+      loginBase: (str('WECOM_LOGIN_BASE') ?? (mode === 'sandbox' ? sandboxUrl : WECOM_LOGIN_BASE)).replace(/\/+$/, ''),
+      callbackToken: str('WECOM_CALLBACK_TOKEN') ?? file.token?.trim(),
+      callbackAesKey: aesKey,
+      proxyUrl: str('HTTPS_PROXY') ?? str('https_proxy'),
+    },
+    database: { url: databaseUrl, dataDir: resolve(cwd, str('DATA_DIR') ?? 'data') },
+    session: {
+      secret: sessionSecret,
+      idleMs: duration('SESSION_IDLE_TIMEOUT', '8h'),
+      absoluteMs: duration('SESSION_MAX_AGE', '7d'),
+    },
+    roles: {
+      // The sandbox's demo corp has 张三 as its admin.
+      adminUserids: (str('ADMIN_USERIDS') ?? (mode === 'sandbox' ? 'zhangsan' : '')).split(/[\s,|]+/).filter(Boolean).map((u) => u.toLowerCase()),
+      policy: policy as Config['roles']['policy'],
+    },
+    sync: { cron: str('SYNC_CRON') ?? file.syncCron ?? '10 0/10 * * * ?', forceCron: str('FORCE_SYNC_CRON') ?? file.forceSyncCron ?? '10 45 8,12 * * ?' },
+    messageEnable: bool('MESSAGE_ENABLE', file.messageEnable ?? true),
+    webDist: resolve(import.meta.dirname, '../../web/dist'),
+    logLevel: logLevel as Config['logLevel'],
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, config }
+}

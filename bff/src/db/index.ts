@@ -1,0 +1,18 @@
+import { migrate } from './migrate'
+import { openPglite } from './pglite'
+import { openPostgres } from './postgres'
+import type { Db } from './types'
+
+export type { Db, Queryable } from './types'
+
+/** PostgreSQL when a URL is given, else PGlite in `dataDir` (or in memory when that is undefined too). */
+export async function openDb(opts: { url?: string; dataDir?: string }): Promise<Db> {
+  const db = opts.url ? await openPostgres(opts.url) : await openPglite(opts.dataDir)
+  try {
+    await migrate(db)
+  } catch (e) {
+    await db.close()
+    throw e
+  }
+  return db
+}

@@ -1,0 +1,34 @@
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import type { Db } from './types'
+
+/**
+ * Embedded PostgreSQL: a directory on disk, or memory when `dataDir` is undefined. `snapshot`
+ * (from `dumpDataDir`) starts from a copy, which is how tests skip the 2–3 s first start.
+ */
+export async function openPglite(dataDir?: string, snapshot?: Blob): Promise<Db & { dump(): Promise<Blob> }> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true })
+  const pg = new PGlite(dataDir, snapshot ? { loadDataDir: snapshot } : {})
+  await pg.waitReady
+  return {
+    kind: 'pglite',
+    async query(sql, params) {
+      return (await pg.query(sql, params)).rows as never
+    },
+    async exec(sql) {
+      await pg.exec(sql)
+    },
+    transaction(fn) {
+      return pg.transaction((tx) =>
+        fn({
+          query: async (sql, params) => (await tx.query(sql, params)).rows as never,
+          exec: async (sql) => void (await tx.exec(sql)),
+        }),
+      )
+    },
+    async close() {
+      await pg.close()
+    },
+    dump: () => pg.dumpDataDir('gzip'),
+  }
+}

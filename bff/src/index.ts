@@ -1,0 +1,66 @@
+import { serve, type ServerType } from '@hono/node-server'
+import { createApp } from './app'
+import { loadConfig, type Config } from './config'
+import { createDeps } from './deps'
+import { createSandbox, SANDBOX_DEFAULTS, type Sandbox } from './sandbox'
+
+// Reads config, builds deps, serves. Nothing else lives here.
+const loaded = loadConfig()
+if (!loaded.ok) {
+  console.error('Configuration problems:')
+  for (const p of loaded.problems) console.error(`  - ${p}`)
+  process.exit(1)
+}
+const config: Config = loaded.config
+const servers: ServerType[] = []
+let sandbox: Sandbox | undefined
+
+if (config.mode === 'sandbox') {
+  // No corp configured: stand up the local WeCom sandbox and point the app at it.
+  config.wecom.corpId = SANDBOX_DEFAULTS.corpId
+  config.wecom.agentId = SANDBOX_DEFAULTS.agentId
+  config.wecom.secret = SANDBOX_DEFAULTS.secret
+  sandbox = createSandbox({ trustedDomain: new URL(config.publicUrl).host, appUrl: config.publicUrl })
+  servers.push(await listen(sandbox.app.fetch, config.sandbox.port, 'sandbox'))
+}
+
+const deps = await createDeps(config)
+servers.push(await listen(createApp(deps).fetch, config.port, 'app'))
+printBanner()
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    deps.log.info('shutting down', { signal })
+    for (const s of servers) s.close()
+    void deps.db.close().finally(() => process.exit(0))
+  })
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, name: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port }, () => resolve(server))
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      console.error(e.code === 'EADDRINUSE' ? `The ${name} port ${port} is in use; set ${name === 'app' ? 'PORT' : 'SANDBOX_PORT'}.` : e.message)
+      reject(e)
+      process.exit(1)
+    })
+  })
+}
+
+function printBanner(): void {
+  const lines = [
+    '',
+    `  WeCom portal is running (${config.mode === 'sandbox' ? 'sandbox mode: no real WeCom corp configured' : `corp ${config.wecom.corpId}`})`,
+    `  App (H5 + BFF):  ${config.publicUrl}/`,
+    `  Database:        ${deps.db.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.database.dataDir}`}`,
+  ]
+  if (sandbox) {
+    lines.push(
+      `  WeCom sandbox:   ${config.sandbox.url}/`,
+      `  Sandbox corp:    CorpID ${config.wecom.corpId} · AgentID ${config.wecom.agentId} · Secret ${config.wecom.secret}`,
+      '  Sign in as (open the app in a browser and "scan" on the sandbox QR page, or use a WeCom UA):',
+      ...sandbox.demoUsers().slice(0, 8).map((u) => `    ${u.userid.padEnd(12)} ${u.name}  ${u.position} · ${u.department}${u.note ? `  (${u.note})` : ''}`),
+    )
+  }
+  console.log(lines.join('\n') + '\n')
+}

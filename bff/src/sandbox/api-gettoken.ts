@@ -1,0 +1,18 @@
+import type { Hono } from 'hono'
+import { wecomError, wecomOk } from './errors'
+import type { SandboxState } from './state'
+import { getOrIssueToken } from './tokens'
+
+/** GET /cgi-bin/gettoken?corpid&corpsecret (wecom-api.md §1). */
+export function registerGettoken(app: Hono, s: SandboxState): void {
+  app.get('/cgi-bin/gettoken', (c) => {
+    const corpid = c.req.query('corpid')
+    const secret = c.req.query('corpsecret')
+    if (!corpid) return wecomError(c, s, 41002)
+    if (!secret) return wecomError(c, s, 41004)
+    if (corpid !== s.corpId) return wecomError(c, s, 40013)
+    if (secret !== s.secret) return wecomError(c, s, 40001)
+    const { token, expiresIn } = getOrIssueToken(s)
+    return wecomOk(c, { access_token: token.value, expires_in: expiresIn })
+  })
+}

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto'
+import type { IssuedToken, SandboxState } from './state'
+
+export function tokenExpiresAt(s: SandboxState, t: IssuedToken): number {
+  return t.issuedAt + s.settings.tokenExpiresIn * 1000
+}
+
+/**
+ * WeCom (older doc revisions): "有效期内重复获取返回相同结果" — within validity the same token comes
+ * back. expires_in is then the time it has left, so a client that caches for expires_in never
+ * holds a dead token.
+ */
+export function getOrIssueToken(s: SandboxState): { token: IssuedToken; expiresIn: number } {
+  const now = s.now()
+  let token = s.currentToken
+  if (!token || token.revoked || now >= tokenExpiresAt(s, token)) {
+    // Up to 512 bytes allowed; real ones are long base64-ish strings.
+    token = { value: randomBytes(48).toString('base64url'), issuedAt: now, revoked: false }
+    s.tokens.set(token.value, token)
+    s.currentToken = token
+    s.counters.tokensIssued += 1
+  }
+  return { token, expiresIn: Math.max(1, Math.ceil((tokenExpiresAt(s, token) - now) / 1000)) }
+}
+
+/** 0 = usable; 40014 unknown or revoked; 42001 expired. */
+export function checkToken(s: SandboxState, value: string): 0 | 40014 | 42001 {
+  const token = s.tokens.get(value)
+  if (!token || token.revoked) return 40014
+  if (s.now() >= tokenExpiresAt(s, token)) return 42001
+  return 0
+}
+
+/** Mimics WeCom invalidating tokens early: every call with them gets 40014 until a new gettoken. */
+export function revokeTokens(s: SandboxState): number {
+  let n = 0
+  for (const t of s.tokens.values()) {
+    if (!t.revoked) n += 1
+    t.revoked = true
+  }
+  return n
+}

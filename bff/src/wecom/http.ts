@@ -1,0 +1,117 @@
+import { WeComError, WeComTransportError, type TransportFailure } from './errors'
+import { describeUrl, redactUrl, safeCause, scrub } from './redact'
+import type { WeComLogger, WeComQuery } from './types'
+
+/** How to reach WeCom; one per client. */
+export interface Transport {
+  /** No trailing slash; may carry a path prefix (reverse proxy). */
+  apiBase: string
+  fetch: typeof fetch
+  timeoutMs: number
+  /** undici dispatcher (ProxyAgent) passed through to fetch. */
+  dispatcher?: unknown
+  logger?: WeComLogger
+}
+
+export interface WeComRequest {
+  method: 'GET' | 'POST'
+  path: string
+  query?: WeComQuery
+  body?: unknown
+  /** Values that must not survive into errors or logs (secret, token) even if echoed back. */
+  secrets: readonly string[]
+}
+
+export type WeComJson = Record<string, unknown> & { errcode?: number; errmsg?: string }
+
+/**
+ * One HTTP exchange with WeCom, no retries: the parsed JSON when errcode is 0 (or absent),
+ * WeComError for errcode ≠ 0, WeComTransportError for everything that is not a WeCom answer.
+ */
+export async function requestWeCom(t: Transport, req: WeComRequest): Promise<WeComJson> {
+  const url = buildUrl(t.apiBase, req.path, req.query)
+  const signal = AbortSignal.timeout(t.timeoutMs)
+  const init: { method: string; signal: AbortSignal; headers: Record<string, string>; body?: string; dispatcher?: unknown } = { method: req.method, signal, headers: { accept: 'application/json' } }
+  if (req.method === 'POST') {
+    init.headers = { accept: 'application/json', 'content-type': 'application/json; charset=utf-8' }
+    init.body = JSON.stringify(req.body ?? {})
+  }
+  if (t.dispatcher) init.dispatcher = t.dispatcher
+
+  const fail = (failure: TransportFailure, what: string, status?: number, cause?: unknown): WeComTransportError => {
+    t.logger?.warn('wecom request failed', { method: req.method, url: redactUrl(url), failure, status, detail: scrub(what, req.secrets) })
+    return new WeComTransportError({
+      path: req.path,
+      failure,
+      status,
+      message: `WeCom ${req.method} ${describeUrl(url)}: ${scrub(what, req.secrets)}`,
+      cause: cause === undefined ? undefined : safeCause(cause, req.secrets),
+    })
+  }
+  const timedOut = () => signal.aborted && (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError'
+
+  let res: Response
+  let text: string
+  try {
+    res = await t.fetch(url, init as RequestInit)
+  } catch (e) {
+    if (timedOut()) throw fail('timeout', `timed out after ${t.timeoutMs} ms`, undefined, e)
+    throw fail('network', `network error (${errorDetail(e)})`, undefined, e)
+  }
+  if (!res.ok) {
+    // Do not read or quote the body: proxies' error pages may echo the request URL.
+    res.body?.cancel().catch(() => {})
+    throw fail('http', `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, res.status)
+  }
+  try {
+    text = await res.text()
+  } catch (e) {
+    if (timedOut()) throw fail('timeout', `timed out after ${t.timeoutMs} ms reading the body`, res.status, e)
+    throw fail('network', `body read failed (${errorDetail(e)})`, res.status, e)
+  }
+
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    throw fail('body', `response is not JSON (HTTP ${res.status}, ${text.length} bytes)`, res.status, e)
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw fail('body', `response is not a JSON object (HTTP ${res.status})`, res.status)
+  }
+  const body = json as WeComJson
+  const errcode = body.errcode === undefined ? 0 : Number(body.errcode)
+  if (errcode !== 0) {
+    throw new WeComError({
+      errcode: Number.isFinite(errcode) ? errcode : -1,
+      errmsg: scrub(typeof body.errmsg === 'string' ? body.errmsg : '', req.secrets),
+      path: req.path,
+    })
+  }
+  return body
+}
+
+function buildUrl(apiBase: string, path: string, query: WeComQuery = {}): URL {
+  if (!path.startsWith('/') || /[?#]/.test(path)) {
+    throw new TypeError(`WeCom path must start with "/" and carry no query: ${path.split(/[?#]/)[0]}`)
+  }
+  const url = new URL(apiBase + path)
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v))
+  return url
+}
+
+/** The most specific reason in a fetch error chain ("fetch failed" → "connect ECONNREFUSED …"). */
+function errorDetail(e: unknown): string {
+  let cur: unknown = e
+  let detail = 'unknown error'
+  for (let i = 0; i < 4 && cur; i++) {
+    if (cur instanceof Error) {
+      detail = cur.message || cur.name
+      cur = cur.cause
+    } else {
+      detail = String(cur)
+      break
+    }
+  }
+  return detail
+}

@@ -1,0 +1,15 @@
+// The WeCom server API client: plain (no Hono, routes or db); fetch and clock are injected.
+export { WeComError, WeComTransportError, isTransient, TOKEN_ERRCODES, type TransportFailure } from './errors'
+export { createTokenCache, type TokenCache, type TokenCacheOptions, type FetchedToken } from './token-cache'
+export { createWeComClient } from './client'
+export { redactUrl } from './redact'
+export type {
+  WeComClient,
+  WeComClientOptions,
+  WeComDepartment,
+  WeComExtAttr,
+  WeComIdentity,
+  WeComLogger,
+  WeComQuery,
+  WeComUser,
+} from './types'

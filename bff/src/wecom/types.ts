@@ -1,0 +1,96 @@
+import type { TokenCache } from './token-cache'
+
+export type WeComQuery = Record<string, string | number | undefined>
+
+export interface WeComLogger {
+  info(msg: string, data?: object): void
+  warn(msg: string, data?: object): void
+}
+
+export interface WeComClientOptions {
+  /** `https://qyapi.weixin.qq.com`, a reverse proxy with a fixed egress IP, or the sandbox. May carry a path prefix. */
+  apiBase: string
+  corpId: string
+  /** The app's Secret (or the contact-sync one); never logged. */
+  secret: string
+  /** Shared, process-wide; keyed per (apiBase, corpId, secret fingerprint). */
+  tokens: TokenCache
+  /** Default `globalThis.fetch` (undici's fetch when `proxyUrl` is set). */
+  fetch?: typeof fetch
+  /** Milliseconds; default `Date.now`. */
+  now?: () => number
+  /** Per request; default 10 000. */
+  timeoutMs?: number
+  /** Send requests through this HTTP(S) proxy (undici ProxyAgent). */
+  proxyUrl?: string
+  logger?: WeComLogger
+}
+
+/** cgi-bin/auth/getuserinfo (wecom-api.md §2.2). */
+export type WeComIdentity =
+  | { kind: 'member'; userid: string; userTicket?: string }
+  | { kind: 'non-member'; openid: string; externalUserid?: string }
+
+export interface WeComExtAttr {
+  type: number
+  name: string
+  text?: { value: string }
+  web?: { url: string; title: string }
+  miniprogram?: { appid: string; pagepath: string; title: string }
+}
+
+/**
+ * cgi-bin/user/get (§5.3). Since 2022-06-20 new self-built apps no longer receive avatar,
+ * gender, mobile, email, biz_mail, qr_code or address, so all of those are optional.
+ */
+export interface WeComUser {
+  userid: string
+  name: string
+  /** Parallel to `order` and `is_leader_in_dept`. */
+  department: number[]
+  order?: number[]
+  position?: string
+  mobile?: string
+  /** '0' unknown, '1' male, '2' female — a string. */
+  gender?: string
+  email?: string
+  biz_mail?: string
+  is_leader_in_dept?: number[]
+  direct_leader?: string[]
+  avatar?: string
+  thumb_avatar?: string
+  telephone?: string
+  alias?: string
+  address?: string
+  open_userid?: string
+  main_department?: number
+  extattr?: { attrs: WeComExtAttr[] }
+  /** 1 active, 2 disabled, 4 not activated, 5 left the corp. */
+  status: number
+  qr_code?: string
+  external_position?: string
+  external_profile?: Record<string, unknown>
+  enable?: number
+}
+
+/** cgi-bin/department/get (§5.2). `order`: larger sorts first. */
+export interface WeComDepartment {
+  id: number
+  name: string
+  name_en?: string
+  department_leader?: string[]
+  parentid: number
+  order: number
+}
+
+export interface WeComClient {
+  readonly corpId: string
+  /** A valid token for this client's (apiBase, corpId, secret). Server-side only. */
+  accessToken(): Promise<string>
+  /** Adds access_token, parses, throws WeComError on errcode ≠ 0; retries once on a rejected token. */
+  get<T extends object>(path: string, query?: WeComQuery): Promise<T>
+  post<T extends object>(path: string, body: unknown, query?: WeComQuery): Promise<T>
+  getUserIdentity(code: string): Promise<WeComIdentity>
+  getUser(userid: string): Promise<WeComUser>
+  getDepartment(id: number): Promise<WeComDepartment>
+}

@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config'
+
+const cwd = () => mkdtempSync(join(tmpdir(), 'cfg-'))
+const real = { WECOM_CORP_ID: 'ww0123456789abcdef', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'x'.repeat(43), SESSION_SECRET: 'k'.repeat(32) }
+
+describe('config', () => {
+  it('reports every problem, one line each', () => {
+    const r = loadConfig({ WECOM_CORP_ID: 'ww1', WECOM_AGENT_ID: 'abc', PORT: '99999', PUBLIC_URL: 'ftp://x', ROLE_POLICY: 'everyone', SESSION_IDLE_TIMEOUT: 'soon', WECOM_CALLBACK_AES_KEY: 'short', MESSAGE_ENABLE: 'maybe' }, cwd())
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    const text = r.problems.join('\n')
+    for (const key of ['PORT', 'PUBLIC_URL', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'SESSION_SECRET', 'ROLE_POLICY', 'SESSION_IDLE_TIMEOUT', 'WECOM_CALLBACK_AES_KEY', 'MESSAGE_ENABLE']) {
+      expect(text).toMatch(new RegExp(`^${key}:`, 'm'))
+    }
+    expect(r.problems.every((p) => !p.includes('\n'))).toBe(true)
+  })
+
+  it('rejects a named config file that is missing or not JSON', () => {
+    const dir = cwd()
+    const missing = loadConfig({ WECOM_CONFIG_FILE: 'nope.json' }, dir)
+    expect(!missing.ok && missing.problems[0]).toMatch(/^WECOM_CONFIG_FILE: no file/)
+    writeFileSync(join(dir, 'bad.json'), '{ corpId: ')
+    const bad = loadConfig({ WECOM_CONFIG_FILE: 'bad.json' }, dir)
+    expect(!bad.ok && bad.problems[0]).toMatch(/^WECOM_CONFIG_FILE: .*not valid JSON/)
+  })
+
+  it('runs in sandbox mode with defaults when no corp is configured', () => {
+    const r = loadConfig({}, cwd())
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    expect(r.config.mode).toBe('sandbox')
+    expect(r.config.publicUrl).toBe('http://localhost:3000')
+    expect(r.config.sandbox.url).toBe('http://localhost:3100')
+    expect(r.config.wecom.apiBase).toBe('http://localhost:3100')
+    expect(r.config.session.idleMs).toBe(8 * 3_600_000)
+    expect(r.config.session.absoluteMs).toBe(7 * 86_400_000)
+    expect(r.config.roles).toEqual({ adminUserids: ['zhangsan'], policy: 'all-members' })
+    expect(r.config.secureCookies).toBe(false)
+  })
+
+  it('reads a real corp from env, with a path prefix in PUBLIC_URL', () => {
+    const r = loadConfig({ ...real, PUBLIC_URL: 'https://portal.example.edu.cn/portal/', ADMIN_USERIDS: 'ZhangSan, lisi' }, cwd())
+    expect(r.ok && r.config).toMatchObject({
+      mode: 'wecom',
+      publicUrl: 'https://portal.example.edu.cn/portal',
+      basePath: '/portal/',
+      secureCookies: true,
+      wecom: { apiBase: 'https://qyapi.weixin.qq.com', oauthBase: 'https://open.weixin.qq.com', loginBase: 'https://login.work.weixin.qq.com' },
+      roles: { adminUserids: ['zhangsan', 'lisi'] },
+    })
+  })
+
+  it("accepts O2OA's qiyeweixin.json, with env taking precedence", () => {
+    const dir = cwd()
+    writeFileSync(
+      join(dir, 'qiyeweixin.json'),
+      JSON.stringify({ enable: true, corpId: 'wwfromfile00000001', corpSecret: 'f'.repeat(43), agentId: 1000005, apiAddress: 'https://proxy.example.com/', syncCron: '10 0/5 * * * ?', messageEnable: false, token: 'tok' }),
+    )
+    const r = loadConfig({ WECOM_CONFIG_FILE: 'qiyeweixin.json', SESSION_SECRET: 'k'.repeat(32), WECOM_AGENT_ID: '1000009' }, dir)
+    expect(r.ok && r.config).toMatchObject({
+      mode: 'wecom',
+      wecom: { corpId: 'wwfromfile00000001', agentId: '1000009', apiBase: 'https://proxy.example.com', callbackToken: 'tok' },
+      sync: { cron: '10 0/5 * * * ?', forceCron: '10 45 8,12 * * ?' },
+      messageEnable: false,
+    })
+    writeFileSync(join(dir, 'off.json'), JSON.stringify({ enable: false, corpId: 'wwfromfile00000001' }))
+    const off = loadConfig({ WECOM_CONFIG_FILE: 'off.json' }, dir)
+    expect(off.ok && off.config.mode).toBe('sandbox')
+  })
+})

@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { freePort, startAppProcess } from '../support/app-process'
+import { signedInAs, TestBrowser, UA } from '../support/browser'
+import { load } from './load'
+
+/**
+ * `pnpm bench`: every figure is a ratio against a baseline measured in this same run, so numbers
+ * from different machines compare. Results go to stdout and test/output/bench.json.
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
+const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString(), seconds: SECONDS }
+
+async function helloWorld() {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'hello-server.ts')], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise<void>((r) => child.stdout!.once('data', () => r()))
+  try {
+    await load(`http://127.0.0.1:${port}/`, { seconds: 2 }) // warm-up
+    return await load(`http://127.0.0.1:${port}/`, { seconds: SECONDS })
+  } finally {
+    child.kill('SIGTERM')
+  }
+}
+
+async function apiMe() {
+  const app = await startAppProcess()
+  try {
+    const b = new TestBrowser(UA.wecomMobile)
+    await b.go(`${app.appUrl}/auth/login`, signedInAs('zhangsan'))
+    const cookie = `wp_sid=${b.cookie('localhost', 'wp_sid')!.value}`
+    const url = `${app.appUrl.replace('localhost', '127.0.0.1')}/api/me`
+    await load(url, { seconds: 2, headers: { cookie } })
+    return await load(url, { seconds: SECONDS, headers: { cookie } })
+  } finally {
+    await app.stop()
+  }
+}
+
+/** 1,000 people open the app at once on a cold BFF: how many gettoken calls reach WeCom? */
+async function coldSignIns(n = 1000) {
+  const app = await startAppProcess()
+  try {
+    const t0 = performance.now()
+    const outcomes = await Promise.all(
+      Array.from({ length: n }, async () => {
+        const b = new TestBrowser(UA.wecomMobile)
+        const { url } = await b.go(`${app.appUrl}/auth/login?returnTo=/me`, signedInAs('lisi'))
+        return url === `${app.appUrl}/me`
+      }),
+    )
+    const ms = performance.now() - t0
+    const stats = (await (await fetch(`${app.sandboxUrl}/sandbox/admin/stats`)).json()) as { calls: Record<string, number>; tokensIssued: number }
+    return { signIns: n, succeeded: outcomes.filter(Boolean).length, seconds: +(ms / 1000).toFixed(2), gettokenCalls: stats.calls['/cgi-bin/gettoken'] ?? 0, tokensIssued: stats.tokensIssued }
+  } finally {
+    await app.stop()
+  }
+}
+
+const hello = await helloWorld()
+const me = await apiMe()
+const cold = await coldSignIns()
+results.helloWorld = hello
+results.apiMe = { ...me, ratioToHelloWorld: +(me.reqPerSec / hello.reqPerSec).toFixed(3) }
+results.coldSignIns = cold
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
+console.log(`
+Benchmarks (${SECONDS}s each, 100 connections, servers in their own processes)
+  Hono hello-world          ${fmt(hello.reqPerSec)} req/s   p99 ${hello.p99} ms
+  GET /api/me               ${fmt(me.reqPerSec)} req/s   p99 ${me.p99} ms   ratio ${(me.reqPerSec / hello.reqPerSec).toFixed(2)}  (errors ${me.errors}, non-2xx ${me.non2xx})
+  1,000 cold sign-ins       ${cold.succeeded}/${cold.signIns} in ${cold.seconds}s   gettoken calls ${cold.gettokenCalls}
+`)
+mkdirSync(join(import.meta.dirname, '../output'), { recursive: true })
+writeFileSync(join(import.meta.dirname, '../output/bench.json'), JSON.stringify(results, null, 2))

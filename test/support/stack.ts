@@ -1,0 +1,65 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createApp } from '@portal/bff/app'
+import { loadConfig, type Config } from '@portal/bff/config'
+import { createDeps, type Deps } from '@portal/bff/deps'
+import { createLogger } from '@portal/bff/log'
+import { createSandbox, SANDBOX_DEFAULTS, type Sandbox, type SandboxOptions } from '@portal/bff/sandbox'
+import { pgliteTestDb } from '@portal/bff/testing/db'
+import { listenLate } from './listen'
+
+export const SESSION_SECRET = 'flow-test-session-secret-0123456789abcdef'
+
+export interface Stack {
+  appUrl: string
+  sandboxUrl: string
+  sandbox: Sandbox
+  deps: Deps
+  config: Config
+  /** Every line the BFF logged. */
+  logs: string[]
+  close(): Promise<void>
+}
+
+/**
+ * The sandbox and the BFF on real loopback ports, wired as a real corp would be (the BFF in
+ * `wecom` mode pointed at the sandbox), with a fresh database.
+ */
+export async function startStack(opts: { env?: Record<string, string>; sandbox?: Partial<SandboxOptions> } = {}): Promise<Stack> {
+  const [sb, app] = await Promise.all([listenLate(), listenLate()])
+  const sandbox = createSandbox({ trustedDomain: `localhost:${app.port}`, appUrl: app.url, ...opts.sandbox })
+  sb.setHandler(sandbox.app.fetch)
+  const loaded = loadConfig(
+    {
+      PUBLIC_URL: app.url,
+      PORT: String(app.port),
+      WECOM_CORP_ID: SANDBOX_DEFAULTS.corpId,
+      WECOM_AGENT_ID: SANDBOX_DEFAULTS.agentId,
+      WECOM_SECRET: SANDBOX_DEFAULTS.secret,
+      WECOM_API_BASE: sb.url,
+      WECOM_OAUTH_BASE: sb.url,
+      WECOM_LOGIN_BASE: sb.url,
+      SESSION_SECRET,
+      ADMIN_USERIDS: 'zhangsan',
+      ...opts.env,
+    },
+    mkdtempSync(join(tmpdir(), 'stack-')),
+  )
+  if (!loaded.ok) throw new Error(loaded.problems.join('\n'))
+  const logs: string[] = []
+  const deps = await createDeps(loaded.config, { db: await pgliteTestDb(), log: createLogger({ level: 'debug', write: (l) => logs.push(l) }) })
+  app.setHandler(createApp(deps).fetch)
+  return {
+    appUrl: app.url,
+    sandboxUrl: sb.url,
+    sandbox,
+    deps,
+    config: loaded.config,
+    logs,
+    async close() {
+      await Promise.all([app.close(), sb.close()])
+      await deps.db.close()
+    },
+  }
+}
