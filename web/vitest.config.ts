@@ -1,7 +1,10 @@
 import { defineProject } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
+import Components from 'unplugin-vue-components/vite'
+import { VantResolver } from '@vant/auto-import-resolver'
 
 export default defineProject({
-  plugins: [vue()],
+  // Same component resolution as the app so tests render real Vant components.
+  plugins: [vue(), Components({ dirs: [], resolvers: [VantResolver({ importStyle: false })], dts: false })],
   test: { name: 'web', environment: 'happy-dom', include: ['test/**/*.test.ts'] },
 })

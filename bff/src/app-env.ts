@@ -1,4 +1,5 @@
 import type { Role } from '@portal/shared'
+import type { Principal } from './auth/principal-cache'
 import type { SessionRow } from './auth/sessions'
 import type { MemberRecord } from './directory/member-store'
 
@@ -7,6 +8,7 @@ export interface AppEnv {
   Variables: {
     requestId: string
     sessionId: string
+    principal: Principal
     session: SessionRow
     member: MemberRecord
     roles: Role[]

@@ -15,12 +15,15 @@ import { WeComError, WeComTransportError } from './wecom'
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
     .use('*', async (c, next) => {
-      c.set('requestId', c.req.header('x-request-id')?.slice(0, 64) || randomHex(8))
-      await next()
-      c.header('X-Request-Id', c.get('requestId'))
+      // Headers set before the handler ride along on its response; setting them afterwards
+      // would make @hono/node-server build a full web Response (a third of the throughput).
+      const requestId = c.req.header('x-request-id')?.slice(0, 64) || nextRequestId()
+      c.set('requestId', requestId)
+      c.header('X-Request-Id', requestId)
       c.header('X-Content-Type-Options', 'nosniff')
       c.header('Referrer-Policy', 'strict-origin-when-cross-origin')
-      if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', "frame-ancestors 'self'")
+      c.header('Content-Security-Policy', "frame-ancestors 'self'")
+      await next()
     })
     .get('/healthz', async (c) => {
       await deps.db.query('select 1')
@@ -59,6 +62,14 @@ function toErrorResponse(err: Error, c: Context<AppEnv>, deps: Deps): Response {
   }
   const payload = apiErrorSchema.parse({ error: { ...body, requestId } })
   return c.json(payload, httpStatusOf[payload.error.code] as ContentfulStatusCode)
+}
+
+/** Unique per process and cheap: a random prefix and a counter. */
+const requestIdPrefix = randomHex(4)
+let requestCounter = 0
+function nextRequestId(): string {
+  requestCounter = (requestCounter + 1) % 0x7fffffff
+  return `${requestIdPrefix}-${requestCounter.toString(36)}`
 }
 
 function codeForStatus(status: number): ErrorCode {

@@ -1,3 +1,4 @@
+import { PrincipalCache } from './auth/principal-cache'
 import type { Config } from './config'
 import { openDb, type Db } from './db'
 import { createLogger, type Logger } from './log'
@@ -10,6 +11,8 @@ export interface Deps {
   wecom: WeComClient
   log: Logger
   now: () => number
+  /** Who each live session cookie belongs to, for a few seconds. */
+  principals: PrincipalCache
 }
 
 export async function createDeps(config: Config, overrides: Partial<Omit<Deps, 'config'>> = {}): Promise<Deps> {
@@ -27,5 +30,5 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
       now,
       logger: log,
     })
-  return { config, db, wecom, log, now }
+  return { config, db, wecom, log, now, principals: overrides.principals ?? new PrincipalCache() }
 }

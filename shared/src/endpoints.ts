@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type { z } from 'zod/mini'
 import { appInfoSchema, loginOptionsSchema, meSchema } from './contract/session'
 
 /**
@@ -10,7 +10,7 @@ export interface Endpoint {
   path: string
   auth: 'public' | 'member' | 'admin' | 'host-key'
   /** Navigations (302s) have no JSON response. */
-  response?: z.ZodType
+  response?: z.ZodMiniType
   external?: boolean
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 
 /** Every error the BFF returns, on every endpoint, has this one shape. */
 export const errorCodes = [
@@ -18,12 +18,12 @@ export const apiErrorSchema = z.object({
     code: z.enum(errorCodes),
     message: z.string(),
     /** What an admin or user can do about it, when we know. */
-    hint: z.string().optional(),
+    hint: z.optional(z.string()),
     /** The WeCom errcode behind a `wecom_error`. */
-    errcode: z.number().int().optional(),
+    errcode: z.optional(z.int()),
     /** Field-level problems for `bad_request`: path → message. */
-    fields: z.record(z.string(), z.string()).optional(),
-    requestId: z.string().optional(),
+    fields: z.optional(z.record(z.string(), z.string())),
+    requestId: z.optional(z.string()),
   }),
 })
 export type ApiError = z.infer<typeof apiErrorSchema>

@@ -2,11 +2,10 @@ import type { AppInfo, Me } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
-import { departmentNames } from '../directory/member-store'
 import { requireMember } from './require-member'
 
 export function meRoutes(deps: Deps) {
-  const { config, db } = deps
+  const { config } = deps
   const app: AppInfo = {
     mode: config.mode,
     corpId: config.wecom.corpId,
@@ -15,10 +14,10 @@ export function meRoutes(deps: Deps) {
   }
   return new Hono<AppEnv>()
     .get('/api/app', (c) => c.json(app))
-    .get('/api/me', requireMember(deps), async (c) => {
+    .get('/api/me', requireMember(deps), (c) => {
       const m = c.get('member')
       const s = c.get('session')
-      const names = await departmentNames(db, m.departmentIds)
+      const names = c.get('principal').departmentNames
       const ref = (id: number) => ({ id, name: names.get(id) ?? String(id) })
       const body: Me = {
         userid: m.userid,

@@ -1,35 +1,55 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
-import { getMember } from '../directory/member-store'
+import { departmentNames, getMember } from '../directory/member-store'
 import { ApiFailure } from '../errors'
 import { readCookie, SESSION_COOKIE } from './cookies'
-import { adminContacts, rolesFor } from './roles'
-import { loadSession, revokeSession } from './sessions'
+import type { Principal } from './principal-cache'
+import { ACTIVE, adminContacts, rolesFor } from './roles'
+import { loadSession, revokeSession, TOUCH_EVERY_MS } from './sessions'
+import { sha256 } from './tokens'
 
 /** Lets through signed-in, active members holding a role; sets session, member and roles. */
 export function requireMember(deps: Deps): MiddlewareHandler<AppEnv> {
-  const { config, db } = deps
+  const { config, db, principals } = deps
   return async (c, next) => {
     const id = readCookie(c, SESSION_COOKIE)
-    const session = id ? await loadSession(db, config.session, id, deps.now()) : null
-    if (!id || !session) throw new ApiFailure('unauthenticated', 'Not signed in, or the session has expired.')
-    const member = await getMember(db, session.userid)
-    if (!member || member.status !== 1) {
-      await revokeSession(db, id, 'member_inactive', deps.now())
-      throw new ApiFailure('unauthenticated', 'This member is no longer active.')
+    if (!id) throw new ApiFailure('unauthenticated', 'Not signed in.')
+    const key = sha256(id)
+    const now = deps.now()
+    let p = principals.get(key, now)
+    // Past an expiry, or due to slide the idle expiry: ask the database again.
+    if (p && (now >= p.session.idleExpiresAt.getTime() || now >= p.session.absoluteExpiresAt.getTime() || now - p.touchedAt >= TOUCH_EVERY_MS)) {
+      p = undefined
     }
-    const roles = await rolesFor(db, config.roles, member)
-    if (!roles.length) {
+    if (!p) {
+      p = await loadPrincipal(deps, id, now)
+      principals.set(key, p, now)
+    }
+    if (!p.roles.length) {
       const who = (await adminContacts(db, config.roles)).join('、')
       throw new ApiFailure('forbidden', 'No permission to use this app.', { hint: who ? `Ask an admin: ${who}` : 'Ask your admin for access.' })
     }
     c.set('sessionId', id)
-    c.set('session', session)
-    c.set('member', member)
-    c.set('roles', roles)
+    c.set('principal', p)
+    c.set('session', p.session)
+    c.set('member', p.member)
+    c.set('roles', p.roles)
     await next()
   }
+}
+
+async function loadPrincipal(deps: Deps, id: string, now: number): Promise<Principal> {
+  const { config, db } = deps
+  const session = await loadSession(db, config.session, id, now)
+  if (!session) throw new ApiFailure('unauthenticated', 'Not signed in, or the session has expired.')
+  const member = await getMember(db, session.userid)
+  if (!member || member.status !== ACTIVE) {
+    await revokeSession(db, id, 'member_inactive', now)
+    throw new ApiFailure('unauthenticated', 'This member is no longer active.')
+  }
+  const roles = await rolesFor(db, config.roles, member)
+  return { session, member, roles, departmentNames: await departmentNames(db, member.departmentIds), touchedAt: now }
 }
 
 export function requireRole(role: 'admin'): MiddlewareHandler<AppEnv> {

@@ -18,13 +18,19 @@ import { redirectToProblem } from './problem'
 import { resolveMember } from './resolve-member'
 import { ACTIVE, adminContacts, rolesFor } from './roles'
 import { createSession, revokeSession } from './sessions'
+import { sha256 } from './tokens'
 
 const BROWSER_COOKIE_MAX_AGE = 30 * 86_400
 /** WeCom says the code is single-use and 5-minute; these both mean "get a new one". */
 const SPENT_CODE = new Set([40029, 42022])
 
 export function authRoutes(deps: Deps) {
-  const { config, db, wecom, log, now } = deps
+  const { config, db, wecom, log, now, principals } = deps
+
+  async function endSession(id: string, reason: string): Promise<void> {
+    principals.forget(sha256(id))
+    await revokeSession(db, id, reason, now())
+  }
 
   /** A fresh login `state` bound to this browser (the cookie is created when missing). */
   async function newState(c: Context, returnTo: string, retry = 0): Promise<string> {
@@ -145,7 +151,7 @@ export function authRoutes(deps: Deps) {
 
       // Each entry re-establishes identity: a code for another user or corp replaces the session.
       const previous = readCookie(c, SESSION_COOKIE)
-      if (previous) await revokeSession(db, previous, 'replaced', now())
+      if (previous) await endSession(previous, 'replaced')
       const { id } = await createSession(db, config.session, {
         userid: member.userid,
         corpId: config.wecom.corpId,
@@ -160,7 +166,7 @@ export function authRoutes(deps: Deps) {
 
     .post('/api/auth/logout', async (c) => {
       const id = readCookie(c, SESSION_COOKIE)
-      if (id) await revokeSession(db, id, 'signed_out', now())
+      if (id) await endSession(id, 'signed_out')
       clearCookie(c, config, SESSION_COOKIE)
       return c.body(null, 204)
     })

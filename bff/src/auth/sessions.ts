@@ -16,7 +16,7 @@ export interface SessionRow {
 }
 
 /** Sliding the idle expiry costs a write; once a minute per session is plenty. */
-const TOUCH_EVERY_MS = 60_000
+export const TOUCH_EVERY_MS = 60_000
 
 export async function createSession(
   db: Queryable,

@@ -1,20 +1,20 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 
 export const roles = ['admin', 'member'] as const
 export const roleSchema = z.enum(roles)
 export type Role = z.infer<typeof roleSchema>
 
-export const departmentRefSchema = z.object({ id: z.number().int(), name: z.string() })
+export const departmentRefSchema = z.object({ id: z.int(), name: z.string() })
 export type DepartmentRef = z.infer<typeof departmentRefSchema>
 
 /** GET /api/me — the signed-in member. */
 export const meSchema = z.object({
   userid: z.string(),
   name: z.string(),
-  alias: z.string().optional(),
+  alias: z.optional(z.string()),
   position: z.string(),
-  avatar: z.string().optional(),
-  mainDepartment: departmentRefSchema.nullable(),
+  avatar: z.optional(z.string()),
+  mainDepartment: z.nullable(departmentRefSchema),
   departments: z.array(departmentRefSchema),
   roles: z.array(roleSchema),
   corpId: z.string(),
@@ -33,7 +33,7 @@ export const appInfoSchema = z.object({
   corpId: z.string(),
   agentId: z.string(),
   /** Sandbox mode only: where the sandbox's own pages live. */
-  sandboxUrl: z.string().optional(),
+  sandboxUrl: z.optional(z.string()),
 })
 export type AppInfo = z.infer<typeof appInfoSchema>
 

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { PrincipalCache, type Principal } from '../../src/auth/principal-cache'
+
+const principal = (userid: string): Principal => ({
+  session: { userid, corpId: 'ww1', createdAt: new Date(0), idleExpiresAt: new Date(1e13), absoluteExpiresAt: new Date(1e13) },
+  member: { userid, name: userid, position: '', departmentIds: [], status: 1 },
+  roles: ['member'],
+  departmentNames: new Map(),
+  touchedAt: 0,
+})
+
+describe('PrincipalCache', () => {
+  it('forgets entries after the TTL', () => {
+    const c = new PrincipalCache(5_000)
+    c.set('k', principal('a'), 1_000)
+    expect(c.get('k', 6_000)?.member.userid).toBe('a')
+    expect(c.get('k', 6_001)).toBeUndefined()
+  })
+
+  it('evicts the oldest entry past its size limit', () => {
+    const c = new PrincipalCache(5_000, 2)
+    c.set('a', principal('a'), 0)
+    c.set('b', principal('b'), 0)
+    c.set('c', principal('c'), 0)
+    expect([c.get('a', 0), c.get('b', 0)?.member.userid, c.get('c', 0)?.member.userid]).toEqual([undefined, 'b', 'c'])
+  })
+
+  it('forgets one session, or every session of a member', () => {
+    const c = new PrincipalCache()
+    c.set('s1', principal('a'), 0)
+    c.set('s2', principal('a'), 0)
+    c.set('s3', principal('b'), 0)
+    c.forget('s3')
+    expect(c.get('s3', 0)).toBeUndefined()
+    c.forgetMember('a')
+    expect([c.get('s1', 0), c.get('s2', 0)]).toEqual([undefined, undefined])
+  })
+})

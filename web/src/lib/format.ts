@@ -1,0 +1,35 @@
+import type { Lang } from '../i18n/use-i18n'
+import type { MessageKey } from '../i18n/messages'
+
+const locale = (lang: Lang) => (lang === 'en' ? 'en-US' : 'zh-CN')
+
+/** "2026年11月21日 09:30" / "Nov 21, 2026, 9:30 AM"; the raw value if it is not a date. */
+export function formatDateTime(iso: string, lang: Lang): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium', timeStyle: 'short' }).format(d)
+}
+
+/** Time only when it is today, else date and time: short enough for a cell value. */
+export function formatShortDateTime(iso: string, lang: Lang, now = new Date()): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  const sameDay = d.toDateString() === now.toDateString()
+  const opts: Intl.DateTimeFormatOptions = sameDay
+    ? { hour: '2-digit', minute: '2-digit' }
+    : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }
+  return new Intl.DateTimeFormat(locale(lang), opts).format(d)
+}
+
+/** "11月21日 星期五" / "Friday, November 21". */
+export function formatToday(lang: Lang, now = new Date()): string {
+  return new Intl.DateTimeFormat(locale(lang), { month: 'long', day: 'numeric', weekday: 'long' }).format(now)
+}
+
+export function greetingKey(hour: number): MessageKey {
+  if (hour < 5) return 'greeting.night'
+  if (hour < 11) return 'greeting.morning'
+  if (hour < 13) return 'greeting.noon'
+  if (hour < 18) return 'greeting.afternoon'
+  return 'greeting.evening'
+}

@@ -1,0 +1,25 @@
+import { createRouter, createWebHistory, type Router } from 'vue-router'
+import type { Pinia } from 'pinia'
+import { appBase, appUrl } from '../lib/app-base'
+import { useSessionStore } from '../stores/session'
+import { rememberEmbed } from '../lib/embed'
+import { routes } from './routes'
+import { createSessionGuard } from './guards'
+
+export function createAppRouter(pinia: Pinia): Router {
+  const router = createRouter({
+    history: createWebHistory(appBase()),
+    routes,
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  })
+  const session = useSessionStore(pinia)
+  router.beforeEach(createSessionGuard({ ensureSession: () => session.ensureLoaded() }))
+  router.afterEach((to) => rememberEmbed(to.query))
+  // After a redeploy the old page's chunks are gone; a full load of the target fetches new ones.
+  router.onError((err: unknown, to) => {
+    if (err instanceof TypeError && /dynamically imported module|Importing a module script/i.test(err.message)) {
+      window.location.assign(appUrl(to.fullPath))
+    }
+  })
+  return router
+}

@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest'
+import { createMemoryHistory, createRouter, type Router } from 'vue-router'
+import { createPinia, setActivePinia } from 'pinia'
+import { defineComponent } from 'vue'
+import { createSessionGuard } from '../src/router/guards'
+import { useSessionStore, type SessionStatus } from '../src/stores/session'
+import { jsonResponse, sampleMe } from './fixtures'
+
+const Empty = defineComponent({ render: () => null })
+
+function makeRouter(ensureSession: () => Promise<SessionStatus>): Router {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', name: 'home', component: Empty },
+      { path: '/me', name: 'me', component: Empty },
+      { path: '/login', name: 'login', component: Empty, meta: { public: true } },
+      { path: '/problem', name: 'problem', component: Empty, meta: { public: true } },
+    ],
+  })
+  router.beforeEach(createSessionGuard({ ensureSession }))
+  return router
+}
+
+let assign: Mock<(url: string | URL) => void>
+
+beforeEach(() => {
+  assign = vi.fn<(url: string | URL) => void>()
+  // Full-page navigations go through location.assign; record them instead of leaving the page.
+  vi.spyOn(window.location, 'assign').mockImplementation(assign)
+  window.__PORTAL_BASE__ = undefined
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+  vi.unstubAllGlobals()
+})
+
+describe('session guard', () => {
+  it('sends a 401 to /auth/login with the full deep link as returnTo', async () => {
+    const router = makeRouter(async () => 'unauthenticated')
+    await router.push('/me?tab=session')
+    expect(assign).toHaveBeenCalledWith('/auth/login?returnTo=%2Fme%3Ftab%3Dsession')
+    // The SPA does not render the protected page meanwhile.
+    expect(router.currentRoute.value.path).not.toBe('/me')
+  })
+
+  it('keeps the PUBLIC_URL prefix on the login redirect', async () => {
+    window.__PORTAL_BASE__ = '/portal/'
+    const router = makeRouter(async () => 'unauthenticated')
+    await router.push('/')
+    expect(assign).toHaveBeenCalledWith('/portal/auth/login?returnTo=%2F')
+  })
+
+  it('sends a 403 to the no_role problem page', async () => {
+    const router = makeRouter(async () => 'forbidden')
+    await router.push('/me')
+    expect(router.currentRoute.value.path).toBe('/problem')
+    expect(router.currentRoute.value.query.reason).toBe('no_role')
+    expect(assign).not.toHaveBeenCalled()
+  })
+
+  it('lets network/5xx failures through so the shell can offer a retry', async () => {
+    const router = makeRouter(async () => 'error')
+    await router.push('/me')
+    expect(router.currentRoute.value.path).toBe('/me')
+    expect(assign).not.toHaveBeenCalled()
+  })
+
+  it('skips the session check on public routes', async () => {
+    const ensureSession = vi.fn(async (): Promise<SessionStatus> => 'unauthenticated')
+    const router = makeRouter(ensureSession)
+    await router.push('/login?returnTo=%2Fme')
+    await router.push('/problem?reason=not_member')
+    expect(ensureSession).not.toHaveBeenCalled()
+    expect(assign).not.toHaveBeenCalled()
+    expect(router.currentRoute.value.path).toBe('/problem')
+  })
+
+  it('with the real store: a 401 from /api/me redirects; a loaded session is not refetched', async () => {
+    setActivePinia(createPinia())
+    const session = useSessionStore()
+    const fetchMock = vi.fn<typeof fetch>()
+    vi.stubGlobal('fetch', fetchMock)
+    const router = makeRouter(() => session.ensureLoaded())
+
+    fetchMock.mockResolvedValueOnce(jsonResponse(401, { error: { code: 'unauthenticated', message: 'no session' } }))
+    await router.push('/me?tab=session')
+    expect(assign).toHaveBeenCalledWith('/auth/login?returnTo=%2Fme%3Ftab%3Dsession')
+
+    fetchMock.mockResolvedValueOnce(jsonResponse(200, sampleMe()))
+    await router.push('/')
+    await router.push('/me')
+    expect(session.status).toBe('ready')
+    expect(fetchMock).toHaveBeenCalledTimes(2)
+  })
+})
