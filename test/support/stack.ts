@@ -26,13 +26,13 @@ export interface Stack {
  * The sandbox and the BFF on real loopback ports, wired as a real corp would be (the BFF in
  * `wecom` mode pointed at the sandbox), with a fresh database.
  */
-export async function startStack(opts: { env?: Record<string, string>; sandbox?: Partial<SandboxOptions> } = {}): Promise<Stack> {
+export async function startStack(opts: { env?: Record<string, string>; sandbox?: Partial<SandboxOptions>; prefix?: string } = {}): Promise<Stack> {
   const [sb, app] = await Promise.all([listenLate(), listenLate()])
   const sandbox = createSandbox({ trustedDomain: `localhost:${app.port}`, appUrl: app.url, ...opts.sandbox })
   sb.setHandler(sandbox.app.fetch)
   const loaded = loadConfig(
     {
-      PUBLIC_URL: app.url,
+      PUBLIC_URL: app.url + (opts.prefix ?? ''),
       PORT: String(app.port),
       WECOM_CORP_ID: SANDBOX_DEFAULTS.corpId,
       WECOM_AGENT_ID: SANDBOX_DEFAULTS.agentId,
@@ -51,7 +51,7 @@ export async function startStack(opts: { env?: Record<string, string>; sandbox?:
   const deps = await createDeps(loaded.config, { db: await pgliteTestDb(), log: createLogger({ level: 'debug', write: (l) => logs.push(l) }) })
   app.setHandler(createApp(deps).fetch)
   return {
-    appUrl: app.url,
+    appUrl: app.url + (opts.prefix ?? ''),
     sandboxUrl: sb.url,
     sandbox,
     deps,

@@ -17,8 +17,18 @@ function options(config: Config, maxAgeSec?: number) {
   }
 }
 
+/** One cookie by name; cheaper than parsing them all on every request of a hot endpoint. */
 export function readCookie(c: Context, name: string): string | undefined {
-  return getCookie(c, name)
+  const header = c.req.header('cookie')
+  if (!header) return undefined
+  const at = header.indexOf(`${name}=`)
+  if (at < 0) return undefined
+  // The first hit is inside another cookie's name (`xwp_sid=`): let the full parser decide.
+  if (at > 0 && header[at - 1] !== ' ' && header[at - 1] !== ';') return getCookie(c, name)
+  const start = at + name.length + 1
+  const end = header.indexOf(';', start)
+  const value = header.slice(start, end < 0 ? undefined : end).trim()
+  return value || undefined
 }
 
 export function writeCookie(c: Context, config: Config, name: string, value: string, maxAgeSec?: number): void {

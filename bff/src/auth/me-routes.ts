@@ -2,6 +2,7 @@ import type { AppInfo, Me } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
+import type { Principal } from './principal-cache'
 import { requireMember } from './require-member'
 
 export function meRoutes(deps: Deps) {
@@ -12,30 +13,34 @@ export function meRoutes(deps: Deps) {
     agentId: config.wecom.agentId,
     ...(config.mode === 'sandbox' ? { sandboxUrl: config.sandbox.url } : {}),
   }
+  // A principal is immutable while cached, so its /api/me body is built once per (re)load.
+  const bodies = new WeakMap<Principal, string>()
   return new Hono<AppEnv>()
     .get('/api/app', (c) => c.json(app))
     .get('/api/me', requireMember(deps), (c) => {
-      const m = c.get('member')
-      const s = c.get('session')
-      const names = c.get('principal').departmentNames
-      const ref = (id: number) => ({ id, name: names.get(id) ?? String(id) })
-      const body: Me = {
-        userid: m.userid,
-        name: m.name,
-        ...(m.alias ? { alias: m.alias } : {}),
-        position: m.position,
-        ...(m.avatar ? { avatar: m.avatar } : {}),
-        mainDepartment: m.mainDepartment !== undefined ? ref(m.mainDepartment) : null,
-        departments: m.departmentIds.map(ref),
-        roles: c.get('roles'),
-        corpId: s.corpId,
-        session: {
-          createdAt: s.createdAt.toISOString(),
-          expiresAt: new Date(Math.min(s.idleExpiresAt.getTime(), s.absoluteExpiresAt.getTime())).toISOString(),
-          absoluteExpiresAt: s.absoluteExpiresAt.toISOString(),
-        },
-      }
-      c.header('Cache-Control', 'no-store')
-      return c.json(body)
+      const p = c.get('principal')
+      let body = bodies.get(p)
+      if (!body) bodies.set(p, (body = JSON.stringify(toMe(p))))
+      return c.body(body, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
     })
+}
+
+function toMe({ member: m, session: s, roles, departmentNames }: Principal): Me {
+  const ref = (id: number) => ({ id, name: departmentNames.get(id) ?? String(id) })
+  return {
+    userid: m.userid,
+    name: m.name,
+    ...(m.alias ? { alias: m.alias } : {}),
+    position: m.position,
+    ...(m.avatar ? { avatar: m.avatar } : {}),
+    mainDepartment: m.mainDepartment !== undefined ? ref(m.mainDepartment) : null,
+    departments: m.departmentIds.map(ref),
+    roles,
+    corpId: s.corpId,
+    session: {
+      createdAt: s.createdAt.toISOString(),
+      expiresAt: new Date(Math.min(s.idleExpiresAt.getTime(), s.absoluteExpiresAt.getTime())).toISOString(),
+      absoluteExpiresAt: s.absoluteExpiresAt.toISOString(),
+    },
+  }
 }

@@ -24,24 +24,25 @@ export class PrincipalCache {
     private readonly max = 20_000,
   ) {}
 
-  get(idHash: string, now: number): Principal | undefined {
-    const e = this.entries.get(idHash)
+  /** Keyed by the cookie's session id: memory only, never logged or stored. */
+  get(sessionId: string, now: number): Principal | undefined {
+    const e = this.entries.get(sessionId)
     if (!e) return undefined
     if (now - e.at > this.ttlMs) {
-      this.entries.delete(idHash)
+      this.entries.delete(sessionId)
       return undefined
     }
     return e.p
   }
 
-  set(idHash: string, p: Principal, now: number): void {
+  set(sessionId: string, p: Principal, now: number): void {
     // Maps iterate in insertion order: dropping the first entry drops the oldest.
     if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!)
-    this.entries.set(idHash, { p, at: now })
+    this.entries.set(sessionId, { p, at: now })
   }
 
-  forget(idHash: string): void {
-    this.entries.delete(idHash)
+  forget(sessionId: string): void {
+    this.entries.delete(sessionId)
   }
 
   forgetMember(userid: string): void {

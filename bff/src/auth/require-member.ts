@@ -7,7 +7,6 @@ import { readCookie, SESSION_COOKIE } from './cookies'
 import type { Principal } from './principal-cache'
 import { ACTIVE, adminContacts, rolesFor } from './roles'
 import { loadSession, revokeSession, TOUCH_EVERY_MS } from './sessions'
-import { sha256 } from './tokens'
 
 /** Lets through signed-in, active members holding a role; sets session, member and roles. */
 export function requireMember(deps: Deps): MiddlewareHandler<AppEnv> {
@@ -15,16 +14,15 @@ export function requireMember(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const id = readCookie(c, SESSION_COOKIE)
     if (!id) throw new ApiFailure('unauthenticated', 'Not signed in.')
-    const key = sha256(id)
     const now = deps.now()
-    let p = principals.get(key, now)
+    let p = principals.get(id, now)
     // Past an expiry, or due to slide the idle expiry: ask the database again.
     if (p && (now >= p.session.idleExpiresAt.getTime() || now >= p.session.absoluteExpiresAt.getTime() || now - p.touchedAt >= TOUCH_EVERY_MS)) {
       p = undefined
     }
     if (!p) {
       p = await loadPrincipal(deps, id, now)
-      principals.set(key, p, now)
+      principals.set(id, p, now)
     }
     if (!p.roles.length) {
       const who = (await adminContacts(db, config.roles)).join('、')

@@ -18,7 +18,6 @@ import { redirectToProblem } from './problem'
 import { resolveMember } from './resolve-member'
 import { ACTIVE, adminContacts, rolesFor } from './roles'
 import { createSession, revokeSession } from './sessions'
-import { sha256 } from './tokens'
 
 const BROWSER_COOKIE_MAX_AGE = 30 * 86_400
 /** WeCom says the code is single-use and 5-minute; these both mean "get a new one". */
@@ -28,7 +27,7 @@ export function authRoutes(deps: Deps) {
   const { config, db, wecom, log, now, principals } = deps
 
   async function endSession(id: string, reason: string): Promise<void> {
-    principals.forget(sha256(id))
+    principals.forget(id)
     await revokeSession(db, id, reason, now())
   }
 
