@@ -13,7 +13,6 @@ export interface Config {
   /** Path prefix with both slashes: `/` or `/portal/`. */
   basePath: string
   secureCookies: boolean
-  trustProxy: boolean
   sandbox: { port: number; url: string }
   wecom: {
     corpId: string
@@ -120,7 +119,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     publicUrl,
     basePath,
     secureCookies: publicUrl.startsWith('https:'),
-    trustProxy: bool('TRUST_PROXY', false),
     sandbox: { port: sandboxPort, url: sandboxUrl },
     wecom: {
       corpId,

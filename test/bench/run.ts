@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, startAppProcess } from '../support/app-process'
 import { signedInAs, TestBrowser, UA } from '../support/browser'
+import { firstLoadSizes } from './bundle-size'
 import { load } from './load'
 
 /**
@@ -58,6 +59,8 @@ async function coldSignIns(n = 1000) {
   }
 }
 
+const bundle = firstLoadSizes()
+results.firstLoadGzipBytes = bundle
 const hello = await helloWorld()
 const me = await apiMe()
 const cold = await coldSignIns()
@@ -71,6 +74,7 @@ Benchmarks (${SECONDS}s each, 100 connections, servers in their own processes)
   Hono hello-world          ${fmt(hello.reqPerSec)} req/s   p99 ${hello.p99} ms
   GET /api/me               ${fmt(me.reqPerSec)} req/s   p99 ${me.p99} ms   ratio ${(me.reqPerSec / hello.reqPerSec).toFixed(2)}  (errors ${me.errors}, non-2xx ${me.non2xx})
   1,000 cold sign-ins       ${cold.succeeded}/${cold.signIns} in ${cold.seconds}s   gettoken calls ${cold.gettokenCalls}
+  H5 first load (gzip JS+CSS, budget 100 KB): ${Object.entries(bundle).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KB`).join(', ')}
 `)
 mkdirSync(join(import.meta.dirname, '../output'), { recursive: true })
 writeFileSync(join(import.meta.dirname, '../output/bench.json'), JSON.stringify(results, null, 2))
