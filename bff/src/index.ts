@@ -58,7 +58,8 @@ function printBanner(): void {
     lines.push(
       `  WeCom sandbox:   ${config.sandbox.url}/`,
       `  Sandbox corp:    CorpID ${config.wecom.corpId} · AgentID ${config.wecom.agentId} · Secret ${config.wecom.secret}`,
-      '  Sign in as (open the app in a browser and "scan" on the sandbox QR page, or use a WeCom UA):',
+      `  Open it as the WeCom client would (silent sign-in): ${config.sandbox.url}/sandbox/client?userid=zhangsan&next=${encodeURIComponent(`${config.publicUrl}/`)}`,
+      '  Or open the app in a browser and "scan" on the sandbox QR page as any of:',
       ...sandbox.demoUsers().slice(0, 8).map((u) => `    ${u.userid.padEnd(12)} ${u.name}  ${u.position} · ${u.department}${u.note ? `  (${u.note})` : ''}`),
     )
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createTokenCache, createWeComClient, isTransient, WeComError, WeComTransportError } from '../../src/wecom'
-import { CORP_ID, SECRET, fakeWeCom, json } from './fake-wecom'
+import { caught, CORP_ID, fakeWeCom, json, SECRET } from './fake-wecom'
 
 const API = 'https://qyapi.weixin.qq.com'
 const GETTOKEN = '/cgi-bin/gettoken'
@@ -19,14 +19,6 @@ function setup(opts: { corpId?: string; secret?: string; timeoutMs?: number } = 
   return { wecom, client }
 }
 
-async function caught(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p
-  } catch (e) {
-    return e
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('gettoken errors are configuration errors: thrown with a hint, never retried', () => {
   it('40013 invalid CorpID', async () => {

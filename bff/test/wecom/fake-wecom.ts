@@ -137,3 +137,13 @@ export function recordingLogger() {
     warn: (msg: string, data?: object) => void lines.push({ level: 'warn', msg, data }),
   }
 }
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function caught(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p
+  } catch (e) {
+    return e
+  }
+  throw new Error('expected a rejection')
+}

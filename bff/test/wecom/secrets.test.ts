@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { createTokenCache, createWeComClient, redactUrl, WeComTransportError } from '../../src/wecom'
-import { CORP_ID, SECRET, fakeWeCom, recordingLogger } from './fake-wecom'
+import { caught, CORP_ID, fakeWeCom, recordingLogger, SECRET } from './fake-wecom'
 
 const API = 'https://qyapi.weixin.qq.com'
 const USER_GET = '/cgi-bin/user/get'
@@ -12,14 +12,6 @@ function renderings(e: unknown): string {
   return [String(err), err.message, err.stack, JSON.stringify(err), inspect(err, { depth: 8 })].join('\n')
 }
 
-async function caught(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p
-  } catch (e) {
-    return e
-  }
-  throw new Error('expected a rejection')
-}
 
 function setup(timeoutMs?: number) {
   const wecom = fakeWeCom()
