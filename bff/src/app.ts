@@ -4,9 +4,12 @@ import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from './app-env'
 import { meRoutes } from './auth/me-routes'
+import { callbackRoutes } from './callbacks'
+import { directoryRoutes } from './directory/routes'
 import { authRoutes } from './auth/routes'
 import type { Deps } from './deps'
 import { ApiFailure } from './errors'
+import { jssdkRoutes } from './jssdk/routes'
 import { randomHex } from './auth/tokens'
 import { webAssets } from './web-assets'
 import { WeComError, WeComTransportError } from './wecom'
@@ -31,6 +34,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     })
     .route('/', authRoutes(deps))
     .route('/', meRoutes(deps))
+    .route('/', jssdkRoutes(deps))
+    .route('/', directoryRoutes(deps))
+    .route('/', callbackRoutes(deps, deps.callbacks.worker))
     .all('/api/*', () => {
       throw new ApiFailure('not_found', 'No such API endpoint.')
     })

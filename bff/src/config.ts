@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { WECOM_API_BASE, WECOM_LOGIN_BASE, WECOM_OAUTH_BASE } from '@portal/shared'
 import { parseDuration } from './config/durations'
 import { readO2oaFile } from './config/o2oa-file'
+import { validQuartz } from './config/quartz'
 
 /** The one reader of process.env. Everything else receives a Config. */
 export interface Config {
@@ -13,6 +14,12 @@ export interface Config {
   /** Path prefix with both slashes: `/` or `/portal/`. */
   basePath: string
   secureCookies: boolean
+  /**
+   * TRUST_PROXY: a reverse proxy we trust sets X-Forwarded-Proto/-Host (overwriting what clients
+   * send). Only then do those headers count, and only for the origin of the request they came
+   * with (JS-SDK signatures); otherwise anyone could claim any origin with them.
+   */
+  trustProxy: boolean
   sandbox: { port: number; url: string }
   wecom: {
     corpId: string
@@ -29,7 +36,7 @@ export interface Config {
   database: { url?: string; dataDir: string }
   session: { secret: string; idleMs: number; absoluteMs: number }
   roles: { adminUserids: string[]; policy: 'all-members' | 'explicit' }
-  sync: { cron: string; forceCron: string }
+  sync: { cron: string; forceCron: string; maxDisableShare: number; enabled: boolean }
   messageEnable: boolean
   webDist: string
   logLevel: 'debug' | 'info' | 'warn' | 'error'
@@ -55,6 +62,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     if (['0', 'false', 'no', 'off'].includes(v)) return false
     problems.push(`${k}: expected true or false, got "${v}"`)
     return dflt
+  }
+  const share = (k: string, dflt: number) => {
+    const v = str(k)
+    if (v === undefined) return dflt
+    const n = Number(v)
+    if (!(n >= 0 && n <= 1)) problems.push(`${k}: expected a share from 0 to 1 (e.g. 0.2), got "${v}"`)
+    return n
   }
   const duration = (k: string, dflt: string) => {
     const v = str(k) ?? dflt
@@ -113,12 +127,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
   const databaseUrl = str('DATABASE_URL')
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL: expected postgres://user@host:port/db')
 
+  for (const [k, v] of [['SYNC_CRON', str('SYNC_CRON') ?? file.syncCron], ['FORCE_SYNC_CRON', str('FORCE_SYNC_CRON') ?? file.forceSyncCron]] as const) {
+    if (v && !validQuartz(v)) problems.push(`${k}: not a valid cron expression (Quartz, seconds first, e.g. "10 0/10 * * * ?"), got "${v}"`)
+  }
+
   const config: Config = {
     mode,
     port,
     publicUrl,
     basePath,
     secureCookies: publicUrl.startsWith('https:'),
+    trustProxy: bool('TRUST_PROXY', false),
     sandbox: { port: sandboxPort, url: sandboxUrl },
     wecom: {
       corpId,
@@ -143,7 +162,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
       adminUserids: (str('ADMIN_USERIDS') ?? (mode === 'sandbox' ? 'zhangsan' : '')).split(/[\s,|]+/).filter(Boolean).map((u) => u.toLowerCase()),
       policy: policy as Config['roles']['policy'],
     },
-    sync: { cron: str('SYNC_CRON') ?? file.syncCron ?? '10 0/10 * * * ?', forceCron: str('FORCE_SYNC_CRON') ?? file.forceSyncCron ?? '10 45 8,12 * * ?' },
+    sync: {
+      cron: str('SYNC_CRON') ?? file.syncCron ?? '10 0/10 * * * ?',
+      forceCron: str('FORCE_SYNC_CRON') ?? file.forceSyncCron ?? '10 45 8,12 * * ?',
+      maxDisableShare: share('SYNC_MAX_DISABLE_SHARE', 0.2),
+      enabled: bool('SYNC_ENABLE', true),
+    },
     messageEnable: bool('MESSAGE_ENABLE', file.messageEnable ?? true),
     webDist: resolve(import.meta.dirname, '../../web/dist'),
     logLevel: logLevel as Config['logLevel'],

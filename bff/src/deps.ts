@@ -1,5 +1,10 @@
 import { PrincipalCache } from './auth/principal-cache'
+import { createCallbacks, type Callbacks } from './callbacks'
 import type { Config } from './config'
+import { contactChangeHandler } from './directory/contact-events'
+import { DirectoryReadModel } from './directory/read-model'
+import { createSyncEngine } from './directory/sync-engine'
+import { createSyncService, type SyncService } from './directory/sync-service'
 import { openDb, type Db } from './db'
 import { createLogger, type Logger } from './log'
 import { createTokenCache, createWeComClient, type WeComClient } from './wecom'
@@ -13,6 +18,11 @@ export interface Deps {
   now: () => number
   /** Who each live session cookie belongs to, for a few seconds. */
   principals: PrincipalCache
+  /** The directory in memory for the read endpoints. */
+  readModel: DirectoryReadModel
+  sync: SyncService
+  /** WeCom callbacks: handlers register on the dispatcher; the worker applies the inbox. */
+  callbacks: Pick<Callbacks, 'dispatcher' | 'worker'>
 }
 
 export async function createDeps(config: Config, overrides: Partial<Omit<Deps, 'config'>> = {}): Promise<Deps> {
@@ -30,5 +40,13 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
       now,
       logger: log,
     })
-  return { config, db, wecom, log, now, principals: overrides.principals ?? new PrincipalCache() }
+  const principals = overrides.principals ?? new PrincipalCache()
+  const readModel = overrides.readModel ?? new DirectoryReadModel(db, now)
+  const engine = createSyncEngine({ db, wecom, log, now, principals, maxDisableShare: config.sync.maxDisableShare })
+  const sync = overrides.sync ?? createSyncService({ db, engine, readModel, log, now })
+  const callbacks = overrides.callbacks ?? createCallbacks({ config, db, log, now })
+  const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks }
+  const applyContactChange = contactChangeHandler(deps)
+  callbacks.dispatcher.on({ event: 'change_contact' }, (msg) => applyContactChange({ changeType: msg.changeType ?? '', fields: msg.fields }))
+  return deps
 }

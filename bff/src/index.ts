@@ -2,7 +2,7 @@ import { serve, type ServerType } from '@hono/node-server'
 import { createApp } from './app'
 import { loadConfig, type Config } from './config'
 import { createDeps } from './deps'
-import { createSandbox, SANDBOX_DEFAULTS, type Sandbox } from './sandbox'
+import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS, type Sandbox } from './sandbox'
 
 // Reads config, builds deps, serves. Nothing else lives here.
 const loaded = loadConfig()
@@ -20,19 +20,34 @@ if (config.mode === 'sandbox') {
   config.wecom.corpId = SANDBOX_DEFAULTS.corpId
   config.wecom.agentId = SANDBOX_DEFAULTS.agentId
   config.wecom.secret = SANDBOX_DEFAULTS.secret
-  sandbox = createSandbox({ trustedDomain: new URL(config.publicUrl).host, appUrl: config.publicUrl })
+  // Fixed, public values (README): the sandbox sends its change_contact callbacks to us with them.
+  config.wecom.callbackToken ??= SANDBOX_CALLBACK.token
+  config.wecom.callbackAesKey ??= SANDBOX_CALLBACK.encodingAesKey
+  sandbox = createSandbox({
+    trustedDomain: new URL(config.publicUrl).host,
+    appUrl: config.publicUrl,
+    callback: { url: `${config.publicUrl}/wecom/callback`, token: config.wecom.callbackToken, encodingAesKey: config.wecom.callbackAesKey },
+  })
   servers.push(await listen(sandbox.app.fetch, config.sandbox.port, 'sandbox'))
 }
 
 const deps = await createDeps(config)
 servers.push(await listen(createApp(deps).fetch, config.port, 'app'))
+deps.callbacks.worker.start()
+// Build the in-memory directory now rather than on the first request.
+void deps.readModel.current().catch((e) => deps.log.warn('directory not loaded at start', { err: e }))
+if (config.sync.enabled) await deps.sync.schedule(config.sync)
 printBanner()
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     deps.log.info('shutting down', { signal })
+    deps.sync.stop()
     for (const s of servers) s.close()
-    void deps.db.close().finally(() => process.exit(0))
+    void deps.callbacks.worker
+      .stop()
+      .finally(() => deps.db.close())
+      .finally(() => process.exit(0))
   })
 }
 
@@ -58,6 +73,7 @@ function printBanner(): void {
     lines.push(
       `  WeCom sandbox:   ${config.sandbox.url}/`,
       `  Sandbox corp:    CorpID ${config.wecom.corpId} · AgentID ${config.wecom.agentId} · Secret ${config.wecom.secret}`,
+      `  Callbacks:       URL ${config.publicUrl}/wecom/callback · Token ${config.wecom.callbackToken} · EncodingAESKey ${config.wecom.callbackAesKey}`,
       `  Open it as the WeCom client would (silent sign-in): ${config.sandbox.url}/sandbox/client?userid=zhangsan&next=${encodeURIComponent(`${config.publicUrl}/`)}`,
       '  Or open the app in a browser and "scan" on the sandbox QR page as any of:',
       ...sandbox.demoUsers().slice(0, 8).map((u) => `    ${u.userid.padEnd(12)} ${u.name}  ${u.position} · ${u.department}${u.note ? `  (${u.note})` : ''}`),

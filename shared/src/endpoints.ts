@@ -1,4 +1,6 @@
 import type { z } from 'zod/mini'
+import { departmentTreeSchema, memberDetailSchema, memberPageSchema, searchResultSchema, syncRunSchema } from './contract/directory'
+import { jssdkSignaturesSchema } from './contract/jssdk'
 import { appInfoSchema, loginOptionsSchema, meSchema } from './contract/session'
 
 /**
@@ -22,6 +24,16 @@ export const endpoints = {
   authLogin: { method: 'GET', path: '/auth/login', auth: 'public', external: true },
   authCallback: { method: 'GET', path: '/auth/callback', auth: 'public', external: true },
   health: { method: 'GET', path: '/healthz', auth: 'public' },
+  departments: { method: 'GET', path: '/api/directory/departments', auth: 'member', response: departmentTreeSchema, external: true },
+  departmentMembers: { method: 'GET', path: '/api/directory/departments/:id/members', auth: 'member', response: memberPageSchema, external: true },
+  search: { method: 'GET', path: '/api/directory/search', auth: 'member', response: searchResultSchema, external: true },
+  member: { method: 'GET', path: '/api/directory/members/:userid', auth: 'member', response: memberDetailSchema, external: true },
+  syncRuns: { method: 'GET', path: '/api/admin/sync/runs', auth: 'admin' },
+  syncRun: { method: 'GET', path: '/api/admin/sync/runs/:id', auth: 'admin', response: syncRunSchema },
+  startSync: { method: 'POST', path: '/api/admin/sync/runs', auth: 'admin', response: syncRunSchema },
+  confirmSync: { method: 'POST', path: '/api/admin/sync/runs/:id/confirm', auth: 'admin', response: syncRunSchema },
+  wecomCallback: { method: 'POST', path: '/wecom/callback', auth: 'public', external: true },
+  jssdkSignatures: { method: 'GET', path: '/api/jssdk/signatures', auth: 'member', response: jssdkSignaturesSchema, external: true },
 } as const satisfies Record<string, Endpoint>
 
 export type EndpointName = keyof typeof endpoints

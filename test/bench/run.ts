@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { freePort, startAppProcess } from '../support/app-process'
 import { signedInAs, TestBrowser, UA } from '../support/browser'
 import { firstLoadSizes } from './bundle-size'
+import { directoryBench } from './directory'
 import { load } from './load'
 
 /**
@@ -67,6 +68,8 @@ const cold = await coldSignIns()
 results.helloWorld = hello
 results.apiMe = { ...me, ratioToHelloWorld: +(me.reqPerSec / hello.reqPerSec).toFixed(3) }
 results.coldSignIns = cold
+const dir = await directoryBench(SECONDS)
+results.directory = dir
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
 console.log(`
@@ -74,6 +77,10 @@ Benchmarks (${SECONDS}s each, 100 connections, servers in their own processes)
   Hono hello-world          ${fmt(hello.reqPerSec)} req/s   p99 ${hello.p99} ms
   GET /api/me               ${fmt(me.reqPerSec)} req/s   p99 ${me.p99} ms   ratio ${(me.reqPerSec / hello.reqPerSec).toFixed(2)}  (errors ${me.errors}, non-2xx ${me.non2xx})
   1,000 cold sign-ins       ${cold.succeeded}/${cold.signIns} in ${cold.seconds}s   gettoken calls ${cold.gettokenCalls}
+  Directory, ${dir.members.toLocaleString('en-US')} members / ${dir.departments.toLocaleString('en-US')} departments (plain fetch of the same ${dir.pages} pages: ${(dir.plainFetchMs / 1000).toFixed(1)}s)
+    first sync              ${(dir.firstSync.ms / 1000).toFixed(1)}s   ratio ${dir.firstSync.ratio}   rows ${dir.firstSync.rowsWritten}   peak RSS ${dir.peakRssMb} MB
+    no-change re-sync       ${(dir.noChangeSync.ms / 1000).toFixed(1)}s   ratio ${dir.noChangeSync.ratio}   rows ${dir.noChangeSync.rowsWritten}
+    search (700 queries)     ${fmt(dir.search.reqPerSec)} req/s   p99 ${dir.search.p99} ms   ratio ${(dir.search.reqPerSec / hello.reqPerSec).toFixed(2)}  (non-2xx ${dir.search.non2xx})
   H5 first load (gzip JS+CSS, budget 100 KB): ${Object.entries(bundle).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KB`).join(', ')}
 `)
 mkdirSync(join(import.meta.dirname, '../output'), { recursive: true })

@@ -26,7 +26,8 @@ export interface AppProcess {
 
 /** `pnpm start`'s server (bff/src/index.ts) as a child process on free ports, in its own data dir. */
 export async function startAppProcess(env: Record<string, string> = {}): Promise<AppProcess> {
-  const [port, sandboxPort] = [await freePort(), await freePort()]
+  const port = env.PORT ? Number(env.PORT) : await freePort()
+  const sandboxPort = env.SANDBOX_PORT ? Number(env.SANDBOX_PORT) : await freePort()
   let out = ''
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bff/src/index.ts')], {
     cwd: join(ROOT, 'bff'),

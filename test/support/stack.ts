@@ -5,8 +5,9 @@ import { createApp } from '@portal/bff/app'
 import { loadConfig, type Config } from '@portal/bff/config'
 import { createDeps, type Deps } from '@portal/bff/deps'
 import { createLogger } from '@portal/bff/log'
-import { createSandbox, SANDBOX_DEFAULTS, type Sandbox, type SandboxOptions } from '@portal/bff/sandbox'
+import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS, type Sandbox, type SandboxOptions } from '@portal/bff/sandbox'
 import { pgliteTestDb } from '@portal/bff/testing/db'
+import type { Db } from '@portal/bff/db'
 import { listenLate } from './listen'
 
 export const SESSION_SECRET = 'flow-test-session-secret-0123456789abcdef'
@@ -26,9 +27,15 @@ export interface Stack {
  * The sandbox and the BFF on real loopback ports, wired as a real corp would be (the BFF in
  * `wecom` mode pointed at the sandbox), with a fresh database.
  */
-export async function startStack(opts: { env?: Record<string, string>; sandbox?: Partial<SandboxOptions>; prefix?: string } = {}): Promise<Stack> {
+export async function startStack(opts: { env?: Record<string, string>; sandbox?: Partial<SandboxOptions>; prefix?: string; db?: Db } = {}): Promise<Stack> {
   const [sb, app] = await Promise.all([listenLate(), listenLate()])
-  const sandbox = createSandbox({ trustedDomain: `localhost:${app.port}`, appUrl: app.url, ...opts.sandbox })
+  const sandbox = createSandbox({
+    trustedDomain: `localhost:${app.port}`,
+    appUrl: app.url,
+    callback: { url: `${app.url}${opts.prefix ?? ''}/wecom/callback`, ...SANDBOX_CALLBACK },
+    callbackRetryDelaysMs: [50, 100],
+    ...opts.sandbox,
+  })
   sb.setHandler(sandbox.app.fetch)
   const loaded = loadConfig(
     {
@@ -42,13 +49,15 @@ export async function startStack(opts: { env?: Record<string, string>; sandbox?:
       WECOM_LOGIN_BASE: sb.url,
       SESSION_SECRET,
       ADMIN_USERIDS: 'zhangsan',
+      WECOM_CALLBACK_TOKEN: SANDBOX_CALLBACK.token,
+      WECOM_CALLBACK_AES_KEY: SANDBOX_CALLBACK.encodingAesKey,
       ...opts.env,
     },
     mkdtempSync(join(tmpdir(), 'stack-')),
   )
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'))
   const logs: string[] = []
-  const deps = await createDeps(loaded.config, { db: await pgliteTestDb(), log: createLogger({ level: 'debug', write: (l) => logs.push(l) }) })
+  const deps = await createDeps(loaded.config, { db: opts.db ?? (await pgliteTestDb()), log: createLogger({ level: 'debug', write: (l) => logs.push(l) }) })
   app.setHandler(createApp(deps).fetch)
   return {
     appUrl: app.url + (opts.prefix ?? ''),

@@ -34,7 +34,7 @@ function toMe({ member: m, session: s, roles, departmentNames }: Principal): Me 
     position: m.position,
     ...(m.avatar ? { avatar: m.avatar } : {}),
     mainDepartment: m.mainDepartment !== undefined ? ref(m.mainDepartment) : null,
-    departments: m.departmentIds.map(ref),
+    departments: m.departments.map((x) => ref(x.departmentId)),
     roles,
     corpId: s.corpId,
     session: {

@@ -1,11 +1,11 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
-import { departmentNames, getMember } from '../directory/member-store'
+import { departmentNames, getMember, isActive } from '../directory/member-store'
 import { ApiFailure } from '../errors'
 import { readCookie, SESSION_COOKIE } from './cookies'
 import type { Principal } from './principal-cache'
-import { ACTIVE, adminContacts, rolesFor } from './roles'
+import { adminContacts, rolesFor } from './roles'
 import { loadSession, revokeSession, TOUCH_EVERY_MS } from './sessions'
 
 /** Lets through signed-in, active members holding a role; sets session, member and roles. */
@@ -42,12 +42,12 @@ async function loadPrincipal(deps: Deps, id: string, now: number): Promise<Princ
   const session = await loadSession(db, config.session, id, now)
   if (!session) throw new ApiFailure('unauthenticated', 'Not signed in, or the session has expired.')
   const member = await getMember(db, session.userid)
-  if (!member || member.status !== ACTIVE) {
+  if (!member || !isActive(member)) {
     await revokeSession(db, id, 'member_inactive', now)
     throw new ApiFailure('unauthenticated', 'This member is no longer active.')
   }
   const roles = await rolesFor(db, config.roles, member)
-  return { session, member, roles, departmentNames: await departmentNames(db, member.departmentIds), touchedAt: now }
+  return { session, member, roles, departmentNames: await departmentNames(db, member.departments.map((x) => x.departmentId)), touchedAt: now }
 }
 
 export function requireRole(role: 'admin'): MiddlewareHandler<AppEnv> {

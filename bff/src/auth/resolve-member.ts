@@ -1,34 +1,36 @@
-import type { Queryable } from '../db'
-import { departmentNames, upsertDepartment, upsertMember, type MemberRecord } from '../directory/member-store'
+import type { Db } from '../db'
+import { upsertDepartments, upsertMembers } from '../directory/apply-diff'
+import { departmentFromWeCom, memberFromWeCom } from '../directory/from-wecom'
+import { departmentNames, getMember, isActive, type MemberRecord } from '../directory/member-store'
+import { bumpDirectoryVersion } from '../directory/version'
 import type { Logger } from '../log'
 import type { WeComClient } from '../wecom'
 
 /**
- * Reads a member from WeCom (`user/get`) and stores them, with the names of departments we do
- * not know yet. Until directory sync owns the store, sign-in keeps it current this way.
+ * The member signing in, from the synced store. WeCom is asked (`user/get`) only when the store
+ * does not know them yet (joined since the last sync) or holds them as inactive (they may be back);
+ * the answer is stored, with the names of departments the store lacks.
  */
-export async function resolveMember(wecom: WeComClient, db: Queryable, log: Logger, userid: string): Promise<MemberRecord> {
-  const u = await wecom.getUser(userid)
-  const member: MemberRecord = {
-    userid: u.userid,
-    name: u.name,
-    alias: u.alias || undefined,
-    position: u.position ?? '',
-    avatar: u.avatar || u.thumb_avatar || undefined,
-    departmentIds: u.department ?? [],
-    mainDepartment: u.main_department ?? u.department?.[0],
-    status: u.status,
-  }
-  await upsertMember(db, member)
-  const known = await departmentNames(db, member.departmentIds)
-  for (const id of member.departmentIds.filter((d) => !known.has(d))) {
+export async function resolveMember(wecom: WeComClient, db: Db, log: Logger, userid: string, now: number): Promise<MemberRecord> {
+  const stored = await getMember(db, userid)
+  if (stored && isActive(stored)) return stored
+  const member = memberFromWeCom(await wecom.getUser(userid))
+  const ids = member.departments.map((d) => d.departmentId)
+  const known = await departmentNames(db, ids)
+  const missing: ReturnType<typeof departmentFromWeCom>[] = []
+  for (const id of ids.filter((d) => !known.has(d))) {
     try {
-      const d = await wecom.getDepartment(id)
-      await upsertDepartment(db, { id: d.id, name: d.name, parentId: d.parentid, order: d.order })
+      missing.push(departmentFromWeCom(await wecom.getDepartment(id)))
     } catch (e) {
       // A department outside the visible range only costs us its name; sign-in goes on.
       log.warn('department name unavailable', { departmentId: id, err: e })
     }
   }
+  await db.transaction(async (tx) => {
+    const at = new Date(now)
+    await upsertDepartments(tx, missing, at)
+    await upsertMembers(tx, [member], at)
+    await bumpDirectoryVersion(tx, true)
+  })
   return member
 }

@@ -1,16 +1,14 @@
 import type { Role } from '@portal/shared'
 import type { Config } from '../config'
 import type { Queryable } from '../db'
-import { memberNames, type MemberRecord } from '../directory/member-store'
-
-export const ACTIVE = 1
+import { isActive, memberNames, type MemberRecord } from '../directory/member-store'
 
 /**
  * Roles of a member right now: none unless active; `admin` from ADMIN_USERIDS or a grant;
  * `member` for every active member under the default policy, else only by grant (or as admin).
  */
-export async function rolesFor(db: Queryable, policy: Config['roles'], m: Pick<MemberRecord, 'userid' | 'status'>): Promise<Role[]> {
-  if (m.status !== ACTIVE) return []
+export async function rolesFor(db: Queryable, policy: Config['roles'], m: Pick<MemberRecord, 'userid' | 'status' | 'disabledAt'>): Promise<Role[]> {
+  if (!isActive(m)) return []
   const grants = new Set(
     (await db.query<{ role: Role }>('select role from role_grants where lower(userid) = lower($1)', [m.userid])).map((r) => r.role),
   )

@@ -16,7 +16,8 @@ import { BROWSER_COOKIE, clearCookie, readCookie, SESSION_COOKIE, writeCookie } 
 import { consumeLoginState, createLoginState, newBrowserId } from './login-state'
 import { redirectToProblem } from './problem'
 import { resolveMember } from './resolve-member'
-import { ACTIVE, adminContacts, rolesFor } from './roles'
+import { adminContacts, rolesFor } from './roles'
+import { isActive } from '../directory/member-store'
 import { createSession, revokeSession } from './sessions'
 
 const BROWSER_COOKIE_MAX_AGE = 30 * 86_400
@@ -137,12 +138,12 @@ export function authRoutes(deps: Deps) {
 
       let member
       try {
-        member = await resolveMember(wecom, db, log, identity.userid)
+        member = await resolveMember(wecom, db, log, identity.userid, now())
       } catch (e) {
         if (e instanceof WeComError && (e.errcode === 60111 || e.errcode === 40003)) return redirectToProblem(c, config, 'not_member')
         return wecomProblem(c, e, returnTo)
       }
-      if (member.status !== ACTIVE) return redirectToProblem(c, config, 'member_inactive', { status: member.status })
+      if (!isActive(member)) return redirectToProblem(c, config, 'member_inactive', { status: member.status })
       const roles = await rolesFor(db, config.roles, member)
       if (!roles.length) {
         return redirectToProblem(c, config, 'no_role', { contact: (await adminContacts(db, config.roles)).join('、') })

@@ -3,7 +3,7 @@ import { openPglite } from './pglite'
 import { openPostgres } from './postgres'
 import type { Db } from './types'
 
-export type { Db, Queryable } from './types'
+export type { Db, Queryable, Tx } from './types'
 
 /** PostgreSQL when a URL is given, else PGlite in `dataDir` (or in memory when that is undefined too). */
 export async function openDb(opts: { url?: string; dataDir?: string }): Promise<Db> {

@@ -7,68 +7,87 @@ export interface MemberRecord {
   alias?: string
   position: string
   avatar?: string
-  departmentIds: number[]
+  /** In WeCom's order, with the member's `order` and leader flag in each. */
+  departments: Membership[]
   mainDepartment?: number
   status: number
+  gender?: number
+  mobile?: string
+  telephone?: string
+  email?: string
+  bizMail?: string
+  directLeaders: string[]
+  /** Set when a complete sync no longer saw the member. */
+  disabledAt?: Date
+}
+
+export interface Membership {
+  departmentId: number
+  order: number
+  isLeader: boolean
 }
 
 export interface DepartmentRecord {
   id: number
   name: string
+  nameEn?: string
   parentId?: number
   order: number
+  leaders: string[]
 }
 
-type MemberRow = {
+/** Active = WeCom says active and the last complete sync still saw them. */
+export function isActive(m: Pick<MemberRecord, 'status' | 'disabledAt'>): boolean {
+  return m.status === 1 && !m.disabledAt
+}
+
+export const MEMBER_COLUMNS =
+  'm.userid, m.name, m.alias, m.position, m.avatar, m.main_department, m.status, m.gender, m.mobile, m.telephone, m.email, m.biz_mail, m.direct_leaders, m.disabled_at, ' +
+  "coalesce((select json_agg(json_build_object('d', md.department_id, 'o', md.sort_order, 'l', md.is_leader) order by array_position(m.department_ids, md.department_id)) from member_departments md where md.userid = m.userid), '[]') as memberships"
+
+export type MemberRow = {
   userid: string
   name: string
   alias: string | null
   position: string
   avatar: string | null
-  department_ids: number[]
   main_department: number | null
   status: number
+  gender: number | null
+  mobile: string | null
+  telephone: string | null
+  email: string | null
+  biz_mail: string | null
+  direct_leaders: string[]
+  disabled_at: Date | null
+  memberships: { d: number; o: number | string; l: boolean }[] | string
+}
+
+export function memberFromRow(r: MemberRow): MemberRecord {
+  const ms = typeof r.memberships === 'string' ? (JSON.parse(r.memberships) as { d: number; o: number; l: boolean }[]) : r.memberships
+  const opt = <T>(v: T | null) => (v === null || v === '' ? undefined : v)
+  return {
+    userid: r.userid,
+    name: r.name,
+    alias: opt(r.alias),
+    position: r.position,
+    avatar: opt(r.avatar),
+    departments: ms.map((x) => ({ departmentId: x.d, order: Number(x.o), isLeader: x.l })),
+    mainDepartment: opt(r.main_department),
+    status: r.status,
+    gender: opt(r.gender),
+    mobile: opt(r.mobile),
+    telephone: opt(r.telephone),
+    email: opt(r.email),
+    bizMail: opt(r.biz_mail),
+    directLeaders: r.direct_leaders ?? [],
+    disabledAt: r.disabled_at ? new Date(r.disabled_at) : undefined,
+  }
 }
 
 export async function getMember(db: Queryable, userid: string): Promise<MemberRecord | null> {
-  const rows = await db.query<MemberRow>(
-    'select userid, name, alias, position, avatar, department_ids, main_department, status from members where userid = $1',
-    [userid],
-  )
-  const r = rows[0]
-  return r
-    ? {
-        userid: r.userid,
-        name: r.name,
-        alias: r.alias ?? undefined,
-        position: r.position,
-        avatar: r.avatar ?? undefined,
-        departmentIds: r.department_ids,
-        mainDepartment: r.main_department ?? undefined,
-        status: r.status,
-      }
-    : null
-}
-
-export async function upsertMember(db: Queryable, m: MemberRecord): Promise<void> {
-  await db.query(
-    `insert into members (userid, name, alias, position, avatar, department_ids, main_department, status, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, now())
-     on conflict (userid) do update set name = $2, alias = $3, position = $4, avatar = $5, department_ids = $6,
-       main_department = $7, status = $8, updated_at = now()
-     where (members.name, members.alias, members.position, members.avatar, members.department_ids, members.main_department, members.status)
-       is distinct from ($2, $3, $4, $5, $6, $7, $8)`,
-    [m.userid, m.name, m.alias ?? null, m.position, m.avatar ?? null, m.departmentIds, m.mainDepartment ?? null, m.status],
-  )
-}
-
-export async function upsertDepartment(db: Queryable, d: DepartmentRecord): Promise<void> {
-  await db.query(
-    `insert into departments (id, name, parent_id, sort_order, updated_at) values ($1, $2, $3, $4, now())
-     on conflict (id) do update set name = $2, parent_id = $3, sort_order = $4, updated_at = now()
-     where (departments.name, departments.parent_id, departments.sort_order) is distinct from ($2, $3, $4)`,
-    [d.id, d.name, d.parentId ?? null, d.order],
-  )
+  const rows = await db.query<MemberRow>(`select ${MEMBER_COLUMNS} from members m where lower(m.userid) = lower($1)`, [userid])
+  return rows[0] ? memberFromRow(rows[0]) : null
 }
 
 export async function departmentNames(db: Queryable, ids: number[]): Promise<Map<number, string>> {

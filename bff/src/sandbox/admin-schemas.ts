@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { callbackConfigSchema } from './callback-schemas'
 
 export const faultSchema = z.strictObject({
   path: z.string().refine((p) => p === '*' || p.startsWith('/cgi-bin/'), "path must be '*' or start with /cgi-bin/"),
@@ -15,7 +16,15 @@ export const settingsSchema = z.strictObject({
   tokenExpiresIn: z.number().int().min(1).optional(),
   trustedDomain: z.string().min(1).optional(),
   ipAllowlist: z.array(z.string()).optional(),
+  visibleRange: z.strictObject({ departments: z.array(z.number().int().min(1)), users: z.array(z.string().min(1)) }).optional(),
+  limits: z.strictObject({ perMinutePerApi: z.number().int().min(1).optional(), maxConcurrentPerApi: z.number().int().min(0).optional() }).optional(),
+  maxListResponse: z.number().int().min(1).optional(),
+  callback: callbackConfigSchema.nullable().optional(),
+  /** Exactly two: WeCom makes 3 attempts in all. */
+  callbackRetryDelaysMs: z.array(z.number().int().min(0).max(600_000)).length(2).optional(),
 })
+
+export type SettingsPatch = z.infer<typeof settingsSchema>
 
 export const memberPatchSchema = z.strictObject({
   status: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(5)]).optional(),

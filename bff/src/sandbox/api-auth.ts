@@ -3,7 +3,9 @@ import type { Hono } from 'hono'
 import { redeemCode } from './codes'
 import { wecomError, wecomOk } from './errors'
 import { USER_TICKET_TTL_S } from './options'
+import { findMember } from './org-index'
 import type { IssuedCode, SandboxState } from './state'
+import { canSeeMember, visibilityFor } from './visibility'
 
 /** GET /cgi-bin/auth/getuserinfo?access_token&code (wecom-api.md §2.2, §3.1). */
 export function registerAuth(app: Hono, s: SandboxState): void {
@@ -19,9 +21,14 @@ export function registerAuth(app: Hono, s: SandboxState): void {
   })
 }
 
-/** user_ticket only for in-client snsapi_privateinfo; web (QR) login never carries one. */
+/**
+ * user_ticket only for in-client snsapi_privateinfo and members in the app's visible range
+ * (wecom-api.md §2.2); web (QR) login never carries one.
+ */
 function userTicketFor(s: SandboxState, code: IssuedCode): string | undefined {
   if (code.flow !== 'oauth' || code.scope !== 'snsapi_privateinfo' || code.identity.kind !== 'member') return undefined
+  const member = findMember(s.directory, code.identity.userid)
+  if (!member || !canSeeMember(visibilityFor(s, 'agent'), member)) return undefined
   const ticket = randomBytes(32).toString('base64url')
   s.userTickets.set(ticket, { userid: code.identity.userid, expiresAt: s.now() + USER_TICKET_TTL_S * 1000 })
   return ticket

@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from 'hono'
 import { callerIp, ipAllowed } from './client-ip'
 import { wecomError } from './errors'
-import { playFault, takeFault } from './faults'
+import { delay, isDelayOnly, playFault, takeFault } from './faults'
+import { enterConcurrent, leaveConcurrent, overMinuteLimit } from './rate-limits'
 import type { SandboxState } from './state'
 import { checkToken } from './tokens'
 
@@ -9,18 +10,23 @@ export function countCall(s: SandboxState, path: string): void {
   s.calls.set(path, (s.calls.get(path) ?? 0) + 1)
 }
 
+/** A valid code makes getuserinfo exempt from the frequency limits (wecom-api.md §2.2, §10). */
+const FREQUENCY_EXEMPT = new Set(['/cgi-bin/auth/getuserinfo'])
+
 /**
- * Runs before every /cgi-bin/ handler: count, injected faults, then access_token and the
- * trusted-IP check. The IP check comes after the token because the allowlist belongs to the
- * app the token identifies. gettoken is not IP-gated: WeCom does not document whether it is
- * (wecom-api.md §9, open question), and gating it would hide token bugs behind 60020.
+ * Runs before every /cgi-bin/ handler: count, injected faults, access_token and the trusted-IP
+ * check, then the per-API frequency (45009) and concurrency (45033) limits. The IP check comes
+ * after the token because the allowlist belongs to the app the token identifies. gettoken is not
+ * IP-gated: WeCom does not document whether it is (wecom-api.md §9, open question), and gating it
+ * would hide token bugs behind 60020. A latency-only fault is served inside the concurrency slot,
+ * so slow calls overlap the way slow real ones do.
  */
 export function cgiGate(s: SandboxState): MiddlewareHandler {
   return async (c, next) => {
     const path = c.req.path
     countCall(s, path)
     const fault = takeFault(s, path)
-    if (fault) {
+    if (fault && !isDelayOnly(fault)) {
       const res = await playFault(c, s, fault)
       if (res) return res
     }
@@ -31,6 +37,16 @@ export function cgiGate(s: SandboxState): MiddlewareHandler {
       if (bad) return wecomError(c, s, bad)
       if (!ipAllowed(callerIp(c), s.settings.ipAllowlist)) return wecomError(c, s, 60020)
     }
-    await next()
+    const { limits } = s.settings
+    if (!FREQUENCY_EXEMPT.has(path) && overMinuteLimit(s.rate, limits, path, s.now())) return wecomError(c, s, 45009)
+    // Reset may swap s.rate while this call is in flight: release the slot where it was taken.
+    const rate = s.rate
+    if (!enterConcurrent(rate, limits, path)) return wecomError(c, s, 45033)
+    try {
+      if (fault) await delay(fault.latencyMs)
+      await next()
+    } finally {
+      leaveConcurrent(rate, path)
+    }
   }
 }

@@ -55,9 +55,18 @@ export function takeFault(s: SandboxState, path: string): Fault | undefined {
   return undefined
 }
 
+/** A fault that only slows the call down; the real handler still answers. */
+export function isDelayOnly(f: Fault): boolean {
+  return !f.drop && f.errcode === undefined && (f.httpStatus === undefined || f.httpStatus === 200)
+}
+
+export function delay(ms: number | undefined): Promise<void> {
+  return ms ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve()
+}
+
 /** Plays the fault. `undefined` = carry on with the real handler (a latency-only fault). */
 export async function playFault(c: Context, s: SandboxState, f: Fault): Promise<Response | undefined> {
-  if (f.latencyMs) await new Promise((resolve) => setTimeout(resolve, f.latencyMs))
+  await delay(f.latencyMs)
   if (f.drop) return drop(c)
   if (f.errcode !== undefined) {
     const msg = f.errmsg ?? defaultErrmsg(f.errcode)

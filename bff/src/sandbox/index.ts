@@ -2,14 +2,18 @@ import { Hono } from 'hono'
 import { registerAuth } from './api-auth'
 import { registerDirectory } from './api-directory'
 import { registerGettoken } from './api-gettoken'
+import { registerJsapiTickets } from './api-jsapi-tickets'
+import { callbacksSettled } from './callback-delivery'
 import { cgiGate } from './cgi-gate'
 import { buildDemoOrg } from './demo-org'
 import { demoUsers, type DemoUser } from './demo-users'
 import { wecomError } from './errors'
 import { SandboxDropError } from './faults'
-import { DEFAULT_IP_ALLOWLIST, DEFAULT_TOKEN_EXPIRES_IN, SANDBOX_DEFAULTS, type SandboxOptions } from './options'
+import { sandboxSettings, SANDBOX_DEFAULTS, DEFAULT_CALLBACK_TIMEOUT_MS, type SandboxOptions } from './options'
 import { indexOrg } from './org-index'
 import { registerAdmin } from './route-admin'
+import { registerAdminCallbacks } from './route-admin-callbacks'
+import { registerAdminOrg } from './route-admin-org'
 import { registerAuthorize } from './route-authorize'
 import { registerAvatar } from './route-avatar'
 import { registerClient } from './route-client'
@@ -17,7 +21,12 @@ import { registerIndex } from './route-index'
 import { registerQrLogin } from './route-qr-login'
 import { createState, type SandboxState } from './state'
 
-export { SANDBOX_DEFAULTS, EXTERNAL_CHOICE, EXTERNAL_OPENID, type SandboxOptions } from './options'
+export { SANDBOX_CALLBACK, SANDBOX_DEFAULTS, EXTERNAL_CHOICE, EXTERNAL_OPENID, type SandboxOptions, type VisibleRange, type SandboxLimits, type CallbackConfig } from './options'
+export type { OrgUserCreate, OrgUserPatch, OrgDepartmentCreate, OrgDepartmentPatch } from './org-schemas'
+export type { RawCallbackRequest, VerifyUrlRequest } from './callback-schemas'
+export type { CallbackDelivery, CallbackAttempt, CallbackDeliveryStatus } from './callback-log'
+export type { VerifyUrlResult } from './route-admin-callbacks'
+export type { SettingsPatch } from './admin-schemas'
 export type { SandboxState, SandboxSettings } from './state'
 export type { DemoUser } from './demo-users'
 export type { FaultSpec, Fault } from './faults'
@@ -33,34 +42,39 @@ export interface Sandbox {
   state: SandboxState
   /** Who you can sign in as (for the start banner). */
   demoUsers(): DemoUser[]
+  /** Resolves once every callback delivery has finished its retries. */
+  callbacksSettled(): Promise<void>
 }
 
-/** A local stand-in for WeCom's servers and client (wecom-api.md §1–3, 5, 9). */
+/** A local stand-in for WeCom's servers and client (wecom-api.md §1–3, 5, 8–10). */
 export function createSandbox(opts: SandboxOptions): Sandbox {
+  const buildOrg = () => buildDemoOrg(opts.org)
   const state = createState({
     corpId: opts.corpId ?? SANDBOX_DEFAULTS.corpId,
     agentId: opts.agentId ?? SANDBOX_DEFAULTS.agentId,
     secret: opts.secret ?? SANDBOX_DEFAULTS.secret,
+    contactSecret: opts.contactSecret ?? SANDBOX_DEFAULTS.contactSecret,
     appUrl: opts.appUrl,
     now: opts.now ?? Date.now,
-    settings: {
-      tokenExpiresIn: DEFAULT_TOKEN_EXPIRES_IN,
-      trustedDomain: opts.trustedDomain,
-      ipAllowlist: [...(opts.ipAllowlist ?? DEFAULT_IP_ALLOWLIST)],
-    },
-    directory: indexOrg(buildDemoOrg(opts.org)),
+    callbackTimeoutMs: opts.callbackTimeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS,
+    settings: sandboxSettings(opts),
+    directory: indexOrg(buildOrg()),
+    buildOrg,
   })
   const app = new Hono()
   app.use('/cgi-bin/*', cgiGate(state))
   registerGettoken(app, state)
   registerAuth(app, state)
   registerDirectory(app, state)
+  registerJsapiTickets(app, state)
   app.all('/cgi-bin/*', (c) => wecomError(c, state, 48002, `api forbidden: the sandbox does not implement ${c.req.method} ${c.req.path}`, 404))
   registerAuthorize(app, state)
   registerQrLogin(app, state)
   registerClient(app, state)
   registerAvatar(app, state)
   registerAdmin(app, state)
+  registerAdminOrg(app, state)
+  registerAdminCallbacks(app, state)
   registerIndex(app, state)
   app.get('/favicon.ico', (c) => c.body(null, 204))
   app.onError((err, c) => {
@@ -69,5 +83,5 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     if (c.req.path.startsWith('/cgi-bin/')) return wecomError(c, state, -1, 'system busy', 500)
     return c.text(`sandbox error: ${err.message}`, 500)
   })
-  return { app, state, demoUsers: () => demoUsers(state) }
+  return { app, state, demoUsers: () => demoUsers(state), callbacksSettled: () => callbacksSettled(state.callbacks) }
 }

@@ -1,7 +1,9 @@
 import type { Context, Hono } from 'hono'
-import type { z } from 'zod'
-import { faultSchema, issuesText, memberPatchSchema, settingsSchema } from './admin-schemas'
+import { parseBody } from './admin-body'
+import { faultSchema, memberPatchSchema, settingsSchema, type SettingsPatch } from './admin-schemas'
+import { deliverEvent } from './callback-delivery'
 import { addFault } from './faults'
+import { updateUser } from './org-changes-user'
 import { findMember } from './org-index'
 import { resetState, type SandboxState } from './state'
 import { revokeTokens } from './tokens'
@@ -33,10 +35,9 @@ export function registerAdmin(app: Hono, s: SandboxState): void {
   app.post(`${BASE}/settings`, async (c) => {
     const patch = await parseBody(c, settingsSchema)
     if (!patch.ok) return patch.res
-    const { tokenExpiresIn, trustedDomain, ipAllowlist } = patch.value
-    if (tokenExpiresIn !== undefined) s.settings.tokenExpiresIn = tokenExpiresIn
-    if (trustedDomain !== undefined) s.settings.trustedDomain = trustedDomain
-    if (ipAllowlist !== undefined) s.settings.ipAllowlist = [...ipAllowlist]
+    const unknown = unknownInRange(s, patch.value)
+    if (unknown) return c.json({ errcode: 40058, errmsg: `invalid Request Parameter: visibleRange names ${unknown}` }, 400)
+    applySettings(s, patch.value)
     return ok(c, { settings: s.settings })
   })
 
@@ -49,32 +50,41 @@ export function registerAdmin(app: Hono, s: SandboxState): void {
   })
   app.post(`${BASE}/tokens/revoke`, (c) => ok(c, { revoked: revokeTokens(s) }))
 
+  // Kept for existing callers; PATCH /sandbox/admin/org/users/:userid does the same and more.
   app.post(`${BASE}/members/:userid`, async (c) => {
     const member = findMember(s.directory, c.req.param('userid'))
     if (!member) return c.json({ errcode: 60111, errmsg: `userid not found: ${c.req.param('userid')}` }, 404)
     const patch = await parseBody(c, memberPatchSchema)
     if (!patch.ok) return patch.res
-    if (patch.value.status !== undefined) {
-      if (!s.originalStatuses.has(member.userid)) s.originalStatuses.set(member.userid, member.status)
-      member.status = patch.value.status
-    }
+    const result = updateUser(s, member.userid, patch.value, new URL(c.req.url).origin)
+    if (!result.ok) return c.json({ errcode: result.errcode, errmsg: result.errmsg ?? 'refused' }, result.httpStatus)
+    if (result.event) await deliverEvent(s, result.event)
     return ok(c, { userid: member.userid, status: member.status })
   })
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; res: Response }
+/** Every settings object is replaced, not mutated, so cached views keyed on it notice. */
+function applySettings(s: SandboxState, p: SettingsPatch): void {
+  const next = { ...s.settings }
+  if (p.tokenExpiresIn !== undefined) next.tokenExpiresIn = p.tokenExpiresIn
+  if (p.trustedDomain !== undefined) next.trustedDomain = p.trustedDomain
+  if (p.ipAllowlist !== undefined) next.ipAllowlist = [...p.ipAllowlist]
+  if (p.visibleRange !== undefined) next.visibleRange = { departments: [...p.visibleRange.departments], users: p.visibleRange.users.map((u) => u.toLowerCase()) }
+  if (p.limits !== undefined) next.limits = { ...s.settings.limits, ...p.limits }
+  if (p.maxListResponse !== undefined) next.maxListResponse = p.maxListResponse
+  if (p.callback !== undefined) next.callback = p.callback ? { ...p.callback } : null
+  if (p.callbackRetryDelaysMs !== undefined) next.callbackRetryDelaysMs = [...p.callbackRetryDelaysMs]
+  s.settings = next
+}
 
-async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<Parsed<z.infer<S>>> {
-  const text = await c.req.text()
-  let body: unknown = {}
-  try {
-    if (text.trim()) body = JSON.parse(text)
-  } catch {
-    return { ok: false, res: c.json({ errcode: 40058, errmsg: 'Warning: wrong json format.' }, 400) }
-  }
-  const result = schema.safeParse(body)
-  if (result.success) return { ok: true, value: result.data }
-  return { ok: false, res: c.json({ errcode: 40058, errmsg: `invalid Request Parameter: ${issuesText(result.error)}` }, 400) }
+/** The console only offers existing departments and members. */
+function unknownInRange(s: SandboxState, p: SettingsPatch): string | undefined {
+  const range = p.visibleRange
+  if (!range) return undefined
+  const dept = range.departments.find((id) => !s.directory.departments.has(id))
+  if (dept !== undefined) return `unknown department ${dept}`
+  const user = range.users.find((u) => !findMember(s.directory, u))
+  return user === undefined ? undefined : `unknown userid ${user}`
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> {

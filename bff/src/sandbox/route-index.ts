@@ -12,16 +12,26 @@ const endpoints = [
   'GET /cgi-bin/gettoken?corpid&corpsecret',
   'GET /cgi-bin/auth/getuserinfo?access_token&code',
   'GET /cgi-bin/user/get?access_token&userid',
+  'GET /cgi-bin/user/simplelist?access_token&department_id[&fetch_child=1]',
+  'GET /cgi-bin/user/list?access_token&department_id[&fetch_child=1]',
+  'POST /cgi-bin/user/list_id?access_token {cursor?, limit?}（仅通讯录同步 Secret）',
   'GET /cgi-bin/department/get?access_token&id',
+  'GET /cgi-bin/department/list?access_token[&id]',
+  'GET /cgi-bin/department/simplelist?access_token[&id]',
   'GET /connect/oauth2/authorize?appid&redirect_uri&response_type=code&scope&state&agentid',
   'GET /wwlogin/sso/login?login_type=CorpApp&appid&agentid&redirect_uri&state',
 ]
 const adminApi = [
   'POST /sandbox/admin/faults {path, errcode?, errmsg?, httpStatus?, latencyMs?, drop?, times?, probability?}',
   'GET | DELETE /sandbox/admin/faults · DELETE /sandbox/admin/faults/:id',
-  'GET | POST /sandbox/admin/settings {tokenExpiresIn?, trustedDomain?, ipAllowlist?}',
+  'GET | POST /sandbox/admin/settings {tokenExpiresIn?, trustedDomain?, ipAllowlist?, visibleRange?, limits?, maxListResponse?, callback?, callbackRetryDelaysMs?}',
   'GET /sandbox/admin/stats · POST /sandbox/admin/reset · POST /sandbox/admin/tokens/revoke',
   'POST /sandbox/admin/members/:userid {status?}',
+  'POST /sandbox/admin/org/users · PATCH | DELETE /sandbox/admin/org/users/:userid',
+  'POST /sandbox/admin/org/departments · PATCH | DELETE /sandbox/admin/org/departments/:id',
+  'GET /sandbox/admin/callbacks · POST /sandbox/admin/callbacks/settle',
+  'POST /sandbox/admin/callbacks/verify-url {url?, token?, encodingAesKey?}',
+  'POST /sandbox/admin/callbacks/raw {method?, plaintext?, encrypt?, receiveId?, body?, msg_signature?, timestamp?, nonce?, query?}',
 ]
 
 /** What the sandbox is, its credentials (it is a sandbox), and whom you can be. */
@@ -36,11 +46,16 @@ export function registerIndex(app: Hono, s: SandboxState): void {
       '企业微信沙箱',
       html`<div class="card"><h1>企业微信沙箱</h1>
 <p class="muted">在本机模拟企业微信：服务端接口（qyapi.weixin.qq.com）、客户端内网页授权（open.weixin.qq.com）和网页扫码登录（login.work.weixin.qq.com）。
-URL、参数、返回字段和错误码按企业微信文档实现；通讯录为固定种子生成的演示企业（${s.directory.org.name}，${s.directory.org.departments.length} 个部门，${s.directory.org.members.length} 名成员）。</p></div>
+URL、参数、返回字段和错误码按企业微信文档实现；通讯录为固定种子生成的演示企业（${s.directory.org.name}，${s.directory.org.departments.length} 个部门，${s.directory.org.members.length} 名成员）。</p>
+<p class="muted">通讯录读取接口（部门列表、部门成员、成员 ID 列表）只返回应用可见范围内的部门和成员，并按文档实施频率（45009）、并发（45033）和回包大小（45029）限制。
+用测试控制接口修改通讯录后，沙箱会像企业微信一样把加密签名的通讯录变更事件（change_contact）推送到应用的接收消息服务器，失败时共尝试 3 次。</p></div>
 <div class="card"><h2>企业与应用</h2><table>
 <tr><th>CorpID</th><td><code>${s.corpId}</code></td></tr>
 <tr><th>AgentId</th><td><code>${s.agentId}</code></td></tr>
 <tr><th>Secret</th><td><code>${s.secret}</code></td></tr>
+<tr><th>通讯录同步 Secret</th><td><code>${s.contactSecret}</code></td></tr>
+<tr><th>可见范围</th><td>部门 ${s.settings.visibleRange.departments.join(', ') || '（无）'}${s.settings.visibleRange.users.length ? `；成员 ${s.settings.visibleRange.users.join(', ')}` : ''}</td></tr>
+<tr><th>接收消息服务器</th><td>${s.settings.callback ? html`<code>${s.settings.callback.url}</code>` : '（未设置：通讯录变更不推送回调）'}</td></tr>
 <tr><th>可信域名</th><td><code>${s.settings.trustedDomain}</code></td></tr>
 <tr><th>企业可信 IP</th><td>${s.settings.ipAllowlist.length ? s.settings.ipAllowlist.join(', ') : '（无：所有接口调用都会返回 60020）'}</td></tr>
 <tr><th>access_token 有效期</th><td>${s.settings.tokenExpiresIn} 秒</td></tr></table></div>

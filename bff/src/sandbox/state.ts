@@ -1,17 +1,32 @@
+import { clearCallbackLog, createCallbackLog, type CallbackLog } from './callback-log'
 import type { Fault } from './faults'
-import type { OrgIndex } from './org-index'
-import type { MemberStatus } from './org-types'
+import type { CallbackConfig, SandboxLimits, VisibleRange } from './options'
+import { reindexOrg, type OrgIndex } from './org-index'
+import type { Org } from './org-types'
 import { createRng, type Rng } from './prng'
+import { createRateState, type RateState } from './rate-limits'
 
 export interface SandboxSettings {
   /** Seconds; applies to tokens already issued too (their expiry is issuedAt + this). */
   tokenExpiresIn: number
   trustedDomain: string
   ipAllowlist: string[]
+  visibleRange: VisibleRange
+  limits: SandboxLimits
+  /** Members one user/list answer may carry; more → 45029. */
+  maxListResponse: number
+  /** null = no 接收消息 server configured: org changes send nothing. */
+  callback: CallbackConfig | null
+  /** Waits before the 2nd and 3rd delivery attempt. */
+  callbackRetryDelaysMs: number[]
 }
+
+/** Which secret a token came from: the app's, or the 通讯录同步 (contact-sync) one. */
+export type TokenApp = 'agent' | 'contact'
 
 export interface IssuedToken {
   value: string
+  app: TokenApp
   issuedAt: number
   /** Set by the admin API to mimic WeCom invalidating a token early. */
   revoked: boolean
@@ -33,25 +48,34 @@ export interface SandboxState {
   readonly corpId: string
   readonly agentId: string
   readonly secret: string
+  readonly contactSecret: string
   readonly appUrl: string | undefined
   readonly now: () => number
+  /** How long a callback delivery waits for the answer (ms). */
+  readonly callbackTimeoutMs: number
   settings: SandboxSettings
   readonly initialSettings: Readonly<SandboxSettings>
+  /** Mutated in place by the org admin API; reset rebuilds it from `buildOrg`. */
   readonly directory: OrgIndex
+  readonly buildOrg: () => Org
+  /** Set by any org change, so reset only regenerates (≈0.5 s at 100k) when needed. */
+  orgChanged: boolean
   /** Every token ever issued, so an old one answers 42001 rather than 40014. */
   tokens: Map<string, IssuedToken>
-  /** The one gettoken hands out again while it is valid. */
+  /** The app token gettoken hands out again while it is valid. */
   currentToken: IssuedToken | undefined
+  /** Same for the contact-sync secret. */
+  currentContactToken: IssuedToken | undefined
   codes: Map<string, IssuedCode>
   userTickets: Map<string, { userid: string; expiresAt: number }>
   faults: Fault[]
   /** Requests per path (cgi-bin and the browser pages). */
   calls: Map<string, number>
   counters: { tokensIssued: number; codesIssued: number; faultsApplied: number; nextFaultId: number; rid: number }
-  /** Statuses as generated, for members changed through the admin API (restored on reset). */
-  originalStatuses: Map<string, MemberStatus>
   /** Seeded so that `probability` faults fire in the same pattern on every run. */
   faultRng: Rng
+  rate: RateState
+  callbacks: CallbackLog
 }
 
 const FAULT_SEED = 7
@@ -60,45 +84,60 @@ export function createState(init: {
   corpId: string
   agentId: string
   secret: string
+  contactSecret: string
   appUrl: string | undefined
   now: () => number
+  callbackTimeoutMs: number
   settings: SandboxSettings
   directory: OrgIndex
+  buildOrg: () => Org
 }): SandboxState {
   return {
     ...init,
     settings: copySettings(init.settings),
     initialSettings: Object.freeze(copySettings(init.settings)),
+    orgChanged: false,
     tokens: new Map(),
     currentToken: undefined,
+    currentContactToken: undefined,
     codes: new Map(),
     userTickets: new Map(),
     faults: [],
     calls: new Map(),
     counters: { tokensIssued: 0, codesIssued: 0, faultsApplied: 0, nextFaultId: 1, rid: 0 },
-    originalStatuses: new Map(),
     faultRng: createRng(FAULT_SEED),
+    rate: createRateState(),
+    callbacks: createCallbackLog(),
   }
 }
 
-/** Back to the construction values: tokens, codes, faults, counters, settings, member statuses. */
+/** Back to the construction values: tokens, codes, faults, counters, settings, the org, callbacks. */
 export function resetState(s: SandboxState): void {
   s.settings = copySettings(s.initialSettings)
   s.tokens.clear()
   s.currentToken = undefined
+  s.currentContactToken = undefined
   s.codes.clear()
   s.userTickets.clear()
   s.faults.length = 0
   s.calls.clear()
   s.counters = { tokensIssued: 0, codesIssued: 0, faultsApplied: 0, nextFaultId: 1, rid: 0 }
-  for (const [userid, status] of s.originalStatuses) {
-    const m = s.directory.members.get(userid)
-    if (m) m.status = status
-  }
-  s.originalStatuses.clear()
+  if (s.orgChanged) reindexOrg(s.directory, s.buildOrg())
+  s.orgChanged = false
   s.faultRng = createRng(FAULT_SEED)
+  s.rate = createRateState()
+  clearCallbackLog(s.callbacks)
 }
 
-function copySettings(s: Readonly<SandboxSettings>): SandboxSettings {
-  return { tokenExpiresIn: s.tokenExpiresIn, trustedDomain: s.trustedDomain, ipAllowlist: [...s.ipAllowlist] }
+export function copySettings(s: Readonly<SandboxSettings>): SandboxSettings {
+  return {
+    tokenExpiresIn: s.tokenExpiresIn,
+    trustedDomain: s.trustedDomain,
+    ipAllowlist: [...s.ipAllowlist],
+    visibleRange: { departments: [...s.visibleRange.departments], users: [...s.visibleRange.users] },
+    limits: { ...s.limits },
+    maxListResponse: s.maxListResponse,
+    callback: s.callback ? { ...s.callback } : null,
+    callbackRetryDelaysMs: [...s.callbackRetryDelaysMs],
+  }
 }

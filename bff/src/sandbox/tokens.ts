@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { IssuedToken, SandboxState } from './state'
+import type { IssuedToken, SandboxState, TokenApp } from './state'
 
 export function tokenExpiresAt(s: SandboxState, t: IssuedToken): number {
   return t.issuedAt + s.settings.tokenExpiresIn * 1000
@@ -8,16 +8,17 @@ export function tokenExpiresAt(s: SandboxState, t: IssuedToken): number {
 /**
  * WeCom (older doc revisions): "有效期内重复获取返回相同结果" — within validity the same token comes
  * back. expires_in is then the time it has left, so a client that caches for expires_in never
- * holds a dead token.
+ * holds a dead token. Each secret (app, contact-sync) has its own token (wecom-api.md §1).
  */
-export function getOrIssueToken(s: SandboxState): { token: IssuedToken; expiresIn: number } {
+export function getOrIssueToken(s: SandboxState, app: TokenApp = 'agent'): { token: IssuedToken; expiresIn: number } {
   const now = s.now()
-  let token = s.currentToken
+  let token = app === 'agent' ? s.currentToken : s.currentContactToken
   if (!token || token.revoked || now >= tokenExpiresAt(s, token)) {
     // Up to 512 bytes allowed; real ones are long base64-ish strings.
-    token = { value: randomBytes(48).toString('base64url'), issuedAt: now, revoked: false }
+    token = { value: randomBytes(48).toString('base64url'), app, issuedAt: now, revoked: false }
     s.tokens.set(token.value, token)
-    s.currentToken = token
+    if (app === 'agent') s.currentToken = token
+    else s.currentContactToken = token
     s.counters.tokensIssued += 1
   }
   return { token, expiresIn: Math.max(1, Math.ceil((tokenExpiresAt(s, token) - now) / 1000)) }
@@ -29,6 +30,11 @@ export function checkToken(s: SandboxState, value: string): 0 | 40014 | 42001 {
   if (!token || token.revoked) return 40014
   if (s.now() >= tokenExpiresAt(s, token)) return 42001
   return 0
+}
+
+/** Which secret issued the (already checked) token; 'agent' if unknown, which the gate prevents. */
+export function tokenApp(s: SandboxState, value: string | undefined): TokenApp {
+  return (value && s.tokens.get(value)?.app) || 'agent'
 }
 
 /** Mimics WeCom invalidating tokens early: every call with them gets 40014 until a new gettoken. */

@@ -3,6 +3,9 @@ export { WeComError, WeComTransportError, isTransient, TOKEN_ERRCODES, type Tran
 export { createTokenCache, type TokenCache, type TokenCacheOptions, type FetchedToken } from './token-cache'
 export { createWeComClient } from './client'
 export { redactUrl } from './redact'
+export { createJsapiTickets, type JsapiTickets, type JsapiTicketsOptions, type TicketKind } from './jsapi-tickets'
+export { jsapiSignature, signUrl, signableUrl, newNonce, type JsapiSignature } from './jsapi-signature'
+export type { StoredTicket, TicketClaim, TicketStore } from './ticket-store'
 export type {
   WeComClient,
   WeComClientOptions,

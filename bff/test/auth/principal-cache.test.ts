@@ -3,7 +3,7 @@ import { PrincipalCache, type Principal } from '../../src/auth/principal-cache'
 
 const principal = (userid: string): Principal => ({
   session: { userid, corpId: 'ww1', createdAt: new Date(0), idleExpiresAt: new Date(1e13), absoluteExpiresAt: new Date(1e13) },
-  member: { userid, name: userid, position: '', departmentIds: [], status: 1 },
+  member: { userid, name: userid, position: '', departments: [], directLeaders: [], status: 1 },
   roles: ['member'],
   departmentNames: new Map(),
   touchedAt: 0,

@@ -1,7 +1,6 @@
 import type { Lang } from '../i18n/use-i18n'
 
-/** WeCom shows document.title in its navigation bar, so keep it short. */
-export function applyDocumentMeta(lang: Lang, title: string): void {
+/** The page's language; the title is set per route through the WeCom SDK composable (setTitle). */
+export function applyDocumentLang(lang: Lang): void {
   document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN'
-  document.title = title
 }

@@ -15,6 +15,21 @@ declare module 'vue-router' {
 // Every page is its own chunk so the first load carries only the shell.
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: () => import('../pages/HomePage.vue'), meta: { tabbar: true, titleKey: 'home.title' } },
+  // One parent record so the 通讯录 tab stays active on department and member pages.
+  {
+    path: '/contacts',
+    meta: { tabbar: true },
+    children: [
+      { path: '', name: 'contacts', component: () => import('../pages/DirectoryPage.vue'), meta: { titleKey: 'directory.title' } },
+      {
+        path: 'departments/:id(\\d+)',
+        name: 'department',
+        component: () => import('../pages/DepartmentPage.vue'),
+        meta: { titleKey: 'directory.title' },
+      },
+      { path: 'members/:userid', name: 'member', component: () => import('../pages/MemberPage.vue'), meta: { titleKey: 'member.title' } },
+    ],
+  },
   { path: '/me', name: 'me', component: () => import('../pages/MePage.vue'), meta: { tabbar: true, titleKey: 'me.title' } },
   { path: '/login', name: 'login', component: () => import('../pages/LoginPage.vue'), meta: { public: true, titleKey: 'login.title' } },
   { path: '/problem', name: 'problem', component: () => import('../pages/ProblemPage.vue'), meta: { public: true, titleKey: 'problem.title' } },

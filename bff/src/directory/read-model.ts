@@ -1,0 +1,118 @@
+import type { DepartmentNode } from '@portal/shared'
+import type { Queryable } from '../db'
+import type { StoredDepartment } from './diff'
+import type { MemberRecord } from './member-store'
+import { SearchIndex } from './search-index'
+import { loadDepartments, loadMembers } from './store-state'
+import { directoryVersion } from './version'
+
+/** Who the directory lists: not disabled by sync, and active or not yet activated in WeCom. */
+export const listed = (m: MemberRecord) => !m.disabledAt && (m.status === 1 || m.status === 4)
+
+export interface DirectoryView {
+  version: number
+  syncedAt: Date | null
+  /** JSON of GET /api/directory/departments, built once per version. */
+  treeJson: string
+  departments: Map<number, { dep: StoredDepartment; path: string[] }>
+  members: Map<string, MemberRecord>
+  /** Listed members per department, in WeCom's order (larger `order` first), then by name. */
+  byDepartment: Map<number, MemberRecord[]>
+  search: SearchIndex
+  /** Serialized answers of this version (search results), dropped with the view. */
+  responses: Map<string, string>
+}
+
+/**
+ * The directory in memory for the read endpoints. Every write bumps `directory_state.version`;
+ * this checks it at most every `checkEveryMs` and rebuilds when it moved, so every instance
+ * follows syncs and callbacks applied by any other.
+ */
+export class DirectoryReadModel {
+  private view?: DirectoryView
+  private checkedAt = 0
+  private pending?: Promise<DirectoryView>
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly now: () => number = Date.now,
+    private readonly checkEveryMs = 2_000,
+  ) {}
+
+  async current(): Promise<DirectoryView> {
+    if (this.view && this.now() - this.checkedAt < this.checkEveryMs) return this.view
+    this.pending ??= this.refresh().finally(() => (this.pending = undefined))
+    return this.pending
+  }
+
+  /** Forget the cached view (after a write in this process). */
+  invalidate(): void {
+    this.checkedAt = 0
+  }
+
+  private async refresh(): Promise<DirectoryView> {
+    const { version, syncedAt } = await directoryVersion(this.db)
+    this.checkedAt = this.now()
+    if (this.view && this.view.version === version) return this.view
+    this.view = build(version, syncedAt, { departments: await loadDepartments(this.db), members: await loadMembers(this.db) })
+    return this.view
+  }
+}
+
+function build(version: number, syncedAt: Date | null, s: { departments: Map<number, StoredDepartment>; members: Map<string, MemberRecord> }): DirectoryView {
+  const live = [...s.departments.values()].filter((d) => !d.removedAt)
+  const liveIds = new Set(live.map((d) => d.id))
+  const members = new Map<string, MemberRecord>()
+  const byDepartment = new Map<number, MemberRecord[]>()
+  for (const m of s.members.values()) {
+    members.set(m.userid.toLowerCase(), m)
+    if (!listed(m)) continue
+    for (const x of m.departments) {
+      const list = byDepartment.get(x.departmentId) ?? []
+      list.push(m)
+      byDepartment.set(x.departmentId, list)
+    }
+  }
+  const orderIn = (m: MemberRecord, dep: number) => m.departments.find((x) => x.departmentId === dep)?.order ?? 0
+  for (const [dep, list] of byDepartment) list.sort((a, b) => orderIn(b, dep) - orderIn(a, dep) || a.name.localeCompare(b.name, 'zh-CN'))
+
+  const children = new Map<number | null, StoredDepartment[]>()
+  for (const d of live) {
+    const parent = d.parentId !== undefined && liveIds.has(d.parentId) ? d.parentId : null
+    const siblings = children.get(parent)
+    if (siblings) siblings.push(d)
+    else children.set(parent, [d])
+  }
+  const departments = new Map<number, { dep: StoredDepartment; path: string[] }>()
+  const toNode = (d: StoredDepartment, path: string[]): { node: DepartmentNode; people: Set<string> } => {
+    const here = [...path, d.name]
+    departments.set(d.id, { dep: d, path: here })
+    const direct = byDepartment.get(d.id) ?? []
+    const people = new Set(direct.map((m) => m.userid))
+    const kids = (children.get(d.id) ?? []).sort((a, b) => b.order - a.order || a.id - b.id).map((c) => toNode(c, here))
+    for (const k of kids) for (const p of k.people) people.add(p)
+    const node: DepartmentNode = {
+      id: d.id,
+      name: d.name,
+      ...(d.nameEn ? { nameEn: d.nameEn } : {}),
+      parentId: d.parentId ?? null,
+      order: d.order,
+      leaders: d.leaders,
+      memberCount: direct.length,
+      totalCount: people.size,
+      children: kids.map((k) => k.node),
+    }
+    return { node, people }
+  }
+  const roots = (children.get(null) ?? []).sort((a, b) => b.order - a.order || a.id - b.id).map((d) => toNode(d, []).node)
+  return {
+    version,
+    syncedAt,
+    treeJson: JSON.stringify({ roots, syncedAt: syncedAt ? new Date(syncedAt).toISOString() : null }),
+    departments,
+    members,
+    byDepartment,
+    search: new SearchIndex([...members.values()].filter(listed)),
+    responses: new Map(),
+  }
+}

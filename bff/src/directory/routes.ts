@@ -1,0 +1,114 @@
+import type { MemberDetail, MemberPage, MemberSummary, SearchResult } from '@portal/shared'
+import { Hono } from 'hono'
+import type { AppEnv } from '../app-env'
+import { requireMember, requireRole } from '../auth/require-member'
+import type { Deps } from '../deps'
+import { ApiFailure } from '../errors'
+import { listed, type DirectoryView } from './read-model'
+import type { MemberRecord } from './member-store'
+import { getRun, listRuns } from './sync-runs'
+
+const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-cache' }
+
+function intParam(value: string | undefined, name: string, dflt: number, min: number, max: number): number {
+  if (value === undefined || value === '') return dflt
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min || n > max) throw new ApiFailure('bad_request', `${name} must be a whole number from ${min} to ${max}.`, { fields: { [name]: `expected ${min}–${max}` } })
+  return n
+}
+
+function summary(v: DirectoryView, m: MemberRecord, inDepartment?: number): MemberSummary {
+  const main = m.mainDepartment !== undefined ? v.departments.get(m.mainDepartment) : undefined
+  return {
+    userid: m.userid,
+    name: m.name,
+    ...(m.alias ? { alias: m.alias } : {}),
+    position: m.position,
+    ...(m.avatar ? { avatar: m.avatar } : {}),
+    mainDepartment: main ? { id: main.dep.id, name: main.dep.name } : null,
+    ...(inDepartment !== undefined ? { isLeader: m.departments.some((x) => x.departmentId === inDepartment && x.isLeader) } : {}),
+  }
+}
+
+export function directoryRoutes(deps: Deps) {
+  const { readModel, sync } = deps
+  const member = requireMember(deps)
+  return new Hono<AppEnv>()
+    .get('/api/directory/departments', member, async (c) => c.body((await readModel.current()).treeJson, 200, JSON_HEADERS))
+
+    .get('/api/directory/departments/:id/members', member, async (c) => {
+      const id = intParam(c.req.param('id'), 'id', 0, 1, 2 ** 31 - 1)
+      const limit = intParam(c.req.query('limit'), 'limit', 50, 1, 200)
+      const offset = intParam(c.req.query('cursor'), 'cursor', 0, 0, 10_000_000)
+      const v = await readModel.current()
+      if (!v.departments.has(id)) throw new ApiFailure('not_found', `No department ${id} in the directory.`)
+      const all = v.byDepartment.get(id) ?? []
+      const body: MemberPage = {
+        items: all.slice(offset, offset + limit).map((m) => summary(v, m, id)),
+        nextCursor: offset + limit < all.length ? String(offset + limit) : null,
+        total: all.length,
+      }
+      return c.json(body, 200, { 'Cache-Control': 'private, no-cache' })
+    })
+
+    .get('/api/directory/search', member, async (c) => {
+      const q = c.req.query('q') ?? ''
+      if (q.length > 64) throw new ApiFailure('bad_request', 'q is too long (64 characters at most).', { fields: { q: 'at most 64 characters' } })
+      const limit = intParam(c.req.query('limit'), 'limit', 30, 1, 100)
+      const v = await readModel.current()
+      const key = `search:${limit}:${q.trim().toLowerCase()}`
+      let json = v.responses.get(key)
+      if (json === undefined) {
+        const r = v.search.search(q, limit)
+        const body: SearchResult = { items: r.items.map((m) => summary(v, m)), total: r.total }
+        json = JSON.stringify(body)
+        if (v.responses.size >= 5_000) v.responses.delete(v.responses.keys().next().value!)
+        v.responses.set(key, json)
+      }
+      return c.body(json, 200, JSON_HEADERS)
+    })
+
+    .get('/api/directory/members/:userid', member, async (c) => {
+      const v = await readModel.current()
+      const m = v.members.get(c.req.param('userid').toLowerCase())
+      if (!m || !listed(m)) throw new ApiFailure('not_found', 'No such member in the directory.')
+      const body: MemberDetail = {
+        ...summary(v, m),
+        departments: m.departments.flatMap((x) => {
+          const d = v.departments.get(x.departmentId)
+          return d ? [{ id: d.dep.id, name: d.dep.name, path: d.path, isLeader: x.isLeader }] : []
+        }),
+        directLeaders: m.directLeaders.map((u) => ({ userid: u, name: v.members.get(u.toLowerCase())?.name ?? u })),
+        ...(m.gender === 1 ? { gender: 'male' as const } : m.gender === 2 ? { gender: 'female' as const } : {}),
+        ...(m.mobile ? { mobile: m.mobile } : {}),
+        ...(m.telephone ? { telephone: m.telephone } : {}),
+        ...(m.email ? { email: m.email } : {}),
+        ...(m.bizMail ? { bizMail: m.bizMail } : {}),
+      }
+      return c.json(body, 200, { 'Cache-Control': 'private, no-cache' })
+    })
+
+    // Sync control (admins). The admin console (a later issue) builds on these.
+    .get('/api/admin/sync/runs', member, requireRole('admin'), async (c) => c.json({ items: await listRuns(deps.db, intParam(c.req.query('limit'), 'limit', 20, 1, 100)) }))
+    .get('/api/admin/sync/runs/:id', member, requireRole('admin'), async (c) => {
+      const run = await getRun(deps.db, intParam(c.req.param('id'), 'id', 0, 1, 2 ** 31 - 1))
+      if (!run) throw new ApiFailure('not_found', 'No such sync run.')
+      return c.json(run)
+    })
+    .post('/api/admin/sync/runs', member, requireRole('admin'), async (c) => {
+      const body = (await c.req.json().catch(() => ({}))) as { kind?: unknown }
+      const kind = body.kind === undefined ? 'full' : body.kind
+      if (kind !== 'full' && kind !== 'force') throw new ApiFailure('bad_request', 'kind must be "full" or "force".', { fields: { kind: 'full | force' } })
+      // Rejects with 409 when another run holds the lock.
+      const runId = await sync.start({ kind, trigger: 'manual' }).runId
+      return c.json((await getRun(deps.db, runId))!, 202)
+    })
+    .post('/api/admin/sync/runs/:id/confirm', member, requireRole('admin'), async (c) => {
+      const held = await getRun(deps.db, intParam(c.req.param('id'), 'id', 0, 1, 2 ** 31 - 1))
+      if (!held) throw new ApiFailure('not_found', 'No such sync run.')
+      if (held.status !== 'held' || !held.hold) throw new ApiFailure('conflict', 'Only a held run can be confirmed.')
+      const runId = await sync.start({ kind: held.kind, trigger: 'manual', allowDisableUpTo: held.hold.wouldDisable }).runId
+      await deps.db.query("update sync_runs set status = 'cancelled' where id = $1 and status = 'held'", [held.id])
+      return c.json((await getRun(deps.db, runId))!, 202)
+    })
+}

@@ -1,0 +1,145 @@
+import type { SyncRun } from '@portal/shared'
+import { revokeMemberSessions } from '../auth/sessions'
+import type { PrincipalCache } from '../auth/principal-cache'
+import type { Db } from '../db'
+import type { Logger } from '../log'
+import { WeComError, WeComTransportError, type WeComClient } from '../wecom'
+import { applyDiff } from './apply-diff'
+import { diffDirectory, type DirectoryDiff } from './diff'
+import { withSyncLock } from './leader-lock'
+import { DEFAULT_RETRY, WindowLimiter, type RetryOptions } from './pacing'
+import { readDirectory } from './read-wecom'
+import { loadSyncState } from './store-state'
+import { createRun, emptyCounts, finishRun, reportProgress, type RunError } from './sync-runs'
+import { bumpDirectoryVersion } from './version'
+
+export interface SyncEngineDeps {
+  db: Db
+  wecom: WeComClient
+  log: Logger
+  now: () => number
+  principals: PrincipalCache
+  /** Share of active members a run may disable without an admin's confirmation. */
+  maxDisableShare: number
+  concurrency?: number
+  retry?: RetryOptions
+  limiter?: WindowLimiter
+}
+
+export interface RunRequest {
+  kind: SyncRun['kind']
+  trigger: SyncRun['trigger']
+  /** Set when an admin confirmed a held run: how many disables they agreed to. */
+  allowDisableUpTo?: number
+  onProgress?: (p: SyncRun['progress']) => void
+  /** Called once the run is recorded, with its id. */
+  onStarted?: (runId: number) => void
+}
+
+/** These stop a run at once; retrying cannot help until an admin acts. */
+const STOPPERS = new Set([60020, 48009, 40001, 40013, 40091, 48002, 50003])
+
+/**
+ * One directory sync: read everything WeCom lets the app see, then write only the difference.
+ * Nothing is written unless the whole read succeeded; people missing upstream are disabled, never
+ * deleted; a run that would disable more than `maxDisableShare` of active members is held.
+ */
+export function createSyncEngine(d: SyncEngineDeps) {
+  const limiter = d.limiter ?? new WindowLimiter()
+  const retry: RetryOptions = {
+    ...(d.retry ?? DEFAULT_RETRY),
+    onRetry: (e, attempt, waitMs) => d.log.warn('WeCom call retried', { attempt, waitMs: Math.round(waitMs), err: e }),
+  }
+
+  async function run(req: RunRequest): Promise<{ runId: number; status: SyncRun['status'] } | 'busy'> {
+    return withSyncLock(d.db, async () => {
+      const id = await createRun(d.db, req.kind, req.trigger, new Date(d.now()))
+      req.onStarted?.(id)
+      const counts = emptyCounts()
+      let progress: SyncRun['progress'] = { phase: 'reading', done: 0, total: 0 }
+      let lastReport = 0
+      const report = (p: SyncRun['progress'], force = false) => {
+        progress = p
+        req.onProgress?.(p)
+        if (!force && d.now() - lastReport < 500) return
+        lastReport = d.now()
+        void reportProgress(d.db, id, p, new Date(d.now())).catch((e) => d.log.warn('sync progress not saved', { err: e }))
+      }
+      try {
+        const upstream = await readDirectory(d.wecom, {
+          concurrency: d.concurrency ?? 8,
+          retry,
+          limiter,
+          onProgress: (done, total) => report({ phase: 'reading', done, total }),
+        })
+        counts.departmentsSeen = upstream.departments.length
+        counts.membersSeen = upstream.members.length
+        report({ phase: 'comparing', done: 0, total: 1 }, true)
+        const diff = diffDirectory(await loadSyncState(d.db), upstream, req.kind === 'force')
+        const hold = holdFor(diff, req.allowDisableUpTo)
+        if (hold) {
+          d.log.warn('sync held: it would disable too many members', { runId: id, ...hold })
+          await finishRun(d.db, id, { status: 'held', counts, errors: [], hold, progress: { phase: 'held', done: 0, total: 0 } }, new Date(d.now()))
+          return { runId: id, status: 'held' as const }
+        }
+        report({ phase: 'writing', done: 0, total: 1 }, true)
+        const now = new Date(d.now())
+        counts.rowsWritten = await d.db.transaction(async (tx) => {
+          const rows = await applyDiff(tx, diff, now)
+          await bumpDirectoryVersion(tx, rows > 0, now)
+          return rows
+        })
+        Object.assign(counts, countsOf(diff))
+        await revokeLeavers(diff)
+        await finishRun(d.db, id, { status: 'succeeded', counts, errors: [], progress: { phase: 'done', done: 1, total: 1 } }, new Date(d.now()))
+        d.log.info('sync finished', { runId: id, kind: req.kind, ...counts })
+        return { runId: id, status: 'succeeded' as const }
+      } catch (e) {
+        const err = describe(e)
+        d.log.warn('sync failed; nothing was written', { runId: id, ...err })
+        await finishRun(d.db, id, { status: 'failed', counts, errors: [err], progress }, new Date(d.now()))
+        return { runId: id, status: 'failed' as const }
+      }
+    })
+  }
+
+  function holdFor(diff: DirectoryDiff, allowed?: number): SyncRun['hold'] | undefined {
+    if (diff.activeDisabled === 0 || diff.activeMembers === 0) return undefined
+    if (allowed !== undefined && diff.activeDisabled <= allowed) return undefined
+    if (diff.activeDisabled <= d.maxDisableShare * diff.activeMembers) return undefined
+    return { wouldDisable: diff.activeDisabled, activeMembers: diff.activeMembers, maxShare: d.maxDisableShare }
+  }
+
+  /** Sessions end when a member is disabled here or stops being active in WeCom. */
+  async function revokeLeavers(diff: DirectoryDiff): Promise<void> {
+    const leavers = [...diff.membersDisabled, ...diff.membersUpdated.filter((m) => m.status !== 1).map((m) => m.userid)]
+    for (const userid of leavers) {
+      d.principals.forgetMember(userid)
+      await revokeMemberSessions(d.db, userid, 'member_inactive', d.now())
+    }
+  }
+
+  return { run }
+}
+
+export type SyncEngine = ReturnType<typeof createSyncEngine>
+
+function countsOf(diff: DirectoryDiff) {
+  return {
+    departmentsCreated: diff.departmentsCreated.length,
+    departmentsUpdated: diff.departmentsUpdated.length,
+    departmentsRemoved: diff.departmentsRemoved.length,
+    membersCreated: diff.membersCreated.length,
+    membersUpdated: diff.membersUpdated.length,
+    membersDisabled: diff.membersDisabled.length,
+  }
+}
+
+function describe(e: unknown): RunError {
+  if (e instanceof WeComError) {
+    const stop = STOPPERS.has(e.errcode) ? ' (stopped: an admin must fix this first)' : ''
+    return { errcode: e.errcode, message: `WeCom ${e.path} answered ${e.errcode}${stop}`, ...(e.hint ? { hint: e.hint } : {}) }
+  }
+  if (e instanceof WeComTransportError) return { message: `WeCom unreachable: ${e.message}`, hint: 'Check outbound network, WECOM_API_BASE and HTTPS_PROXY.' }
+  return { message: e instanceof Error ? e.message : String(e) }
+}

@@ -1,0 +1,61 @@
+import { Cron } from 'croner'
+import type { SyncRun } from '@portal/shared'
+import { ApiFailure } from '../errors'
+import type { Logger } from '../log'
+import type { Db } from '../db'
+import type { DirectoryReadModel } from './read-model'
+import type { RunRequest, SyncEngine } from './sync-engine'
+import { failStaleRuns } from './sync-runs'
+
+export type RunResult = Awaited<ReturnType<SyncEngine['run']>>
+
+/** Quartz expressions as O2OA writes them (`10 0/10 * * * ?`): seconds first, `?`, `0/10`. */
+function quartz(expr: string, fn: () => void): Cron {
+  return new Cron(expr, { sloppyRanges: true, alternativeWeekdays: true, protect: true }, fn)
+}
+
+/**
+ * Starts sync runs in the background (admin API, schedules, start-up) and tells callers the run
+ * id at once. Schedules: SYNC_CRON runs `full`, FORCE_SYNC_CRON runs `force`.
+ */
+export function createSyncService(d: { db: Db; engine: SyncEngine; readModel: DirectoryReadModel; log: Logger; now: () => number }) {
+  const jobs: Cron[] = []
+
+  function start(req: Omit<RunRequest, 'onStarted'>): { runId: Promise<number>; done: Promise<RunResult> } {
+    let started!: (id: number) => void
+    let refused!: (e: unknown) => void
+    const runId = new Promise<number>((res, rej) => ((started = res), (refused = rej)))
+    const done = d.engine.run({ ...req, onStarted: started }).then(
+      (r) => {
+        if (r === 'busy') refused(new ApiFailure('conflict', 'A sync is already running.'))
+        d.readModel.invalidate()
+        return r
+      },
+      (e) => {
+        refused(e)
+        throw e
+      },
+    )
+    // Unobserved rejections must not crash the process; the run records its own errors.
+    runId.catch(() => {})
+    done.catch((e) => d.log.error('sync crashed', { err: e }))
+    return { runId, done }
+  }
+
+  return {
+    start,
+    /** Scheduled runs, plus a first run now when the store has no members yet. */
+    async schedule(crons: { cron: string; forceCron: string }): Promise<void> {
+      await failStaleRuns(d.db, new Date(d.now()))
+      const quiet = (kind: SyncRun['kind']) => () => void start({ kind, trigger: 'schedule' }).runId.catch(() => d.log.info('scheduled sync skipped: another is running', { kind }))
+      jobs.push(quartz(crons.cron, quiet('full')), quartz(crons.forceCron, quiet('force')))
+      const [{ n }] = (await d.db.query<{ n: string }>('select count(*) as n from members')) as [{ n: string }]
+      if (Number(n) === 0) void start({ kind: 'full', trigger: 'startup' }).runId.catch(() => {})
+    },
+    stop(): void {
+      for (const j of jobs) j.stop()
+    },
+  }
+}
+
+export type SyncService = ReturnType<typeof createSyncService>

@@ -1,0 +1,47 @@
+import { endpoints, type JssdkSignatures } from '@portal/shared'
+import { Hono } from 'hono'
+import type { AppEnv } from '../app-env'
+import { requireMember } from '../auth/require-member'
+import type { Deps } from '../deps'
+import { ApiFailure } from '../errors'
+import { createJsapiTickets, signUrl } from '../wecom'
+import { forwardedOrigin } from './forwarded-origin'
+import { checkSignUrl } from './sign-url'
+import { createDbTicketStore } from './ticket-store'
+
+/**
+ * GET /api/jssdk/signatures?url= — config and agentConfig signatures for one page of the H5
+ * (ww.register's getConfigSignature / getAgentConfigSignature). Ticket errors are WeComErrors
+ * and leave through onError like every other WeCom failure (42012, 45009, 60020…).
+ */
+export function jssdkRoutes(deps: Deps) {
+  const { config } = deps
+  const { corpId, agentId } = config.wecom
+  // One cache per app instance; the database makes instances share what they fetch.
+  const tickets = createJsapiTickets({
+    client: deps.wecom,
+    store: createDbTicketStore(deps.db),
+    scope: `${corpId}/${agentId}`,
+    now: deps.now,
+    logger: deps.log,
+  })
+  const publicOrigin = new URL(config.publicUrl).origin
+
+  return new Hono<AppEnv>().get(endpoints.jssdkSignatures.path, requireMember(deps), async (c) => {
+    const checked = checkSignUrl(c.req.query('url'), {
+      publicOrigin,
+      basePath: config.basePath,
+      forwardedOrigin: config.trustProxy ? forwardedOrigin((name) => c.req.header(name), c.req.url) : undefined,
+    })
+    if (!checked.ok) throw new ApiFailure('bad_request', checked.message, checked.hint ? { hint: checked.hint } : {})
+    const [corpTicket, agentTicket] = await Promise.all([tickets.get('corp'), tickets.get('agent')])
+    const now = deps.now()
+    const body: JssdkSignatures = {
+      corpId,
+      agentId,
+      config: signUrl(corpTicket, checked.url, now),
+      agentConfig: signUrl(agentTicket, checked.url, now),
+    }
+    return c.json(body, 200, { 'Cache-Control': 'no-store' })
+  })
+}

@@ -1,0 +1,42 @@
+import type { SandboxLimits } from './options'
+
+/** Per-API counters for wecom-api.md §10: a one-minute window and the calls in flight. */
+export interface RateState {
+  windows: Map<string, { start: number; count: number }>
+  inflight: Map<string, number>
+}
+
+export function createRateState(): RateState {
+  return { windows: new Map(), inflight: new Map() }
+}
+
+const MINUTE_MS = 60_000
+
+/**
+ * Counts a call in its API's minute window. WeCom blocks for as long as the window the caller
+ * overran ("min → 60 s"), so the window is fixed from its first call and every call in it counts,
+ * refused ones included — hammering during a block does not shorten it.
+ */
+export function overMinuteLimit(rate: RateState, limits: SandboxLimits, path: string, now: number): boolean {
+  let w = rate.windows.get(path)
+  if (!w || now - w.start >= MINUTE_MS) {
+    w = { start: now, count: 0 }
+    rate.windows.set(path, w)
+  }
+  w.count += 1
+  return w.count > limits.perMinutePerApi
+}
+
+/** Takes a concurrency slot; false (nothing taken) when the API already has its maximum in flight. */
+export function enterConcurrent(rate: RateState, limits: SandboxLimits, path: string): boolean {
+  const n = rate.inflight.get(path) ?? 0
+  if (limits.maxConcurrentPerApi > 0 && n >= limits.maxConcurrentPerApi) return false
+  rate.inflight.set(path, n + 1)
+  return true
+}
+
+export function leaveConcurrent(rate: RateState, path: string): void {
+  const n = (rate.inflight.get(path) ?? 1) - 1
+  if (n <= 0) rate.inflight.delete(path)
+  else rate.inflight.set(path, n)
+}

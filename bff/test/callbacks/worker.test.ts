@@ -1,0 +1,217 @@
+import { Hono } from 'hono'
+import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest'
+import type { AppEnv } from '../../src/app-env'
+import { createCallbackDispatcher, createCallbacks, createCallbackWorker, type CallbackMessage, type CallbackWorkerOptions } from '../../src/callbacks'
+import { callbackHash, enqueueCallback } from '../../src/callbacks/inbox'
+import type { Db } from '../../src/db'
+import { parseMessage } from '../../src/wecom/callback-xml'
+import { describeEachDb } from '../helpers/test-db'
+import { createUserXml, postInit, recordingLog, sealed, testConfig, textXml } from './helpers'
+
+type Row = { hash: string; applied_at: Date | null; attempts: number; last_error: string | null }
+
+async function enqueue(db: Db, xml: string): Promise<string> {
+  const hash = callbackHash(xml)
+  await enqueueCallback(db, hash, parseMessage(xml))
+  return hash
+}
+
+const contentOf = (m: CallbackMessage) => m.fields.Content as string
+
+describeEachDb('WeCom callback worker', (open) => {
+  let db: Db
+  beforeAll(async () => {
+    db = await open()
+  })
+  afterAll(async () => {
+    await db.close()
+  })
+  beforeEach(async () => {
+    await db.query('delete from callback_events')
+  })
+
+  const rows = () => db.query<Row>('select hash, applied_at, attempts, last_error from callback_events order by received_at')
+  const pending = async () => (await rows()).filter((r) => !r.applied_at).length
+
+  function worker(extra: Partial<CallbackWorkerOptions> = {}) {
+    const dispatcher = createCallbackDispatcher()
+    const sleeps: number[] = []
+    const { log, lines } = recordingLog()
+    const w = createCallbackWorker({ db, log, dispatcher, sleep: async (ms) => void sleeps.push(ms), ...extra })
+    return { w, dispatcher, sleeps, lines }
+  }
+
+  // ---- failure paths first -------------------------------------------------------------------
+
+  it('a failing handler is retried with backoff, its failures recorded, until it succeeds', async () => {
+    const { w, dispatcher, sleeps } = worker()
+    let calls = 0
+    dispatcher.on({ msgType: 'text' }, async () => {
+      if (++calls < 3) throw new Error(`upstream busy #${calls}`)
+    })
+    const hash = await enqueue(db, textXml('a', 1))
+    await w.drain()
+    expect(calls).toBe(3)
+    expect(sleeps).toEqual([1000, 2000])
+    const [row] = await rows()
+    expect(row).toMatchObject({ hash, attempts: 2, last_error: null })
+    expect(row!.applied_at).toBeInstanceOf(Date)
+  })
+
+  it('gives up after maxAttempts, keeps the error, and the queue moves on', async () => {
+    const { w, dispatcher, sleeps, lines } = worker({ maxAttempts: 3 })
+    const seen: string[] = []
+    dispatcher.on({ msgType: 'text' }, async (m) => {
+      seen.push(contentOf(m))
+      if (contentOf(m) === 'poison') throw new TypeError('cannot apply this')
+    })
+    const poison = await enqueue(db, textXml('poison', 1))
+    const next = await enqueue(db, textXml('next', 2))
+    await w.drain()
+    expect(seen).toEqual(['poison', 'poison', 'poison', 'next'])
+    expect(sleeps).toEqual([1000, 2000])
+    const byHash = new Map((await rows()).map((r) => [r.hash, r]))
+    expect(byHash.get(poison)).toMatchObject({ applied_at: null, attempts: 3, last_error: 'TypeError: cannot apply this' })
+    expect(byHash.get(next)!.applied_at).toBeInstanceOf(Date)
+    expect(lines.some((l) => l.includes('giving up'))).toBe(true)
+    // not picked up again by a later pass
+    await w.drain()
+    expect(seen).toHaveLength(4)
+  })
+
+  it('a handler that hangs counts as a failure instead of stalling the queue', async () => {
+    const { w, dispatcher } = worker({ handlerTimeoutMs: 20, maxAttempts: 1 })
+    dispatcher.on({ msgType: 'text' }, () => new Promise(() => {}))
+    await enqueue(db, textXml('stuck', 1))
+    await w.drain()
+    expect((await rows())[0]).toMatchObject({ applied_at: null, attempts: 1, last_error: 'Error: handler still running after 20 ms' })
+  })
+
+  // ---- ordering, dedupe, notes ------------------------------------------------------------------
+
+  it('applies in arrival order, one at a time', async () => {
+    const { w, dispatcher } = worker()
+    const seen: string[] = []
+    let inFlight = 0
+    let maxInFlight = 0
+    dispatcher.on({ msgType: 'text' }, async (m) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight)
+      await new Promise((r) => setTimeout(r, 2))
+      seen.push(contentOf(m))
+      inFlight--
+    })
+    // CreateTime deliberately out of order: arrival decides, not WeCom's clock
+    for (const [i, c] of ['c', 'a', 'd', 'b'].entries()) await enqueue(db, textXml(c, i, 1_700_000_100 - i))
+    w.wake()
+    w.wake()
+    await w.drain()
+    expect(seen).toEqual(['c', 'a', 'd', 'b'])
+    expect(maxInFlight).toBe(1)
+    expect(await pending()).toBe(0)
+  })
+
+  it('the same callback queued twice is applied once', async () => {
+    const { w, dispatcher } = worker()
+    const handler = vi.fn(async () => {})
+    dispatcher.on({ msgType: 'text' }, handler)
+    await enqueue(db, textXml('once', 1))
+    await enqueue(db, textXml('once', 1))
+    await w.drain()
+    await enqueue(db, textXml('once', 1))
+    await w.drain()
+    expect(handler).toHaveBeenCalledTimes(1)
+    expect(await rows()).toHaveLength(1)
+  })
+
+  it('an event no handler wants is recorded as applied, with a note saying so', async () => {
+    const { w } = worker()
+    await enqueue(db, createUserXml('lisi'))
+    await w.drain()
+    const [row] = await rows()
+    expect(row!.applied_at).toBeInstanceOf(Date)
+    expect(row).toMatchObject({ attempts: 0, last_error: 'no handler for event/change_contact/create_user' })
+  })
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  it('start() applies what a previous process left behind, and stop() ends cleanly', async () => {
+    await enqueue(db, textXml('left-1', 1))
+    await enqueue(db, textXml('left-2', 2))
+    await db.query(`update callback_events set attempts = 1, last_error = 'crashed' where payload->'fields'->>'Content' = 'left-1'`)
+    const { w, dispatcher } = worker({ sweepMs: 60_000 })
+    const seen: string[] = []
+    dispatcher.on({ msgType: 'text' }, async (m) => void seen.push(contentOf(m)))
+    w.start()
+    await vi.waitFor(async () => expect(await pending()).toBe(0))
+    expect(seen).toEqual(['left-1', 'left-2'])
+    await w.stop()
+    // stopped: new work waits for the next process
+    await enqueue(db, textXml('later', 3))
+    w.wake()
+    await w.drain()
+    expect(await pending()).toBe(1)
+  })
+
+  it('two instances on one database apply each event once, in order, never at the same time', async () => {
+    const seen: string[] = []
+    let inFlight = 0
+    let maxInFlight = 0
+    const instances = [0, 1].map(() => {
+      const x = worker({ busyRetryMs: 5 })
+      x.dispatcher.on({ msgType: 'text' }, async (m) => {
+        maxInFlight = Math.max(maxInFlight, ++inFlight)
+        await new Promise((r) => setTimeout(r, 5))
+        seen.push(contentOf(m))
+        inFlight--
+      })
+      return x.w
+    })
+    const expected = Array.from({ length: 8 }, (_, i) => `e${i}`)
+    for (const [i, c] of expected.entries()) await enqueue(db, textXml(c, i))
+    await Promise.all(instances.map((w) => w.drain()))
+    await vi.waitFor(async () => expect(await pending()).toBe(0), { timeout: 10_000 })
+    await Promise.all(instances.map((w) => w.stop()))
+    expect(seen).toEqual(expected)
+    expect(maxInFlight).toBe(1)
+  })
+
+  // ---- end to end through the route --------------------------------------------------------------
+
+  it('a change_contact/create_user handler receives the parsed fields; the POST is answered before it finishes', async () => {
+    const { log } = recordingLog()
+    const callbacks = createCallbacks({ config: testConfig(), db, log, now: Date.now })
+    const app = new Hono<AppEnv>().route('/', callbacks.routes)
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const received: CallbackMessage[] = []
+    callbacks.dispatcher.on({ event: 'change_contact', changeType: 'create_user' }, async (m) => {
+      received.push(m)
+      await gate
+    })
+    const other = vi.fn(async () => {})
+    callbacks.dispatcher.on({ event: 'change_contact', changeType: 'delete_user' }, other)
+
+    const s = sealed(createUserXml('lisi'))
+    const res = await app.request(s.path, postInit(s.body))
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('')
+    // answered while the handler is still blocked
+    await vi.waitFor(() => expect(received).toHaveLength(1))
+    expect(await pending()).toBe(1)
+
+    release()
+    await callbacks.worker.drain()
+    expect(await pending()).toBe(0)
+    expect(other).not.toHaveBeenCalled()
+    const m = received[0]!
+    expect(m).toMatchObject({ msgType: 'event', event: 'change_contact', changeType: 'create_user', fromUserName: 'sys', createTime: 1_700_000_000 })
+    expect(m.fields).toMatchObject({ UserID: 'lisi', Name: '张三', Department: '1,2', MainDepartment: '1', Position: '产品经理' })
+    expect(m.fields.ExtAttr).toEqual({
+      Item: [
+        { Name: '爱好', Type: '0', Text: { Value: '旅游' } },
+        { Name: '卡号', Type: '1', Web: { Title: '企业微信', Url: 'https://work.weixin.qq.com' } },
+      ],
+    })
+    await callbacks.worker.stop()
+  })
+})

@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startAppProcess, type AppProcess } from '../support/app-process'
+import { browserSkipReason, launchChromium, newContext } from '../support/chromium'
+
+const skip = browserSkipReason()
+const SHOTS = join(import.meta.dirname, '../output/screenshots')
+
+describe.skipIf(!!skip)('directory in Chromium on a phone (app as `pnpm start` runs it: first sync at start-up)', () => {
+  let app: AppProcess
+  let browser: Browser
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    ;[app, browser] = await Promise.all([startAppProcess(), launchChromium()])
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await app?.stop()
+  })
+
+  it('search "zs" finds 张三 and opens his card', async () => {
+    const page = await (await newContext(browser, 'wecomMobile')).newPage()
+    await page.goto(`${app.sandboxUrl}/sandbox/client?userid=lisi&next=${encodeURIComponent(`${app.appUrl}/contacts`)}`)
+    const search = page.locator('[data-test="search-input"]')
+    await search.waitFor()
+    await page.screenshot({ path: join(SHOTS, 'directory-phone.png') })
+    await search.fill('zs')
+    const hit = page.getByText('张三').first()
+    await hit.waitFor()
+    await page.screenshot({ path: join(SHOTS, 'directory-search-zs.png') })
+    await hit.click()
+    await page.waitForURL((u) => u.pathname === '/contacts/members/zhangsan')
+    await page.getByText('技术总监').first().waitFor()
+    expect(await page.locator('body').innerText()).toContain('研发中心')
+    await page.screenshot({ path: join(SHOTS, 'member-card-phone.png'), fullPage: true })
+  })
+
+  it('drills down from the root department with breadcrumbs', async () => {
+    const page = await (await newContext(browser, 'wecomMobile')).newPage()
+    await page.goto(`${app.sandboxUrl}/sandbox/client?userid=lisi&next=${encodeURIComponent(`${app.appUrl}/contacts/departments/1`)}`)
+    await page.getByText('研发中心').first().click()
+    await page.waitForURL((u) => /\/contacts\/departments\/\d+$/.test(u.pathname) && !u.pathname.endsWith('/1'))
+    await page.getByText('张三').first().waitFor()
+  })
+})
