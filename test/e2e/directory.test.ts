@@ -1,24 +1,15 @@
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startAppProcess, type AppProcess } from '../support/app-process'
-import { browserSkipReason, launchChromium, newContext } from '../support/chromium'
+import { describe, expect, it } from 'vitest'
+import type { AppProcess } from '../support/app-process'
+import { browserSkipReason, newContext, SHOTS, useAppAndBrowser } from '../support/chromium'
 
 const skip = browserSkipReason()
-const SHOTS = join(import.meta.dirname, '../output/screenshots')
 
 describe.skipIf(!!skip)('directory in Chromium on a phone (app as `pnpm start` runs it: first sync at start-up)', () => {
   let app: AppProcess
   let browser: Browser
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    ;[app, browser] = await Promise.all([startAppProcess(), launchChromium()])
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-  })
+  useAppAndBrowser((a, b) => ((app = a), (browser = b)))
 
   it('search "zs" finds 张三 and opens his card', async () => {
     const page = await (await newContext(browser, 'wecomMobile')).newPage()

@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
-import { startAppProcess, type AppProcess } from '../support/app-process'
-import { browserSkipReason, launchChromium, profiles } from '../support/chromium'
+import type { AppProcess } from '../support/app-process'
+import { browserSkipReason, profiles, SHOTS, useAppAndBrowser } from '../support/chromium'
 import { bridgeCalls, fireClientEvent, installBridge, waitForCall, type BridgeOptions } from '../support/wecom-bridge'
 
 const skip = browserSkipReason()
-const SHOTS = join(import.meta.dirname, '../output/screenshots')
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex')
 
@@ -43,14 +41,7 @@ function expectValid(sig: Record<string, unknown>, ticket: string, pageUrl: stri
 }
 
 describe.skipIf(!!skip)('WeCom JS-SDK in Chromium with a stand-in native bridge', () => {
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    ;[app, browser] = await Promise.all([startAppProcess(), launchChromium()])
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-  })
+  useAppAndBrowser((a, b) => ((app = a), (browser = b)))
 
   it('a client that rejects agentConfig: the page still works and the console says why', async () => {
     const page = await (await wecomContext('iosCurrent', { fail: { agentConfig: 'agentConfig:fail_invalid signature' } })).newPage()

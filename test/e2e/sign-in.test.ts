@@ -1,12 +1,10 @@
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAppProcess, type AppProcess } from '../support/app-process'
-import { browserSkipReason, launchChromium, newContext, profiles } from '../support/chromium'
+import { browserSkipReason, launchChromium, newContext, profiles, SHOTS, useAppAndBrowser } from '../support/chromium'
 
 const skip = browserSkipReason()
-const SHOTS = join(import.meta.dirname, '../output/screenshots')
 
 let app: AppProcess
 let browser: Browser
@@ -18,14 +16,7 @@ async function openAsClientUser(page: Page, userid: string, path = '/') {
 }
 
 describe.skipIf(!!skip)('sign-in in Chromium (app started like `pnpm start`, sandbox mode)', () => {
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    ;[app, browser] = await Promise.all([startAppProcess(), launchChromium()])
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-  })
+  useAppAndBrowser((a, b) => ((app = a), (browser = b)))
 
   it('rejects a tampered state with a clear page', async () => {
     const page = await (await newContext(browser, 'wecomMobile')).newPage()

@@ -1,4 +1,7 @@
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
+import { startAppProcess, type AppProcess } from './app-process'
 import { chromium, devices, type Browser, type BrowserContext } from 'playwright-core'
 
 export const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(
@@ -36,4 +39,24 @@ export const profiles = {
 
 export async function newContext(browser: Browser, profile: keyof typeof profiles): Promise<BrowserContext> {
   return browser.newContext(profiles[profile])
+}
+
+export const SHOTS = join(import.meta.dirname, '../output/screenshots')
+
+/**
+ * The e2e fixture: the app as `pnpm start` runs it (a child process) and a Chromium, started in
+ * beforeAll (handed to `ready`) and stopped in afterAll.
+ */
+export function useAppAndBrowser(ready: (app: AppProcess, browser: Browser) => void, env: Record<string, string> = {}): void {
+  let app: AppProcess | undefined
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    ;[app, browser] = await Promise.all([startAppProcess(env), launchChromium()])
+    ready(app, browser)
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await app?.stop()
+  })
 }
