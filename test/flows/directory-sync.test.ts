@@ -66,6 +66,20 @@ describe.each(databases)('directory sync against the sandbox [%s]', (_name, open
     expect(run.counts.membersUpdated + run.counts.membersCreated + run.counts.membersDisabled).toBe(0)
   })
 
+  it('faults at random pages fail the run, disable nobody, and the next run recovers', async () => {
+    // Seeded dice: about one user/list call in five answers an error that retrying cannot fix.
+    await sandboxAdmin(stack, 'POST', 'faults', { path: '/cgi-bin/user/list', errcode: 60011, errmsg: 'no privilege to access/modify contact/party/agent', probability: 0.2 })
+    const broken = await syncOnce(stack)
+    expect(broken.status).toBe('failed')
+    expect(broken.errors[0]!.errcode).toBe(60011)
+    expect(await count(stack, 'select count(*) as n from members where disabled_at is not null')).toBe(0)
+    await sandboxAdmin(stack, 'DELETE', 'faults')
+    const recovered = await syncOnce(stack)
+    expect(recovered.status).toBe('succeeded')
+    expect(recovered.counts.membersDisabled).toBe(0)
+    expect(recovered.counts.rowsWritten).toBe(0)
+  })
+
   it('the forced run rewrites every row', async () => {
     const run = await syncOnce(stack, 'force')
     expect(run.status).toBe('succeeded')

@@ -66,6 +66,10 @@ export function createSyncEngine(d: SyncEngineDeps) {
         void reportProgress(d.db, id, p, new Date(d.now())).catch((e) => d.log.warn('sync progress not saved', { err: e }))
       }
       try {
+        // Load the stored hashes while WeCom is read (that wait is network-bound). A member a
+        // callback adds meanwhile is simply absent from both sides: never wrongly disabled.
+        const stored = loadSyncState(d.db)
+        stored.catch(() => {})
         const upstream = await readDirectory(d.wecom, {
           concurrency: d.concurrency ?? 8,
           retry,
@@ -75,7 +79,7 @@ export function createSyncEngine(d: SyncEngineDeps) {
         counts.departmentsSeen = upstream.departments.length
         counts.membersSeen = upstream.members.length
         report({ phase: 'comparing', done: 0, total: 1 }, true)
-        const diff = diffDirectory(await loadSyncState(d.db), upstream, req.kind === 'force')
+        const diff = diffDirectory(await stored, upstream, req.kind === 'force')
         const hold = holdFor(diff, req.allowDisableUpTo)
         if (hold) {
           d.log.warn('sync held: it would disable too many members', { runId: id, ...hold })
