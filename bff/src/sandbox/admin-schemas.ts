@@ -22,6 +22,7 @@ export const settingsSchema = z.strictObject({
   callback: callbackConfigSchema.nullable().optional(),
   /** Exactly two: WeCom makes 3 attempts in all. */
   callbackRetryDelaysMs: z.array(z.number().int().min(0).max(600_000)).length(2).optional(),
+  unlicensedUsers: z.array(z.string().min(1)).optional(),
 })
 
 export type SettingsPatch = z.infer<typeof settingsSchema>

@@ -13,11 +13,15 @@ const BODY_KEPT = 500
  * null when no callback is configured.
  */
 export async function deliverEvent(s: SandboxState, event: ContactEvent): Promise<CallbackDelivery | null> {
+  return deliverPlaintext(s, contactEventXml(s, event), { changeType: event.changeType })
+}
+
+/** Any event message (change_contact, sys_approval_change …): same envelope, same retries. */
+export async function deliverPlaintext(s: SandboxState, plaintext: string, label: { changeType?: string; event?: string }): Promise<CallbackDelivery | null> {
   const cfg = s.settings.callback
   if (!cfg) return null
-  const plaintext = contactEventXml(s, event)
   const req = signedPost(s, cfg, plaintext)
-  const delivery = logDelivery(s.callbacks, { kind: 'event', changeType: event.changeType, url: req.url, status: 'pending', attempts: [], plaintext, createdAt: s.now() })
+  const delivery = logDelivery(s.callbacks, { kind: 'event', ...label, url: req.url, status: 'pending', attempts: [], plaintext, createdAt: s.now() })
   const first = await sendOnce(s, req, 1, s.callbackTimeoutMs)
   delivery.attempts.push(first)
   if (first.httpStatus === 200) {
@@ -28,6 +32,18 @@ export async function deliverEvent(s: SandboxState, event: ContactEvent): Promis
   const running: Promise<void> = retry(s, delivery, req, log.epoch).finally(() => log.running.delete(running))
   log.running.add(running)
   return delivery
+}
+
+/**
+ * For events a WeCom API call causes (applyevent): the API answers at once and the push follows,
+ * as on WeCom; callbacksSettled() still waits for it.
+ */
+export function deliverInBackground(s: SandboxState, plaintext: string, label: { changeType?: string; event?: string }): void {
+  const log = s.callbacks
+  const running: Promise<void> = deliverPlaintext(s, plaintext, label)
+    .then(() => undefined)
+    .finally(() => log.running.delete(running))
+  log.running.add(running)
 }
 
 /** WeCom resends the same request (same signature, same message) when the first try fails. */

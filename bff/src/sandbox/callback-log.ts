@@ -20,8 +20,10 @@ export interface CallbackDelivery {
   id: string
   /** 'event' = a change_contact event; 'raw' = POST /sandbox/admin/callbacks/raw (one attempt, no retry). */
   kind: 'event' | 'raw'
-  /** create_user, update_party … for events. */
+  /** create_user, update_party … for change_contact events. */
   changeType?: string
+  /** The Event of other events, e.g. sys_approval_change. */
+  event?: string
   url: string
   /** delivered = an attempt got HTTP 200; failed = all attempts used up. */
   status: CallbackDeliveryStatus

@@ -10,8 +10,11 @@ export function countCall(s: SandboxState, path: string): void {
   s.calls.set(path, (s.calls.get(path) ?? 0) + 1)
 }
 
-/** A valid code makes getuserinfo exempt from the frequency limits (wecom-api.md §2.2, §10). */
-const FREQUENCY_EXEMPT = new Set(['/cgi-bin/auth/getuserinfo'])
+/**
+ * A valid code makes getuserinfo exempt from the frequency limits (wecom-api.md §2.2, §10);
+ * app messages "don't count toward the base API limit" — they have per-member limits instead (§6).
+ */
+const FREQUENCY_EXEMPT = new Set(['/cgi-bin/auth/getuserinfo', '/cgi-bin/message/send'])
 
 /**
  * Runs before every /cgi-bin/ handler: count, injected faults, access_token and the trusted-IP

@@ -44,6 +44,10 @@ export const errmsgs: Record<number, string> = {
   60112: 'invalid name',
   60123: 'invalid party id',
   60132: 'is_leader_in_dept and department count mismatch',
+  81013: 'user & party & tag all invalid',
+  82001: 'All touser & toparty & totag invalid',
+  301002: 'not allow to operate another agent',
+  301025: 'get approval param error',
 }
 
 /** `[-1, 45009, …]` text, or a neutral one for codes the sandbox has no text for. */

@@ -1,8 +1,10 @@
 import { Hono } from 'hono'
+import { registerApprovals } from './api-approvals'
 import { registerAuth } from './api-auth'
 import { registerDirectory } from './api-directory'
 import { registerGettoken } from './api-gettoken'
 import { registerJsapiTickets } from './api-jsapi-tickets'
+import { registerMessageSend } from './api-message-send'
 import { callbacksSettled } from './callback-delivery'
 import { cgiGate } from './cgi-gate'
 import { buildDemoOrg } from './demo-org'
@@ -12,11 +14,13 @@ import { SandboxDropError } from './faults'
 import { sandboxSettings, SANDBOX_DEFAULTS, DEFAULT_CALLBACK_TIMEOUT_MS, type SandboxOptions } from './options'
 import { indexOrg } from './org-index'
 import { registerAdmin } from './route-admin'
+import { registerAdminApprovals } from './route-admin-approvals'
 import { registerAdminCallbacks } from './route-admin-callbacks'
 import { registerAdminOrg } from './route-admin-org'
 import { registerAuthorize } from './route-authorize'
 import { registerAvatar } from './route-avatar'
 import { registerClient } from './route-client'
+import { registerInbox } from './route-inbox'
 import { registerIndex } from './route-index'
 import { registerQrLogin } from './route-qr-login'
 import { createState, type SandboxState } from './state'
@@ -29,6 +33,9 @@ export type { VerifyUrlResult } from './route-admin-callbacks'
 export type { SettingsPatch } from './admin-schemas'
 export type { SandboxState, SandboxSettings } from './state'
 export type { DemoUser } from './demo-users'
+export type { Approval, ApprovalTemplate, SpStatus } from './approval-types'
+export type { InboxMessage, SendRecord } from './message-store'
+export type { MessagePayload } from './message-content'
 export type { FaultSpec, Fault } from './faults'
 export { generateOrg, type GenerateOrgInput, type FixedMember } from './org-generator'
 export type { Org, Department, Member, MemberStatus } from './org-types'
@@ -46,7 +53,7 @@ export interface Sandbox {
   callbacksSettled(): Promise<void>
 }
 
-/** A local stand-in for WeCom's servers and client (wecom-api.md §1–3, 5, 8–10). */
+/** A local stand-in for WeCom's servers and client (wecom-api.md §1–3, 5–10). */
 export function createSandbox(opts: SandboxOptions): Sandbox {
   const buildOrg = () => buildDemoOrg(opts.org)
   const state = createState({
@@ -67,6 +74,8 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   registerAuth(app, state)
   registerDirectory(app, state)
   registerJsapiTickets(app, state)
+  registerApprovals(app, state)
+  registerMessageSend(app, state)
   app.all('/cgi-bin/*', (c) => wecomError(c, state, 48002, `api forbidden: the sandbox does not implement ${c.req.method} ${c.req.path}`, 404))
   registerAuthorize(app, state)
   registerQrLogin(app, state)
@@ -75,6 +84,8 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   registerAdmin(app, state)
   registerAdminOrg(app, state)
   registerAdminCallbacks(app, state)
+  registerAdminApprovals(app, state)
+  registerInbox(app, state)
   registerIndex(app, state)
   app.get('/favicon.ico', (c) => c.body(null, 204))
   app.onError((err, c) => {

@@ -32,6 +32,8 @@ export interface SandboxOptions {
   callbackRetryDelaysMs?: number[]
   /** How long WeCom waits for the callback's answer; default 5000 (wecom-api.md §8.3). */
   callbackTimeoutMs?: number
+  /** Members without an interface licence: message/send lists them in `unlicenseduser` and skips them. */
+  unlicensedUsers?: string[]
 }
 
 /** Departments include their subtree; `users` adds single members outside them. */
@@ -107,5 +109,6 @@ export function sandboxSettings(opts: SandboxOptions): SandboxSettings {
     maxListResponse: opts.maxListResponse ?? DEFAULT_MAX_LIST_RESPONSE,
     callback: opts.callback ? { ...opts.callback } : null,
     callbackRetryDelaysMs: [...(opts.callbackRetryDelaysMs ?? DEFAULT_CALLBACK_RETRY_DELAYS_MS)],
+    unlicensedUsers: (opts.unlicensedUsers ?? []).map((u) => u.toLowerCase()),
   }
 }

@@ -12,6 +12,16 @@ export function createRateState(): RateState {
 
 const MINUTE_MS = 60_000
 
+/** APIs WeCom limits more tightly than the per-corp 10,000/min (wecom-api.md §7.1, §10). */
+const API_MINUTE_LIMITS: Readonly<Record<string, number>> = {
+  '/cgi-bin/oa/getapprovalinfo': 600,
+}
+
+/** The lower of the configured per-API limit and the API's own documented one. */
+export function minuteLimitFor(limits: SandboxLimits, path: string): number {
+  return Math.min(limits.perMinutePerApi, API_MINUTE_LIMITS[path] ?? Number.POSITIVE_INFINITY)
+}
+
 /**
  * Counts a call in its API's minute window. WeCom blocks for as long as the window the caller
  * overran ("min → 60 s"), so the window is fixed from its first call and every call in it counts,
@@ -24,7 +34,7 @@ export function overMinuteLimit(rate: RateState, limits: SandboxLimits, path: st
     rate.windows.set(path, w)
   }
   w.count += 1
-  return w.count > limits.perMinutePerApi
+  return w.count > minuteLimitFor(limits, path)
 }
 
 /** Takes a concurrency slot; false (nothing taken) when the API already has its maximum in flight. */

@@ -74,6 +74,7 @@ function applySettings(s: SandboxState, p: SettingsPatch): void {
   if (p.maxListResponse !== undefined) next.maxListResponse = p.maxListResponse
   if (p.callback !== undefined) next.callback = p.callback ? { ...p.callback } : null
   if (p.callbackRetryDelaysMs !== undefined) next.callbackRetryDelaysMs = [...p.callbackRetryDelaysMs]
+  if (p.unlicensedUsers !== undefined) next.unlicensedUsers = p.unlicensedUsers.map((u) => u.toLowerCase())
   s.settings = next
 }
 

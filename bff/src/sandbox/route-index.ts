@@ -20,11 +20,15 @@ const endpoints = [
   'GET /cgi-bin/department/simplelist?access_token[&id]',
   'GET /connect/oauth2/authorize?appid&redirect_uri&response_type=code&scope&state&agentid',
   'GET /wwlogin/sso/login?login_type=CorpApp&appid&agentid&redirect_uri&state',
+  'POST /cgi-bin/oa/getapprovalinfo?access_token {starttime, endtime, new_cursor?, size?, filters?}',
+  'POST /cgi-bin/oa/getapprovaldetail?access_token {sp_no}',
+  'POST /cgi-bin/oa/applyevent?access_token {creator_userid, template_id, use_template_approver, approver, notifyer, notify_type, apply_data}',
+  'POST /cgi-bin/message/send?access_token {touser|toparty|totag, msgtype, agentid, text|textcard|markdown|news, safe?, enable_duplicate_check?, duplicate_check_interval?}',
 ]
 const adminApi = [
   'POST /sandbox/admin/faults {path, errcode?, errmsg?, httpStatus?, latencyMs?, drop?, times?, probability?}',
   'GET | DELETE /sandbox/admin/faults · DELETE /sandbox/admin/faults/:id',
-  'GET | POST /sandbox/admin/settings {tokenExpiresIn?, trustedDomain?, ipAllowlist?, visibleRange?, limits?, maxListResponse?, callback?, callbackRetryDelaysMs?}',
+  'GET | POST /sandbox/admin/settings {tokenExpiresIn?, trustedDomain?, ipAllowlist?, visibleRange?, limits?, maxListResponse?, callback?, callbackRetryDelaysMs?, unlicensedUsers?}',
   'GET /sandbox/admin/stats · POST /sandbox/admin/reset · POST /sandbox/admin/tokens/revoke',
   'POST /sandbox/admin/members/:userid {status?}',
   'POST /sandbox/admin/org/users · PATCH | DELETE /sandbox/admin/org/users/:userid',
@@ -32,6 +36,9 @@ const adminApi = [
   'GET /sandbox/admin/callbacks · POST /sandbox/admin/callbacks/settle',
   'POST /sandbox/admin/callbacks/verify-url {url?, token?, encodingAesKey?}',
   'POST /sandbox/admin/callbacks/raw {method?, plaintext?, encrypt?, receiveId?, body?, msg_signature?, timestamp?, nonce?, query?}',
+  'GET /sandbox/admin/approvals · GET /sandbox/admin/approvals/:sp_no · POST /sandbox/admin/approvals {…applyevent body, apply_time?}',
+  'POST /sandbox/admin/approvals/:sp_no/act {userid, action: approve|reject|revoke|delete|comment, speech?}',
+  'GET /sandbox/admin/messages[?userid] · GET /sandbox/inbox/:userid（成员收到的应用消息）',
 ]
 
 /** What the sandbox is, its credentials (it is a sandbox), and whom you can be. */
@@ -48,7 +55,8 @@ export function registerIndex(app: Hono, s: SandboxState): void {
 <p class="muted">在本机模拟企业微信：服务端接口（qyapi.weixin.qq.com）、客户端内网页授权（open.weixin.qq.com）和网页扫码登录（login.work.weixin.qq.com）。
 URL、参数、返回字段和错误码按企业微信文档实现；通讯录为固定种子生成的演示企业（${s.directory.org.name}，${s.directory.org.departments.length} 个部门，${s.directory.org.members.length} 名成员）。</p>
 <p class="muted">通讯录读取接口（部门列表、部门成员、成员 ID 列表）只返回应用可见范围内的部门和成员，并按文档实施频率（45009）、并发（45033）和回包大小（45029）限制。
-用测试控制接口修改通讯录后，沙箱会像企业微信一样把加密签名的通讯录变更事件（change_contact）推送到应用的接收消息服务器，失败时共尝试 3 次。</p></div>
+用测试控制接口修改通讯录后，沙箱会像企业微信一样把加密签名的通讯录变更事件（change_contact）推送到应用的接收消息服务器，失败时共尝试 3 次；审批单提交和审批状态变化推送 sys_approval_change。
+应用消息（message/send）进入各成员的消息页，点卡片即以该成员身份打开链接。</p></div>
 <div class="card"><h2>企业与应用</h2><table>
 <tr><th>CorpID</th><td><code>${s.corpId}</code></td></tr>
 <tr><th>AgentId</th><td><code>${s.agentId}</code></td></tr>
@@ -66,7 +74,8 @@ ${users.map(
 <div>${u.userid} · ${u.position} · ${u.department}</div><div class="note">${u.note ?? ''}</div></span><span class="muted">${action}</span></a></li>`,
 )}
 <li><a href="${open(EXTERNAL_CHOICE)}"><span class="av ext">微</span><span class="who"><b>外部微信用户</b><div>非企业成员，应用只拿到 openid</div></span><span class="muted">${action}</span></a></li>
-</ul><p class="muted">其他成员：<a href="${linkWith('/sandbox/client', next, {})}">搜索全部成员</a> · <a href="/sandbox/client/switch">清除客户端身份</a></p></div>
+</ul><p class="muted">应用消息（成员的企业微信会话）：${users.map((u, i) => html`${i ? ' · ' : ''}<a href="/sandbox/inbox/${encodeURIComponent(u.userid)}">${u.name}</a>`)}</p>
+<p class="muted">其他成员：<a href="${linkWith('/sandbox/client', next, {})}">搜索全部成员</a> · <a href="/sandbox/client/switch">清除客户端身份</a></p></div>
 <div class="card"><h2>接口</h2><ul>${endpoints.map((e) => html`<li><code>${e}</code></li>`)}</ul>
 <h2>测试控制（JSON）</h2><ul>${adminApi.map((e) => html`<li><code>${e}</code></li>`)}</ul></div>`,
     )

@@ -1,5 +1,7 @@
+import { createApprovalStore, type ApprovalStore } from './approval-store'
 import { clearCallbackLog, createCallbackLog, type CallbackLog } from './callback-log'
 import type { Fault } from './faults'
+import { createMessageStore, type MessageStore } from './message-store'
 import type { CallbackConfig, SandboxLimits, VisibleRange } from './options'
 import { reindexOrg, type OrgIndex } from './org-index'
 import type { Org } from './org-types'
@@ -19,6 +21,8 @@ export interface SandboxSettings {
   callback: CallbackConfig | null
   /** Waits before the 2nd and 3rd delivery attempt. */
   callbackRetryDelaysMs: number[]
+  /** Lower-cased userids message/send reports in `unlicenseduser` (and does not deliver to). */
+  unlicensedUsers: string[]
 }
 
 /** Which secret a token came from: the app's, or the 通讯录同步 (contact-sync) one. */
@@ -76,6 +80,8 @@ export interface SandboxState {
   faultRng: Rng
   rate: RateState
   callbacks: CallbackLog
+  approvals: ApprovalStore
+  messages: MessageStore
 }
 
 const FAULT_SEED = 7
@@ -108,10 +114,12 @@ export function createState(init: {
     faultRng: createRng(FAULT_SEED),
     rate: createRateState(),
     callbacks: createCallbackLog(),
+    approvals: createApprovalStore(),
+    messages: createMessageStore(),
   }
 }
 
-/** Back to the construction values: tokens, codes, faults, counters, settings, the org, callbacks. */
+/** Back to the construction values: tokens, codes, faults, counters, settings, the org, callbacks, approvals, messages. */
 export function resetState(s: SandboxState): void {
   s.settings = copySettings(s.initialSettings)
   s.tokens.clear()
@@ -127,6 +135,8 @@ export function resetState(s: SandboxState): void {
   s.faultRng = createRng(FAULT_SEED)
   s.rate = createRateState()
   clearCallbackLog(s.callbacks)
+  s.approvals = createApprovalStore()
+  s.messages = createMessageStore()
 }
 
 export function copySettings(s: Readonly<SandboxSettings>): SandboxSettings {
@@ -139,5 +149,6 @@ export function copySettings(s: Readonly<SandboxSettings>): SandboxSettings {
     maxListResponse: s.maxListResponse,
     callback: s.callback ? { ...s.callback } : null,
     callbackRetryDelaysMs: [...s.callbackRetryDelaysMs],
+    unlicensedUsers: [...s.unlicensedUsers],
   }
 }

@@ -87,9 +87,9 @@ describe('sandbox access_token and trusted-IP gate', () => {
   it('answers an API it does not implement with HTTP 404 and errcode 48002', async () => {
     const t = setup()
     const token = await t.token()
-    const res = await t.get(`/cgi-bin/message/send?access_token=${token}`)
+    const res = await t.get(`/cgi-bin/message/recall?access_token=${token}`)
     expect(res.status).toBe(404)
-    expect(await res.json()).toMatchObject({ errcode: 48002, errmsg: expect.stringContaining('does not implement GET /cgi-bin/message/send') })
+    expect(await res.json()).toMatchObject({ errcode: 48002, errmsg: expect.stringContaining('does not implement GET /cgi-bin/message/recall') })
   })
 
   it('lets an allowed caller through with a valid token', async () => {

@@ -1,0 +1,26 @@
+import { approvalEventXml } from './approval-events'
+import type { Approval } from './approval-types'
+import { deliverInBackground, deliverPlaintext } from './callback-delivery'
+import type { CallbackDelivery } from './callback-log'
+import { findMember } from './org-index'
+import type { SandboxState } from './state'
+import { canSeeMember, visibilityFor } from './visibility'
+
+const LABEL = { event: 'sys_approval_change' }
+
+/** Only forms from members inside the app's visible range reach a self-built app (§7.4). */
+function reachesApp(s: SandboxState, a: Approval): boolean {
+  const m = findMember(s.directory, a.applyer.userid)
+  return m !== undefined && canSeeMember(visibilityFor(s, 'agent'), m)
+}
+
+/** After an admin action: waits for the first attempt so the caller can report it. */
+export async function notifyApprovalChange(s: SandboxState, a: Approval, statuChangeEvent: number): Promise<CallbackDelivery | null> {
+  if (!reachesApp(s, a)) return null
+  return deliverPlaintext(s, approvalEventXml(s, a, statuChangeEvent), LABEL)
+}
+
+/** After applyevent: the API answers first, the push follows. */
+export function notifyApprovalChangeLater(s: SandboxState, a: Approval, statuChangeEvent: number): void {
+  if (reachesApp(s, a)) deliverInBackground(s, approvalEventXml(s, a, statuChangeEvent), LABEL)
+}

@@ -1,0 +1,64 @@
+import { esc, html, raw, type Html } from './html'
+import type { InboxMessage } from './message-store'
+import { linkWith } from './query'
+
+const DIV_CLASSES = new Set(['gray', 'normal', 'highlight'])
+
+/**
+ * A textcard description: plain text plus WeCom's `<div class="gray|normal|highlight">` (§6).
+ * Everything else is escaped; unclosed divs are closed and stray closers dropped.
+ */
+export function cardDescription(text: string): Html {
+  let out = ''
+  let open = 0
+  let last = 0
+  for (const m of text.matchAll(/<div class="([a-z]+)">|<\/div>/g)) {
+    const isOpen = m[0] !== '</div>'
+    if (isOpen && !DIV_CLASSES.has(m[1]!)) continue
+    out += esc(text.slice(last, m.index))
+    last = m.index + m[0].length
+    if (isOpen) {
+      out += `<div class="tc-${m[1]}">`
+      open += 1
+    } else if (open > 0) {
+      out += '</div>'
+      open -= 1
+    }
+  }
+  out += esc(text.slice(last)) + '</div>'.repeat(open)
+  return raw(out)
+}
+
+/**
+ * Tapping a link in the WeCom client opens it with the member signed in: through
+ * /sandbox/client, which remembers the member and then follows the url — so an OAuth-wrapped
+ * link signs them in silently.
+ */
+export function asClient(userid: string, url: string): string {
+  return linkWith('/sandbox/client', {}, { userid, next: url })
+}
+
+function clock(unixS: number): string {
+  // The corp's time zone: UTC+8.
+  return new Date(unixS * 1000 + 8 * 3600 * 1000).toISOString().slice(5, 16).replace('T', ' ')
+}
+
+export function messageBubble(m: InboxMessage): Html {
+  const p = m.payload
+  const when = html`<div class="when">${clock(m.time)}</div>`
+  switch (p.msgtype) {
+    case 'text':
+      return html`<li class="msg">${when}<div class="bubble text">${p.text.content}</div></li>`
+    case 'markdown':
+      return html`<li class="msg">${when}<div class="bubble text md">${p.markdown.content}</div></li>`
+    case 'textcard': {
+      const t = p.textcard
+      return html`<li class="msg">${when}<a class="bubble tcard" href="${asClient(m.userid, t.url)}"><div class="tc-title">${t.title}</div>
+<div class="tc-desc">${cardDescription(t.description)}</div><div class="tc-btn">${t.btntxt}<span>›</span></div></a></li>`
+    }
+    case 'news':
+      return html`<li class="msg">${when}<div class="bubble news">${p.news.articles.map(
+        (a) => html`<a class="art" href="${a.url ? asClient(m.userid, a.url) : '#'}"><b>${a.title}</b><div class="muted">${a.description}</div></a>`,
+      )}</div></li>`
+  }
+}
