@@ -38,9 +38,14 @@ export interface Config {
   roles: { adminUserids: string[]; policy: 'all-members' | 'explicit' }
   sync: { cron: string; forceCron: string; maxDisableShare: number; enabled: boolean }
   messageEnable: boolean
+  /** Keys the existing app uses for /api/host/*: `Authorization: Bearer <key>`; the name marks its todos. */
+  hostApiKeys: { name: string; key: string }[]
   webDist: string
   logLevel: 'debug' | 'info' | 'warn' | 'error'
 }
+
+/** The demo host key in sandbox mode (public: printed at start and in the README). */
+export const SANDBOX_HOST_KEY = 'sandbox-demo-host-key-0123456789'
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] }
 type Env = Record<string, string | undefined>
@@ -131,6 +136,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     if (v && !validQuartz(v)) problems.push(`${k}: not a valid cron expression (Quartz, seconds first, e.g. "10 0/10 * * * ?"), got "${v}"`)
   }
 
+  // HOST_API_KEYS="oa:key1,crm:key2". Sandbox mode has a printed demo key.
+  const hostApiKeys: Config['hostApiKeys'] = []
+  for (const entry of (str('HOST_API_KEYS') ?? (mode === 'sandbox' ? `demo-host:${SANDBOX_HOST_KEY}` : '')).split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [name, key] = entry.split(':', 2) as [string, string | undefined]
+    if (!key || !/^[\w.-]{1,32}$/.test(name) || key.length < 24) problems.push(`HOST_API_KEYS: expected name:key pairs (name: letters/digits/._-, key: 24+ characters), got "${name}:…"`)
+    else hostApiKeys.push({ name, key })
+  }
+
   const config: Config = {
     mode,
     port,
@@ -169,6 +182,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
       enabled: bool('SYNC_ENABLE', true),
     },
     messageEnable: bool('MESSAGE_ENABLE', file.messageEnable ?? true),
+    hostApiKeys,
     webDist: resolve(import.meta.dirname, '../../web/dist'),
     logLevel: logLevel as Config['logLevel'],
   }

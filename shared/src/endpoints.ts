@@ -2,6 +2,7 @@ import type { z } from 'zod/mini'
 import { departmentTreeSchema, memberDetailSchema, memberPageSchema, searchResultSchema, syncRunSchema } from './contract/directory'
 import { jssdkSignaturesSchema } from './contract/jssdk'
 import { appInfoSchema, loginOptionsSchema, meSchema } from './contract/session'
+import { hostTodoSchema, todoListSchema, todoSchema } from './contract/todos'
 
 /**
  * The HTTP surface of the BFF. Paths marked `external` are relied on from outside (WeCom's
@@ -33,6 +34,12 @@ export const endpoints = {
   startSync: { method: 'POST', path: '/api/admin/sync/runs', auth: 'admin', response: syncRunSchema },
   confirmSync: { method: 'POST', path: '/api/admin/sync/runs/:id/confirm', auth: 'admin', response: syncRunSchema },
   wecomCallback: { method: 'POST', path: '/wecom/callback', auth: 'public', external: true },
+  todos: { method: 'GET', path: '/api/todos', auth: 'member', response: todoListSchema, external: true },
+  todo: { method: 'GET', path: '/api/todos/:id', auth: 'member', response: todoSchema },
+  hostUpsertTodo: { method: 'POST', path: '/api/host/todos', auth: 'host-key', response: hostTodoSchema, external: true },
+  hostPatchTodo: { method: 'PATCH', path: '/api/host/todos/:externalId', auth: 'host-key', response: hostTodoSchema, external: true },
+  hostNotify: { method: 'POST', path: '/api/host/notifications', auth: 'host-key', external: true },
+  hostOpenApi: { method: 'GET', path: '/api/host/openapi.json', auth: 'public', external: true },
   jssdkSignatures: { method: 'GET', path: '/api/jssdk/signatures', auth: 'member', response: jssdkSignaturesSchema, external: true },
 } as const satisfies Record<string, Endpoint>
 

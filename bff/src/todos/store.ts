@@ -1,0 +1,131 @@
+import type { TodoStatus } from '@portal/shared'
+import { randomId } from '../auth/tokens'
+import type { Queryable } from '../db'
+
+export interface TodoRecord {
+  id: string
+  assignee: string
+  source: 'approval' | 'host'
+  /** Unique: approval `<sp_no>:<approver>`, host `<host>:<external id>`. */
+  sourceRef: string
+  /** Approval number, or the host's name. */
+  origin: string
+  externalId?: string
+  title: string
+  summary: string
+  link: string
+  status: TodoStatus
+  requester?: string
+  dueAt?: Date
+  createdAt: Date
+  updatedAt: Date
+}
+
+export type TodoFields = Omit<TodoRecord, 'id' | 'createdAt' | 'updatedAt'>
+
+type Row = {
+  id: string
+  assignee: string
+  source: 'approval' | 'host'
+  source_ref: string
+  origin: string
+  external_id: string | null
+  title: string
+  summary: string
+  link: string
+  status: TodoStatus
+  requester: string | null
+  due_at: Date | null
+  created_at: Date
+  updated_at: Date
+}
+const COLUMNS = 'id, assignee, source, source_ref, origin, external_id, title, summary, link, status, requester, due_at, created_at, updated_at'
+
+function fromRow(r: Row): TodoRecord {
+  return {
+    id: r.id,
+    assignee: r.assignee,
+    source: r.source,
+    sourceRef: r.source_ref,
+    origin: r.origin,
+    externalId: r.external_id ?? undefined,
+    title: r.title,
+    summary: r.summary,
+    link: r.link,
+    status: r.status,
+    requester: r.requester ?? undefined,
+    dueAt: r.due_at ? new Date(r.due_at) : undefined,
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+  }
+}
+
+const same = (a: TodoRecord, b: TodoFields) =>
+  a.assignee === b.assignee &&
+  a.title === b.title &&
+  a.summary === b.summary &&
+  a.link === b.link &&
+  a.status === b.status &&
+  (a.requester ?? null) === (b.requester ?? null) &&
+  (a.dueAt?.getTime() ?? null) === (b.dueAt?.getTime() ?? null)
+
+/**
+ * Creates or updates the todo for `sourceRef`. `changed` is false when nothing differs (the row
+ * is then left untouched), so callers can make repeated upserts idempotent end to end.
+ */
+export async function upsertTodo(q: Queryable, t: TodoFields, now: Date): Promise<{ todo: TodoRecord; created: boolean; changed: boolean }> {
+  const [existing] = await q.query<Row>(`select ${COLUMNS} from todos where source_ref = $1 for update`, [t.sourceRef])
+  if (existing) {
+    const old = fromRow(existing)
+    if (same(old, t)) return { todo: old, created: false, changed: false }
+    const [row] = await q.query<Row>(
+      `update todos set assignee = $2, title = $3, summary = $4, link = $5, status = $6, requester = $7, due_at = $8, updated_at = $9
+        where source_ref = $1 returning ${COLUMNS}`,
+      [t.sourceRef, t.assignee, t.title, t.summary, t.link, t.status, t.requester ?? null, t.dueAt ?? null, now],
+    )
+    return { todo: fromRow(row!), created: false, changed: true }
+  }
+  const [row] = await q.query<Row>(
+    `insert into todos (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+     on conflict (source_ref) do nothing returning ${COLUMNS}`,
+    [randomId(12), t.assignee, t.source, t.sourceRef, t.origin, t.externalId ?? null, t.title, t.summary, t.link, t.status, t.requester ?? null, t.dueAt ?? null, now],
+  )
+  // Lost a race with a concurrent insert of the same reference: that one stands.
+  if (!row) return upsertTodo(q, t, now)
+  return { todo: fromRow(row), created: true, changed: true }
+}
+
+export async function getTodo(q: Queryable, id: string): Promise<TodoRecord | null> {
+  const [row] = await q.query<Row>(`select ${COLUMNS} from todos where id = $1`, [id])
+  return row ? fromRow(row) : null
+}
+
+export async function getTodoByRef(q: Queryable, sourceRef: string): Promise<TodoRecord | null> {
+  const [row] = await q.query<Row>(`select ${COLUMNS} from todos where source_ref = $1`, [sourceRef])
+  return row ? fromRow(row) : null
+}
+
+/** Every todo whose reference starts with `prefix` (e.g. all approvers' todos of one sp_no). */
+export async function todosByRefPrefix(q: Queryable, prefix: string): Promise<TodoRecord[]> {
+  const rows = await q.query<Row>(`select ${COLUMNS} from todos where source_ref like $1`, [`${prefix.replace(/[%_\\]/g, '\\$&')}%`])
+  return rows.map(fromRow)
+}
+
+export async function setTodoStatus(q: Queryable, id: string, status: TodoStatus, now: Date): Promise<void> {
+  await q.query('update todos set status = $2, updated_at = $3 where id = $1 and status <> $2', [id, status, now])
+}
+
+/** A member's todos: `pending`, or `done` (done and cancelled), newest first, with both counts. */
+export async function listTodos(q: Queryable, assignee: string, which: 'pending' | 'done', limit = 200): Promise<{ items: TodoRecord[]; counts: { pending: number; done: number } }> {
+  const statuses = which === 'pending' ? ['pending'] : ['done', 'cancelled']
+  const rows = await q.query<Row>(
+    `select ${COLUMNS} from todos where lower(assignee) = lower($1) and status = any($2) order by updated_at desc limit $3`,
+    [assignee, statuses, limit],
+  )
+  const [c] = await q.query<{ pending: string; done: string }>(
+    `select count(*) filter (where status = 'pending') as pending, count(*) filter (where status <> 'pending') as done
+       from todos where lower(assignee) = lower($1)`,
+    [assignee],
+  )
+  return { items: rows.map(fromRow), counts: { pending: Number(c?.pending ?? 0), done: Number(c?.done ?? 0) } }
+}
