@@ -40,6 +40,9 @@ export interface Config {
   messageEnable: boolean
   /** Keys the existing app uses for /api/host/*: `Authorization: Bearer <key>`; the name marks its todos. */
   hostApiKeys: { name: string; key: string }[]
+  /** Where an approval todo's action goes; `{sp_no}` is replaced. WeCom documents no such URL. */
+  approvalLinkTemplate?: string
+  approvalCron: string
   webDist: string
   logLevel: 'debug' | 'info' | 'warn' | 'error'
 }
@@ -183,6 +186,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     },
     messageEnable: bool('MESSAGE_ENABLE', file.messageEnable ?? true),
     hostApiKeys,
+    approvalLinkTemplate: str('APPROVAL_LINK_TEMPLATE') ?? (mode === 'wecom' ? 'https://app.work.weixin.qq.com/wework_admin/shenpi_mobile_detail?sp_no={sp_no}' : undefined),
+    approvalCron: str('APPROVAL_SYNC_CRON') ?? '30 0/5 * * * ?',
     webDist: resolve(import.meta.dirname, '../../web/dist'),
     logLevel: logLevel as Config['logLevel'],
   }

@@ -2,6 +2,8 @@ import { PrincipalCache } from './auth/principal-cache'
 import { createCallbacks, type Callbacks } from './callbacks'
 import type { Config } from './config'
 import { contactChangeHandler } from './directory/contact-events'
+import { approvalNumber } from './todos/approval-event'
+import { createApprovalSync, type ApprovalSync } from './todos/approval-sync'
 import { DirectoryReadModel } from './directory/read-model'
 import { createSyncEngine } from './directory/sync-engine'
 import { createSyncService, type SyncService } from './directory/sync-service'
@@ -23,6 +25,8 @@ export interface Deps {
   sync: SyncService
   /** WeCom callbacks: handlers register on the dispatcher; the worker applies the inbox. */
   callbacks: Pick<Callbacks, 'dispatcher' | 'worker'>
+  /** Approval todos: applied per sys_approval_change, and by a scheduled catch-up. */
+  approvals: ApprovalSync
 }
 
 export async function createDeps(config: Config, overrides: Partial<Omit<Deps, 'config'>> = {}): Promise<Deps> {
@@ -45,8 +49,10 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
   const engine = createSyncEngine({ db, wecom, log, now, principals, maxDisableShare: config.sync.maxDisableShare })
   const sync = overrides.sync ?? createSyncService({ db, engine, readModel, log, now })
   const callbacks = overrides.callbacks ?? createCallbacks({ config, db, log, now })
-  const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks }
+  const deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks } as Deps
+  deps.approvals = overrides.approvals ?? createApprovalSync(deps)
   const applyContactChange = contactChangeHandler(deps)
   callbacks.dispatcher.on({ event: 'change_contact' }, (msg) => applyContactChange({ changeType: msg.changeType ?? '', fields: msg.fields }))
+  callbacks.dispatcher.on({ event: 'sys_approval_change' }, (msg) => deps.approvals.applyApproval(approvalNumber(msg.fields)))
   return deps
 }

@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { createApp } from './app'
 import { loadConfig, type Config } from './config'
+import { scheduleQuartz } from './config/quartz'
 import { createDeps } from './deps'
 import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS, type Sandbox } from './sandbox'
 
@@ -37,12 +38,17 @@ deps.callbacks.worker.start()
 // Build the in-memory directory now rather than on the first request.
 void deps.readModel.current().catch((e) => deps.log.warn('directory not loaded at start', { err: e }))
 if (config.sync.enabled) await deps.sync.schedule(config.sync)
+const catchUpApprovals = () =>
+  void deps.approvals.catchUp().catch((e) => deps.log.warn('approval catch-up failed (does the app have approval API permission?)', { err: e }))
+const approvalJob = scheduleQuartz(config.approvalCron, catchUpApprovals)
+catchUpApprovals()
 printBanner()
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     deps.log.info('shutting down', { signal })
     deps.sync.stop()
+    approvalJob.stop()
     for (const s of servers) s.close()
     void deps.callbacks.worker
       .stop()

@@ -9,3 +9,8 @@ export function validQuartz(expr: string): boolean {
     return false
   }
 }
+
+/** Runs `fn` on a Quartz schedule (`10 0/10 * * * ?`: seconds first, `?`, `0/10`); never overlapping itself. */
+export function scheduleQuartz(expr: string, fn: () => void): Cron {
+  return new Cron(expr, { sloppyRanges: true, alternativeWeekdays: true, protect: true }, fn)
+}

@@ -1,4 +1,5 @@
-import { Cron } from 'croner'
+import type { Cron } from 'croner'
+import { scheduleQuartz } from '../config/quartz'
 import type { SyncRun } from '@portal/shared'
 import { ApiFailure } from '../errors'
 import type { Logger } from '../log'
@@ -8,11 +9,6 @@ import type { RunRequest, SyncEngine } from './sync-engine'
 import { failStaleRuns } from './sync-runs'
 
 export type RunResult = Awaited<ReturnType<SyncEngine['run']>>
-
-/** Quartz expressions as O2OA writes them (`10 0/10 * * * ?`): seconds first, `?`, `0/10`. */
-function quartz(expr: string, fn: () => void): Cron {
-  return new Cron(expr, { sloppyRanges: true, alternativeWeekdays: true, protect: true }, fn)
-}
 
 /**
  * Starts sync runs in the background (admin API, schedules, start-up) and tells callers the run
@@ -48,7 +44,7 @@ export function createSyncService(d: { db: Db; engine: SyncEngine; readModel: Di
     async schedule(crons: { cron: string; forceCron: string }): Promise<void> {
       await failStaleRuns(d.db, new Date(d.now()))
       const quiet = (kind: SyncRun['kind']) => () => void start({ kind, trigger: 'schedule' }).runId.catch(() => d.log.info('scheduled sync skipped: another is running', { kind }))
-      jobs.push(quartz(crons.cron, quiet('full')), quartz(crons.forceCron, quiet('force')))
+      jobs.push(scheduleQuartz(crons.cron, quiet('full')), scheduleQuartz(crons.forceCron, quiet('force')))
       const [{ n }] = (await d.db.query<{ n: string }>('select count(*) as n from members')) as [{ n: string }]
       if (Number(n) === 0) void start({ kind: 'full', trigger: 'startup' }).runId.catch(() => {})
     },

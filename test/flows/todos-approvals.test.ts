@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sandboxAdmin, syncOnce } from '../support/sync'
+import { startStack, type Stack } from '../support/stack'
+
+const LEAVE = 'C4NyD7wR9Lq2sKx5eBm3HvT8jPa6Zf1Gc0UiWoYnEhXb'
+
+/** 李四 asks for leave; `approvers` decide in one node (attr 1 或签, 2 会签). */
+const leave = (approvers: string[], attr: 1 | 2 = 1) => ({
+  creator_userid: 'lisi',
+  template_id: LEAVE,
+  use_template_approver: 0,
+  approver: [{ attr, userid: approvers }],
+  notify_type: 1,
+  apply_data: { contents: [{ control: 'Textarea', id: 'Textarea-1570000000004', value: { text: '家中有事' } }] },
+})
+
+async function todosOf(stack: Stack, spNo: string) {
+  return stack.deps.db.query<{ assignee: string; status: string; title: string }>("select assignee, status, title from todos where origin = $1 and source = 'approval' order by assignee", [spNo])
+}
+
+describe.each([
+  ['through callbacks', true],
+  ['through the catch-up alone', false],
+] as const)('approval todos %s', (_label, viaCallbacks) => {
+  let stack: Stack
+  // Callbacks, or nothing but the scheduled catch-up (as when callbacks are not configured).
+  const settle = async () => {
+    if (viaCallbacks) await stack.deps.callbacks.worker.drain()
+    else await stack.deps.approvals.catchUp()
+  }
+  const act = async (spNo: string, userid: string, action: string) => {
+    await sandboxAdmin(stack, 'POST', `approvals/${spNo}/act`, { userid, action })
+    await settle()
+  }
+  const submit = async (body: unknown) => {
+    const { sp_no } = (await sandboxAdmin(stack, 'POST', 'approvals', body)) as { sp_no: string }
+    await settle()
+    return sp_no
+  }
+
+  beforeAll(async () => {
+    stack = await startStack(viaCallbacks ? {} : { sandbox: { callback: undefined } })
+    expect((await syncOnce(stack)).status).toBe('succeeded')
+  })
+  afterAll(() => stack.close())
+
+  it('a submitted approval becomes a pending todo for each current approver, with one notification each', async () => {
+    const spNo = await submit(leave(['zhangsan', 'zhouba']))
+    expect(await todosOf(stack, spNo)).toEqual([
+      { assignee: 'zhangsan', status: 'pending', title: '李四的请假' },
+      { assignee: 'zhouba', status: 'pending', title: '李四的请假' },
+    ])
+    const outbox = await stack.deps.db.query<{ userid: string; message: { textcard: { url: string } } | string }>(
+      "select o.userid, o.message from outbox o join todos t on t.id = o.todo_id where t.origin = $1 order by o.userid",
+      [spNo],
+    )
+    expect(outbox.map((o) => o.userid)).toEqual(['zhangsan', 'zhouba'])
+    const card = typeof outbox[0]!.message === 'string' ? JSON.parse(outbox[0]!.message) : outbox[0]!.message
+    expect(card.textcard.url).toContain('/connect/oauth2/authorize')
+    const redirect = new URL(new URL(card.textcard.url).searchParams.get('redirect_uri')!)
+    expect(redirect.searchParams.get('returnTo')).toMatch(/^\/todos\/[\w-]+$/)
+    await settle() // repeated events change nothing
+    expect(await todosOf(stack, spNo)).toHaveLength(2)
+  })
+
+  it('或签: one approver decides, the other todo is cancelled', async () => {
+    const spNo = await submit(leave(['zhangsan', 'zhouba']))
+    await act(spNo, 'zhangsan', 'approve')
+    expect(await todosOf(stack, spNo)).toEqual([
+      { assignee: 'zhangsan', status: 'done', title: '李四的请假' },
+      { assignee: 'zhouba', status: 'cancelled', title: '李四的请假' },
+    ])
+  })
+
+  it('会签: each approval closes that approver only, a rejection ends it', async () => {
+    const spNo = await submit(leave(['zhangsan', 'zhouba', 'wujiu'], 2))
+    await act(spNo, 'zhangsan', 'approve')
+    expect((await todosOf(stack, spNo)).map((t) => t.status)).toEqual(['pending', 'done', 'pending'])
+    await act(spNo, 'zhouba', 'reject')
+    expect((await todosOf(stack, spNo)).map((t) => [t.assignee, t.status])).toEqual([
+      ['wujiu', 'cancelled'],
+      ['zhangsan', 'done'],
+      ['zhouba', 'done'],
+    ])
+  })
+
+  it('revoked by the applicant: open todos are cancelled', async () => {
+    const spNo = await submit(leave(['zhangsan']))
+    await act(spNo, 'lisi', 'revoke')
+    expect((await todosOf(stack, spNo)).map((t) => t.status)).toEqual(['cancelled'])
+  })
+})
