@@ -11,6 +11,8 @@ import type { Deps } from './deps'
 import { ApiFailure } from './errors'
 import { jssdkRoutes } from './jssdk/routes'
 import { randomHex } from './auth/tokens'
+import { hostRoutes } from './todos/host-routes'
+import { todoMemberRoutes } from './todos/member-routes'
 import { webAssets } from './web-assets'
 import { WeComError, WeComTransportError } from './wecom'
 
@@ -37,6 +39,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     .route('/', jssdkRoutes(deps))
     .route('/', directoryRoutes(deps))
     .route('/', callbackRoutes(deps, deps.callbacks.worker))
+    .route('/', hostRoutes(deps))
+    .route('/', todoMemberRoutes(deps))
     .all('/api/*', () => {
       throw new ApiFailure('not_found', 'No such API endpoint.')
     })

@@ -9,6 +9,7 @@ import { createSyncEngine } from './directory/sync-engine'
 import { createSyncService, type SyncService } from './directory/sync-service'
 import { openDb, type Db } from './db'
 import { createLogger, type Logger } from './log'
+import { createOutboxWorker, type OutboxWorker } from './notify'
 import { createTokenCache, createWeComClient, type WeComClient } from './wecom'
 
 /** Everything a route needs, built once at start; tests build their own. */
@@ -27,6 +28,8 @@ export interface Deps {
   callbacks: Pick<Callbacks, 'dispatcher' | 'worker'>
   /** Approval todos: applied per sys_approval_change, and by a scheduled catch-up. */
   approvals: ApprovalSync
+  /** Sends the notification outbox; `wake()` after a commit that queued messages. */
+  outbox: OutboxWorker
 }
 
 export async function createDeps(config: Config, overrides: Partial<Omit<Deps, 'config'>> = {}): Promise<Deps> {
@@ -49,7 +52,8 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
   const engine = createSyncEngine({ db, wecom, log, now, principals, maxDisableShare: config.sync.maxDisableShare })
   const sync = overrides.sync ?? createSyncService({ db, engine, readModel, log, now })
   const callbacks = overrides.callbacks ?? createCallbacks({ config, db, log, now })
-  const deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks } as Deps
+  const outbox = overrides.outbox ?? createOutboxWorker({ db, wecom, log, now, config })
+  const deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox } as Deps
   deps.approvals = overrides.approvals ?? createApprovalSync(deps)
   const applyContactChange = contactChangeHandler(deps)
   callbacks.dispatcher.on({ event: 'change_contact' }, (msg) => applyContactChange({ changeType: msg.changeType ?? '', fields: msg.fields }))

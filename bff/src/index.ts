@@ -1,6 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { createApp } from './app'
-import { loadConfig, type Config } from './config'
+import { loadConfig, SANDBOX_HOST_KEY, type Config } from './config'
 import { scheduleQuartz } from './config/quartz'
 import { createDeps } from './deps'
 import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS, type Sandbox } from './sandbox'
@@ -35,6 +35,7 @@ if (config.mode === 'sandbox') {
 const deps = await createDeps(config)
 servers.push(await listen(createApp(deps).fetch, config.port, 'app'))
 deps.callbacks.worker.start()
+deps.outbox.start()
 // Build the in-memory directory now rather than on the first request.
 void deps.readModel.current().catch((e) => deps.log.warn('directory not loaded at start', { err: e }))
 if (config.sync.enabled) await deps.sync.schedule(config.sync)
@@ -50,8 +51,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     deps.sync.stop()
     approvalJob.stop()
     for (const s of servers) s.close()
-    void deps.callbacks.worker
-      .stop()
+    // Both workers finish what they hold (sends in flight are recorded) before the db closes.
+    void Promise.allSettled([deps.callbacks.worker.stop(), deps.outbox.stop()])
       .finally(() => deps.db.close())
       .finally(() => process.exit(0))
   })
@@ -80,6 +81,8 @@ function printBanner(): void {
       `  WeCom sandbox:   ${config.sandbox.url}/`,
       `  Sandbox corp:    CorpID ${config.wecom.corpId} · AgentID ${config.wecom.agentId} · Secret ${config.wecom.secret}`,
       `  Callbacks:       URL ${config.publicUrl}/wecom/callback · Token ${config.wecom.callbackToken} · EncodingAESKey ${config.wecom.callbackAesKey}`,
+      // The demo key is public (README); a configured HOST_API_KEYS is never printed.
+      ...config.hostApiKeys.filter((k) => k.key === SANDBOX_HOST_KEY).map((k) => `  Host API:        Authorization: Bearer ${k.key} (host "${k.name}") · ${config.publicUrl}/api/host/openapi.json`),
       `  Open it as the WeCom client would (silent sign-in): ${config.sandbox.url}/sandbox/client?userid=zhangsan&next=${encodeURIComponent(`${config.publicUrl}/`)}`,
       '  Or open the app in a browser and "scan" on the sandbox QR page as any of:',
       ...sandbox.demoUsers().slice(0, 8).map((u) => `    ${u.userid.padEnd(12)} ${u.name}  ${u.position} · ${u.department}${u.note ? `  (${u.note})` : ''}`),

@@ -6,6 +6,7 @@ import { signedInAs, TestBrowser, UA } from '../support/browser'
 import { firstLoadSizes } from './bundle-size'
 import { directoryBench } from './directory'
 import { load } from './load'
+import { todosBench } from './todos'
 
 /**
  * `pnpm bench`: every figure is a ratio against a baseline measured in this same run, so numbers
@@ -68,6 +69,8 @@ const cold = await coldSignIns()
 results.helloWorld = hello
 results.apiMe = { ...me, ratioToHelloWorld: +(me.reqPerSec / hello.reqPerSec).toFixed(3) }
 results.coldSignIns = cold
+const todos = await todosBench(SECONDS)
+results.todos = todos
 const dir = await directoryBench(SECONDS)
 results.directory = dir
 
@@ -77,6 +80,8 @@ Benchmarks (${SECONDS}s each, 100 connections, servers in their own processes)
   Hono hello-world          ${fmt(hello.reqPerSec)} req/s   p99 ${hello.p99} ms
   GET /api/me               ${fmt(me.reqPerSec)} req/s   p99 ${me.p99} ms   ratio ${(me.reqPerSec / hello.reqPerSec).toFixed(2)}  (errors ${me.errors}, non-2xx ${me.non2xx})
   1,000 cold sign-ins       ${cold.succeeded}/${cold.signIns} in ${cold.seconds}s   gettoken calls ${cold.gettokenCalls}
+  Host API: create todo     ${fmt(todos.create.reqPerSec)} req/s   p99 ${todos.create.p99} ms   ratio ${(todos.create.reqPerSec / hello.reqPerSec).toFixed(2)}  (non-2xx ${todos.create.non2xx})
+  Outbox → message/send     ${todos.outbox.messages} messages in ${todos.outbox.seconds}s = ${todos.outbox.perSec}/s   ratio ${(todos.outbox.perSec / hello.reqPerSec).toFixed(3)}
   Directory, ${dir.members.toLocaleString('en-US')} members / ${dir.departments.toLocaleString('en-US')} departments (plain fetch of the same ${dir.pages} pages: ${(dir.plainFetchMs / 1000).toFixed(1)}s)
     first sync              ${(dir.firstSync.ms / 1000).toFixed(1)}s   ratio ${dir.firstSync.ratio}   rows ${dir.firstSync.rowsWritten}   peak RSS ${dir.peakRssMb} MB
     no-change re-sync       ${(dir.noChangeSync.ms / 1000).toFixed(1)}s   ratio ${dir.noChangeSync.ratio}   rows ${dir.noChangeSync.rowsWritten}

@@ -1,0 +1,58 @@
+import { isTransient, WeComError, WeComTransportError } from '../wecom'
+import type { SendMessageResult } from '../wecom/messages'
+import type { NotifyProblem } from './member-problem'
+
+/** What one send attempt means for its row. */
+export type Outcome =
+  /** Delivered (or recognised by WeCom's duplicate check as already delivered). */
+  | { kind: 'sent'; msgid: string | null; invaliduser: string[]; unlicenseduser: string[] }
+  /** WeCom will not deliver to this member: failed, and the reason kept on the member. */
+  | { kind: 'undeliverable'; problem: NotifyProblem; reason: string; msgid: string | null; invaliduser: string[]; unlicenseduser: string[] }
+  /** This message can never be sent as it is (40003, 45002, …): failed at once. */
+  | { kind: 'rejected'; reason: string }
+  /** Worth another try later (-1, 45009, 45033, 5xx, timeouts, network). */
+  | { kind: 'transient'; reason: string; error: unknown }
+  /** The app cannot send at all (secret, trusted IP, agentid, API base …): not this row's fault. */
+  | { kind: 'blocked'; reason: string }
+  /** Held back by the per-member frequency limit until `untilMs`; nothing was sent. */
+  | { kind: 'paced'; untilMs: number }
+
+/**
+ * Errcodes that stop every message of the app until an admin acts (wecom-api.md §9): secret or
+ * corp wrong, token refused even after a refetch, no permission, app disabled, agentid not this
+ * app's, server IP not trusted. Failing the rows would lose every notification over a config slip.
+ */
+const APP_BLOCKED: ReadonlySet<number> = new Set([40001, 40013, 40014, 40056, 40091, 41001, 42001, 48002, 48006, 50003, 60020, 301002])
+
+/** Our one recipient is in WeCom's answer (it lower-cases userids). */
+const names = (list: string[], userid: string) => list.includes(userid.toLowerCase()) || list.includes(userid)
+
+export function fromResult(userid: string, res: SendMessageResult): Outcome {
+  if (res.kind === 'nobody-valid') {
+    return { kind: 'undeliverable', problem: 'invaliduser', reason: `errcode 81013: ${res.errmsg || 'all recipients invalid'}`, msgid: null, invaliduser: res.invaliduser, unlicenseduser: [] }
+  }
+  const lists = { msgid: res.msgid, invaliduser: res.invaliduser, unlicenseduser: res.unlicenseduser }
+  // WeCom answers ok yet skips these: the member did not get it, and no retry will change that.
+  if (names(res.unlicenseduser, userid)) {
+    return { kind: 'undeliverable', problem: 'unlicenseduser', reason: `unlicenseduser: ${userid} has no interface licence; WeCom did not deliver`, ...lists }
+  }
+  if (names(res.invaliduser, userid)) {
+    return { kind: 'undeliverable', problem: 'invaliduser', reason: `invaliduser: WeCom did not deliver to ${userid}`, ...lists }
+  }
+  return { kind: 'sent', ...lists }
+}
+
+export function fromError(err: unknown): Outcome {
+  const reason = describeError(err)
+  if (isTransient(err)) return { kind: 'transient', reason, error: err }
+  if (err instanceof WeComError && APP_BLOCKED.has(err.errcode)) return { kind: 'blocked', reason }
+  // 2xx non-JSON or a 4xx: API base or proxy misconfigured, nothing to do with this message.
+  if (err instanceof WeComTransportError) return { kind: 'blocked', reason }
+  return { kind: 'rejected', reason }
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof WeComError) return `errcode ${err.errcode}: ${err.errmsg}`
+  if (err instanceof Error) return `${err.name}: ${err.message}`
+  return String(err)
+}

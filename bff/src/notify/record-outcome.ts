@@ -1,0 +1,48 @@
+import type { Queryable } from '../db'
+import { clearNotifyProblem, setNotifyProblem } from './member-problem'
+import { markFailed, markSent, reschedule, type OutboxRow } from './outbox-store'
+import type { Outcome } from './outcome'
+
+export interface RecordContext {
+  now: Date
+  maxAttempts: number
+  /** When a transiently failed row is tried again. */
+  retryAt: (failures: number, err: unknown) => Date
+  /** When a row held back by a blocked app is looked at again. */
+  blockedUntil: Date
+}
+
+/** What became of the row, for the worker's log and pauses. */
+export type Settled = 'sent' | 'failed' | 'retry' | 'gave-up' | 'held'
+
+/** Writes one attempt's outcome on its row (and on the member). The row leaves `pending` only here. */
+export async function recordOutcome(q: Queryable, row: OutboxRow, o: Outcome, ctx: RecordContext): Promise<Settled> {
+  const attempts = row.attempts + 1
+  switch (o.kind) {
+    case 'sent':
+      await markSent(q, row.id, { attempts, msgid: o.msgid, invaliduser: o.invaliduser, unlicenseduser: o.unlicenseduser, now: ctx.now })
+      await clearNotifyProblem(q, row.userid)
+      return 'sent'
+    case 'undeliverable':
+      await markFailed(q, row.id, { attempts, reason: o.reason, msgid: o.msgid, invaliduser: o.invaliduser, unlicenseduser: o.unlicenseduser })
+      await setNotifyProblem(q, row.userid, o.problem, ctx.now)
+      return 'failed'
+    case 'rejected':
+      await markFailed(q, row.id, { attempts, reason: o.reason })
+      return 'failed'
+    case 'transient':
+      if (attempts >= ctx.maxAttempts) {
+        await markFailed(q, row.id, { attempts, reason: `gave up after ${attempts} attempts; last: ${o.reason}` })
+        return 'gave-up'
+      }
+      await reschedule(q, row.id, { attempts, next: ctx.retryAt(attempts, o.error), reason: o.reason })
+      return 'retry'
+    case 'blocked':
+      // Not an attempt against the row's budget: it would fail every row over a config slip.
+      await reschedule(q, row.id, { attempts: row.attempts, next: ctx.blockedUntil, reason: o.reason })
+      return 'held'
+    case 'paced':
+      await reschedule(q, row.id, { attempts: row.attempts, next: new Date(o.untilMs), reason: null })
+      return 'held'
+  }
+}

@@ -1,0 +1,73 @@
+import type { HostTodoInput, HostTodoPatch } from '@portal/shared'
+import type { Deps } from '../deps'
+import { ApiFailure } from '../errors'
+import { checkPeople, sameUser } from './host-people'
+import { notifyReassigned } from './notify-reassigned'
+import { notifyNewTodo } from './notify-todo'
+import { getTodoByRef, upsertTodo, type TodoFields, type TodoRecord } from './store'
+import { wakeOutbox } from './wake-outbox'
+
+type Upserted = { todo: TodoRecord; created: boolean; changed: boolean; queued: boolean }
+
+const hostRef = (host: string, externalId: string) => `${host}:${externalId}`
+
+/**
+ * POST semantics: the body is the whole todo (omitted optional fields take their defaults), so
+ * the same body twice is one todo and one notification. The card is queued in the same
+ * transaction as the todo, so neither exists without the other.
+ */
+export async function upsertHostTodo(deps: Deps, host: string, input: HostTodoInput): Promise<Upserted> {
+  const people = await checkPeople(deps.db, { assignee: input.assignee, requester: input.requester || undefined })
+  const now = new Date(deps.now())
+  const fields: TodoFields = {
+    // The directory's spelling, so outbox `touser` and list look-ups agree with WeCom.
+    assignee: people.assignee!.userid,
+    source: 'host',
+    sourceRef: hostRef(host, input.externalId),
+    origin: host,
+    externalId: input.externalId,
+    title: input.title,
+    summary: input.summary ?? '',
+    link: input.link,
+    status: input.status ?? 'pending',
+    requester: people.requester?.userid,
+    dueAt: input.dueAt ? new Date(input.dueAt) : undefined,
+  }
+  const result = await deps.db.transaction(async (tx) => {
+    const before = await getTodoByRef(tx, fields.sourceRef)
+    const r = await upsertTodo(tx, fields, now)
+    let queued = false
+    if (input.notify !== false && r.todo.status === 'pending') {
+      if (r.created) queued = await notifyNewTodo(tx, deps.config, r.todo, people.requester?.name, now)
+      else if (before && !sameUser(before.assignee, r.todo.assignee)) queued = await notifyReassigned(tx, deps.config, r.todo, now)
+    }
+    return { ...r, queued }
+  })
+  if (result.queued) wakeOutbox(deps)
+  return result
+}
+
+/** PATCH semantics: only the given fields change. Another host's todo is not found. */
+export async function patchHostTodo(deps: Deps, host: string, externalId: string, patch: HostTodoPatch): Promise<Upserted> {
+  const now = new Date(deps.now())
+  const result = await deps.db.transaction(async (tx) => {
+    const before = await getTodoByRef(tx, hostRef(host, externalId))
+    if (!before) throw new ApiFailure('not_found', `No todo with externalId "${externalId}" from this host.`)
+    const people = await checkPeople(tx, { assignee: patch.assignee })
+    const { id: _id, createdAt: _c, updatedAt: _u, ...current } = before
+    const fields: TodoFields = {
+      ...current,
+      assignee: people.assignee?.userid ?? before.assignee,
+      title: patch.title ?? before.title,
+      summary: patch.summary ?? before.summary,
+      link: patch.link ?? before.link,
+      status: patch.status ?? before.status,
+      dueAt: patch.dueAt === undefined ? before.dueAt : patch.dueAt === null ? undefined : new Date(patch.dueAt),
+    }
+    const r = await upsertTodo(tx, fields, now)
+    const queued = r.todo.status === 'pending' && !sameUser(before.assignee, r.todo.assignee) && (await notifyReassigned(tx, deps.config, r.todo, now))
+    return { ...r, queued }
+  })
+  if (result.queued) wakeOutbox(deps)
+  return result
+}

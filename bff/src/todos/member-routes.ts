@@ -1,0 +1,32 @@
+import type { TodoList } from '@portal/shared'
+import { Hono } from 'hono'
+import type { AppEnv } from '../app-env'
+import { requireMember } from '../auth/require-member'
+import type { Deps } from '../deps'
+import { ApiFailure } from '../errors'
+import { getTodo, listTodos } from './store'
+import { toTodos } from './todo-view'
+
+const PRIVATE = { 'Cache-Control': 'private, no-cache' }
+
+/** The signed-in member's own todos: the list (with both tab counts) and one todo. */
+export function todoMemberRoutes(deps: Deps) {
+  const member = requireMember(deps)
+  return new Hono<AppEnv>()
+    .get('/api/todos', member, async (c) => {
+      const status = c.req.query('status') ?? 'pending'
+      if (status !== 'pending' && status !== 'done') {
+        throw new ApiFailure('bad_request', 'status must be "pending" or "done".', { fields: { status: 'expected pending or done' } })
+      }
+      const { items, counts } = await listTodos(deps.db, c.get('member').userid, status)
+      const body: TodoList = { items: await toTodos(deps.db, items), counts }
+      return c.json(body, 200, PRIVATE)
+    })
+    .get('/api/todos/:id', member, async (c) => {
+      const todo = await getTodo(deps.db, c.req.param('id'))
+      // Someone else's todo answers exactly like a missing one, so ids reveal nothing.
+      if (!todo || todo.assignee.toLowerCase() !== c.get('member').userid.toLowerCase()) throw new ApiFailure('not_found', 'No such todo.')
+      const [body] = await toTodos(deps.db, [todo])
+      return c.json(body!, 200, PRIVATE)
+    })
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { createLogger } from '../../src/log'
+import { MemberPacer } from '../../src/notify/member-pacing'
+import { assertWithinDuplicateWindow, DEFAULT_RETRY, retryDelayMs, worstCaseSpanMs } from '../../src/notify/retry-policy'
+import { createOutboxWorker } from '../../src/notify/worker'
+import { WeComError } from '../../src/wecom'
+import type { Db } from '../../src/db'
+
+describe('outbox retry policy', () => {
+  it('refuses a schedule that could outlast WeCom\'s 4 h duplicate check (resends would then deliver twice)', () => {
+    expect(() => assertWithinDuplicateWindow({ ...DEFAULT_RETRY, maxAttempts: 20 })).toThrow(/duplicate check/)
+    const create = () =>
+      createOutboxWorker({
+        db: {} as Db,
+        wecom: { post: async () => ({}) as never },
+        log: createLogger({ write: () => {} }),
+        now: Date.now,
+        config: { messageEnable: true, wecom: { agentId: '1' } },
+        retry: { maxAttempts: 12, maxMs: 60 * 60_000 },
+      })
+    expect(create).toThrow(RangeError)
+  })
+
+  it('the default: 8 tries, at worst spread over under an hour, well inside the window', () => {
+    expect(DEFAULT_RETRY.maxAttempts).toBe(8)
+    expect(worstCaseSpanMs(DEFAULT_RETRY)).toBe((61 + 61 + 120 + 240 + 480 + 960 + 1200) * 1000)
+    expect(() => assertWithinDuplicateWindow(DEFAULT_RETRY)).not.toThrow()
+  })
+
+  it('backs off exponentially with jitter between half and all of the step, capped; 45009 waits out the minute', () => {
+    const busy = new WeComError({ errcode: -1, errmsg: 'busy', path: '/cgi-bin/message/send' })
+    const limited = new WeComError({ errcode: 45009, errmsg: 'limit', path: '/cgi-bin/message/send' })
+    expect([1, 2, 3].map((n) => retryDelayMs(DEFAULT_RETRY, n, busy, () => 0))).toEqual([15_000, 30_000, 60_000])
+    expect([1, 2, 3].map((n) => retryDelayMs(DEFAULT_RETRY, n, busy, () => 1))).toEqual([30_000, 60_000, 120_000])
+    expect(retryDelayMs(DEFAULT_RETRY, 20, busy, () => 1)).toBe(DEFAULT_RETRY.maxMs)
+    expect(retryDelayMs(DEFAULT_RETRY, 1, limited, () => 0)).toBe(61_000)
+  })
+})
+
+describe('per-member pacing', () => {
+  it('allows 30 a minute and 1000 an hour per member, saying when the next slot frees', () => {
+    const p = new MemberPacer({ perMinute: 30, perHour: 1000 })
+    const t = 1_000_000
+    for (let i = 0; i < 30; i++) expect(p.reserve('LiSi', t + i)).toBeUndefined()
+    expect(p.reserve('lisi', t + 30)).toBe(t + 61_000)
+    expect(p.reserve('zhangsan', t + 30)).toBeUndefined()
+    expect(p.reserve('lisi', t + 61_000)).toBeUndefined()
+
+    const h = new MemberPacer({ perMinute: 1000, perHour: 3 })
+    for (let i = 0; i < 3; i++) expect(h.reserve('a', i * 120_000)).toBeUndefined()
+    expect(h.reserve('a', 400_000)).toBe(3_601_000)
+  })
+
+  it('forgets members idle for an hour', () => {
+    const p = new MemberPacer()
+    p.reserve('a', 0)
+    p.prune(3_700_000)
+    expect((p as unknown as { sent: Map<string, number[]> }).sent.size).toBe(0)
+  })
+})

@@ -1,0 +1,52 @@
+import autocannon from 'autocannon'
+import { SANDBOX_HOST_KEY } from '@portal/bff/config'
+import { startAppProcess } from '../support/app-process'
+
+const auth = { authorization: `Bearer ${SANDBOX_HOST_KEY}`, 'content-type': 'application/json' }
+
+/** Host-API todo creation (each a new todo + queued notification) and outbox delivery rate. */
+export async function todosBench(seconds: number) {
+  const app = await startAppProcess()
+  try {
+    const base = app.appUrl.replace('localhost', '127.0.0.1')
+    // Wait for the start-up directory sync: assignees must be known members.
+    for (let i = 0; i < 100; i++) {
+      const r = await fetch(`${base}/api/host/todos`, { method: 'POST', headers: auth, body: JSON.stringify({ externalId: 'warm', assignee: 'lisi', title: '预热', link: 'https://oa.example.com/x', notify: false }) })
+      if (r.status < 300) break
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    let n = 0
+    const create = await autocannon({
+      url: base,
+      connections: 100,
+      duration: seconds,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/host/todos',
+          headers: auth,
+          setupRequest: (req) => ({ ...req, body: JSON.stringify({ externalId: `bench-${n++}`, assignee: 'lisi', title: '压测待办', link: 'https://oa.example.com/x', notify: false }) }),
+        },
+      ],
+    })
+    // Outbox: queue notifications to every member at once, then time their delivery.
+    const sends = async () => ((await (await fetch(`${app.sandboxUrl}/sandbox/admin/messages`)).json()) as { sends: unknown[] }).sends.length
+    const before = await sends()
+    const userids = ['zhangsan', 'lisi', 'zhouba', 'wujiu']
+    const rounds = 250
+    const t0 = performance.now()
+    for (let i = 0; i < rounds; i++) {
+      await fetch(`${base}/api/host/notifications`, { method: 'POST', headers: { ...auth, 'idempotency-key': `bench-${i}` }, body: JSON.stringify({ userids, title: `通知 ${i}`, description: '压测' }) })
+    }
+    const total = rounds * userids.length
+    while ((await sends()) - before < total && performance.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 100))
+    const sent = (await sends()) - before
+    const ms = performance.now() - t0
+    return {
+      create: { reqPerSec: create.requests.average, p99: create.latency.p99, non2xx: create.non2xx, errors: create.errors },
+      outbox: { messages: sent, seconds: +(ms / 1000).toFixed(2), perSec: Math.round(sent / (ms / 1000)) },
+    }
+  } finally {
+    await app.stop()
+  }
+}
