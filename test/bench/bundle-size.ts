@@ -27,8 +27,8 @@ export function firstLoadSizes(): Record<string, number> {
   const out: Record<string, number> = {}
   for (const page of Object.keys(m).filter((k) => k.endsWith('Page.vue'))) {
     const name = page.split('/').pop()!.replace('.vue', '')
-    // Signed-in pages (home, me, directory) show the tab bar on first paint.
-    out[name] = closure([entry, page, ...(tabbar && /Home|Me|Directory|Department/.test(name) ? [tabbar] : [])])
+    // Signed-in pages (home, me, directory, todos) show the tab bar on first paint.
+    out[name] = closure([entry, page, ...(tabbar && /Home|Me|Directory|Department|Todo/.test(name) ? [tabbar] : [])])
   }
   return out
 }

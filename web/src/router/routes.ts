@@ -30,6 +30,16 @@ export const routes: RouteRecordRaw[] = [
       { path: 'members/:userid', name: 'member', component: () => import('../pages/MemberPage.vue'), meta: { titleKey: 'member.title' } },
     ],
   },
+  // One parent record so the 待办 tab stays active on a todo. A todo is also a cold entry: the
+  // link of a WeCom notification card lands on it after sign-in.
+  {
+    path: '/todos',
+    meta: { tabbar: true },
+    children: [
+      { path: '', name: 'todos', component: () => import('../pages/TodoListPage.vue'), meta: { titleKey: 'todos.title' } },
+      { path: ':id', name: 'todo', component: () => import('../pages/TodoDetailPage.vue'), meta: { titleKey: 'todo.title' } },
+    ],
+  },
   { path: '/me', name: 'me', component: () => import('../pages/MePage.vue'), meta: { tabbar: true, titleKey: 'me.title' } },
   { path: '/login', name: 'login', component: () => import('../pages/LoginPage.vue'), meta: { public: true, titleKey: 'login.title' } },
   { path: '/problem', name: 'problem', component: () => import('../pages/ProblemPage.vue'), meta: { public: true, titleKey: 'problem.title' } },
