@@ -84,6 +84,13 @@ describe.each([
     ])
   })
 
+  it('deleted: the catch-up closes its todos (WeCom sends no event for a deletion)', async () => {
+    const spNo = await submit(leave(['zhangsan']))
+    await sandboxAdmin(stack, 'POST', `approvals/${spNo}/act`, { userid: 'lisi', action: 'delete' })
+    await stack.deps.approvals.catchUp()
+    expect((await todosOf(stack, spNo)).map((t) => t.status)).toEqual(['cancelled'])
+  })
+
   it('revoked by the applicant: open todos are cancelled', async () => {
     const spNo = await submit(leave(['zhangsan']))
     await act(spNo, 'lisi', 'revoke')
