@@ -30,10 +30,16 @@ export async function todosBench(seconds: number) {
       ],
     })
     // Outbox: queue notifications to every member at once, then time their delivery.
-    const sends = async () => ((await (await fetch(`${app.sandboxUrl}/sandbox/admin/messages`)).json()) as { sends: unknown[] }).sends.length
+    // WeCom's side of the count: message/send calls the sandbox answered.
+    const sends = async () => ((await (await fetch(`${app.sandboxUrl}/sandbox/admin/stats`)).json()) as { calls: Record<string, number> }).calls['/cgi-bin/message/send'] ?? 0
     const before = await sends()
-    const userids = ['zhangsan', 'lisi', 'zhouba', 'wujiu']
-    const rounds = 250
+    // Spread over the org's active members: WeCom (and so the worker) allows one member only
+    // 30 messages a minute, so 1,000 messages to 4 people would measure that limit, not the outbox.
+    const { SANDBOX_DEFAULTS } = await import('@portal/bff/sandbox')
+    const { access_token } = (await (await fetch(`${app.sandboxUrl}/cgi-bin/gettoken?corpid=${SANDBOX_DEFAULTS.corpId}&corpsecret=${SANDBOX_DEFAULTS.secret}`)).json()) as { access_token: string }
+    const { userlist } = (await (await fetch(`${app.sandboxUrl}/cgi-bin/user/list?access_token=${access_token}&department_id=1&fetch_child=1`)).json()) as { userlist: { userid: string; status: number }[] }
+    const userids = userlist.filter((u) => u.status === 1).map((u) => u.userid)
+    const rounds = Math.ceil(1000 / userids.length)
     const t0 = performance.now()
     for (let i = 0; i < rounds; i++) {
       await fetch(`${base}/api/host/notifications`, { method: 'POST', headers: { ...auth, 'idempotency-key': `bench-${i}` }, body: JSON.stringify({ userids, title: `通知 ${i}`, description: '压测' }) })
