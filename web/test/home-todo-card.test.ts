@@ -1,26 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import type { Router } from 'vue-router'
-import { useI18n } from '../src/i18n/use-i18n'
 import { jsonResponse, sampleMe } from './fixtures'
 import { fakeTodosFetch, hostTodo, sampleTodo } from './todo-fixtures'
 import { mountRoutes } from './route-mount'
+import { usePageEnv } from './page-env'
 
-const fetchMock = vi.fn<typeof fetch>()
 let wrapper: VueWrapper | undefined
 let router: Router
-
-beforeEach(() => {
-  useI18n().setLang('zh')
-  vi.stubGlobal('fetch', fetchMock)
-  window.__PORTAL_BASE__ = undefined
-})
-afterEach(() => {
+const fetchMock = usePageEnv(() => {
   wrapper?.unmount()
   wrapper = undefined
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
-  useI18n().setLang('auto')
 })
 
 /** The home page with a signed-in member and these todos. */

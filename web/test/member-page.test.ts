@@ -1,26 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import type { Router } from 'vue-router'
-import { useI18n } from '../src/i18n/use-i18n'
 import MemberActions from '../src/components/MemberActions.vue'
 import { fakeDirectoryFetch, sampleDetail } from './directory-fixtures'
 import { mountRoutes } from './route-mount'
+import { usePageEnv } from './page-env'
 
-const fetchMock = vi.fn<typeof fetch>()
 let wrapper: VueWrapper | undefined
 let router: Router
-
-beforeEach(() => {
-  useI18n().setLang('zh')
-  vi.stubGlobal('fetch', fetchMock)
-  window.__PORTAL_BASE__ = undefined
-})
-afterEach(() => {
+const fetchMock = usePageEnv(() => {
   wrapper?.unmount()
   wrapper = undefined
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
-  useI18n().setLang('auto')
 })
 
 async function open(url: string): Promise<VueWrapper> {
