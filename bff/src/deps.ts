@@ -53,8 +53,8 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
   const sync = overrides.sync ?? createSyncService({ db, engine, readModel, log, now })
   const callbacks = overrides.callbacks ?? createCallbacks({ config, db, log, now })
   const outbox = overrides.outbox ?? createOutboxWorker({ db, wecom, log, now, config })
-  const deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox } as Deps
-  deps.approvals = overrides.approvals ?? createApprovalSync(deps)
+  const approvals = overrides.approvals ?? createApprovalSync({ config, db, wecom, log, now, outbox })
+  const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox, approvals }
   const applyContactChange = contactChangeHandler(deps)
   callbacks.dispatcher.on({ event: 'change_contact' }, (msg) => applyContactChange({ changeType: msg.changeType ?? '', fields: msg.fields }))
   callbacks.dispatcher.on({ event: 'sys_approval_change' }, (msg) => deps.approvals.applyApproval(approvalNumber(msg.fields)))

@@ -1,5 +1,6 @@
 import type { EntryContext } from '@portal/shared'
 import type { Queryable } from '../db'
+import type { PrincipalCache } from './principal-cache'
 import { randomId, sha256 } from './tokens'
 
 export interface SessionPolicy {
@@ -74,6 +75,15 @@ export async function loadSession(db: Queryable, policy: SessionPolicy, id: stri
 
 export async function revokeSession(db: Queryable, id: string, reason: string, now: number): Promise<void> {
   await db.query('update sessions set revoked_at = $2, revoked_reason = $3 where id_hash = $1 and revoked_at is null', [sha256(id), new Date(now), reason])
+}
+
+/**
+ * Ends every session of a member who is no longer active, here and in this instance's principal
+ * cache (which would otherwise let them in for up to its TTL). Returns how many were revoked.
+ */
+export async function endMemberSessions(d: { db: Queryable; principals: PrincipalCache; now: () => number }, userid: string): Promise<number> {
+  d.principals.forgetMember(userid)
+  return revokeMemberSessions(d.db, userid, 'member_inactive', d.now())
 }
 
 /** Every live session of a member, e.g. when they are disabled or leave. Returns how many. */

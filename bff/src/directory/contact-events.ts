@@ -1,4 +1,4 @@
-import { revokeMemberSessions } from '../auth/sessions'
+import { endMemberSessions } from '../auth/sessions'
 import type { Deps } from '../deps'
 import { WeComError } from '../wecom'
 import { upsertDepartments, upsertMembers } from './apply-diff'
@@ -28,8 +28,7 @@ export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | '
       const rows = await tx.query('update members set disabled_at = $2, updated_at = $2 where lower(userid) = lower($1) and disabled_at is null returning 1', [userid, new Date(now())])
       await bumpDirectoryVersion(tx, rows.length > 0)
     })
-    deps.principals.forgetMember(userid)
-    await revokeMemberSessions(db, userid, 'member_inactive', now())
+    await endMemberSessions(deps, userid)
   }
 
   async function refreshMember(userid: string): Promise<void> {
@@ -45,8 +44,7 @@ export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | '
       await bumpDirectoryVersion(tx, true)
     })
     if (member.status !== 1) {
-      deps.principals.forgetMember(member.userid)
-      await revokeMemberSessions(db, member.userid, 'member_inactive', now())
+      await endMemberSessions(deps, member.userid)
     }
   }
 

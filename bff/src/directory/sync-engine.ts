@@ -1,5 +1,5 @@
 import type { SyncRun } from '@portal/shared'
-import { revokeMemberSessions } from '../auth/sessions'
+import { endMemberSessions } from '../auth/sessions'
 import type { PrincipalCache } from '../auth/principal-cache'
 import type { Db } from '../db'
 import type { Logger } from '../log'
@@ -117,10 +117,7 @@ export function createSyncEngine(d: SyncEngineDeps) {
   /** Sessions end when a member is disabled here or stops being active in WeCom. */
   async function revokeLeavers(diff: DirectoryDiff): Promise<void> {
     const leavers = [...diff.membersDisabled, ...diff.membersUpdated.filter((m) => m.status !== 1).map((m) => m.userid)]
-    for (const userid of leavers) {
-      d.principals.forgetMember(userid)
-      await revokeMemberSessions(d.db, userid, 'member_inactive', d.now())
-    }
+    for (const userid of leavers) await endMemberSessions(d, userid)
   }
 
   return { run }

@@ -8,7 +8,7 @@ const DAY = 86_400_000
 /** getapprovalinfo accepts at most this span per call (31 days is [M] in our reference; stay under it). */
 const WINDOW = 30 * DAY
 
-type SyncDeps = Pick<Deps, 'config' | 'db' | 'wecom' | 'log' | 'now'> & { outbox?: { wake?: () => void } }
+type SyncDeps = Pick<Deps, 'config' | 'db' | 'wecom' | 'log' | 'now' | 'outbox'>
 
 /**
  * Keeps approval todos in step with WeCom: one pending todo per current approver of each pending
@@ -52,7 +52,7 @@ export function createApprovalSync(d: SyncDeps) {
         if (t.status === 'pending' && !current.has(t.assignee.toLowerCase())) await setTodoStatus(tx, t.id, closedStatus(info, t.assignee), now)
       }
     })
-    if (queued) d.outbox?.wake?.()
+    if (queued) d.outbox.wake()
   }
 
   /** Lists approvals submitted since the last scan (in ≤30-day windows) and re-checks every open one. */

@@ -1,12 +1,11 @@
-import { buildHomepageUrl, safeReturnTo, type HostNotificationInput } from '@portal/shared'
+import { safeReturnTo, type HostNotificationInput } from '@portal/shared'
 import { randomId } from '../auth/tokens'
 import type { Config } from '../config'
 import type { Deps } from '../deps'
 import { isActive } from '../directory/member-store'
 import { ApiFailure } from '../errors'
 import { enqueueNotification, type OutboxMessage } from '../notify/enqueue'
-import { clipBytes } from './notify-todo'
-import { wakeOutbox } from './wake-outbox'
+import { appDeepLink, clipBytes } from './notify-todo'
 
 /** Paths of this app that are not pages: wrapping them in OAuth would loop or land on JSON. */
 const NOT_PAGES = /^\/(api|auth|wecom)(\/|$)/
@@ -22,7 +21,7 @@ export function notificationLink(config: Config, url: string): string {
   if (!inApp) return url
   const path = `/${u.pathname.slice(config.basePath.length)}${u.search}${u.hash}`
   if (NOT_PAGES.test(path)) return url
-  return buildHomepageUrl({ oauthBase: config.wecom.oauthBase, corpId: config.wecom.corpId, agentId: config.wecom.agentId, publicUrl: config.publicUrl, path: safeReturnTo(path) })
+  return appDeepLink(config, safeReturnTo(path))
 }
 
 function message(config: Config, n: HostNotificationInput): OutboxMessage {
@@ -57,6 +56,6 @@ export async function queueHostNotification(deps: Deps, host: string, n: HostNot
       await enqueueNotification(tx, { dedupeKey: `host:${host}:notify:${batch}:${userid.toLowerCase()}`, userid, message: msg, now })
     }
   })
-  wakeOutbox(deps)
+  deps.outbox.wake()
   return { queued: active.size }
 }

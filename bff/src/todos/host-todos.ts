@@ -5,7 +5,6 @@ import { checkPeople, sameUser } from './host-people'
 import { notifyReassigned } from './notify-reassigned'
 import { notifyNewTodo } from './notify-todo'
 import { getTodoByRef, upsertTodo, type TodoFields, type TodoRecord } from './store'
-import { wakeOutbox } from './wake-outbox'
 
 type Upserted = { todo: TodoRecord; created: boolean; changed: boolean; queued: boolean }
 
@@ -43,7 +42,7 @@ export async function upsertHostTodo(deps: Deps, host: string, input: HostTodoIn
     }
     return { ...r, queued }
   })
-  if (result.queued) wakeOutbox(deps)
+  if (result.queued) deps.outbox.wake()
   return result
 }
 
@@ -68,6 +67,6 @@ export async function patchHostTodo(deps: Deps, host: string, externalId: string
     const queued = r.todo.status === 'pending' && !sameUser(before.assignee, r.todo.assignee) && (await notifyReassigned(tx, deps.config, r.todo, now))
     return { ...r, queued }
   })
-  if (result.queued) wakeOutbox(deps)
+  if (result.queued) deps.outbox.wake()
   return result
 }

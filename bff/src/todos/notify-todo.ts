@@ -4,15 +4,14 @@ import type { Queryable } from '../db'
 import { enqueueNotification } from '../notify/enqueue'
 import type { TodoRecord } from './store'
 
-/** The link a notification carries: through WeCom OAuth, so a tap signs in and lands on the todo. */
+/** A page of this app wrapped in WeCom OAuth, so a tap in WeCom signs in silently and lands there. */
+export function appDeepLink(config: Config, path: string): string {
+  return buildHomepageUrl({ oauthBase: config.wecom.oauthBase, corpId: config.wecom.corpId, agentId: config.wecom.agentId, publicUrl: config.publicUrl, path })
+}
+
+/** The link a todo notification carries. */
 export function todoDeepLink(config: Config, todoId: string): string {
-  return buildHomepageUrl({
-    oauthBase: config.wecom.oauthBase,
-    corpId: config.wecom.corpId,
-    agentId: config.wecom.agentId,
-    publicUrl: config.publicUrl,
-    path: `/todos/${encodeURIComponent(todoId)}`,
-  })
+  return appDeepLink(config, `/todos/${encodeURIComponent(todoId)}`)
 }
 
 /** WeCom limits (wecom-api.md §6): title ≤128 bytes, description ≤512 bytes; cut on characters. */
