@@ -3,6 +3,8 @@ import { Hono, type Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from './app-env'
+import { adminRoutes } from './admin/routes'
+import { verifyFileServing } from './admin/verify-files'
 import { meRoutes } from './auth/me-routes'
 import { callbackRoutes } from './callbacks'
 import { directoryRoutes } from './directory/routes'
@@ -41,6 +43,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     .route('/', callbackRoutes(deps, deps.callbacks.worker))
     .route('/', hostRoutes(deps))
     .route('/', todoMemberRoutes(deps))
+    .route('/', adminRoutes(deps))
+    .route('/', verifyFileServing(deps))
     .all('/api/*', () => {
       throw new ApiFailure('not_found', 'No such API endpoint.')
     })
@@ -48,7 +52,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.onError((err, c) => toErrorResponse(err, c, deps))
   const prefix = deps.config.basePath.replace(/\/$/, '')
   if (!prefix) return app
-  const root = new Hono<AppEnv>().route(prefix, app)
+  // WeCom fetches WW_verify_*.txt from the domain root, whatever prefix the app lives under.
+  const root = new Hono<AppEnv>().route(prefix, app).route('/', verifyFileServing(deps))
   root.onError((err, c) => toErrorResponse(err, c, deps))
   return root
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
-import { WECOM_API_BASE, WECOM_LOGIN_BASE, WECOM_OAUTH_BASE } from '@portal/shared'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { verifyFileNamePattern, WECOM_API_BASE, type SettingKey, WECOM_LOGIN_BASE, WECOM_OAUTH_BASE } from '@portal/shared'
 import { parseDuration } from './config/durations'
 import { readO2oaFile } from './config/o2oa-file'
 import { validQuartz } from './config/quartz'
@@ -43,6 +44,14 @@ export interface Config {
   /** Where an approval todo's action goes; `{sp_no}` is replaced. WeCom documents no such URL. */
   approvalLinkTemplate?: string
   approvalCron: string
+  /** Origins that may frame the H5 (`?embed=1`): CSP frame-ancestors and postMessage targets. */
+  embedOrigins: string[]
+  /** Encrypts secrets saved in the console; `persistent` is false when invented for this run. */
+  settingsKey: { key: string; persistent: boolean }
+  /** Settings set by env (or the O2OA file): they win over the console and show as locked. */
+  locked: Partial<Record<SettingKey, { source: 'env' | 'file'; envVar: string }>>
+  /** WW_verify_*.txt files from WECOM_VERIFY_FILES (a directory or comma-separated file paths). */
+  verifyFiles: { name: string; content: string }[]
   webDist: string
   logLevel: 'debug' | 'info' | 'warn' | 'error'
 }
@@ -147,6 +156,59 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     else hostApiKeys.push({ name, key })
   }
 
+  const embedOrigins: string[] = []
+  for (const o of (str('EMBED_ORIGINS') ?? '').split(/[\s,]+/).filter(Boolean)) {
+    try {
+      const u = new URL(o)
+      if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.origin !== o.replace(/\/$/, '')) throw new Error('not an origin')
+      embedOrigins.push(u.origin)
+    } catch {
+      problems.push(`EMBED_ORIGINS: expected origins like https://oa.example.com (scheme and host, no path), got "${o}"`)
+    }
+  }
+
+  const verifyFiles: Config['verifyFiles'] = []
+  const verifySpec = str('WECOM_VERIFY_FILES')
+  if (verifySpec) {
+    try {
+      const paths = verifySpec.includes(',') || !statSync(resolve(cwd, verifySpec)).isDirectory()
+        ? verifySpec.split(',').map((p) => resolve(cwd, p.trim()))
+        : readdirSync(resolve(cwd, verifySpec)).filter((f) => verifyFileNamePattern.test(f)).map((f) => resolve(cwd, verifySpec, f))
+      for (const p of paths) {
+        const name = p.split(/[\\/]/).pop() ?? ''
+        if (!verifyFileNamePattern.test(name)) problems.push(`WECOM_VERIFY_FILES: "${name}" is not named like WW_verify_XXXXXXXXXXXXXXXX.txt`)
+        else verifyFiles.push({ name, content: readFileSync(p, 'utf8').trim() })
+      }
+    } catch (e) {
+      problems.push(`WECOM_VERIFY_FILES: cannot read "${verifySpec}" (${(e as NodeJS.ErrnoException).code ?? 'error'})`)
+    }
+  }
+
+  // Which console settings env (or the O2OA file) pins: shown locked, never overwritten.
+  const locked: Config['locked'] = {}
+  const pin = (key: SettingKey, envVar: string, fileValue: unknown) => {
+    if (str(envVar) !== undefined) locked[key] = { source: 'env', envVar }
+    else if (fileValue !== undefined && fileValue !== '') locked[key] = { source: 'file', envVar }
+  }
+  pin('corpId', 'WECOM_CORP_ID', file.corpId)
+  pin('agentId', 'WECOM_AGENT_ID', file.agentId)
+  pin('secret', 'WECOM_SECRET', file.corpSecret)
+  pin('contactSecret', 'WECOM_CONTACT_SECRET', undefined)
+  pin('apiBase', 'WECOM_API_BASE', file.apiAddress)
+  pin('callbackToken', 'WECOM_CALLBACK_TOKEN', file.token)
+  pin('callbackAesKey', 'WECOM_CALLBACK_AES_KEY', file.encodingAesKey)
+  pin('syncCron', 'SYNC_CRON', file.syncCron)
+  pin('forceSyncCron', 'FORCE_SYNC_CRON', file.forceSyncCron)
+  pin('approvalCron', 'APPROVAL_SYNC_CRON', undefined)
+  pin('messageEnable', 'MESSAGE_ENABLE', file.messageEnable)
+  pin('rolePolicy', 'ROLE_POLICY', undefined)
+  // The corp identity comes as a whole: from env/file, or from the console.
+  if (locked.corpId) locked.agentId ??= { source: locked.corpId.source, envVar: 'WECOM_AGENT_ID' }
+  if (locked.corpId) locked.secret ??= { source: locked.corpId.source, envVar: 'WECOM_SECRET' }
+
+  const settingsKey = str('SETTINGS_KEY')
+  if (settingsKey && settingsKey.length < 32) problems.push('SETTINGS_KEY: must be at least 32 characters')
+
   const config: Config = {
     mode,
     port,
@@ -188,6 +250,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     hostApiKeys,
     approvalLinkTemplate: str('APPROVAL_LINK_TEMPLATE') ?? (mode === 'wecom' ? 'https://app.work.weixin.qq.com/wework_admin/shenpi_mobile_detail?sp_no={sp_no}' : undefined),
     approvalCron: str('APPROVAL_SYNC_CRON') ?? '30 0/5 * * * ?',
+    embedOrigins,
+    settingsKey: { key: settingsKey ?? sessionSecret, persistent: !!(settingsKey ?? str('SESSION_SECRET')) },
+    locked,
+    verifyFiles,
     webDist: resolve(import.meta.dirname, '../../web/dist'),
     logLevel: logLevel as Config['logLevel'],
   }

@@ -1,3 +1,5 @@
+import { createHealthMarks, type HealthMarks } from './admin/marks'
+import { createSettingsService, type SettingsService } from './admin/settings/service'
 import { PrincipalCache } from './auth/principal-cache'
 import { createCallbacks, type Callbacks } from './callbacks'
 import type { Config } from './config'
@@ -30,12 +32,18 @@ export interface Deps {
   approvals: ApprovalSync
   /** Sends the notification outbox; `wake()` after a commit that queued messages. */
   outbox: OutboxWorker
+  /** Console settings: stored (secrets encrypted), applied to `config` live, followed across instances. */
+  settings: SettingsService
+  /** What the doctor cannot ask WeCom: the IP of the last 60020, callback and sign-in outcomes. */
+  marks: HealthMarks
 }
 
 export async function createDeps(config: Config, overrides: Partial<Omit<Deps, 'config'>> = {}): Promise<Deps> {
   const log = overrides.log ?? createLogger({ level: config.logLevel })
   const db = overrides.db ?? (await openDb({ url: config.database.url, dataDir: config.database.dataDir }))
   const now = overrides.now ?? Date.now
+  const marks = overrides.marks ?? createHealthMarks({ db, now, log })
+  const settings = overrides.settings ?? createSettingsService({ config, db, log, now })
   const wecom =
     overrides.wecom ??
     createWeComClient({
@@ -54,7 +62,7 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
   const callbacks = overrides.callbacks ?? createCallbacks({ config, db, log, now })
   const outbox = overrides.outbox ?? createOutboxWorker({ db, wecom, log, now, config })
   const approvals = overrides.approvals ?? createApprovalSync({ config, db, wecom, log, now, outbox })
-  const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox, approvals }
+  const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox, approvals, settings, marks }
   const applyContactChange = contactChangeHandler(deps)
   callbacks.dispatcher.on({ event: 'change_contact' }, (msg) => applyContactChange({ changeType: msg.changeType ?? '', fields: msg.fields }))
   callbacks.dispatcher.on({ event: 'sys_approval_change' }, (msg) => deps.approvals.applyApproval(approvalNumber(msg.fields)))

@@ -12,6 +12,7 @@ export function meRoutes(deps: Deps) {
     corpId: config.wecom.corpId,
     agentId: config.wecom.agentId,
     ...(config.mode === 'sandbox' ? { sandboxUrl: config.sandbox.url } : {}),
+    embedOrigins: config.embedOrigins,
   }
   // A principal is immutable while cached, so its /api/me body is built once per (re)load.
   const bodies = new WeakMap<Principal, string>()

@@ -10,7 +10,7 @@ import { isActive, memberNames, type MemberRecord } from '../directory/member-st
 export async function rolesFor(db: Queryable, policy: Config['roles'], m: Pick<MemberRecord, 'userid' | 'status' | 'disabledAt'>): Promise<Role[]> {
   if (!isActive(m)) return []
   const grants = new Set(
-    (await db.query<{ role: Role }>('select role from role_grants where lower(userid) = lower($1)', [m.userid])).map((r) => r.role),
+    (await db.query<{ role: Role }>("select role from role_grants where kind = 'member' and lower(target) = lower($1)", [m.userid])).map((r) => r.role),
   )
   const admin = policy.adminUserids.includes(m.userid.toLowerCase()) || grants.has('admin')
   const member = admin || policy.policy === 'all-members' || grants.has('member')
@@ -19,7 +19,7 @@ export async function rolesFor(db: Queryable, policy: Config['roles'], m: Pick<M
 
 /** Whom a member without a role should ask: admin names where we know them, else their userids. */
 export async function adminContacts(db: Queryable, policy: Config['roles']): Promise<string[]> {
-  const granted = (await db.query<{ userid: string }>("select userid from role_grants where role = 'admin'")).map((r) => r.userid.toLowerCase())
+  const granted = (await db.query<{ target: string }>("select target from role_grants where kind = 'member' and role = 'admin'")).map((r) => r.target.toLowerCase())
   const ids = [...new Set([...policy.adminUserids, ...granted])].slice(0, 5)
   const names = await memberNames(db, ids)
   return ids.map((id) => names.get(id) ?? id)

@@ -34,6 +34,8 @@ export const appInfoSchema = z.object({
   agentId: z.string(),
   /** Sandbox mode only: where the sandbox's own pages live. */
   sandboxUrl: z.optional(z.string()),
+  /** Origins allowed to frame the H5 (`?embed=1`); its postMessage events go only to these. */
+  embedOrigins: z.array(z.string()),
 })
 export type AppInfo = z.infer<typeof appInfoSchema>
 

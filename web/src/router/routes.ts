@@ -9,6 +9,8 @@ declare module 'vue-router' {
     tabbar?: boolean
     /** Document title. */
     titleKey?: MessageKey
+    /** Admin console: needs the `admin` role (the BFF enforces it too). */
+    admin?: boolean
   }
 }
 
@@ -38,6 +40,19 @@ export const routes: RouteRecordRaw[] = [
     children: [
       { path: '', name: 'todos', component: () => import('../pages/TodoListPage.vue'), meta: { titleKey: 'todos.title' } },
       { path: ':id', name: 'todo', component: () => import('../pages/TodoDetailPage.vue'), meta: { titleKey: 'todo.title' } },
+    ],
+  },
+  // The admin console. Desktop workbench first, usable at 375 px.
+  {
+    path: '/admin',
+    meta: { admin: true },
+    children: [
+      { path: '', name: 'admin', component: () => import('../pages/AdminHomePage.vue'), meta: { titleKey: 'admin.title' } },
+      { path: 'setup', name: 'admin-setup', component: () => import('../pages/AdminSetupPage.vue'), meta: { titleKey: 'admin.setup' } },
+      { path: 'settings', name: 'admin-settings', component: () => import('../pages/AdminSettingsPage.vue'), meta: { titleKey: 'admin.settings' } },
+      { path: 'doctor', name: 'admin-doctor', component: () => import('../pages/AdminDoctorPage.vue'), meta: { titleKey: 'admin.doctor' } },
+      { path: 'sync', name: 'admin-sync', component: () => import('../pages/AdminSyncPage.vue'), meta: { titleKey: 'admin.sync' } },
+      { path: 'roles', name: 'admin-roles', component: () => import('../pages/AdminRolesPage.vue'), meta: { titleKey: 'admin.roles' } },
     ],
   },
   { path: '/me', name: 'me', component: () => import('../pages/MePage.vue'), meta: { tabbar: true, titleKey: 'me.title' } },
