@@ -13,6 +13,7 @@ import type { Deps } from './deps'
 import { ApiFailure } from './errors'
 import { jssdkRoutes } from './jssdk/routes'
 import { randomHex } from './auth/tokens'
+import { crossSiteGuard } from './auth/same-origin'
 import { hostRoutes } from './todos/host-routes'
 import { todoMemberRoutes } from './todos/member-routes'
 import { webAssets } from './web-assets'
@@ -20,6 +21,10 @@ import { WeComError, WeComTransportError } from './wecom'
 
 /** Builds the whole BFF without opening a port; tests call `app.request`. */
 export function createApp(deps: Deps): Hono<AppEnv> {
+  // Host apps in EMBED_ORIGINS may frame the H5 (`?embed=1`); nobody else may.
+  const csp = ["frame-ancestors 'self'", ...deps.config.embedOrigins].join(' ')
+  const refuseCrossSite = crossSiteGuard(deps.config)
+  warnInsecureEmbedding(deps)
   const app = new Hono<AppEnv>()
     .use('*', async (c, next) => {
       // Headers set before the handler ride along on its response; setting them afterwards
@@ -29,7 +34,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       c.header('X-Request-Id', requestId)
       c.header('X-Content-Type-Options', 'nosniff')
       c.header('Referrer-Policy', 'strict-origin-when-cross-origin')
-      c.header('Content-Security-Policy', "frame-ancestors 'self'")
+      c.header('Content-Security-Policy', csp)
+      refuseCrossSite(c)
       await next()
     })
     .get('/healthz', async (c) => {
@@ -56,6 +62,16 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   const root = new Hono<AppEnv>().route(prefix, app).route('/', verifyFileServing(deps))
   root.onError((err, c) => toErrorResponse(err, c, deps))
   return root
+}
+
+/** Embedded logins need Secure cookies, which browsers keep on http only for localhost. */
+function warnInsecureEmbedding({ config, log }: Deps): void {
+  if (!config.embedOrigins.length) return
+  const u = new URL(config.publicUrl)
+  if (u.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) return
+  log.warn('EMBED_ORIGINS is set but PUBLIC_URL is http: browsers will drop the SameSite=None; Secure cookies of embedded sign-ins. Serve the app over https.', {
+    publicUrl: config.publicUrl,
+  })
 }
 
 function toErrorResponse(err: Error, c: Context<AppEnv>, deps: Deps): Response {

@@ -59,6 +59,9 @@ export interface Config {
 /** The demo host key in sandbox mode (public: printed at start and in the README). */
 export const SANDBOX_HOST_KEY = 'sandbox-demo-host-key-0123456789'
 
+/** Where an approval todo links in WeCom mode (WeCom documents no such URL). */
+const WECOM_APPROVAL_LINK = 'https://app.work.weixin.qq.com/wework_admin/shenpi_mobile_detail?sp_no={sp_no}'
+
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] }
 type Env = Record<string, string | undefined>
 
@@ -248,7 +251,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     },
     messageEnable: bool('MESSAGE_ENABLE', file.messageEnable ?? true),
     hostApiKeys,
-    approvalLinkTemplate: str('APPROVAL_LINK_TEMPLATE') ?? (mode === 'wecom' ? 'https://app.work.weixin.qq.com/wework_admin/shenpi_mobile_detail?sp_no={sp_no}' : undefined),
+    approvalLinkTemplate: str('APPROVAL_LINK_TEMPLATE') ?? (mode === 'wecom' ? WECOM_APPROVAL_LINK : undefined),
     approvalCron: str('APPROVAL_SYNC_CRON') ?? '30 0/5 * * * ?',
     embedOrigins,
     settingsKey: { key: settingsKey ?? sessionSecret, persistent: !!(settingsKey ?? str('SESSION_SECRET')) },
@@ -258,4 +261,27 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     logLevel: logLevel as Config['logLevel'],
   }
   return problems.length ? { ok: false, problems } : { ok: true, config }
+}
+
+/**
+ * Sandbox mode was chosen because env and the O2OA file name no corp, but the admin console
+ * stored one: WeCom mode after all. The sandbox-only defaults give way to WeCom's (API, OAuth and
+ * login bases, the approval link); the public demo host key and the demo admin (zhangsan, who
+ * may well exist in a real corp) are dropped. Whatever env set stays. Call at start, once the
+ * stored settings are applied and before anything is built on the config.
+ */
+export function useWeComMode(config: Config, opts: { apiBaseStored: boolean }, env: Env = process.env): void {
+  const set = (k: string) => !!env[k]?.trim()
+  config.mode = 'wecom'
+  if (!config.locked.apiBase && !opts.apiBaseStored) config.wecom.apiBase = WECOM_API_BASE
+  if (!set('WECOM_OAUTH_BASE')) config.wecom.oauthBase = WECOM_OAUTH_BASE
+  if (!set('WECOM_LOGIN_BASE')) config.wecom.loginBase = WECOM_LOGIN_BASE
+  if (!set('HOST_API_KEYS')) config.hostApiKeys = config.hostApiKeys.filter((k) => k.key !== SANDBOX_HOST_KEY)
+  if (!set('ADMIN_USERIDS')) config.roles.adminUserids = []
+  if (!set('APPROVAL_LINK_TEMPLATE')) config.approvalLinkTemplate = WECOM_APPROVAL_LINK
+}
+
+/** The terminal's language for CLI output (`pnpm doctor`): zh when LANG starts with zh, else en. */
+export function cliLanguage(env: Env = process.env): 'zh' | 'en' {
+  return (env.LANG ?? '').toLowerCase().startsWith('zh') ? 'zh' : 'en'
 }

@@ -1,3 +1,4 @@
+import { ipFromErrmsg } from '@portal/shared'
 import { createHealthMarks, type HealthMarks } from './admin/marks'
 import { createSettingsService, type SettingsService } from './admin/settings/service'
 import { PrincipalCache } from './auth/principal-cache'
@@ -12,7 +13,8 @@ import { createSyncService, type SyncService } from './directory/sync-service'
 import { openDb, type Db } from './db'
 import { createLogger, type Logger } from './log'
 import { createOutboxWorker, type OutboxWorker } from './notify'
-import { createTokenCache, createWeComClient, type WeComClient } from './wecom'
+import { createTokenCache, type WeComClient } from './wecom'
+import { createSwitchableWeComClient } from './wecom/switchable-client'
 
 /** Everything a route needs, built once at start; tests build their own. */
 export interface Deps {
@@ -44,17 +46,21 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
   const now = overrides.now ?? Date.now
   const marks = overrides.marks ?? createHealthMarks({ db, now, log })
   const settings = overrides.settings ?? createSettingsService({ config, db, log, now })
+  const tokens = createTokenCache()
+  // Reads config on every call: credentials saved in the admin console apply without a restart.
   const wecom =
     overrides.wecom ??
-    createWeComClient({
+    createSwitchableWeComClient(() => ({
       apiBase: config.wecom.apiBase,
       corpId: config.wecom.corpId,
       secret: config.wecom.secret,
-      tokens: createTokenCache(),
+      tokens,
       proxyUrl: config.wecom.proxyUrl,
       now,
       logger: log,
-    })
+      // A 60020 says which IP WeCom sees: the setup page shows it to add under 企业可信IP.
+      onError: (e) => e.errcode === 60020 && marks.record('ip_rejected', { ip: ipFromErrmsg(e.errmsg), path: e.path }),
+    }))
   const principals = overrides.principals ?? new PrincipalCache()
   const readModel = overrides.readModel ?? new DirectoryReadModel(db, now)
   const engine = createSyncEngine({ db, wecom, log, now, principals, maxDisableShare: config.sync.maxDisableShare })
@@ -63,6 +69,13 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
   const outbox = overrides.outbox ?? createOutboxWorker({ db, wecom, log, now, config })
   const approvals = overrides.approvals ?? createApprovalSync({ config, db, wecom, log, now, outbox })
   const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox, approvals, settings, marks }
+  settings.onChange((changed) => {
+    if (changed.includes('syncCron') || changed.includes('forceSyncCron')) sync.reschedule({ cron: config.sync.cron, forceCron: config.sync.forceCron })
+    // Cached principals carry roles computed under the old policy.
+    if (changed.includes('rolePolicy')) principals.clear()
+    // Sends held back while messages were off (or by the old credentials) may go now.
+    if (changed.some((k) => k === 'messageEnable' || k === 'secret' || k === 'agentId' || k === 'apiBase')) outbox.wake()
+  })
   const applyContactChange = contactChangeHandler(deps)
   callbacks.dispatcher.on({ event: 'change_contact' }, (msg) => applyContactChange({ changeType: msg.changeType ?? '', fields: msg.fields }))
   callbacks.dispatcher.on({ event: 'sys_approval_change' }, (msg) => deps.approvals.applyApproval(approvalNumber(msg.fields)))

@@ -2,7 +2,11 @@ import { serve, type ServerType } from '@hono/node-server'
 import { createApp } from './app'
 import { loadConfig, SANDBOX_HOST_KEY, type Config } from './config'
 import { scheduleQuartz } from './config/quartz'
+import { createSettingsService } from './admin/settings/service'
+import { applyStoredSettings } from './admin/settings/startup'
+import { openDb } from './db'
 import { createDeps } from './deps'
+import { createLogger } from './log'
 import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS, type Sandbox } from './sandbox'
 
 // Reads config, builds deps, serves. Nothing else lives here.
@@ -15,6 +19,15 @@ if (!loaded.ok) {
 const config: Config = loaded.config
 const servers: ServerType[] = []
 let sandbox: Sandbox | undefined
+
+// Settings saved in the admin console come first: a corp stored there means WeCom mode.
+const log = createLogger({ level: config.logLevel })
+const db = await openDb({ url: config.database.url, dataDir: config.database.dataDir })
+const settings = createSettingsService({ config, db, log, now: Date.now })
+await applyStoredSettings(config, settings)
+if (config.mode === 'wecom' && !config.settingsKey.persistent && !config.locked.secret) {
+  log.warn('the corp comes from the admin console but neither SETTINGS_KEY nor SESSION_SECRET is set: its secrets cannot be decrypted after a restart')
+}
 
 if (config.mode === 'sandbox') {
   // No corp configured: stand up the local WeCom sandbox and point the app at it.
@@ -32,22 +45,30 @@ if (config.mode === 'sandbox') {
   servers.push(await listen(sandbox.app.fetch, config.sandbox.port, 'sandbox'))
 }
 
-const deps = await createDeps(config)
+const deps = await createDeps(config, { db, log, settings })
 servers.push(await listen(createApp(deps).fetch, config.port, 'app'))
 deps.callbacks.worker.start()
 deps.outbox.start()
+// Follows saves made on other instances; changes apply through the onChange listeners.
+deps.settings.start()
 // Build the in-memory directory now rather than on the first request.
 void deps.readModel.current().catch((e) => deps.log.warn('directory not loaded at start', { err: e }))
 if (config.sync.enabled) await deps.sync.schedule(config.sync)
 const catchUpApprovals = () =>
   void deps.approvals.catchUp().catch((e) => deps.log.warn('approval catch-up failed (does the app have approval API permission?)', { err: e }))
-const approvalJob = scheduleQuartz(config.approvalCron, catchUpApprovals)
+let approvalJob = scheduleQuartz(config.approvalCron, catchUpApprovals)
+deps.settings.onChange((changed) => {
+  if (!changed.includes('approvalCron')) return
+  approvalJob.stop()
+  approvalJob = scheduleQuartz(config.approvalCron, catchUpApprovals)
+})
 catchUpApprovals()
 printBanner()
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     deps.log.info('shutting down', { signal })
+    deps.settings.stop()
     deps.sync.stop()
     approvalJob.stop()
     for (const s of servers) s.close()

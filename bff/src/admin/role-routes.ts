@@ -1,8 +1,56 @@
+import { auditEntrySchema, roleGrantInputSchema, type AuditEntry } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
+import { ApiFailure } from '../errors'
+import { fieldErrors, parseBody } from '../todos/parse-body'
+import { listAudit } from './audit'
+import { grantRole, revokeRole, rolesView } from './role-grants'
 
-// STUB — replaced by the admin console work. Mounted behind requireMember + requireRole('admin').
-export function roleRoutes(_deps: Deps) {
+const ACTIONS = new Set<string>(auditEntrySchema.shape.action.options)
+
+function intQuery(value: string | undefined, name: string, dflt: number | undefined, min: number, max: number): number | undefined {
+  if (value === undefined || value === '') return dflt
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min || n > max) throw new ApiFailure('bad_request', `${name} must be a whole number from ${min} to ${max}.`, { fields: { [name]: `expected ${min}–${max}` } })
+  return n
+}
+
+/** Roles and the audit log. Mounted behind requireMember + requireRole('admin'). */
+export function roleRoutes(deps: Deps) {
+  const { config, db } = deps
+  // Grants change roles: signed-in members must not keep old ones for the cache's lifetime.
+  const changed = () => deps.principals.clear()
   return new Hono<AppEnv>()
+    .get('/api/admin/roles', async (c) => c.json(await rolesView(db, config)))
+
+    .post('/api/admin/roles/grants', async (c) => {
+      const input = await parseBody(c, roleGrantInputSchema)
+      await grantRole(db, input, c.get('member').userid, new Date(deps.now()))
+      changed()
+      return c.json(await rolesView(db, config))
+    })
+
+    .delete('/api/admin/roles/grants', async (c) => {
+      const query = { kind: c.req.query('kind'), target: c.req.query('target'), role: c.req.query('role') }
+      const parsed = roleGrantInputSchema.safeParse(query)
+      if (!parsed.success) {
+        const fields = fieldErrors(parsed.error.issues, query)
+        throw new ApiFailure('bad_request', `Invalid ${Object.keys(fields).join(', ')}.`, { fields })
+      }
+      await revokeRole(db, config.roles, parsed.data, c.get('member').userid, new Date(deps.now()))
+      changed()
+      return c.json(await rolesView(db, config))
+    })
+
+    .get('/api/admin/audit', async (c) => {
+      const limit = intQuery(c.req.query('limit'), 'limit', 50, 1, 200)!
+      const before = intQuery(c.req.query('before'), 'before', undefined, 1, Number.MAX_SAFE_INTEGER)
+      const raw = c.req.query('action')?.split(',').map((a) => a.trim()).filter(Boolean)
+      const bad = raw?.find((a) => !ACTIONS.has(a))
+      if (bad) throw new ApiFailure('bad_request', `Unknown action "${bad}".`, { fields: { action: `one or more of: ${[...ACTIONS].join(', ')}` } })
+      const items = await listAudit(db, { limit, before, actions: raw?.length ? (raw as AuditEntry['action'][]) : undefined })
+      c.header('Cache-Control', 'no-store')
+      return c.json({ items })
+    })
 }

@@ -6,13 +6,18 @@ export const SESSION_COOKIE = 'wp_sid'
 /** Binds login `state`s to the browser that started the login. */
 export const BROWSER_COOKIE = 'wp_browser'
 
-function options(config: Config, maxAgeSec?: number) {
+/**
+ * `crossSite`: a login inside a host app's iframe (EMBED_ORIGINS). Browsers send such a frame's
+ * cookies only when SameSite=None, which they accept only with Secure (Chromium also on
+ * http://localhost). Unsafe requests are then guarded by the same-origin check instead.
+ */
+function options(config: Config, maxAgeSec?: number, crossSite = false) {
   return {
     path: config.basePath,
     httpOnly: true,
-    secure: config.secureCookies,
+    secure: crossSite || config.secureCookies,
     // Lax still sends the cookie on WeCom's top-level redirect back to /auth/callback.
-    sameSite: 'Lax' as const,
+    sameSite: crossSite ? ('None' as const) : ('Lax' as const),
     ...(maxAgeSec ? { maxAge: maxAgeSec } : {}),
   }
 }
@@ -31,10 +36,12 @@ export function readCookie(c: Context, name: string): string | undefined {
   return value || undefined
 }
 
-export function writeCookie(c: Context, config: Config, name: string, value: string, maxAgeSec?: number): void {
-  setCookie(c, name, value, options(config, maxAgeSec))
+export function writeCookie(c: Context, config: Config, name: string, value: string, maxAgeSec?: number, crossSite = false): void {
+  setCookie(c, name, value, options(config, maxAgeSec, crossSite))
 }
 
 export function clearCookie(c: Context, config: Config, name: string): void {
   deleteCookie(c, name, options(config))
+  // Inside an iframe a browser ignores a Lax deletion; a None one reaches the framed cookie.
+  if (config.embedOrigins.length) deleteCookie(c, name, options(config, undefined, true))
 }

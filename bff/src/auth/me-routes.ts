@@ -7,17 +7,28 @@ import { requireMember } from './require-member'
 
 export function meRoutes(deps: Deps) {
   const { config } = deps
-  const app: AppInfo = {
-    mode: config.mode,
-    corpId: config.wecom.corpId,
-    agentId: config.wecom.agentId,
-    ...(config.mode === 'sandbox' ? { sandboxUrl: config.sandbox.url } : {}),
-    embedOrigins: config.embedOrigins,
+  // Rebuilt when what it says changes: the admin console may switch mode-relevant values live.
+  let app: { key: string; body: AppInfo } | undefined
+  const appInfo = (): AppInfo => {
+    const key = `${config.mode}\n${config.wecom.corpId}\n${config.wecom.agentId}`
+    if (app?.key !== key) {
+      app = {
+        key,
+        body: {
+          mode: config.mode,
+          corpId: config.wecom.corpId,
+          agentId: config.wecom.agentId,
+          ...(config.mode === 'sandbox' ? { sandboxUrl: config.sandbox.url } : {}),
+          embedOrigins: config.embedOrigins,
+        },
+      }
+    }
+    return app.body
   }
   // A principal is immutable while cached, so its /api/me body is built once per (re)load.
   const bodies = new WeakMap<Principal, string>()
   return new Hono<AppEnv>()
-    .get('/api/app', (c) => c.json(app))
+    .get('/api/app', (c) => c.json(appInfo()))
     .get('/api/me', requireMember(deps), (c) => {
       const p = c.get('principal')
       let body = bodies.get(p)

@@ -32,22 +32,26 @@ export function authRoutes(deps: Deps) {
     await revokeSession(db, id, reason, now())
   }
 
-  /** A fresh login `state` bound to this browser (the cookie is created when missing). */
-  async function newState(c: Context, returnTo: string, retry = 0): Promise<string> {
-    let browserId = readCookie(c, BROWSER_COOKIE)
-    if (!browserId || browserId.length > 64) {
-      browserId = newBrowserId()
-      writeCookie(c, config, BROWSER_COOKIE, browserId, BROWSER_COOKIE_MAX_AGE)
-    }
-    return createLoginState(db, config.session.secret, { browserId, returnTo, retry, now: now() })
+  /** `?embed=1` (the H5 inside a host app's iframe) counts only when EMBED_ORIGINS allows framing at all. */
+  const embedOf = (c: Context) => c.req.query('embed') === '1' && config.embedOrigins.length > 0
+
+  /**
+   * A fresh login `state` bound to this browser (the cookie is created when missing). An embedded
+   * login re-sends the cookie as SameSite=None: the callback comes back inside the frame.
+   */
+  async function newState(c: Context, returnTo: string, retry: number, embed: boolean): Promise<string> {
+    const known = readCookie(c, BROWSER_COOKIE)
+    const browserId = known && known.length <= 64 ? known : newBrowserId()
+    if (browserId !== known || embed) writeCookie(c, config, BROWSER_COOKIE, browserId, BROWSER_COOKIE_MAX_AGE, embed)
+    return createLoginState(db, config.session.secret, { browserId, returnTo, retry, embed, now: now() })
   }
 
   /** Inside WeCom: straight to OAuth. Elsewhere: the QR login page. */
-  async function startLogin(c: Context, returnTo: string, retry = 0): Promise<Response> {
+  async function startLogin(c: Context, returnTo: string, retry: number, embed: boolean): Promise<Response> {
     if (!isWeComClient(c.req.header('user-agent'))) {
-      return c.redirect(appPath(config, `/login?returnTo=${encodeURIComponent(returnTo)}`), 302)
+      return c.redirect(appPath(config, `/login?returnTo=${encodeURIComponent(returnTo)}${embed ? '&embed=1' : ''}`), 302)
     }
-    const state = await newState(c, returnTo, retry)
+    const state = await newState(c, returnTo, retry, embed)
     const url = buildAuthorizeUrl({
       oauthBase: config.wecom.oauthBase,
       corpId: config.wecom.corpId,
@@ -62,6 +66,7 @@ export function authRoutes(deps: Deps) {
     if (e instanceof WeComError) {
       log.warn('sign-in stopped by WeCom', { errcode: e.errcode, errmsg: e.errmsg, path: e.path, hint: e.hint })
       const domain = e.errcode === 50001 ? new URL(config.publicUrl).host : undefined
+      if (domain) deps.marks.record('oauth_domain_rejected', { domain })
       return redirectToProblem(c, config, 'wecom_error', { errcode: e.errcode, ip: e.ip, domain, returnTo })
     }
     log.error('sign-in failed', { err: e })
@@ -69,11 +74,15 @@ export function authRoutes(deps: Deps) {
   }
 
   return new Hono<AppEnv>()
-    .get('/auth/login', (c) => startLogin(c, safeReturnTo(c.req.query('returnTo'))))
+    .get('/auth/login', (c) => {
+      const embed = embedOf(c)
+      return startLogin(c, keepEmbed(safeReturnTo(c.req.query('returnTo')), embed), 0, embed)
+    })
 
     .get('/api/auth/login-options', async (c) => {
-      const returnTo = safeReturnTo(c.req.query('returnTo'))
-      const state = await newState(c, returnTo)
+      const embed = embedOf(c)
+      const returnTo = keepEmbed(safeReturnTo(c.req.query('returnTo')), embed)
+      const state = await newState(c, returnTo, 0, embed)
       const lang = c.req.query('lang') === 'en' ? 'en' : 'zh'
       const body: LoginOptions = {
         mode: config.mode,
@@ -104,6 +113,7 @@ export function authRoutes(deps: Deps) {
       const ua = c.req.header('user-agent') ?? ''
       let returnTo: string
       let retry = 0
+      let embed = false
       if (stateParam === HOMEPAGE_STATE) {
         // The app's homepage link (built by buildHomepageUrl) starts OAuth without us; only the
         // WeCom client opens it, and the code itself is single-use and bound to our redirect_uri.
@@ -121,6 +131,7 @@ export function authRoutes(deps: Deps) {
         }
         returnTo = s.returnTo
         retry = s.retry
+        embed = !!s.embed
       }
       if (!code) return redirectToProblem(c, config, 'login_cancelled', { returnTo })
 
@@ -129,11 +140,12 @@ export function authRoutes(deps: Deps) {
         identity = await wecom.getUserIdentity(code)
       } catch (e) {
         if (e instanceof WeComError && SPENT_CODE.has(e.errcode)) {
-          if (retry === 0) return startLogin(c, returnTo, 1)
+          if (retry === 0) return startLogin(c, returnTo, 1, embed)
           return redirectToProblem(c, config, 'code_invalid', { returnTo })
         }
         return wecomProblem(c, e, returnTo)
       }
+      deps.marks.record('oauth_ok')
       if (identity.kind === 'non-member') return redirectToProblem(c, config, 'not_member')
 
       let member
@@ -159,8 +171,8 @@ export function authRoutes(deps: Deps) {
         userAgent: ua,
         now: now(),
       })
-      writeCookie(c, config, SESSION_COOKIE, id, Math.floor(config.session.absoluteMs / 1000))
-      log.info('signed in', { userid: member.userid, entry: detectEntryContext(ua) })
+      writeCookie(c, config, SESSION_COOKIE, id, Math.floor(config.session.absoluteMs / 1000), embed)
+      log.info('signed in', { userid: member.userid, entry: detectEntryContext(ua), ...(embed ? { embed } : {}) })
       return c.redirect(appPath(config, returnTo), 302)
     })
 
@@ -170,4 +182,13 @@ export function authRoutes(deps: Deps) {
       clearCookie(c, config, SESSION_COOKIE)
       return c.body(null, 204)
     })
+}
+
+/** The H5 keeps its embedded layout only if the page it lands on says `embed=1`. */
+function keepEmbed(returnTo: string, embed: boolean): string {
+  if (!embed) return returnTo
+  const u = new URL(returnTo, 'http://x.invalid')
+  if (u.searchParams.get('embed') === '1') return returnTo
+  u.searchParams.set('embed', '1')
+  return u.pathname + u.search + u.hash
 }

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../app-env'
+import type { Config } from '../config'
 import type { Deps } from '../deps'
 import { CallbackCryptoError, createCallbackCrypto, type CallbackCrypto } from '../wecom/callback-crypto'
 import { CallbackXmlError, parseEnvelope, parseMessage, XML_DEFAULT_MAX_BYTES, type CallbackMessage } from '../wecom/callback-xml'
@@ -11,7 +12,8 @@ import type { CallbackWorker } from './worker'
 
 export const CALLBACK_PATH = '/wecom/callback'
 
-export type CallbackDeps = Pick<Deps, 'config' | 'db' | 'log' | 'now'>
+/** `marks` (optional for tests that mount only these routes) records outcomes for the doctor. */
+export type CallbackDeps = Pick<Deps, 'config' | 'db' | 'log' | 'now'> & Partial<Pick<Deps, 'marks'>>
 
 export interface CallbackRouteOptions {
   /** POST body cap (the encrypted envelope). Default 512 KB. */
@@ -24,7 +26,11 @@ export interface CallbackRouteOptions {
 
 export const CALLBACK_DEFAULTS = { maxBodyBytes: 512 * 1024, maxXmlBytes: XML_DEFAULT_MAX_BYTES, maxSkewMs: 5 * 60_000 } as const
 
-type Rejection = { status: ContentfulStatusCode; reason: string; detail?: object }
+/** `mark`: the reason a signed-looking request failed, recorded as `callback_failed` for the doctor. */
+type Rejection = { status: ContentfulStatusCode; reason: string; detail?: object; mark?: CallbackFailure }
+
+/** Why a callback that looked like WeCom's was refused (health mark `callback_failed`). */
+export type CallbackFailure = 'signature' | 'decrypt' | 'receiveid' | 'xml'
 
 /**
  * WeCom's callback URL (接收消息, wecom-api.md §8): GET answers the URL check on Save, POST
@@ -33,18 +39,23 @@ type Rejection = { status: ContentfulStatusCode; reason: string; detail?: object
  * Anything that is not a genuine, fresh WeCom callback for our corp gets a 4xx and changes nothing.
  */
 export function callbackRoutes(deps: CallbackDeps, worker: Pick<CallbackWorker, 'wake'>, options: CallbackRouteOptions = {}) {
-  const { db, log, now } = deps
+  const { db, log, now, marks } = deps
   const limits = { ...CALLBACK_DEFAULTS, ...options }
-  const crypto = buildCrypto(deps)
+  // Settings may change the Token, key or corp at run time: follow config.wecom per request.
+  const cryptoFor = memoizedCrypto(log)
 
   function reject(c: Context<AppEnv>, r: Rejection): Response {
     // Only the reason and public request facts: never the token, key, ciphertext or plaintext.
     log.warn('wecom callback rejected', { requestId: c.get('requestId'), method: c.req.method, status: r.status, reason: r.reason, ...r.detail })
+    // Malformed requests are noise from anyone; a signed one that fails tells the doctor the
+    // console's Token/EncodingAESKey differ from ours.
+    if (r.mark) marks?.record('callback_failed', { reason: r.mark, method: c.req.method })
     return c.text(r.reason, r.status)
   }
 
   return new Hono<AppEnv>()
     .get(CALLBACK_PATH, (c) => {
+      const crypto = cryptoFor(deps.config.wecom)
       if (!crypto) return reject(c, NOT_CONFIGURED)
       const q = signedQuery(c, true)
       if ('reason' in q) return reject(c, q)
@@ -53,11 +64,13 @@ export function callbackRoutes(deps: CallbackDeps, worker: Pick<CallbackWorker, 
       const plain = decrypt(crypto, q.echostr)
       if (typeof plain !== 'string') return reject(c, plain)
       log.info('wecom callback URL verified', { requestId: c.get('requestId') })
+      marks?.record('callback_verified')
       // Exactly the plaintext: WeCom compares bytes (no quotes, BOM or newline).
       return c.body(plain, 200, { 'Content-Type': 'text/plain; charset=utf-8' })
     })
 
     .post(CALLBACK_PATH, async (c) => {
+      const crypto = cryptoFor(deps.config.wecom)
       if (!crypto) return reject(c, NOT_CONFIGURED)
       const q = signedQuery(c, false)
       if ('reason' in q) return reject(c, q)
@@ -95,23 +108,33 @@ export function callbackRoutes(deps: CallbackDeps, worker: Pick<CallbackWorker, 
         what: describeCallback(msg),
       })
       if (fresh) worker.wake()
+      marks?.record('callback_accepted')
       return c.body(null, 200)
     })
 }
 
-function buildCrypto({ config, log }: CallbackDeps): CallbackCrypto | undefined {
-  const { callbackToken, callbackAesKey, corpId } = config.wecom
-  if (!callbackToken || !callbackAesKey || !corpId) return undefined
-  try {
-    return createCallbackCrypto({ token: callbackToken, encodingAesKey: callbackAesKey, receiveId: corpId })
-  } catch {
-    log.error('WECOM_CALLBACK_AES_KEY is not a valid EncodingAESKey; callbacks are refused')
-    return undefined
+type CryptoConfig = Pick<Config['wecom'], 'callbackToken' | 'callbackAesKey' | 'corpId'>
+
+/** The crypto for the current (token, key, corpId), rebuilt only when one of them changes. */
+function memoizedCrypto(log: CallbackDeps['log']): (w: CryptoConfig) => CallbackCrypto | undefined {
+  let last: { token: string; key: string; corpId: string; crypto: CallbackCrypto | undefined } | undefined
+  return ({ callbackToken: token, callbackAesKey: key, corpId }) => {
+    if (!token || !key || !corpId) return undefined
+    if (last && last.token === token && last.key === key && last.corpId === corpId) return last.crypto
+    let crypto: CallbackCrypto | undefined
+    try {
+      crypto = createCallbackCrypto({ token, encodingAesKey: key, receiveId: corpId })
+    } catch {
+      // Logged once per bad key, not once per request.
+      log.error('the callback EncodingAESKey is not valid (43 letters and digits); callbacks are refused')
+    }
+    last = { token, key, corpId, crypto }
+    return crypto
   }
 }
 
 const NOT_CONFIGURED: Rejection = { status: 503, reason: 'callbacks not configured (WECOM_CALLBACK_TOKEN, WECOM_CALLBACK_AES_KEY)' }
-const BAD_SIGNATURE: Rejection = { status: 403, reason: 'bad signature' }
+const BAD_SIGNATURE: Rejection = { status: 403, reason: 'bad signature', mark: 'signature' }
 
 type SignedQuery = { signature: string; timestamp: string; nonce: string; echostr: string }
 
@@ -134,13 +157,14 @@ function decrypt(crypto: CallbackCrypto, encrypt: string): string | Rejection {
   } catch (e) {
     if (!(e instanceof CallbackCryptoError)) throw e
     // Signed by someone holding our token but sealed for another corp (or another key).
-    if (e.code === 'receiveid_mismatch') return { status: 403, reason: 'receiveid does not match the corp' }
-    return { status: 400, reason: `undecryptable (${e.code})` }
+    if (e.code === 'receiveid_mismatch') return { status: 403, reason: 'receiveid does not match the corp', mark: 'receiveid' }
+    return { status: 400, reason: `undecryptable (${e.code})`, mark: 'decrypt' }
   }
 }
 
 function xmlRejection(e: unknown, part: 'envelope' | 'message'): Rejection {
   if (!(e instanceof CallbackXmlError)) throw e
   const status = e.code === 'too_large' ? 413 : 400
-  return { status, reason: `bad ${part} XML (${e.code})`, detail: { detail: e.message } }
+  // A bad envelope is anyone's junk; a bad message decrypted fine, so it really came sealed for us.
+  return { status, reason: `bad ${part} XML (${e.code})`, detail: { detail: e.message }, ...(part === 'message' ? { mark: 'xml' as const } : {}) }
 }

@@ -1,4 +1,7 @@
+import { createSettingsService } from '../admin/settings/service'
+import { applyStoredSettings } from '../admin/settings/startup'
 import { loadConfig } from '../config'
+import { openDb } from '../db'
 import { createDeps } from '../deps'
 import { getRun } from '../directory/sync-runs'
 import { createLogger } from '../log'
@@ -23,6 +26,11 @@ if (!config.database.url && (await fetch(`http://127.0.0.1:${config.port}/health
     'Start the sync from the admin API (POST /api/admin/sync/runs) or stop the server first.')
   process.exit(1)
 }
+// Settings saved in the admin console count here too: a corp stored there means WeCom mode.
+const log = createLogger({ level: 'warn' })
+const db = await openDb({ url: config.database.url, dataDir: config.database.dataDir })
+const settings = createSettingsService({ config, db, log, now: Date.now })
+await applyStoredSettings(config, settings)
 let wecom
 if (config.mode === 'sandbox') {
   // The demo corp is deterministic: an in-process sandbox answers exactly as the server's would.
@@ -30,7 +38,7 @@ if (config.mode === 'sandbox') {
   const sandbox = createSandbox({ trustedDomain: new URL(config.publicUrl).host })
   wecom = createWeComClient({ ...config.wecom, tokens: createTokenCache(), fetch: async (url, init) => sandbox.app.request(String(url), init) })
 }
-const deps = await createDeps(config, { log: createLogger({ level: 'warn' }), ...(wecom ? { wecom } : {}) })
+const deps = await createDeps(config, { db, log, settings, ...(wecom ? { wecom } : {}) })
 let allowDisableUpTo: number | undefined
 if (confirmId !== undefined) {
   const held = Number.isInteger(confirmId) ? await getRun(deps.db, confirmId) : null

@@ -6,7 +6,8 @@ import type { Deps } from '../deps'
 import { ApiFailure } from '../errors'
 import { listed, type DirectoryView } from './read-model'
 import type { MemberRecord } from './member-store'
-import { getRun, listRuns } from './sync-runs'
+import { writeAudit } from '../admin/audit'
+import { getRun, holdPreview, listRuns } from './sync-runs'
 
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-cache' }
 
@@ -101,14 +102,25 @@ export function directoryRoutes(deps: Deps) {
       if (kind !== 'full' && kind !== 'force') throw new ApiFailure('bad_request', 'kind must be "full" or "force".', { fields: { kind: 'full | force' } })
       // Rejects with 409 when another run holds the lock.
       const runId = await sync.start({ kind, trigger: 'manual' }).runId
+      await writeAudit(deps.db, { actor: c.get('member').userid, action: 'sync_start', target: `run ${runId}`, detail: kind, at: new Date(deps.now()) })
       return c.json((await getRun(deps.db, runId))!, 202)
+    })
+    .get('/api/admin/sync/runs/:id/preview', member, requireRole('admin'), async (c) => {
+      const preview = await holdPreview(deps.db, intParam(c.req.param('id'), 'id', 0, 1, 2 ** 31 - 1))
+      if (preview === 'unknown') throw new ApiFailure('not_found', 'No such sync run.')
+      if (preview === 'not_held') throw new ApiFailure('conflict', 'Only a held run has a preview.')
+      return c.json(preview, 200, { 'Cache-Control': 'no-store' })
     })
     .post('/api/admin/sync/runs/:id/confirm', member, requireRole('admin'), async (c) => {
       const held = await getRun(deps.db, intParam(c.req.param('id'), 'id', 0, 1, 2 ** 31 - 1))
       if (!held) throw new ApiFailure('not_found', 'No such sync run.')
       if (held.status !== 'held' || !held.hold) throw new ApiFailure('conflict', 'Only a held run can be confirmed.')
       const runId = await sync.start({ kind: held.kind, trigger: 'manual', allowDisableUpTo: held.hold.wouldDisable }).runId
-      await deps.db.query("update sync_runs set status = 'cancelled' where id = $1 and status = 'held'", [held.id])
+      await deps.db.transaction(async (tx) => {
+        await tx.query("update sync_runs set status = 'cancelled' where id = $1 and status = 'held'", [held.id])
+        const detail = `run ${runId} may disable up to ${held.hold!.wouldDisable}`
+        await writeAudit(tx, { actor: c.get('member').userid, action: 'sync_confirm', target: `run ${held.id}`, detail, at: new Date(deps.now()) })
+      })
       return c.json((await getRun(deps.db, runId))!, 202)
     })
 }

@@ -5,12 +5,13 @@ import type { Db } from '../db'
 import type { Logger } from '../log'
 import { WeComError, WeComTransportError, type WeComClient } from '../wecom'
 import { applyDiff } from './apply-diff'
-import { diffDirectory, type DirectoryDiff } from './diff'
+import { diffDirectory, type DirectoryDiff, type DirectoryState } from './diff'
 import { withSyncLock } from './leader-lock'
 import { DEFAULT_RETRY, WindowLimiter, type RetryOptions } from './pacing'
 import { readDirectory } from './read-wecom'
 import { loadSyncState } from './store-state'
-import { createRun, emptyCounts, finishRun, reportProgress, type RunError } from './sync-runs'
+import { isActive } from './member-store'
+import { createRun, emptyCounts, finishRun, HOLD_SAMPLE_SIZE, reportProgress, type RunError, type StoredHold } from './sync-runs'
 import { bumpDirectoryVersion } from './version'
 
 export interface SyncEngineDeps {
@@ -79,10 +80,11 @@ export function createSyncEngine(d: SyncEngineDeps) {
         counts.departmentsSeen = upstream.departments.length
         counts.membersSeen = upstream.members.length
         report({ phase: 'comparing', done: 0, total: 1 }, true)
-        const diff = diffDirectory(await stored, upstream, req.kind === 'force')
-        const hold = holdFor(diff, req.allowDisableUpTo)
+        const state = await stored
+        const diff = diffDirectory(state, upstream, req.kind === 'force')
+        const hold = holdFor(diff, state, req.allowDisableUpTo)
         if (hold) {
-          d.log.warn('sync held: it would disable too many members', { runId: id, ...hold })
+          d.log.warn('sync held: it would disable too many members', { runId: id, wouldDisable: hold.wouldDisable, activeMembers: hold.activeMembers, maxShare: hold.maxShare })
           await finishRun(d.db, id, { status: 'held', counts, errors: [], hold, progress: { phase: 'held', done: 0, total: 0 } }, new Date(d.now()))
           return { runId: id, status: 'held' as const }
         }
@@ -107,11 +109,18 @@ export function createSyncEngine(d: SyncEngineDeps) {
     })
   }
 
-  function holdFor(diff: DirectoryDiff, allowed?: number): SyncRun['hold'] | undefined {
+  function holdFor(diff: DirectoryDiff, state: DirectoryState, allowed?: number): StoredHold | undefined {
     if (diff.activeDisabled === 0 || diff.activeMembers === 0) return undefined
     if (allowed !== undefined && diff.activeDisabled <= allowed) return undefined
     if (diff.activeDisabled <= d.maxDisableShare * diff.activeMembers) return undefined
-    return { wouldDisable: diff.activeDisabled, activeMembers: diff.activeMembers, maxShare: d.maxDisableShare }
+    // Who the admin is asked about: active members only (the inactive ones are no loss).
+    const sample: string[] = []
+    for (const userid of diff.membersDisabled) {
+      if (sample.length >= HOLD_SAMPLE_SIZE) break
+      const m = state.members.get(userid.toLowerCase())
+      if (m && isActive(m)) sample.push(userid)
+    }
+    return { wouldDisable: diff.activeDisabled, activeMembers: diff.activeMembers, maxShare: d.maxDisableShare, sample }
   }
 
   /** Sessions end when a member is disabled here or stops being active in WeCom. */

@@ -1,8 +1,12 @@
-import type { SyncRun } from '@portal/shared'
+import type { SyncPreview, SyncRun } from '@portal/shared'
 import type { Queryable } from '../db'
 
 export type RunCounts = SyncRun['counts']
 export type RunError = SyncRun['errors'][number]
+/** A held run as stored: the API's `hold` plus a sample of who it would disable (for the preview). */
+export type StoredHold = NonNullable<SyncRun['hold']> & { sample?: string[] }
+/** Enough for an admin to judge a held run; names are looked up when they ask. */
+export const HOLD_SAMPLE_SIZE = 100
 
 export const emptyCounts = (): RunCounts => ({
   departmentsSeen: 0,
@@ -26,12 +30,13 @@ type Row = {
   progress: SyncRun['progress'] | string
   counts: RunCounts | string
   errors: RunError[] | string
-  hold: SyncRun['hold'] | string | null
+  hold: StoredHold | string | null
 }
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v)
 
 function toRun(r: Row): SyncRun {
-  const hold = r.hold ? json(r.hold) : undefined
+  const stored = r.hold ? json(r.hold) : undefined
+  const hold = stored ? { wouldDisable: stored.wouldDisable, activeMembers: stored.activeMembers, maxShare: stored.maxShare } : undefined
   return {
     id: r.id,
     kind: r.kind,
@@ -61,7 +66,7 @@ export async function reportProgress(db: Queryable, id: number, progress: SyncRu
 export async function finishRun(
   db: Queryable,
   id: number,
-  r: { status: Exclude<SyncRun['status'], 'running'>; counts: RunCounts; errors: RunError[]; hold?: SyncRun['hold']; progress: SyncRun['progress'] },
+  r: { status: Exclude<SyncRun['status'], 'running'>; counts: RunCounts; errors: RunError[]; hold?: StoredHold; progress: SyncRun['progress'] },
   now: Date,
 ): Promise<void> {
   await db.query('update sync_runs set status = $2, counts = $3, errors = $4, hold = $5, progress = $6, finished_at = $7, heartbeat_at = $7 where id = $1', [
@@ -93,4 +98,33 @@ export async function getRun(db: Queryable, id: number): Promise<SyncRun | null>
 export async function listRuns(db: Queryable, limit = 20): Promise<SyncRun[]> {
   const rows = await db.query<Row>('select id, kind, trigger, status, started_at, finished_at, progress, counts, errors, hold from sync_runs order by id desc limit $1', [limit])
   return rows.map(toRun)
+}
+
+/** A run's status and its stored hold sample (userids), for the held-run preview. */
+async function getHoldSample(db: Queryable, id: number): Promise<{ status: SyncRun['status']; hold: StoredHold | null } | null> {
+  const rows = await db.query<{ status: SyncRun['status']; hold: StoredHold | string | null }>('select status, hold from sync_runs where id = $1', [id])
+  const r = rows[0]
+  return r ? { status: r.status, hold: r.hold ? json(r.hold) : null } : null
+}
+
+/** Who a held run would disable: its stored sample with names and main departments as they are now. */
+export async function holdPreview(db: Queryable, id: number): Promise<SyncPreview | 'unknown' | 'not_held'> {
+  const run = await getHoldSample(db, id)
+  if (!run) return 'unknown'
+  if (run.status !== 'held' || !run.hold) return 'not_held'
+  const userids = run.hold.sample ?? []
+  const rows = await db.query<{ userid: string; name: string; department: string | null }>(
+    `select m.userid, m.name, d.name as department from members m left join departments d on d.id = m.main_department
+      where lower(m.userid) = any($1)`,
+    [userids.map((u) => u.toLowerCase())],
+  )
+  const byId = new Map(rows.map((r) => [r.userid.toLowerCase(), r]))
+  return {
+    runId: id,
+    wouldDisable: run.hold.wouldDisable,
+    sample: userids.map((u) => {
+      const r = byId.get(u.toLowerCase())
+      return { userid: u, name: r?.name ?? u, department: r?.department ?? '' }
+    }),
+  }
 }

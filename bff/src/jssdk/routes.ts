@@ -4,7 +4,7 @@ import type { AppEnv } from '../app-env'
 import { requireMember } from '../auth/require-member'
 import type { Deps } from '../deps'
 import { ApiFailure } from '../errors'
-import { createJsapiTickets, signUrl } from '../wecom'
+import { createJsapiTickets, signUrl, type JsapiTickets } from '../wecom'
 import { forwardedOrigin } from './forwarded-origin'
 import { checkSignUrl } from './sign-url'
 import { createDbTicketStore } from './ticket-store'
@@ -16,15 +16,18 @@ import { createDbTicketStore } from './ticket-store'
  */
 export function jssdkRoutes(deps: Deps) {
   const { config } = deps
-  const { corpId, agentId } = config.wecom
-  // One cache per app instance; the database makes instances share what they fetch.
-  const tickets = createJsapiTickets({
-    client: deps.wecom,
-    store: createDbTicketStore(deps.db),
-    scope: `${corpId}/${agentId}`,
-    now: deps.now,
-    logger: deps.log,
-  })
+  const store = createDbTicketStore(deps.db)
+  // One cache per (corp, app), read per request: the admin console may change the AgentId live,
+  // and tickets belong to the app (wecom-api.md §4.1). The database makes instances share them.
+  const caches = new Map<string, JsapiTickets>()
+  const ticketsFor = (scope: string): JsapiTickets => {
+    let t = caches.get(scope)
+    if (!t) {
+      t = createJsapiTickets({ client: deps.wecom, store, scope, now: deps.now, logger: deps.log })
+      caches.set(scope, t)
+    }
+    return t
+  }
   const publicOrigin = new URL(config.publicUrl).origin
 
   return new Hono<AppEnv>().get(endpoints.jssdkSignatures.path, requireMember(deps), async (c) => {
@@ -34,6 +37,8 @@ export function jssdkRoutes(deps: Deps) {
       forwardedOrigin: config.trustProxy ? forwardedOrigin((name) => c.req.header(name), c.req.url) : undefined,
     })
     if (!checked.ok) throw new ApiFailure('bad_request', checked.message, checked.hint ? { hint: checked.hint } : {})
+    const { corpId, agentId } = config.wecom
+    const tickets = ticketsFor(`${corpId}/${agentId}`)
     const [corpTicket, agentTicket] = await Promise.all([tickets.get('corp'), tickets.get('agent')])
     const now = deps.now()
     const body: JssdkSignatures = {

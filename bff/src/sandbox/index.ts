@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { registerAgent } from './api-agent'
 import { registerApprovals } from './api-approvals'
 import { registerAuth } from './api-auth'
 import { registerDirectory } from './api-directory'
@@ -76,6 +77,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   registerJsapiTickets(app, state)
   registerApprovals(app, state)
   registerMessageSend(app, state)
+  registerAgent(app, state)
   app.all('/cgi-bin/*', (c) => wecomError(c, state, 48002, `api forbidden: the sandbox does not implement ${c.req.method} ${c.req.path}`, 404))
   registerAuthorize(app, state)
   registerQrLogin(app, state)

@@ -18,6 +18,7 @@ const endpoints = [
   'GET /cgi-bin/department/get?access_token&id',
   'GET /cgi-bin/department/list?access_token[&id]',
   'GET /cgi-bin/department/simplelist?access_token[&id]',
+  'GET /cgi-bin/agent/get?access_token&agentid',
   'GET /connect/oauth2/authorize?appid&redirect_uri&response_type=code&scope&state&agentid',
   'GET /wwlogin/sso/login?login_type=CorpApp&appid&agentid&redirect_uri&state',
   'POST /cgi-bin/oa/getapprovalinfo?access_token {starttime, endtime, new_cursor?, size?, filters?}',

@@ -27,6 +27,7 @@ export function createWeComClient(opts: WeComClientOptions): WeComClient {
     timeoutMs: opts.timeoutMs ?? 10_000,
     dispatcher: opts.proxyUrl ? proxyDispatcher(opts.proxyUrl) : undefined,
     logger,
+    onError: opts.onError,
   }
 
   // gettoken errors (40001/40013/40091…) are configuration problems: thrown, never retried.

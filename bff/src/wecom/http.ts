@@ -11,6 +11,8 @@ export interface Transport {
   /** undici dispatcher (ProxyAgent) passed through to fetch. */
   dispatcher?: unknown
   logger?: WeComLogger
+  /** Sees every WeComError before it is thrown (the doctor's marks); never changes the outcome. */
+  onError?: (e: WeComError) => void
 }
 
 export interface WeComRequest {
@@ -82,11 +84,17 @@ export async function requestWeCom(t: Transport, req: WeComRequest): Promise<WeC
   const body = json as WeComJson
   const errcode = body.errcode === undefined ? 0 : Number(body.errcode)
   if (errcode !== 0) {
-    throw new WeComError({
+    const err = new WeComError({
       errcode: Number.isFinite(errcode) ? errcode : -1,
       errmsg: scrub(typeof body.errmsg === 'string' ? body.errmsg : '', req.secrets),
       path: req.path,
     })
+    try {
+      t.onError?.(err)
+    } catch {
+      // An observer must not turn a WeCom answer into something else.
+    }
+    throw err
   }
   return body
 }

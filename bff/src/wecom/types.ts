@@ -1,3 +1,4 @@
+import type { WeComError } from './errors'
 import type { TokenCache } from './token-cache'
 
 export type WeComQuery = Record<string, string | number | undefined>
@@ -24,6 +25,11 @@ export interface WeComClientOptions {
   /** Send requests through this HTTP(S) proxy (undici ProxyAgent). */
   proxyUrl?: string
   logger?: WeComLogger
+  /**
+   * Called with every WeComError a call meets (gettoken's, a rejected token before its retry,
+   * the final one), before it is thrown or retried. Observes only: what it throws is ignored.
+   */
+  onError?: (e: WeComError) => void
 }
 
 /** cgi-bin/auth/getuserinfo (wecom-api.md §2.2). */

@@ -85,6 +85,8 @@ export const settingFieldSchema = z.object({
   locked: z.boolean(),
   /** The env var that sets it (shown on locked fields). */
   envVar: z.string(),
+  /** Something wrong with the stored value, e.g. a secret that no longer decrypts (key changed). */
+  problem: z.optional(z.string()),
 })
 export type SettingField = z.infer<typeof settingFieldSchema>
 

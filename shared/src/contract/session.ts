@@ -64,6 +64,8 @@ export const problemReasons = [
   'not_member',
   'member_inactive',
   'no_role',
+  /** Signed in, but the admin console needs the `admin` role (set by the H5's router guard). */
+  'admin_only',
   'wecom_error',
   'state_invalid',
   'code_invalid',

@@ -10,6 +10,8 @@ export class ApiRequestError extends Error {
   readonly hint?: string
   readonly errcode?: number
   readonly requestId?: string
+  /** Per-field messages of a `bad_request` (form key → message). */
+  readonly fields?: Readonly<Record<string, string>>
 
   constructor(init: {
     status: number
@@ -18,6 +20,7 @@ export class ApiRequestError extends Error {
     hint?: string
     errcode?: number
     requestId?: string
+    fields?: Record<string, string>
   }) {
     super(init.message)
     this.name = 'ApiRequestError'
@@ -26,6 +29,7 @@ export class ApiRequestError extends Error {
     this.hint = init.hint
     this.errcode = init.errcode
     this.requestId = init.requestId
+    this.fields = init.fields
   }
 }
 
@@ -63,6 +67,7 @@ async function send(path: string, init: RequestInit = {}): Promise<Response> {
       hint: e.hint,
       errcode: e.errcode,
       requestId: e.requestId,
+      fields: e.fields,
     })
   }
   throw new ApiRequestError({ status: res.status, code: codeForStatus(res.status), message: `HTTP ${res.status}` })

@@ -6,8 +6,8 @@ import { translate } from '../i18n/use-i18n'
 import { queryString } from './query'
 
 export type ProblemTone = 'error' | 'warning' | 'info'
-/** signIn: start /auth/login again; switchAccount: same, worded for a different account. */
-export type ProblemAction = 'signIn' | 'switchAccount' | 'retry'
+/** signIn: start /auth/login again; switchAccount: same, worded for a different account; home: back to the app. */
+export type ProblemAction = 'signIn' | 'switchAccount' | 'retry' | 'home'
 
 export interface ProblemContent {
   reason: ProblemReason | 'unknown'
@@ -26,6 +26,7 @@ const look: Record<ProblemReason, { tone: ProblemTone; icon: string; action: Pro
   not_member: { tone: 'warning', icon: 'user-o', action: 'switchAccount', admin: 'problem.not_member.admin' },
   member_inactive: { tone: 'warning', icon: 'stop-circle-o', action: 'switchAccount', admin: 'problem.member_inactive.admin' },
   no_role: { tone: 'warning', icon: 'lock', action: 'signIn', admin: 'problem.no_role.admin' },
+  admin_only: { tone: 'info', icon: 'manager-o', action: 'home' },
   wecom_error: { tone: 'error', icon: 'warning-o', action: 'retry' },
   state_invalid: { tone: 'info', icon: 'clock-o', action: 'signIn' },
   code_invalid: { tone: 'info', icon: 'link-o', action: 'signIn' },

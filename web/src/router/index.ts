@@ -4,7 +4,7 @@ import { appBase, appUrl } from '../lib/app-base'
 import { useSessionStore } from '../stores/session'
 import { rememberEmbed } from '../lib/embed'
 import { routes } from './routes'
-import { createSessionGuard } from './guards'
+import { createAdminGuard, createSessionGuard } from './guards'
 
 export function createAppRouter(pinia: Pinia): Router {
   const router = createRouter({
@@ -13,8 +13,12 @@ export function createAppRouter(pinia: Pinia): Router {
     scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
   })
   const session = useSessionStore(pinia)
+  // Before the session guard: a sign-in it starts must know whether it runs in a host's iframe.
+  router.beforeEach((to) => {
+    rememberEmbed(to.query)
+  })
   router.beforeEach(createSessionGuard({ ensureSession: () => session.ensureLoaded() }))
-  router.afterEach((to) => rememberEmbed(to.query))
+  router.beforeEach(createAdminGuard({ roles: () => session.me?.roles ?? null }))
   // After a redeploy the old page's chunks are gone; a full load of the target fetches new ones.
   router.onError((err: unknown, to) => {
     if (err instanceof TypeError && /dynamically imported module|Importing a module script/i.test(err.message)) {

@@ -53,6 +53,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'doctor', name: 'admin-doctor', component: () => import('../pages/AdminDoctorPage.vue'), meta: { titleKey: 'admin.doctor' } },
       { path: 'sync', name: 'admin-sync', component: () => import('../pages/AdminSyncPage.vue'), meta: { titleKey: 'admin.sync' } },
       { path: 'roles', name: 'admin-roles', component: () => import('../pages/AdminRolesPage.vue'), meta: { titleKey: 'admin.roles' } },
+      { path: 'embed', name: 'admin-embed', component: () => import('../pages/AdminEmbedPage.vue'), meta: { titleKey: 'admin.embed' } },
     ],
   },
   { path: '/me', name: 'me', component: () => import('../pages/MePage.vue'), meta: { tabbar: true, titleKey: 'me.title' } },

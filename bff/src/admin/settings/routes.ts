@@ -1,8 +1,24 @@
+import { adminEndpoints, type SettingsUpdate } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../../app-env'
 import type { Deps } from '../../deps'
+import { ApiFailure } from '../../errors'
 
-// STUB — replaced by the admin console work. Mounted behind requireMember + requireRole('admin').
-export function settingsRoutes(_deps: Deps) {
+const NO_STORE = { 'Cache-Control': 'no-store' }
+
+/** GET / PUT /api/admin/settings. Mounted behind requireMember + requireRole('admin'). */
+export function settingsRoutes(deps: Deps) {
   return new Hono<AppEnv>()
+    .get(adminEndpoints.adminSettings.path, async (c) => c.json(await deps.settings.view(), 200, NO_STORE))
+    .put(adminEndpoints.adminSaveSettings.path, async (c) => {
+      let body: unknown
+      try {
+        body = await c.req.json()
+      } catch {
+        throw new ApiFailure('bad_request', 'The body must be a JSON object of settings.', { fields: { body: 'expected JSON' } })
+      }
+      // The service checks the body against settingsUpdateSchema with everything else.
+      const view = await deps.settings.save(body as SettingsUpdate, c.get('member').userid)
+      return c.json(view, 200, NO_STORE)
+    })
 }

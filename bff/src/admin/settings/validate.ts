@@ -1,0 +1,101 @@
+import { settingsUpdateSchema, WECOM_API_BASE, type SettingKey, type SettingsUpdate } from '@portal/shared'
+import type { Config } from '../../config'
+import { ApiFailure } from '../../errors'
+import type { Logger } from '../../log'
+import { checkFormat } from './formats'
+import { checkLive } from './live-check'
+import { allKeys, credentialKeys, identityKeys, readSetting, type SettingValue } from './keys'
+import type { StoredEntry } from './view'
+
+export interface SaveContext {
+  config: Config
+  stored: ReadonlyMap<SettingKey, StoredEntry>
+  /** What a key comes to when nothing is stored for it (env, default, sandbox corp). */
+  fallback(key: SettingKey): SettingValue
+  now: () => number
+  log: Logger
+  fetch?: typeof fetch
+}
+
+export interface Change {
+  key: SettingKey
+  /** null deletes the stored value. */
+  value: string | boolean | null
+}
+
+const fail = (fields: Record<string, string>) => {
+  const n = Object.keys(fields).length
+  return new ApiFailure('bad_request', `${n === 1 ? 'One setting was' : `${n} settings were`} not saved: nothing was changed.`, { fields })
+}
+
+/**
+ * Every check a save needs, before anything is written: shape, locked keys, then WeCom itself
+ * for new credentials. Throws ApiFailure (400, a message per field); returns only the keys whose
+ * stored value really changes.
+ */
+export async function validateUpdate(body: unknown, ctx: SaveContext): Promise<Change[]> {
+  const parsed = settingsUpdateSchema.safeParse(body)
+  if (!parsed.success) {
+    const fields: Record<string, string> = {}
+    for (const issue of parsed.error.issues) {
+      const names = issue.code === 'unrecognized_keys' ? issue.keys : [String(issue.path[0] ?? 'body')]
+      for (const name of names) fields[name] ??= (allKeys as readonly string[]).includes(name) ? 'Expected text, true/false or null.' : `Not a setting: expected one of ${allKeys.join(', ')}.`
+    }
+    throw fail(fields)
+  }
+  const update: SettingsUpdate = parsed.data
+  const fields: Record<string, string> = {}
+  const next = new Map<SettingKey, string | boolean | null>()
+  for (const key of allKeys) {
+    if (!(key in update)) continue
+    const lock = ctx.config.locked[key]
+    if (lock) {
+      fields[key] = `Set by ${lock.envVar} (${lock.source === 'env' ? 'environment' : 'the O2OA config file'}), which wins over the console: change it there.`
+      continue
+    }
+    const checked = checkFormat(key, update[key] ?? null)
+    if (checked.ok) next.set(key, checked.value)
+    else fields[key] = checked.problem
+  }
+  if (Object.keys(fields).length) throw fail(fields)
+
+  const changes: Change[] = []
+  for (const [key, value] of next) {
+    const entry = ctx.stored.get(key)
+    if (value === null ? entry !== undefined : entry?.value !== value) changes.push({ key, value })
+  }
+
+  // What would be in effect once saved (and restarted, for a held corp), before and after.
+  const current = (key: SettingKey, fallback = ctx.fallback): SettingValue => {
+    if (ctx.config.locked[key]) return readSetting(ctx.config, key)
+    const entry = ctx.stored.get(key)
+    return entry?.value !== undefined ? entry.value : fallback(key)
+  }
+  const corpAfter = next.has('corpId') ? (next.get('corpId') ?? ctx.fallback('corpId')) : current('corpId')
+  // A real corp saved in sandbox mode runs in WeCom mode after the restart: WeCom's API base, not the sandbox's.
+  const leavingSandbox = ctx.config.mode === 'sandbox' && !!corpAfter && corpAfter !== readSetting(ctx.config, 'corpId')
+  const fallbackAfter = (key: SettingKey): SettingValue => (key === 'apiBase' && leavingSandbox ? WECOM_API_BASE : ctx.fallback(key))
+  const after = (key: SettingKey): SettingValue => (next.has(key) ? (next.get(key) ?? fallbackAfter(key)) : current(key, fallbackAfter))
+  const differs = (key: SettingKey) => after(key) !== current(key)
+  const identityChanged = identityKeys.some(differs)
+  const corpId = after('corpId')
+  if (typeof corpId !== 'string' || !corpId || !credentialKeys.some(differs)) return changes
+
+  const str = (key: SettingKey) => {
+    const v = after(key)
+    return typeof v === 'string' ? v : ''
+  }
+  if (identityChanged) {
+    for (const key of ['agentId', 'secret', 'apiBase'] as const) if (!str(key)) fields[key] = 'Required with a CorpID: WeCom needs the CorpID, AgentId and Secret of one app.'
+    if (Object.keys(fields).length) throw fail(fields)
+  }
+  const contactSecret = str('contactSecret')
+  const checkContact = !!contactSecret && (differs('contactSecret') || differs('corpId') || differs('apiBase'))
+  if (!identityChanged && !checkContact) return changes
+  const problems = await checkLive(
+    { apiBase: str('apiBase'), corpId, agentId: str('agentId'), secret: str('secret'), ...(checkContact ? { contactSecret } : {}) },
+    { proxyUrl: ctx.config.wecom.proxyUrl, now: ctx.now, log: ctx.log, checkApp: identityChanged, fetch: ctx.fetch },
+  )
+  if (Object.keys(problems).length) throw fail(problems as Record<string, string>)
+  return changes
+}

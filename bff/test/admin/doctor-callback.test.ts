@@ -1,0 +1,113 @@
+import { Hono } from 'hono'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { AppEnv } from '../../src/app-env'
+import { callbackRoutes } from '../../src/callbacks'
+import type { Db } from '../../src/db'
+import { createCallbackCrypto, type CallbackCrypto } from '../../src/wecom/callback-crypto'
+import { pgliteTestDb } from '../helpers/test-db'
+import { doctor, doctorSetup } from './doctor-helpers'
+import { SANDBOX_DEFAULTS } from '../../src/sandbox'
+
+// The callback check reads what the real callback routes recorded; the routes follow
+// config.wecom at run time (the console may change the Token, key or corp).
+
+const TOKEN = 'DoctorCallbackToken01'
+const KEY = 'DoctorEncodingAesKey0123456789abcdefghijklm'
+const OTHER_KEY = 'OtherEncodingAesKey0123456789abcdefghijklmn'
+const tick = () => new Promise((r) => setTimeout(r, 3))
+
+const sealer = (token: string, encodingAesKey: string, receiveId: string = SANDBOX_DEFAULTS.corpId): CallbackCrypto => createCallbackCrypto({ token, encodingAesKey, receiveId })
+
+let db: Db
+beforeAll(async () => {
+  db = await pgliteTestDb()
+})
+afterAll(() => db.close())
+beforeEach(async () => {
+  await db.exec('delete from health_marks')
+})
+
+function stack(env: Record<string, string> = { WECOM_CALLBACK_TOKEN: TOKEN, WECOM_CALLBACK_AES_KEY: KEY }) {
+  const s = doctorSetup({ db, env })
+  const routes = new Hono<AppEnv>().route('/', callbackRoutes({ config: s.config, db, log: s.ctx.log, now: Date.now, marks: s.marks }, { wake() {} }))
+  /** WeCom's URL check on Save, sealed with the console's values. */
+  const verify = (crypto: CallbackCrypto) => {
+    const echostr = crypto.encrypt('5927324312840958')
+    const timestamp = String(Math.floor(Date.now() / 1000))
+    const nonce = String(Math.floor(Math.random() * 1e9))
+    const q = new URLSearchParams({ msg_signature: crypto.signature(timestamp, nonce, echostr), timestamp, nonce, echostr })
+    return routes.request(`/wecom/callback?${q.toString()}`)
+  }
+  return { ...s, verify }
+}
+
+describe('callback check', () => {
+  it('warns when no Token/EncodingAESKey is set, with the URL to paste', async () => {
+    const c = (await doctor(stack({}).ctx)).check('callback')
+    expect(c.status).toBe('warn')
+    expect(c.fix!.en).toContain('https://portal.example.com/wecom/callback')
+    expect(c.fix!.zh).toContain('接收消息 → 设置API接收')
+  })
+
+  it('warns when WeCom has never checked the URL', async () => {
+    const c = (await doctor(stack().ctx)).check('callback')
+    expect(c.status).toBe('warn')
+    expect(c.summary.en).toContain('No callback or URL check')
+  })
+
+  it('fails naming the Token when WeCom signs with another one', async () => {
+    const s = stack()
+    expect((await s.verify(sealer('SomeOtherToken', KEY))).status).toBe(403)
+    const c = (await doctor(s.ctx)).check('callback')
+    expect(c.status).toBe('fail')
+    expect(c.summary.en).toContain('the Token in WeCom\'s console differs')
+    expect(c.fix!.zh).toContain('请核对 Token')
+  })
+
+  it('fails naming the EncodingAESKey when WeCom seals with another one', async () => {
+    const s = stack()
+    expect((await s.verify(sealer(TOKEN, OTHER_KEY))).status).toBe(400)
+    const c = (await doctor(s.ctx)).check('callback')
+    expect(c.status).toBe('fail')
+    expect(c.summary.en).toContain('EncodingAESKey in WeCom\'s console differs')
+  })
+
+  it('fails when callbacks are sealed for another corp', async () => {
+    const s = stack()
+    expect((await s.verify(sealer(TOKEN, KEY, 'wwSomeOtherCorp'))).status).toBe(403)
+    expect((await doctor(s.ctx)).check('callback').summary.en).toContain('another corp')
+  })
+
+  it('passes once a verification succeeds after the failure', async () => {
+    const s = stack()
+    await s.verify(sealer('SomeOtherToken', KEY))
+    await tick()
+    const res = await s.verify(sealer(TOKEN, KEY))
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('5927324312840958')
+    const c = (await doctor(s.ctx)).check('callback')
+    expect(c.status).toBe('ok')
+    expect(c.summary.en).toContain('URL check passed')
+  })
+})
+
+describe('callback routes follow the settings at run time', () => {
+  it('use a new Token and EncodingAESKey as soon as config.wecom changes', async () => {
+    const s = stack()
+    expect((await s.verify(sealer(TOKEN, KEY))).status).toBe(200)
+    s.config.wecom.callbackToken = 'RotatedToken'
+    s.config.wecom.callbackAesKey = OTHER_KEY
+    expect((await s.verify(sealer(TOKEN, KEY))).status).toBe(403)
+    expect((await s.verify(sealer('RotatedToken', OTHER_KEY))).status).toBe(200)
+    s.config.wecom.callbackAesKey = undefined
+    expect((await s.verify(sealer('RotatedToken', OTHER_KEY))).status).toBe(503)
+  })
+
+  it('refuse every callback while the key is malformed, and recover when it is fixed', async () => {
+    const s = stack()
+    s.config.wecom.callbackAesKey = 'too-short'
+    expect((await s.verify(sealer(TOKEN, KEY))).status).toBe(503)
+    s.config.wecom.callbackAesKey = KEY
+    expect((await s.verify(sealer(TOKEN, KEY))).status).toBe(200)
+  })
+})

@@ -1,0 +1,115 @@
+import { WECOM_API_BASE, WECOM_LOGIN_BASE, WECOM_OAUTH_BASE, type SettingKey } from '@portal/shared'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { applyStoredSettings } from '../../src/admin/settings/startup'
+import { SANDBOX_HOST_KEY } from '../../src/config'
+import type { Db } from '../../src/db'
+import { createDeps } from '../../src/deps'
+import type { Principal } from '../../src/auth/principal-cache'
+import { SANDBOX_DEFAULTS } from '../../src/sandbox'
+import { pgliteTestDb } from '../helpers/test-db'
+import { listenSandbox, resetSettings, sandboxCorp, settingRows, settingsRig, testConfig } from './settings-helpers'
+
+const OTHER = { corpId: 'wwf00dcafe00000001', agentId: '1000042', secret: 'OtherCorpSecret_0123456789abcdefghijklmnop' }
+
+async function until(check: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe('settings in effect', () => {
+  let sb: Awaited<ReturnType<typeof listenSandbox>>
+  let other: Awaited<ReturnType<typeof listenSandbox>>
+  let db: Db
+  beforeAll(async () => {
+    ;[sb, other, db] = await Promise.all([listenSandbox(), listenSandbox(OTHER), pgliteTestDb()])
+  })
+  afterAll(async () => {
+    await Promise.all([sb.close(), other.close()])
+    await db.close()
+  })
+
+  it('holds back another corp until a restart, and applies the rest of the same save', async () => {
+    const a = await settingsRig({ db: await resetSettings(db) })
+    await a.settings.save(sandboxCorp(sb.url), 'zhangsan')
+    const view = await a.settings.save({ ...OTHER, apiBase: other.url, messageEnable: false }, 'zhangsan')
+    expect(view.restartRequired).toBe(true)
+    expect(a.config.wecom).toMatchObject({ corpId: SANDBOX_DEFAULTS.corpId, agentId: SANDBOX_DEFAULTS.agentId, secret: SANDBOX_DEFAULTS.secret, apiBase: sb.url })
+    expect(a.config.messageEnable).toBe(false)
+    // The view shows what the restart will use.
+    expect(view.fields.find((f) => f.key === 'corpId')).toMatchObject({ value: OTHER.corpId, source: 'stored' })
+    expect((await settingRows(db)).find((r) => r.key === 'corpId')?.value).toBe(OTHER.corpId)
+
+    // Another running instance holds it back the same way.
+    const b = await settingsRig({ db, config: testConfig() })
+    b.config.wecom.corpId = SANDBOX_DEFAULTS.corpId
+    await b.settings.apply()
+    expect(b.config.wecom.corpId).toBe(SANDBOX_DEFAULTS.corpId)
+    expect((await b.settings.view()).restartRequired).toBe(true)
+
+    // After a restart it is the corp in effect: WeCom mode, WeCom's defaults, nothing of the sandbox's.
+    const restarted = await settingsRig({ db, config: testConfig() })
+    expect(restarted.config.mode).toBe('sandbox')
+    expect(await applyStoredSettings(restarted.config, restarted.settings, {})).toBe('wecom')
+    expect(restarted.config.wecom).toMatchObject({ ...OTHER, apiBase: other.url, oauthBase: WECOM_OAUTH_BASE, loginBase: WECOM_LOGIN_BASE })
+    expect((await restarted.settings.view()).restartRequired).toBeUndefined()
+  })
+
+  it('starts in WeCom mode with a stored corp: WeCom defaults, no demo host key, no demo admin', async () => {
+    const first = await settingsRig({ db: await resetSettings(db) })
+    expect(await applyStoredSettings(first.config, first.settings, {})).toBe('sandbox')
+    expect(first.config.roles.adminUserids).toEqual(['zhangsan'])
+    expect(first.config.hostApiKeys.map((k) => k.key)).toContain(SANDBOX_HOST_KEY)
+    // Saved while no corp ran (as on a first start), without an API base of its own.
+    await first.db.exec(`insert into settings (key, value, encrypted, updated_at, updated_by) values ('corpId', '${OTHER.corpId}', false, now(), 'zhangsan')`)
+
+    const config = testConfig()
+    const rig = await settingsRig({ db, config })
+    expect(await applyStoredSettings(config, rig.settings, {})).toBe('wecom')
+    expect(config.wecom).toMatchObject({ corpId: OTHER.corpId, apiBase: WECOM_API_BASE, oauthBase: WECOM_OAUTH_BASE, loginBase: WECOM_LOGIN_BASE })
+    expect(config.roles.adminUserids).toEqual([])
+    expect(config.hostApiKeys.map((k) => k.key)).not.toContain(SANDBOX_HOST_KEY)
+    expect(config.approvalLinkTemplate).toMatch(/^https:\/\/app\.work\.weixin\.qq\.com\//)
+
+    // What env sets stays.
+    const env = { ADMIN_USERIDS: 'wangwu', WECOM_OAUTH_BASE: 'https://oauth.example.com', HOST_API_KEYS: `oa:${SANDBOX_HOST_KEY}x` }
+    const pinned = testConfig(env)
+    await applyStoredSettings(pinned, (await settingsRig({ db, config: pinned })).settings, env)
+    expect(pinned.roles.adminUserids).toEqual(['wangwu'])
+    expect(pinned.wecom.oauthBase).toBe('https://oauth.example.com')
+    expect(pinned.hostApiKeys).toEqual([{ name: 'oa', key: `${SANDBOX_HOST_KEY}x` }])
+  })
+
+  it('reaches another instance on the same database within its poll', async () => {
+    const a = await settingsRig({ db: await resetSettings(db) })
+    const b = await settingsRig({ db, config: testConfig(), pollMs: 50 })
+    const seen: SettingKey[][] = []
+    b.settings.onChange((keys) => seen.push(keys))
+    b.settings.start()
+    try {
+      await a.settings.save({ syncCron: '0 0/20 * * * ?', contactSecret: null, messageEnable: false }, 'zhangsan')
+      await until(() => seen.length > 0)
+      expect(seen).toEqual([['syncCron', 'messageEnable']])
+      expect(b.config.sync.cron).toBe('0 0/20 * * * ?')
+      expect(b.config.messageEnable).toBe(false)
+    } finally {
+      b.settings.stop()
+    }
+  })
+
+  it('moves the shared WeCom client and the cached roles to what was saved, without a restart', async () => {
+    const config = testConfig()
+    const deps = await createDeps(config, { db: await resetSettings(db), log: (await settingsRig({ db, config })).log })
+    expect(deps.wecom.corpId).toBe('')
+    deps.principals.set('session-1', { member: { userid: 'lisi' } } as unknown as Principal, Date.now())
+    await deps.settings.save({ ...sandboxCorp(sb.url), rolePolicy: 'explicit' }, 'zhangsan')
+    expect(deps.wecom.corpId).toBe(SANDBOX_DEFAULTS.corpId)
+    const calls = sb.sandbox.state.calls.get('/cgi-bin/user/get') ?? 0
+    expect((await deps.wecom.getUser('lisi')).name).toBe('李四')
+    expect(sb.sandbox.state.calls.get('/cgi-bin/user/get')).toBe(calls + 1)
+    expect(config.roles.policy).toBe('explicit')
+    expect(deps.principals.get('session-1', Date.now())).toBeUndefined()
+  })
+})
