@@ -73,8 +73,8 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
     if (changed.includes('syncCron') || changed.includes('forceSyncCron')) sync.reschedule({ cron: config.sync.cron, forceCron: config.sync.forceCron })
     // Cached principals carry roles computed under the old policy.
     if (changed.includes('rolePolicy')) principals.clear()
-    // Sends held back while messages were off (or by the old credentials) may go now.
-    if (changed.some((k) => k === 'messageEnable' || k === 'secret' || k === 'agentId' || k === 'apiBase')) outbox.wake()
+    // Sends held back while messages were off, or paused on the old credentials' errors, may go now.
+    if (changed.some((k) => k === 'messageEnable' || k === 'secret' || k === 'agentId' || k === 'apiBase')) outbox.resume()
   })
   const applyContactChange = contactChangeHandler(deps)
   callbacks.dispatcher.on({ event: 'change_contact' }, (msg) => applyContactChange({ changeType: msg.changeType ?? '', fields: msg.fields }))

@@ -76,6 +76,19 @@ describe.each(databases)('admin settings [%s]', (_name, freshDb) => {
     expect(stack.config.sync.cron).toBe('10 0/10 * * * ?')
   })
 
+  it('says it in the admin\'s language: Chinese for a Chinese UI, with WeCom\'s errcode and what to do', async () => {
+    const res = await admin.request(url(), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'accept-language': 'zh', origin: new URL(stack.appUrl).origin },
+      body: JSON.stringify({ secret: 'NotTheAppSecret-0123456789', syncCron: 'hourly' }),
+    })
+    expect(res.status).toBe(400)
+    const { error } = apiErrorSchema.parse(await res.json())
+    expect(error.message).toContain('未保存')
+    expect(error.fields!.syncCron).toContain('Quartz')
+    expect(error.fields!.syncCron).toMatch(/[\u4e00-\u9fff]/)
+  })
+
   it('refuses settings env pins, naming the env var', async () => {
     const fields = await refused(await put({ rolePolicy: 'explicit', callbackToken: 'NewToken123' }))
     expect(fields.rolePolicy).toMatch(/ROLE_POLICY/)

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto'
 import { adminEndpoints, safeReturnTo, verifyFileUploadSchema, type CallbackCredentials, type VerifyFile } from '@portal/shared'
 import { Hono } from 'hono'
+import { requestLang } from './request-lang'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { ApiFailure } from '../errors'
@@ -35,7 +36,7 @@ export function setupRoutes(deps: Deps) {
       // 接收消息 → 设置API接收: any Token; the EncodingAESKey is 43 of [A-Za-z0-9] (wecom-api.md §8.1).
       const creds: CallbackCredentials = { token: randomAlnum(32), encodingAesKey: randomAlnum(43) }
       // The settings service validates, encrypts, audits and applies (and refuses env-locked keys).
-      await deps.settings.save({ callbackToken: creds.token, callbackAesKey: creds.encodingAesKey }, c.get('member').userid)
+      await deps.settings.save({ callbackToken: creds.token, callbackAesKey: creds.encodingAesKey }, c.get('member').userid, requestLang(c))
       // The only time they are shown in full.
       return c.json(creds, 200, { 'Cache-Control': 'no-store' })
     })

@@ -18,6 +18,9 @@ function options(config: Config, maxAgeSec?: number, crossSite = false) {
     secure: crossSite || config.secureCookies,
     // Lax still sends the cookie on WeCom's top-level redirect back to /auth/callback.
     sameSite: crossSite ? ('None' as const) : ('Lax' as const),
+    // A browser blocking third-party cookies (Chromium 156 does by default) still keeps a
+    // Partitioned (CHIPS) one, keyed to the host page's site: the frame's session is its own.
+    partitioned: crossSite,
     ...(maxAgeSec ? { maxAge: maxAgeSec } : {}),
   }
 }

@@ -1,6 +1,5 @@
-import { recordIpRejected } from '../admin/doctor/context'
+import { doctorContext } from '../admin/doctor/context'
 import { runDoctor } from '../admin/doctor/run-doctor'
-import type { DoctorContext } from '../admin/doctor/types'
 import { createHealthMarks } from '../admin/marks'
 import { createSettingsService } from '../admin/settings/service'
 import { applyStoredSettings } from '../admin/settings/startup'
@@ -8,7 +7,6 @@ import { cliLanguage, loadConfig } from '../config'
 import { openDb, type Db } from '../db'
 import { createLogger } from '../log'
 import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS } from '../sandbox'
-import { createTokenCache, createWeComClient } from '../wecom'
 import { formatReport } from './doctor-output'
 
 // `pnpm doctor [--message <userid>] [--json]`: every doctor check in the terminal, the same as the
@@ -65,26 +63,7 @@ if (config.mode === 'sandbox') {
 }
 
 const marks = db ? createHealthMarks({ db, now: Date.now, log }) : undefined
-const ctx: DoctorContext = {
-  config,
-  db,
-  marks,
-  log,
-  now: Date.now,
-  fetch: globalThis.fetch.bind(globalThis),
-  testMessageTo: messageTo,
-  client: (secret) =>
-    createWeComClient({
-      apiBase: config.wecom.apiBase,
-      corpId: config.wecom.corpId,
-      secret,
-      tokens: createTokenCache(),
-      proxyUrl: config.wecom.proxyUrl,
-      now: Date.now,
-      onError: recordIpRejected(marks),
-      ...(sandboxFetch ? { fetch: sandboxFetch } : {}),
-    }),
-}
+const ctx = doctorContext({ config, db, marks, log, now: Date.now }, { testMessageTo: messageTo, ...(sandboxFetch ? { wecomFetch: sandboxFetch } : {}) })
 const report = await runDoctor(ctx, { testMessage: !!messageTo })
 if (marks) await marks.read().catch(() => undefined) // lands a 60020's IP before the database closes
 console.log(json ? JSON.stringify(report, null, 2) : `\n${formatReport(report, lang)}`)

@@ -63,6 +63,8 @@ export interface OutboxWorkerOptions {
 export interface OutboxWorker {
   /** Something was queued: send it soon. Never throws. */
   wake(): void
+  /** The configuration changed: end a pause WeCom's answers to the old one caused, and send. */
+  resume(): void
   /** Send everything due now (unless WeCom made the worker pause), then resolve. For tests and benchmarks. */
   drain(): Promise<void>
   /** Send what is due now and poll from then on. */
@@ -212,5 +214,15 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   }
 
   const { wake, drain, start, stop } = runner
-  return { wake, drain, start, stop }
+  const resume = () => {
+    pausedUntil = 0
+    transientRun = 0
+    // Rows the old configuration's errors pushed back are due again (one earlier retry at most).
+    const at = new Date(now())
+    void opts.db
+      .query("update outbox set next_attempt_at = $1 where status = 'pending' and last_error is not null and next_attempt_at > $1", [at])
+      .catch((e: unknown) => log.error('outbox worker: database error', { err: e }))
+      .finally(wake)
+  }
+  return { wake, resume, drain, start, stop }
 }

@@ -132,8 +132,16 @@ describe('notifications', () => {
     expect(o.fix!.en).toContain('Trusted corporate IP')
   })
 
-  it('warns when MESSAGE_ENABLE=false, and is fine otherwise', async () => {
-    expect((await doctor(doctorSetup({ db, env: { MESSAGE_ENABLE: 'false' } }).ctx)).check('outbox').status).toBe('warn')
+  it('warns when messages are off, pointing at where they were switched off; fine otherwise', async () => {
+    const byEnv = (await doctor(doctorSetup({ db, env: { MESSAGE_ENABLE: 'false' } }).ctx)).check('outbox')
+    expect(byEnv.status).toBe('warn')
+    expect(byEnv.fix!.en).toContain('MESSAGE_ENABLE=true')
+    const byConsole = doctorSetup({ db })
+    byConsole.ctx.config.messageEnable = false
+    const o2 = (await doctor(byConsole.ctx)).check('outbox')
+    expect(o2.status).toBe('warn')
+    expect(o2.fix!.en).toContain('Settings')
+    expect(o2.fix!.en).not.toContain('MESSAGE_ENABLE')
     const o = (await doctor(doctorSetup({ db }).ctx)).check('outbox')
     expect(o.status).toBe('ok')
     expect(text(o)).toContain('0 sent')

@@ -188,6 +188,21 @@ describeEachDb('outbox worker under WeCom faults', (open) => {
     expect(rows.map((r) => [r.status, r.attempts, r.last_error])).toEqual([['sent', 1, null], ['sent', 1, null], ['sent', 1, null]])
   })
 
+  it('a configuration change ends the pause at once: held rows go without waiting out the minute', async () => {
+    const rig = notifyRig(db)
+    await rig.fault({ path: SEND, errcode: 60020 })
+    await rig.enqueue('lisi', 'k1')
+    await rig.worker.drain()
+    const calls = rig.sendCalls()
+    await rig.worker.drain()
+    expect(rig.sendCalls()).toBe(calls)
+    await rig.clearFaults()
+    rig.worker.resume()
+    await new Promise((r) => setTimeout(r, 50))
+    await rig.worker.drain()
+    expect((await outboxRows(db)).map((r) => [r.status, r.attempts])).toEqual([['sent', 1]])
+  })
+
   it('MESSAGE_ENABLE=false: rows are kept as suppressed and nothing reaches WeCom', async () => {
     const rig = notifyRig(db, { messageEnable: false })
     for (const k of ['k1', 'k2', 'k3']) await rig.enqueue('lisi', k)

@@ -1,5 +1,6 @@
 import { apiErrorSchema, type ErrorCode } from '@portal/shared'
 import { appUrl } from '../lib/app-base'
+import { useI18n } from '../i18n/use-i18n'
 
 /** `network`: no HTTP answer at all; `invalid_response`: an answer we cannot read. */
 export type RequestErrorCode = ErrorCode | 'network' | 'invalid_response'
@@ -49,7 +50,8 @@ async function send(path: string, init: RequestInit = {}): Promise<Response> {
     res = await fetch(appUrl(path), {
       ...init,
       credentials: 'same-origin',
-      headers: { accept: 'application/json', ...init.headers },
+      // The UI's language (it may differ from the browser's): admin validation messages follow it.
+      headers: { accept: 'application/json', 'accept-language': useI18n().lang.value, ...init.headers },
     })
   } catch (cause) {
     throw new ApiRequestError({ status: 0, code: 'network', message: String(cause) })

@@ -33,14 +33,14 @@ export async function checkCallback(r: DoctorRun): Promise<Outcome> {
   const { config, marks } = r.ctx
   const url = `${config.publicUrl}${CALLBACK_PATH}`
   const paste = L(
-    `在 ${CONSOLE.callback.zh} 中填写 URL ${url}，以及“企业微信设置”页上的 Token 和 EncodingAESKey，然后保存（企业微信会立即校验）。`,
-    `Under ${CONSOLE.callback.en} enter the URL ${url} and the Token and EncodingAESKey from this console's WeCom setup page, then save (WeCom checks at once).`,
+    `在 ${CONSOLE.callback.zh} 中填写 URL ${url}，以及“接入向导”页上的 Token 和 EncodingAESKey，然后保存（企业微信会立即校验）。`,
+    `Under ${CONSOLE.callback.en} enter the URL ${url} and the Token and EncodingAESKey from this console's setup guide page, then save (WeCom checks at once).`,
   )
   const { callbackToken, callbackAesKey } = config.wecom
   if (!callbackToken || !callbackAesKey) {
     return warn(
       L('未配置接收消息的 Token 和 EncodingAESKey：通讯录和审批的变更要等定时同步才会到达。', 'No callback Token and EncodingAESKey: directory and approval changes only arrive with the scheduled syncs.'),
-      join([L('在“企业微信设置”页生成一对新的，', 'Generate a pair on the WeCom setup page,'), paste]),
+      join([L('在“接入向导”页生成一对新的，', 'Generate a pair on the setup guide page,'), paste]),
     )
   }
   if (!/^[A-Za-z0-9]{43}$/.test(callbackAesKey)) {

@@ -27,7 +27,12 @@ export async function checkOutbox(r: DoctorRun): Promise<Outcome> {
   const failed = Number(row?.failed ?? 0)
   const counts = L(`过去 24 小时已发送 ${sent} 条、失败 ${failed} 条，待发送 ${pending} 条。`, `Last 24 h: ${sent} sent, ${failed} failed; ${pending} waiting.`)
   if (!config.messageEnable) {
-    return warn(join([L('MESSAGE_ENABLE=false：通知只记录、不发送。', 'MESSAGE_ENABLE=false: notifications are recorded, not sent.'), counts]), L('需要发送通知时把 MESSAGE_ENABLE 设为 true。', 'Set MESSAGE_ENABLE=true to send them.'))
+    // Where to switch it on: the env var when it pins the value, else the console.
+    const lock = config.locked.messageEnable
+    const fix = lock
+      ? L(`需要发送通知时把 ${lock.envVar} 设为 true（${lock.source === 'env' ? '环境变量' : '配置文件'}）。`, `Set ${lock.envVar}=true (${lock.source === 'env' ? 'environment' : 'config file'}) to send them.`)
+      : L('需要发送通知时在“应用设置”里打开“发送应用消息”。', 'Turn on "send app messages" in Settings to send them.')
+    return warn(join([L('应用消息已关闭：通知只记录、不发送。', 'App messages are switched off: notifications are recorded, not sent.'), counts]), fix)
   }
   const errcode = Number(row?.held_error?.match(/errcode (\d+)/)?.[1])
   const kind = wecomErrorInfo(errcode)?.kind

@@ -15,7 +15,7 @@ export async function checkVerifyFile(r: DoctorRun): Promise<Outcome> {
   if (!files.length) {
     return warn(
       L('还没有域名归属校验文件（WW_verify_*.txt）：JS-SDK 功能会受限。', 'No domain verification file (WW_verify_*.txt) yet: JS-SDK features are limited without it.'),
-      L(`在 ${CONSOLE.trustedDomain.zh} 中下载校验文件，然后在本控制台的“企业微信设置”页上传。`, `Download the file under ${CONSOLE.trustedDomain.en}, then upload it on this console's WeCom setup page.`),
+      L(`在 ${CONSOLE.trustedDomain.zh} 中下载校验文件，然后在本控制台的“接入向导”页上传。`, `Download the file under ${CONSOLE.trustedDomain.en}, then upload it on this console's setup guide page.`),
     )
   }
   const origin = new URL(config.publicUrl).origin

@@ -1,5 +1,7 @@
 import { ipFromErrmsg } from '@portal/shared'
-import type { Deps } from '../../deps'
+import type { Config } from '../../config'
+import type { Db } from '../../db'
+import type { Logger } from '../../log'
 import { createTokenCache, createWeComClient, type WeComError } from '../../wecom'
 import type { HealthMarks } from '../marks'
 import type { DoctorContext } from './types'
@@ -11,17 +13,23 @@ export function recordIpRejected(marks: HealthMarks | undefined): (e: WeComError
   }
 }
 
-/** The doctor as the running server sees things: its config (settings applied), database and marks. */
-export function doctorContext(deps: Pick<Deps, 'config' | 'db' | 'log' | 'now' | 'marks'>, testMessageTo?: string): DoctorContext {
-  const { config, log, now, marks } = deps
+/**
+ * What the checks see: the config (settings applied), the database and marks when there are
+ * some (the CLI may run without), and WeCom through `wecomFetch` (the CLI's in-process sandbox).
+ */
+export function doctorContext(
+  d: { config: Config; log: Logger; now: () => number; db?: Db; marks?: HealthMarks },
+  opts: { testMessageTo?: string; wecomFetch?: typeof fetch } = {},
+): DoctorContext {
+  const { config, log, now, marks } = d
   return {
     config,
-    db: deps.db,
+    db: d.db,
     log,
     now,
     marks,
     fetch: globalThis.fetch.bind(globalThis),
-    testMessageTo,
+    testMessageTo: opts.testMessageTo,
     client: (secret) =>
       createWeComClient({
         apiBase: config.wecom.apiBase,
@@ -33,6 +41,7 @@ export function doctorContext(deps: Pick<Deps, 'config' | 'db' | 'log' | 'now' |
         now,
         logger: log,
         onError: recordIpRejected(marks),
+        ...(opts.wecomFetch ? { fetch: opts.wecomFetch } : {}),
       }),
   }
 }

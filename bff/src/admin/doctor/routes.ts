@@ -10,7 +10,7 @@ import { runDoctor } from './run-doctor'
 export function doctorRoutes(deps: Deps) {
   return new Hono<AppEnv>().post(adminEndpoints.adminDoctor.path, async (c) => {
     const testMessage = await readTestMessage(c.req.raw)
-    const report = await runDoctor(doctorContext(deps, c.get('member').userid), { testMessage })
+    const report = await runDoctor(doctorContext(deps, { testMessageTo: c.get('member').userid }), { testMessage })
     return c.json(report, 200, { 'Cache-Control': 'no-store' })
   })
 }

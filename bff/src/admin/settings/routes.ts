@@ -3,13 +3,14 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../../app-env'
 import type { Deps } from '../../deps'
 import { ApiFailure } from '../../errors'
+import { requestLang } from '../request-lang'
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
 
 /** GET / PUT /api/admin/settings. Mounted behind requireMember + requireRole('admin'). */
 export function settingsRoutes(deps: Deps) {
   return new Hono<AppEnv>()
-    .get(adminEndpoints.adminSettings.path, async (c) => c.json(await deps.settings.view(), 200, NO_STORE))
+    .get(adminEndpoints.adminSettings.path, async (c) => c.json(await deps.settings.view(requestLang(c)), 200, NO_STORE))
     .put(adminEndpoints.adminSaveSettings.path, async (c) => {
       let body: unknown
       try {
@@ -18,7 +19,7 @@ export function settingsRoutes(deps: Deps) {
         throw new ApiFailure('bad_request', 'The body must be a JSON object of settings.', { fields: { body: 'expected JSON' } })
       }
       // The service checks the body against settingsUpdateSchema with everything else.
-      const view = await deps.settings.save(body as SettingsUpdate, c.get('member').userid)
+      const view = await deps.settings.save(body as SettingsUpdate, c.get('member').userid, requestLang(c))
       return c.json(view, 200, NO_STORE)
     })
 }

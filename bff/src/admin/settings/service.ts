@@ -1,4 +1,4 @@
-import type { SettingKey, SettingsUpdate, SettingsView } from '@portal/shared'
+import type { Localized, SettingKey, SettingsUpdate, SettingsView } from '@portal/shared'
 import type { Config } from '../../config'
 import type { Db } from '../../db'
 import type { Logger } from '../../log'
@@ -14,9 +14,10 @@ import { buildView, type StoredEntry } from './view'
 export interface SettingsService {
   /** Overlays the stored settings onto `config` (at start, and when another instance saved). */
   apply(): Promise<SettingKey[]>
-  view(): Promise<SettingsView>
+  /** `lang`: the language of per-field problems (the admin's UI language). */
+  view(lang?: 'zh' | 'en'): Promise<SettingsView>
   /** Validates (live against WeCom where it matters), encrypts secrets, stores, applies. */
-  save(update: SettingsUpdate, actor: string): Promise<SettingsView>
+  save(update: SettingsUpdate, actor: string, lang?: 'zh' | 'en'): Promise<SettingsView>
   /** Follows changes saved by other instances. */
   start(): void
   stop(): void
@@ -24,7 +25,10 @@ export interface SettingsService {
   onChange(listener: (changed: SettingKey[]) => void): void
 }
 
-const UNDECRYPTABLE = 'The stored value cannot be decrypted (SETTINGS_KEY or SESSION_SECRET changed since it was saved), so it is not used. Enter it again.'
+const UNDECRYPTABLE: Localized = {
+  zh: '保存的值无法解密（保存后 SETTINGS_KEY 或 SESSION_SECRET 变了），因此未使用。请重新填写。',
+  en: 'The stored value cannot be decrypted (SETTINGS_KEY or SESSION_SECRET changed since it was saved), so it is not used. Enter it again.',
+}
 
 export function createSettingsService(d: {
   config: Config
@@ -67,7 +71,8 @@ export function createSettingsService(d: {
       const checked = checkFormat(row.key, row.key === 'messageEnable' ? text === 'true' : text)
       if (!checked.ok || checked.value === null) {
         log.warn('stored setting is not valid; ignoring it', { setting: row.key })
-        next.set(row.key, { problem: `The stored value is not valid and is not used: ${checked.ok ? 'empty' : checked.problem}`, ...meta })
+        const why = checked.ok ? { zh: '为空', en: 'empty' } : checked.problem
+        next.set(row.key, { problem: { zh: `保存的值无效，未使用：${why.zh}`, en: `The stored value is not valid and is not used: ${why.en}` }, ...meta })
       } else next.set(row.key, { value: checked.value, ...meta })
     }
     stored = next
@@ -93,13 +98,13 @@ export function createSettingsService(d: {
     return result.changed
   }
 
-  const view = () => buildView(config, state, stored, held)
+  const view = (lang: 'zh' | 'en' = 'en') => buildView(config, state, stored, held, lang)
 
-  async function save(update: SettingsUpdate, actor: string): Promise<SettingsView> {
+  async function save(update: SettingsUpdate, actor: string, lang: 'zh' | 'en'): Promise<SettingsView> {
     // Judge against what is stored now, not what this instance last polled.
     if ((await readVersion(db)) !== seenVersion) await applyNow()
     const fallback = (key: SettingKey) => (state.applied.has(key) ? state.original.get(key) : readSetting(config, key))
-    const changes = await validateUpdate(update, { config, stored, fallback, now: d.now, log, fetch: d.fetch })
+    const changes = await validateUpdate(update, { config, stored, fallback, now: d.now, log, fetch: d.fetch, lang })
     if (changes.length) {
       const at = new Date(d.now())
       await db.transaction(async (tx) => {
@@ -116,7 +121,7 @@ export function createSettingsService(d: {
       log.info('settings saved', { actor, keys: changes.map((c) => c.key) })
       await applyNow()
     }
-    return view()
+    return view(lang)
   }
 
   async function poll(): Promise<void> {
@@ -129,12 +134,12 @@ export function createSettingsService(d: {
 
   return {
     apply: () => serial(applyNow),
-    view: () =>
+    view: (lang) =>
       serial(async () => {
         if ((await readVersion(db)) !== seenVersion) await applyNow()
-        return view()
+        return view(lang)
       }),
-    save: (update, actor) => serial(() => save(update, actor)),
+    save: (update, actor, lang = 'en') => serial(() => save(update, actor, lang)),
     start() {
       if (timer) return
       timer = setInterval(() => void poll(), d.pollMs ?? 3000)

@@ -1,4 +1,4 @@
-import { settingsUpdateSchema, WECOM_API_BASE, type SettingKey, type SettingsUpdate } from '@portal/shared'
+import { settingsUpdateSchema, WECOM_API_BASE, type Localized, type SettingKey, type SettingsUpdate } from '@portal/shared'
 import type { Config } from '../../config'
 import { ApiFailure } from '../../errors'
 import type { Logger } from '../../log'
@@ -15,6 +15,8 @@ export interface SaveContext {
   now: () => number
   log: Logger
   fetch?: typeof fetch
+  /** The language of the messages (the admin's UI language). */
+  lang: 'zh' | 'en'
 }
 
 export interface Change {
@@ -23,9 +25,13 @@ export interface Change {
   value: string | boolean | null
 }
 
-const fail = (fields: Record<string, string>) => {
-  const n = Object.keys(fields).length
-  return new ApiFailure('bad_request', `${n === 1 ? 'One setting was' : `${n} settings were`} not saved: nothing was changed.`, { fields })
+type Problems = Record<string, Localized>
+
+const fail = (problems: Problems, lang: 'zh' | 'en') => {
+  const n = Object.keys(problems).length
+  const fields = Object.fromEntries(Object.entries(problems).map(([k, v]) => [k, v[lang]]))
+  const message = lang === 'zh' ? `${n} 项设置有问题，未保存任何修改。` : `${n === 1 ? 'One setting was' : `${n} settings were`} not saved: nothing was changed.`
+  return new ApiFailure('bad_request', message, { fields })
 }
 
 /**
@@ -36,28 +42,35 @@ const fail = (fields: Record<string, string>) => {
 export async function validateUpdate(body: unknown, ctx: SaveContext): Promise<Change[]> {
   const parsed = settingsUpdateSchema.safeParse(body)
   if (!parsed.success) {
-    const fields: Record<string, string> = {}
+    const fields: Problems = {}
     for (const issue of parsed.error.issues) {
       const names = issue.code === 'unrecognized_keys' ? issue.keys : [String(issue.path[0] ?? 'body')]
-      for (const name of names) fields[name] ??= (allKeys as readonly string[]).includes(name) ? 'Expected text, true/false or null.' : `Not a setting: expected one of ${allKeys.join(', ')}.`
+      for (const name of names) {
+        fields[name] ??= (allKeys as readonly string[]).includes(name)
+          ? { zh: '应为文本、true/false 或 null。', en: 'Expected text, true/false or null.' }
+          : { zh: `不是可设置的项：应为 ${allKeys.join(', ')} 之一。`, en: `Not a setting: expected one of ${allKeys.join(', ')}.` }
+      }
     }
-    throw fail(fields)
+    throw fail(fields, ctx.lang)
   }
   const update: SettingsUpdate = parsed.data
-  const fields: Record<string, string> = {}
+  const fields: Problems = {}
   const next = new Map<SettingKey, string | boolean | null>()
   for (const key of allKeys) {
     if (!(key in update)) continue
     const lock = ctx.config.locked[key]
     if (lock) {
-      fields[key] = `Set by ${lock.envVar} (${lock.source === 'env' ? 'environment' : 'the O2OA config file'}), which wins over the console: change it there.`
+      fields[key] = {
+        zh: `由${lock.source === 'env' ? '环境变量' : ' O2OA 配置文件中的'} ${lock.envVar} 设置，优先于控制台：请在那里修改。`,
+        en: `Set by ${lock.envVar} (${lock.source === 'env' ? 'environment' : 'the O2OA config file'}), which wins over the console: change it there.`,
+      }
       continue
     }
     const checked = checkFormat(key, update[key] ?? null)
     if (checked.ok) next.set(key, checked.value)
     else fields[key] = checked.problem
   }
-  if (Object.keys(fields).length) throw fail(fields)
+  if (Object.keys(fields).length) throw fail(fields, ctx.lang)
 
   const changes: Change[] = []
   for (const [key, value] of next) {
@@ -86,8 +99,8 @@ export async function validateUpdate(body: unknown, ctx: SaveContext): Promise<C
     return typeof v === 'string' ? v : ''
   }
   if (identityChanged) {
-    for (const key of ['agentId', 'secret', 'apiBase'] as const) if (!str(key)) fields[key] = 'Required with a CorpID: WeCom needs the CorpID, AgentId and Secret of one app.'
-    if (Object.keys(fields).length) throw fail(fields)
+    for (const key of ['agentId', 'secret', 'apiBase'] as const) if (!str(key)) fields[key] = { zh: '填写企业ID时必填：企业微信需要同一个应用的企业ID、AgentId 和 Secret。', en: 'Required with a CorpID: WeCom needs the CorpID, AgentId and Secret of one app.' }
+    if (Object.keys(fields).length) throw fail(fields, ctx.lang)
   }
   const contactSecret = str('contactSecret')
   const checkContact = !!contactSecret && (differs('contactSecret') || differs('corpId') || differs('apiBase'))
@@ -96,6 +109,6 @@ export async function validateUpdate(body: unknown, ctx: SaveContext): Promise<C
     { apiBase: str('apiBase'), corpId, agentId: str('agentId'), secret: str('secret'), ...(checkContact ? { contactSecret } : {}) },
     { proxyUrl: ctx.config.wecom.proxyUrl, now: ctx.now, log: ctx.log, checkApp: identityChanged, fetch: ctx.fetch },
   )
-  if (Object.keys(problems).length) throw fail(problems as Record<string, string>)
+  if (Object.keys(problems).length) throw fail(problems as Problems, ctx.lang)
   return changes
 }

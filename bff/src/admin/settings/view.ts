@@ -1,10 +1,10 @@
-import type { SettingField, SettingKey, SettingsView } from '@portal/shared'
+import type { Localized, SettingField, SettingKey, SettingsView } from '@portal/shared'
 import type { Config } from '../../config'
 import { allKeys, envVars, identityKeys, isSecret, readSetting, type SettingValue } from './keys'
 import type { OverlayState } from './overlay'
 
 /** Decoded rows: a usable value, or why the row is not used. */
-export type StoredEntry = { value: string | boolean; problem?: undefined; updatedAt: Date; updatedBy: string } | { value?: undefined; problem: string; updatedAt: Date; updatedBy: string }
+export type StoredEntry = { value: string | boolean; problem?: undefined; updatedAt: Date; updatedBy: string } | { value?: undefined; problem: Localized; updatedAt: Date; updatedBy: string }
 
 /** Sandbox mode fills these in from its built-in corp when nothing else does. */
 const SANDBOX_KEYS: readonly SettingKey[] = ['corpId', 'agentId', 'secret', 'apiBase', 'callbackToken', 'callbackAesKey']
@@ -18,7 +18,7 @@ export function mask(secret: string): string {
  * What the console shows. Secrets never leave in full. A held corp switch shows the saved
  * (pending) identity with `restartRequired`, so the admin sees what the restart will use.
  */
-export function buildView(config: Config, state: OverlayState, stored: ReadonlyMap<SettingKey, StoredEntry>, held: boolean): SettingsView {
+export function buildView(config: Config, state: OverlayState, stored: ReadonlyMap<SettingKey, StoredEntry>, held: boolean, lang: 'zh' | 'en'): SettingsView {
   const fields = allKeys.map((key): SettingField => {
     const lock = config.locked[key]
     const entry = stored.get(key)
@@ -42,7 +42,7 @@ export function buildView(config: Config, state: OverlayState, stored: ReadonlyM
       envVar: lock?.envVar ?? envVars[key],
       ...(set && !secret ? { value } : {}),
       ...(set && secret && typeof value === 'string' ? { masked: mask(value) } : {}),
-      ...(entry?.problem && !lock ? { problem: entry.problem } : {}),
+      ...(entry?.problem && !lock ? { problem: entry.problem[lang] } : {}),
     }
   })
   const latest = [...stored.values()].sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())[0]
