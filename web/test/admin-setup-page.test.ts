@@ -210,7 +210,7 @@ describe('AdminSetupPage', () => {
 
     await w.find('[data-test="deep-link-custom"]').trigger('click')
     await w.find('[data-test="deep-link-path"]').setValue('todos/td-1')
-    expect(w.find('[data-test="deep-link-error"]').text()).toContain('须以 / 开头')
+    expect(w.find('[data-test="deep-link-error"]').text()).toContain('须以单个 / 开头')
     expect(w.find('[data-test="deep-link"] [data-test="copy-field"]').exists()).toBe(false)
     await w.find('[data-test="deep-link-path"]').setValue('/todos/td-1?from=menu&x=1')
     expect(w.find('[data-test="deep-link-error"]').exists()).toBe(false)
