@@ -56,6 +56,8 @@ describe('verify files served at the root', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8')
     expect(await res.text()).toBe(CODE)
+    // Only at the root (or the prefix): not below another path that looks like one.
+    expect((await site().request(`/WW_verify_x/${NAME}`)).status).toBe(404)
   })
 
   it('serves files from WECOM_VERIFY_FILES', async () => {
