@@ -281,7 +281,7 @@ export function useWeComMode(config: Config, opts: { apiBaseStored: boolean }, e
   if (!set('APPROVAL_LINK_TEMPLATE')) config.approvalLinkTemplate = WECOM_APPROVAL_LINK
 }
 
-/** The terminal's language for CLI output (`pnpm doctor`): zh when LANG starts with zh, else en. */
+/** The terminal's language for CLI output (`pnpm run doctor`): zh when LANG starts with zh, else en. */
 export function cliLanguage(env: Env = process.env): 'zh' | 'en' {
   return (env.LANG ?? '').toLowerCase().startsWith('zh') ? 'zh' : 'en'
 }

@@ -121,7 +121,7 @@ describe('the doctor API', () => {
   })
 })
 
-describe('pnpm doctor', () => {
+describe('pnpm run doctor', () => {
   const ROOT = join(import.meta.dirname, '../..')
   async function cli(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
     const port = await freePort()
@@ -150,6 +150,21 @@ describe('pnpm doctor', () => {
     expect(out).toMatch(/✗ 应用 Secret\s+企业微信不接受应用 Secret（来自环境变量 WECOM_SECRET）：错误码 40001/)
     expect(out).toContain('→ 请从 应用管理 → 应用 → 本应用 → Secret')
     expect(out).toMatch(/1 项失败/)
+  })
+
+  it('`pnpm run doctor` at the root runs this doctor, not pnpm\'s own `pnpm doctor`', async () => {
+    const child = spawn('pnpm', ['run', 'doctor'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', PORT: String(await freePort()), DATA_DIR: mkdtempSync(join(tmpdir(), 'doctor-cli-')) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    expect(code, out).toBe(0)
+    expect(out).toContain('WeCom portal doctor')
+    expect(out).toMatch(/✓ App Secret/)
   })
 
   it('checks against an in-process sandbox in sandbox mode, in English by default, and exits 0', async () => {

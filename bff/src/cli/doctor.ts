@@ -9,7 +9,7 @@ import { createLogger } from '../log'
 import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS } from '../sandbox'
 import { formatReport } from './doctor-output'
 
-// `pnpm doctor [--message <userid>] [--json]`: every doctor check in the terminal, the same as the
+// `pnpm run doctor [--message <userid>] [--json]`: every doctor check in the terminal, the same as the
 // console's. Exit code 0 when nothing failed, 1 otherwise.
 const args = process.argv.slice(2)
 const messageAt = args.indexOf('--message')

@@ -16,7 +16,7 @@ export interface Outcome {
   errcode?: number
 }
 
-/** Everything the checks may use. The API builds it from Deps; `pnpm doctor` from config alone when it must. */
+/** Everything the checks may use. The API builds it from Deps; `pnpm run doctor` from config alone when it must. */
 export interface DoctorContext {
   config: Config
   now: () => number
