@@ -5,6 +5,7 @@ import { adminFetch, doctorCheck, doctorReport, sentBodies } from './admin-setup
 import { mountRoutes } from './route-mount'
 import { usePageEnv } from './page-env'
 import { useI18n } from '../src/i18n/use-i18n'
+import { loadAdminEnglish } from '../src/i18n/admin/use-admin-i18n'
 
 let wrapper: VueWrapper | undefined
 const fetchMock = usePageEnv(() => {
@@ -81,6 +82,7 @@ describe('AdminDoctorPage', () => {
 
   it('reads in English, from the same report', async () => {
     useI18n().setLang('en')
+    await loadAdminEnglish() // its own chunk; the admin route awaits it the same way
     fetchMock.mockImplementation(adminFetch({ 'POST /api/admin/doctor': () => jsonResponse(200, doctorReport()) }))
     const w = await open()
     const ip = check(w, 'trustedIp')

@@ -4,6 +4,7 @@ import { jsonResponse } from './fixtures'
 import { HOMEPAGE_URL, adminFetch, sentBodies, setupValues, verifyFile, type Handler } from './admin-setup-fixtures'
 import { mountRoutes } from './route-mount'
 import { usePageEnv } from './page-env'
+import { loadAdminEnglish } from '../src/i18n/admin/use-admin-i18n'
 
 let wrapper: VueWrapper | undefined
 const fetchMock = usePageEnv(() => {
@@ -294,6 +295,7 @@ describe('AdminSetupPage', () => {
   it('reads in English too', async () => {
     const { useI18n } = await import('../src/i18n/use-i18n')
     useI18n().setLang('en')
+    await loadAdminEnglish() // its own chunk; the admin route awaits it the same way
     stubApi()
     const w = await open()
     expect(copyField(w, 'homepageUrl').find('[data-test="copy-label"]').text()).toBe('App homepage')

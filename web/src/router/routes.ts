@@ -46,6 +46,8 @@ export const routes: RouteRecordRaw[] = [
   {
     path: '/admin',
     meta: { admin: true },
+    // English admins get the console's English text before the page renders (its own chunk).
+    beforeEnter: () => import('../i18n/admin/use-admin-i18n').then((m) => m.ensureAdminLanguage()),
     children: [
       { path: '', name: 'admin', component: () => import('../pages/AdminHomePage.vue'), meta: { titleKey: 'admin.title' } },
       { path: 'setup', name: 'admin-setup', component: () => import('../pages/AdminSetupPage.vue'), meta: { titleKey: 'admin.setup' } },

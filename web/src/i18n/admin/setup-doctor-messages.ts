@@ -19,24 +19,3 @@ export const doctorZh = {
   'admin.doctor.rerunFailed': '这次没能完成检查：{message}',
   'admin.doctor.testMessageMissing': '没有得到测试消息的结果，请稍后重试。',
 }
-
-export const doctorEn: Record<keyof typeof doctorZh, string> = {
-  'admin.doctor.intro': 'Checks every part of the WeCom setup and says what to change.',
-  'admin.doctor.run': 'Run checks',
-  'admin.doctor.running': 'Checking…',
-  'admin.doctor.runningLong': 'Running each check; this usually takes a few seconds…',
-  'admin.doctor.testMessage': 'Send me a test message',
-  'admin.doctor.testMessageHint': 'Sent to your own WeCom, to confirm messages arrive.',
-  'admin.doctor.allOk': 'Everything works',
-  'admin.doctor.okWithWarnings': 'Usable, with {warn} warning(s)',
-  'admin.doctor.failing': '{fail} problem(s) to fix',
-  'admin.doctor.failingWithWarnings': '{fail} problem(s) to fix, {warn} warning(s)',
-  'admin.doctor.ranAt': 'Checked {time}',
-  'admin.doctor.status.ok': 'OK',
-  'admin.doctor.status.warn': 'Warning',
-  'admin.doctor.status.fail': 'Failed',
-  'admin.doctor.status.skip': 'Skipped',
-  'admin.doctor.fix': 'What to do',
-  'admin.doctor.rerunFailed': 'The checks could not run this time: {message}',
-  'admin.doctor.testMessageMissing': 'No result for the test message came back; try again shortly.',
-}
