@@ -1,5 +1,4 @@
-import { ipFromErrmsg } from '@portal/shared'
-import { createHealthMarks, type HealthMarks } from './admin/marks'
+import { createHealthMarks, recordIpRejected, type HealthMarks } from './admin/marks'
 import { createSettingsService, type SettingsService } from './admin/settings/service'
 import { PrincipalCache } from './auth/principal-cache'
 import { createCallbacks, type Callbacks } from './callbacks'
@@ -59,7 +58,7 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
       now,
       logger: log,
       // A 60020 says which IP WeCom sees: the setup page shows it to add under 企业可信IP.
-      onError: (e) => e.errcode === 60020 && marks.record('ip_rejected', { ip: ipFromErrmsg(e.errmsg), path: e.path }),
+      onError: recordIpRejected(marks),
     }))
   const principals = overrides.principals ?? new PrincipalCache()
   const readModel = overrides.readModel ?? new DirectoryReadModel(db, now)

@@ -1,5 +1,7 @@
+import { ipFromErrmsg } from '@portal/shared'
 import type { Db } from '../db'
 import type { Logger } from '../log'
+import type { WeComError } from '../wecom'
 
 /**
  * Facts the doctor cannot ask WeCom for but the app observes on the way: the IP WeCom saw in a
@@ -104,4 +106,11 @@ export function newer(a: Mark | undefined, b: Mark | undefined): boolean {
 /** The later of two marks. */
 export function latest(a: Mark | undefined, b: Mark | undefined): Mark | undefined {
   return newer(a, b) ? a : (b ?? a)
+}
+
+/** The WeCom client hook that remembers the IP WeCom saw in a 60020 (the setup page shows it). */
+export function recordIpRejected(marks: HealthMarks | undefined): (e: WeComError) => void {
+  return (e) => {
+    if (e.errcode === 60020) marks?.record('ip_rejected', { ip: ipFromErrmsg(e.errmsg), path: e.path })
+  }
 }

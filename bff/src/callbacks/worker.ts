@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../db'
 import type { Logger } from '../log'
+import { createPollRunner } from '../poll-runner'
 import { describeCallback, type CallbackDispatcher } from './dispatcher'
 import { markApplied, markFailed, nextPending, type InboxEvent } from './inbox'
 
@@ -55,25 +56,10 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
   const busyRetryMs = opts.busyRetryMs ?? 1000
   const handlerTimeoutMs = opts.handlerTimeoutMs ?? 120_000
 
-  let running: Promise<void> | undefined
-  let again = false
-  let stopped = false
-  let sweep: ReturnType<typeof setInterval> | undefined
   let busyTimer: ReturnType<typeof setTimeout> | undefined
-  const sleeping = new Set<() => void>()
-
-  const sleep =
-    opts.sleep ??
-    ((ms: number) =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer)
-          sleeping.delete(done)
-          resolve()
-        }
-        const timer = setTimeout(done, ms)
-        sleeping.add(done)
-      }))
+  const runner = createPollRunner({ run: loop, pollMs: sweepMs, onCrash: (e) => log.error('wecom callback worker crashed', { err: e }) })
+  // Backoff between retries: injected in tests, else a wait that stop() cuts short.
+  const sleep = opts.sleep ?? runner.sleep
 
   async function apply(tx: Queryable, ev: InboxEvent): Promise<Step> {
     const what = describeCallback(ev.msg)
@@ -113,7 +99,7 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
   }
 
   async function loop(): Promise<void> {
-    while (!stopped) {
+    while (!runner.stopped()) {
       let s: Step
       try {
         s = await step()
@@ -127,7 +113,7 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
         // The other instance may have looked just before our row was committed: look again soon.
         busyTimer ??= setTimeout(() => {
           busyTimer = undefined
-          wake()
+          runner.wake()
         }, busyRetryMs)
         busyTimer.unref?.()
         return
@@ -136,46 +122,15 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
     }
   }
 
-  function kick(): Promise<void> {
-    if (stopped) return running ?? Promise.resolve()
-    if (running) {
-      // Rows may have been queued after the running loop last looked: it goes round once more.
-      again = true
-      return running
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false
-          await loop()
-        } while (again && !stopped)
-      } finally {
-        running = undefined
-      }
-    })()
-    return running
-  }
-
-  function wake(): void {
-    kick().catch((e: unknown) => log.error('wecom callback worker crashed', { err: e }))
-  }
-
   return {
-    wake,
-    drain: kick,
-    start() {
-      stopped = false
-      sweep ??= setInterval(wake, sweepMs)
-      sweep.unref?.()
-      wake()
-    },
+    wake: runner.wake,
+    drain: runner.drain,
+    // Applies leftovers now, then sweeps every sweepMs.
+    start: runner.start,
     async stop() {
-      stopped = true
-      if (sweep) clearInterval(sweep)
       if (busyTimer) clearTimeout(busyTimer)
-      sweep = busyTimer = undefined
-      for (const wakeUp of [...sleeping]) wakeUp()
-      await running
+      busyTimer = undefined
+      await runner.stop()
     },
   }
 }

@@ -38,39 +38,39 @@ export function createSyncService(d: { db: Db; engine: SyncEngine; readModel: Di
     return { runId, done }
   }
 
-  let crons: { cron: string; forceCron: string } | null = null
   const quiet = (kind: SyncRun['kind']) => () => void start({ kind, trigger: 'schedule' }).runId.catch(() => d.log.info('scheduled sync skipped: another is running', { kind }))
   function stopJobs(): void {
     for (const j of jobs.splice(0)) j.stop()
+  }
+  function runJobs(crons: { cron: string; forceCron: string }): void {
+    stopJobs()
+    jobs.push(scheduleQuartz(crons.cron, quiet('full')), scheduleQuartz(crons.forceCron, quiet('force')))
+  }
+  /** The patterns of the jobs running now (full, force), or null when not scheduled. */
+  function scheduled(): { cron: string; forceCron: string } | null {
+    const [full, force] = jobs
+    return full && force && !full.isStopped() && !force.isStopped() ? { cron: full.getPattern() ?? '', forceCron: force.getPattern() ?? '' } : null
   }
 
   return {
     start,
     /** Scheduled runs, plus a first run now when the store has no members yet. */
-    async schedule(next: { cron: string; forceCron: string }): Promise<void> {
+    async schedule(crons: { cron: string; forceCron: string }): Promise<void> {
       await failStaleRuns(d.db, new Date(d.now()))
-      stopJobs()
-      crons = { cron: next.cron, forceCron: next.forceCron }
-      jobs.push(scheduleQuartz(crons.cron, quiet('full')), scheduleQuartz(crons.forceCron, quiet('force')))
+      runJobs(crons)
       const [{ n }] = (await d.db.query<{ n: string }>('select count(*) as n from members')) as [{ n: string }]
       if (Number(n) === 0) void start({ kind: 'full', trigger: 'startup' }).runId.catch(() => {})
     },
     /** New schedules (changed in the console) in place of the running ones; nothing when never scheduled (SYNC_ENABLE=false). */
     reschedule(next: { cron: string; forceCron: string }): void {
-      if (!crons || (crons.cron === next.cron && crons.forceCron === next.forceCron)) return
-      stopJobs()
-      crons = { cron: next.cron, forceCron: next.forceCron }
-      jobs.push(scheduleQuartz(crons.cron, quiet('full')), scheduleQuartz(crons.forceCron, quiet('force')))
-      d.log.info('sync schedules changed', crons)
+      const now = scheduled()
+      if (!now || (now.cron === next.cron && now.forceCron === next.forceCron)) return
+      runJobs(next)
+      d.log.info('sync schedules changed', next)
     },
-    /** The patterns of the jobs running now (full, force), or null when not scheduled. */
-    scheduled(): { cron: string; forceCron: string } | null {
-      const [full, force] = jobs
-      return full && force && !full.isStopped() && !force.isStopped() ? { cron: full.getPattern() ?? '', forceCron: force.getPattern() ?? '' } : null
-    },
+    scheduled,
     stop(): void {
       stopJobs()
-      crons = null
     },
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { DoctorCheck, DoctorReport } from '@portal/shared'
 import { Hono } from 'hono'
-import { recordIpRejected } from '../../src/admin/doctor/context'
+import { doctorContext } from '../../src/admin/doctor/context'
 import { runDoctor } from '../../src/admin/doctor/run-doctor'
 import type { DoctorContext } from '../../src/admin/doctor/types'
 import { createHealthMarks } from '../../src/admin/marks'
@@ -12,7 +12,6 @@ import { loadConfig, type Config } from '../../src/config'
 import type { Db } from '../../src/db'
 import { createLogger } from '../../src/log'
 import { createSandbox, SANDBOX_DEFAULTS, TEST_IP_HEADER, type SandboxOptions } from '../../src/sandbox'
-import { createTokenCache, createWeComClient } from '../../src/wecom'
 
 export const PUBLIC_URL = 'https://portal.example.com'
 export const SANDBOX_BASE = 'http://wecom-sandbox.test'
@@ -54,14 +53,9 @@ export function doctorSetup(opts: { env?: Record<string, string>; sandbox?: Part
   }
   const site = opts.db ? new Hono().route('/', verifyFileServing({ db: opts.db, config, now: Date.now })) : new Hono()
   const ctx: DoctorContext = {
-    config,
-    db: opts.db,
-    marks,
-    log,
-    now: Date.now,
+    ...doctorContext({ config, db: opts.db, marks, log, now: Date.now }, { testMessageTo: opts.testMessageTo, wecomFetch }),
+    // Our own public origin, answering with the real verify-file routes.
     fetch: async (url, init) => site.request(String(url), init),
-    testMessageTo: opts.testMessageTo,
-    client: (secret) => createWeComClient({ apiBase: config.wecom.apiBase, corpId: config.wecom.corpId, secret, tokens: createTokenCache(), fetch: wecomFetch, onError: recordIpRejected(marks) }),
   }
   const admin = async (path: string, body: unknown) => {
     const res = await sandbox.app.request(`/sandbox/admin/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })

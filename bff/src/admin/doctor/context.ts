@@ -1,17 +1,9 @@
-import { ipFromErrmsg } from '@portal/shared'
 import type { Config } from '../../config'
 import type { Db } from '../../db'
 import type { Logger } from '../../log'
-import { createTokenCache, createWeComClient, type WeComError } from '../../wecom'
-import type { HealthMarks } from '../marks'
+import { createTokenCache, createWeComClient } from '../../wecom'
+import { recordIpRejected, type HealthMarks } from '../marks'
 import type { DoctorContext } from './types'
-
-/** The client hook that remembers the IP WeCom saw in a 60020 (the setup page shows it). */
-export function recordIpRejected(marks: HealthMarks | undefined): (e: WeComError) => void {
-  return (e) => {
-    if (e.errcode === 60020) marks?.record('ip_rejected', { ip: ipFromErrmsg(e.errmsg), path: e.path })
-  }
-}
 
 /**
  * What the checks see: the config (settings applied), the database and marks when there are

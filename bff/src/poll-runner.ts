@@ -1,4 +1,4 @@
-/** Runs `pass` on demand (wake, drain) and every `pollMs`, never two at once. */
+/** Background workers' loop (outbox, callback inbox). Runs `run` on demand (wake, drain) and every `pollMs`, never two at once. */
 export interface PollRunner {
   /** Run soon. Never throws. */
   wake(): void
@@ -10,6 +10,8 @@ export interface PollRunner {
   stop(): Promise<void>
   /** For the run in progress: stop taking new work. */
   stopped(): boolean
+  /** A wait for the run in progress (a backoff) that stop() cuts short. */
+  sleep(ms: number): Promise<void>
 }
 
 export function createPollRunner(o: {
@@ -25,19 +27,18 @@ export function createPollRunner(o: {
   let again = false
   let generation = 0
   const sleeping = new Set<() => void>()
-  const sleep =
-    o.sleep ??
-    ((ms: number) =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer)
-          sleeping.delete(done)
-          resolve()
-        }
-        const timer = setTimeout(done, ms)
-        timer.unref?.()
-        sleeping.add(done)
-      }))
+  const timerSleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        sleeping.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      timer.unref?.()
+      sleeping.add(done)
+    })
+  const sleep = o.sleep ?? timerSleep
 
   function kick(): Promise<void> {
     if (stopped) return running ?? Promise.resolve()
@@ -65,6 +66,7 @@ export function createPollRunner(o: {
     wake,
     drain: kick,
     stopped: () => stopped,
+    sleep: timerSleep,
     start() {
       stopped = false
       // A poll loop from before a stop() may still be asleep (injected sleep): it ends on waking.
