@@ -1,5 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ApiRequestError } from '../src/api/http'
+import { describe, expect, it } from 'vitest'
 import {
   createCallbackCredentials,
   deleteVerifyFile,
@@ -12,26 +11,9 @@ import {
 } from '../src/api/admin-setup'
 import { jsonResponse } from './fixtures'
 import { doctorReport, settingsView, setupValues, verifyFile } from './admin-setup-fixtures'
+import { caught, useApiEnv } from './api-env'
 
-const fetchMock = vi.fn<typeof fetch>()
-
-beforeEach(() => {
-  vi.stubGlobal('fetch', fetchMock)
-  window.__PORTAL_BASE__ = undefined
-})
-afterEach(() => {
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
-})
-
-async function caught(p: Promise<unknown>): Promise<ApiRequestError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(ApiRequestError)
-  return e as ApiRequestError
-}
+const fetchMock = useApiEnv()
 
 const call = (i: number) => ({ url: String(fetchMock.mock.calls[i]![0]), init: fetchMock.mock.calls[i]![1] ?? {} })
 

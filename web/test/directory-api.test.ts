@@ -1,32 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia } from 'pinia'
-import { ApiRequestError } from '../src/api/http'
+import { describe, expect, it, vi } from 'vitest'
 import { fetchDepartmentMembers, fetchDepartmentTree, fetchMember, searchMembers } from '../src/api/directory'
 import { useDirectoryStore } from '../src/stores/directory'
 import { jsonResponse } from './fixtures'
 import { fakeDirectoryFetch, sampleDetail, sampleMembers, sampleTree } from './directory-fixtures'
+import { caught, useApiEnv } from './api-env'
 
-const fetchMock = vi.fn<typeof fetch>()
-
-beforeEach(() => {
-  vi.stubGlobal('fetch', fetchMock)
-  window.__PORTAL_BASE__ = undefined
-  setActivePinia(createPinia())
-})
-afterEach(() => {
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
-  vi.restoreAllMocks()
-})
-
-async function caught(p: Promise<unknown>): Promise<ApiRequestError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(ApiRequestError)
-  return e as ApiRequestError
-}
+const fetchMock = useApiEnv()
 
 const urlOf = (call: number) => String(fetchMock.mock.calls[call]![0])
 

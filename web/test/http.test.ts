@@ -1,28 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { meSchema } from '@portal/shared'
-import { ApiRequestError, requestJson, requestVoid } from '../src/api/http'
+import { requestJson, requestVoid } from '../src/api/http'
 import { fetchMe } from '../src/api/session'
 import { jsonResponse, sampleMe } from './fixtures'
+import { caught, useApiEnv } from './api-env'
 
-const fetchMock = vi.fn<typeof fetch>()
-
-beforeEach(() => {
-  vi.stubGlobal('fetch', fetchMock)
-  window.__PORTAL_BASE__ = undefined
-})
-afterEach(() => {
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
-})
-
-async function caught(p: Promise<unknown>): Promise<ApiRequestError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(ApiRequestError)
-  return e as ApiRequestError
-}
+const fetchMock = useApiEnv()
 
 describe('http wrapper: failures', () => {
   it('maps the shared error shape to ApiRequestError', async () => {

@@ -1,32 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia } from 'pinia'
-import { ApiRequestError } from '../src/api/http'
+import { describe, expect, it, vi } from 'vitest'
 import { fetchTodo, fetchTodos } from '../src/api/todos'
 import { TODOS_FRESH_MS, useTodosStore } from '../src/stores/todos'
 import { jsonResponse } from './fixtures'
 import { fakeTodosFetch, hostTodo, sampleTodo } from './todo-fixtures'
+import { caught, useApiEnv } from './api-env'
 
-const fetchMock = vi.fn<typeof fetch>()
-
-beforeEach(() => {
-  vi.stubGlobal('fetch', fetchMock)
-  window.__PORTAL_BASE__ = undefined
-  setActivePinia(createPinia())
-})
-afterEach(() => {
-  fetchMock.mockReset()
-  vi.unstubAllGlobals()
-  vi.restoreAllMocks()
-})
-
-async function caught(p: Promise<unknown>): Promise<ApiRequestError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  )
-  expect(e).toBeInstanceOf(ApiRequestError)
-  return e as ApiRequestError
-}
+const fetchMock = useApiEnv()
 
 const urlOf = (call: number) => String(fetchMock.mock.calls[call]![0])
 
