@@ -35,8 +35,7 @@ async function open(): Promise<VueWrapper> {
 
 const copyField = (w: VueWrapper, name: string) => w.find(`[data-test="copy-field"][data-field="${name}"]`)
 /** Texts of the toasts on screen (each copy field has its own). */
-const toasts = () =>
-  [...document.body.querySelectorAll<HTMLElement>('.van-toast')].filter((el) => el.style.display !== 'none').map((el) => el.textContent?.trim())
+const toasts = () => [...document.body.querySelectorAll('[data-test="toast"]')].map((el) => el.textContent?.trim())
 
 /** Picks a file in the verify-file input as the browser would. */
 async function pickFile(w: VueWrapper, name: string, content: string): Promise<void> {
