@@ -8,7 +8,7 @@ import { pgliteTestDb, postgresTestDb, TEST_DATABASE_URL } from '@portal/bff/tes
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { signedInAs, TestBrowser, UA } from '../support/browser'
 import { listenLate } from '../support/listen'
 import { SESSION_SECRET, startStack, type Stack } from '../support/stack'
@@ -165,9 +165,8 @@ describe.each(databases)('admin settings [%s]', (_name, freshDb) => {
     b.settings.start()
     try {
       await viewOf(await put({ approvalCron: '0 0/7 * * * ?' }))
-      const start = Date.now()
-      while (b.config.approvalCron !== '0 0/7 * * * ?' && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 50))
-      expect(b.config.approvalCron).toBe('0 0/7 * * * ?')
+      // Within its poll (3 s); generous for a loaded machine.
+      await vi.waitFor(() => expect(b.config.approvalCron).toBe('0 0/7 * * * ?'), { timeout: 30_000, interval: 50 })
     } finally {
       b.settings.stop()
       if (b.db !== stack.deps.db) await b.db.close()

