@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenCache, createWeComClient } from '../../src/wecom'
+import { proxyDispatcher } from '../../src/wecom/proxy'
 
 // Loopback only: a tiny WeCom stand-in and a CONNECT proxy, to prove the default fetch really
 // goes through the ProxyAgent (an injected fake fetch cannot show that).
@@ -9,6 +10,7 @@ let upstream: Server
 let proxy: Server
 let tunnels = 0
 const port = (s: Server) => (s.address() as AddressInfo).port
+const proxyUrl = () => `http://127.0.0.1:${port(proxy)}`
 
 beforeAll(async () => {
   upstream = createServer((req, res) => {
@@ -33,6 +35,9 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  // The process-wide agent for this proxy keeps its tunnel open: closed first, or the proxy's
+  // close waits on it (and the socket outlives the file).
+  await proxyDispatcher(proxyUrl()).destroy()
   await Promise.all([upstream, proxy].map((s) => new Promise((r) => s.close(r))))
 })
 
@@ -43,7 +48,7 @@ describe('proxyUrl', () => {
       corpId: 'ww1',
       secret: 's',
       tokens: createTokenCache(),
-      proxyUrl: `http://127.0.0.1:${port(proxy)}`,
+      proxyUrl: proxyUrl(),
     })
     await expect(client.getUser('zhangsan')).resolves.toMatchObject({ userid: 'zhangsan' })
     expect(tunnels).toBeGreaterThan(0)
