@@ -66,7 +66,11 @@ export async function startStack(opts: { env?: Record<string, string>; sandbox?:
     deps,
     config: loaded.config,
     logs,
+    /** As the server shuts down (bff/src/index.ts): polls and workers first, the db last. */
     async close() {
+      deps.settings.stop()
+      deps.sync.stop()
+      await Promise.allSettled([deps.callbacks.worker.stop(), deps.outbox.stop()])
       await Promise.all([app.close(), sb.close()])
       await deps.db.close()
     },
