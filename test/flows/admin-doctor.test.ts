@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { apiErrorSchema, doctorReportSchema, setupValuesSchema, type DoctorCheck, type DoctorReport } from '@portal/shared'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { freePort } from '../support/app-process'
+import { runToEnd } from '../support/run-process'
 import { signedInAs, TestBrowser, UA } from '../support/browser'
 import { startStack, type Stack } from '../support/stack'
 import { sandboxAdmin, syncOnce } from '../support/sync'
@@ -121,20 +121,16 @@ describe('the doctor API', () => {
   })
 })
 
-describe('pnpm run doctor', () => {
+// Each run starts a process from source (tsx): slow on a loaded machine, and always waited for.
+describe('pnpm run doctor', { timeout: 180_000 }, () => {
   const ROOT = join(import.meta.dirname, '../..')
+  const RUN_MS = 150_000
   async function cli(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-    const port = await freePort()
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bff/src/cli/doctor.ts')], {
+    return runToEnd(process.execPath, ['--import', 'tsx', join(ROOT, 'bff/src/cli/doctor.ts')], {
       cwd: join(ROOT, 'bff'),
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), 'doctor-cli-')), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(await freePort()), DATA_DIR: mkdtempSync(join(tmpdir(), 'doctor-cli-')), ...env },
+      timeoutMs: RUN_MS,
     })
-    let out = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (out += d))
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-    return { code, out }
   }
 
   it('exits 1 and says what to fix when a check fails (wrong secret, in Chinese under LANG=zh_CN)', async () => {
@@ -153,15 +149,11 @@ describe('pnpm run doctor', () => {
   })
 
   it('`pnpm run doctor` at the root runs this doctor, not pnpm\'s own `pnpm doctor`', async () => {
-    const child = spawn('pnpm', ['run', 'doctor'], {
+    const { code, out } = await runToEnd('pnpm', ['run', 'doctor'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', PORT: String(await freePort()), DATA_DIR: mkdtempSync(join(tmpdir(), 'doctor-cli-')) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      timeoutMs: RUN_MS,
     })
-    let out = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (out += d))
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
     expect(code, out).toBe(0)
     expect(out).toContain('WeCom portal doctor')
     expect(out).toMatch(/✓ App Secret/)
