@@ -3,8 +3,8 @@ import { join } from 'node:path'
 import type { Browser, Frame, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hostSnippet } from '../../web/src/lib/embed-snippet'
-import { startAppProcess, type AppProcess } from '../support/app-process'
-import { browserSkipReason, launchChromium, newContext, SHOTS } from '../support/chromium'
+import type { AppProcess } from '../support/app-process'
+import { browserSkipReason, newContext, SHOTS, startAppAndBrowser } from '../support/chromium'
 import { hostPage, startEmbedHost, type EmbedHost, type RecordedMessage } from '../support/embed-host'
 
 const skip = browserSkipReason()
@@ -21,8 +21,10 @@ describe.skipIf(!!skip)('the H5 embedded in a host app’s iframe (app as `pnpm 
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    ;[allowed, stranger] = await Promise.all([startEmbedHost(), startEmbedHost()])
-    ;[app, browser] = await Promise.all([startAppProcess({ EMBED_ORIGINS: allowed.origin }), launchChromium()])
+    // One after the other: each is closed below once started, whatever fails next.
+    allowed = await startEmbedHost()
+    stranger = await startEmbedHost()
+    ;({ app, browser } = await startAppAndBrowser({ EMBED_ORIGINS: allowed.origin }))
     // The snippet the console's 嵌入与深链接 page hands out, for the app's home page.
     const page = hostPage(hostSnippet(`${app.appUrl}/?embed=1`))
     allowed.serve(page)

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startAppProcess, type AppProcess } from '../support/app-process'
-import { browserSkipReason, launchChromium, newContext, profiles, SHOTS, useAppAndBrowser } from '../support/chromium'
+import { describe, expect, it } from 'vitest'
+import type { AppProcess } from '../support/app-process'
+import { browserSkipReason, newContext, profiles, SHOTS, useAppAndBrowser } from '../support/chromium'
 
 const skip = browserSkipReason()
 
@@ -116,13 +116,7 @@ describe.skipIf(!!skip)('sign-in in Chromium (app started like `pnpm start`, san
 
 describe.skipIf(!!skip)('a member without a role (ROLE_POLICY=explicit)', () => {
   let strict: AppProcess
-  beforeAll(async () => {
-    ;[strict, browser] = await Promise.all([startAppProcess({ ROLE_POLICY: 'explicit' }), launchChromium()])
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await strict?.stop()
-  })
+  useAppAndBrowser((a, b) => ((strict = a), (browser = b)), { ROLE_POLICY: 'explicit' })
 
   it('sees "no permission — ask your admin" with whom to ask', async () => {
     const page = await browser.newPage(profiles.wecomMobile)

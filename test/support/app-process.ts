@@ -44,26 +44,39 @@ export async function startAppProcess(env: Record<string, string> = {}): Promise
   child.stdout!.on('data', (d) => (out += d))
   child.stderr!.on('data', (d) => (out += d))
   const appUrl = env.PUBLIC_URL ?? `http://localhost:${port}`
-  const deadline = Date.now() + 60_000
+  const stop = () => stopChild(child)
+  // Slow on a loaded machine (tsx compiles the server on start): generous, and a failed start is
+  // stopped rather than left running.
+  const deadline = Date.now() + START_TIMEOUT_MS
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${out}`)
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`app exited with ${child.exitCode ?? child.signalCode}:\n${out}`)
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5_000) })).ok) break
     } catch {
       /* not up yet */
     }
-    if (Date.now() > deadline) throw new Error(`app did not start in 60 s:\n${out}`)
+    if (Date.now() > deadline) {
+      await stop()
+      throw new Error(`app did not start in ${START_TIMEOUT_MS / 1000} s:\n${out}`)
+    }
     await new Promise((r) => setTimeout(r, 200))
   }
-  return {
-    appUrl,
-    sandboxUrl: `http://localhost:${sandboxPort}`,
-    output: () => out,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      }),
-  }
+  return { appUrl, sandboxUrl: `http://localhost:${sandboxPort}`, output: () => out, stop }
+}
+
+/** How long a server from source may take to answer /healthz on a loaded machine. */
+export const START_TIMEOUT_MS = 150_000
+const KILL_AFTER_MS = 10_000
+
+/** SIGTERM (the server finishes its work and closes the db), SIGKILL if it is not gone in 10 s. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    const kill = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS)
+    child.once('exit', () => {
+      clearTimeout(kill)
+      resolve()
+    })
+    child.kill('SIGTERM')
+  })
 }

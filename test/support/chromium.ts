@@ -44,19 +44,26 @@ export async function newContext(browser: Browser, profile: keyof typeof profile
 export const SHOTS = join(import.meta.dirname, '../output/screenshots')
 
 /**
- * The e2e fixture: the app as `pnpm start` runs it (a child process) and a Chromium, started in
- * beforeAll (handed to `ready`) and stopped in afterAll.
+ * The app as `pnpm start` runs it (a child process) and a Chromium, started side by side: when one
+ * fails to start, the other is stopped before the error is thrown, so neither outlives the file.
  */
+export async function startAppAndBrowser(env: Record<string, string> = {}): Promise<{ app: AppProcess; browser: Browser }> {
+  const [app, browser] = await Promise.allSettled([startAppProcess(env), launchChromium()])
+  if (app.status === 'fulfilled' && browser.status === 'fulfilled') return { app: app.value, browser: browser.value }
+  await Promise.allSettled([app.status === 'fulfilled' && app.value.stop(), browser.status === 'fulfilled' && browser.value.close()])
+  throw app.status === 'rejected' ? app.reason : (browser as PromiseRejectedResult).reason
+}
+
+/** The e2e fixture: startAppAndBrowser in beforeAll (handed to `ready`), both stopped in afterAll. */
 export function useAppAndBrowser(ready: (app: AppProcess, browser: Browser) => void, env: Record<string, string> = {}): void {
-  let app: AppProcess | undefined
-  let browser: Browser | undefined
+  let started: { app: AppProcess; browser: Browser } | undefined
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    ;[app, browser] = await Promise.all([startAppProcess(env), launchChromium()])
-    ready(app, browser)
+    started = await startAppAndBrowser(env)
+    ready(started.app, started.browser)
   })
   afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
+    await started?.browser.close()
+    await started?.app.stop()
   })
 }
