@@ -1,4 +1,4 @@
 import { defineProject } from 'vitest/config'
 export default defineProject({
-  test: { name: 'bff', include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+  test: { name: 'bff', include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 180_000 },
 })

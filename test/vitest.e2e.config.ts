@@ -7,7 +7,8 @@ export default defineProject({
     root: import.meta.dirname,
     include: ['e2e/**/*.test.ts'],
     fileParallelism: false,
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Generous: the app starts from source (up to 150 s on a loaded machine) beside a Chromium.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
   },
 })

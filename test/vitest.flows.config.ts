@@ -6,7 +6,8 @@ export default defineProject({
     name: 'flows',
     root: import.meta.dirname,
     include: ['contract/**/*.test.ts', 'flows/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: other suites may share the machine's cores.
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
   },
 })
