@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { jsonResponse } from './fixtures'
 import { adminFetch, doctorCheck, doctorReport, sentBodies } from './admin-setup-fixtures'
@@ -6,6 +6,7 @@ import { mountRoutes } from './route-mount'
 import { usePageEnv } from './page-env'
 import { useI18n } from '../src/i18n/use-i18n'
 import { loadAdminEnglish } from '../src/i18n/admin/use-admin-i18n'
+import { eventually } from './wait'
 
 let wrapper: VueWrapper | undefined
 const fetchMock = usePageEnv(() => {
@@ -149,7 +150,7 @@ describe('AdminDoctorPage', () => {
     expect(w.find('[data-test="doctor-test-message"]').attributes('disabled')).toBeDefined()
     await w.find('[data-test="doctor-test-message"]').trigger('click')
     release(jsonResponse(200, doctorReport()))
-    await vi.waitFor(() => expect(w.find('[data-test="doctor-run"]').text()).toBe('重新检查'))
+    await eventually(() => expect(w.find('[data-test="doctor-run"]').text()).toBe('重新检查'))
     expect(doctorBodies()).toEqual([{}, {}])
   })
 })

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { flushPromises, type DOMWrapper, type VueWrapper } from '@vue/test-utils'
 import type { RoleGrant, RolesView } from '@portal/shared'
 import { jsonResponse } from './fixtures'
@@ -7,6 +7,7 @@ import { auditEntry, grant, rolesView } from './admin-ops-fixtures'
 import { sampleTree } from './directory-fixtures'
 import { mountRoutes } from './route-mount'
 import { usePageEnv } from './page-env'
+import { eventually } from './wait'
 
 let wrapper: VueWrapper | undefined
 const fetchMock = usePageEnv(() => {
@@ -109,7 +110,7 @@ describe('AdminRolesPage: failures first', () => {
     await w.find('[data-test="grant-add"]').trigger('click')
     await flushPromises()
     await w.find('[data-test="grant-query"]').setValue('wang')
-    await vi.waitFor(() => expect(w.findAll('[data-test="grant-option"]')).toHaveLength(1))
+    await eventually(() => expect(w.findAll('[data-test="grant-option"]')).toHaveLength(1))
     await w.find('[data-test="grant-option"]').trigger('click')
     await w.find('[data-test="grant-submit"]').trigger('click')
     await flushPromises()
@@ -154,7 +155,7 @@ describe('AdminRolesPage', () => {
     await flushPromises()
     expect(w.find('[data-test="grant-submit"]').attributes('disabled')).toBeDefined()
     await w.find('[data-test="grant-query"]').setValue('wang')
-    await vi.waitFor(() => expect(w.findAll('[data-test="grant-option"]')).toHaveLength(1))
+    await eventually(() => expect(w.findAll('[data-test="grant-option"]')).toHaveLength(1))
     await w.find('[data-test="grant-option"]').trigger('click')
     expect(w.find('[data-test="grant-submit"]').text()).toBe('授予 王五「管理员」')
     await w.find('[data-test="grant-submit"]').trigger('click')

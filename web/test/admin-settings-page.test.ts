@@ -1,10 +1,11 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import type { SettingsUpdate } from '@portal/shared'
 import { jsonResponse } from './fixtures'
 import { adminFetch, sentBodies, settingsView, type Handler } from './admin-setup-fixtures'
 import { mountRoutes } from './route-mount'
 import { usePageEnv } from './page-env'
+import { eventually } from './wait'
 
 let wrapper: VueWrapper | undefined
 const fetchMock = usePageEnv(() => {
@@ -176,7 +177,7 @@ describe('AdminSettingsPage', () => {
     expect(w.find('[data-test="settings-save"]').classes()).toContain('van-button--loading')
     release(jsonResponse(200, answer))
     await flushPromises()
-    await vi.waitFor(() => expect(document.body.textContent).toContain('已保存，已生效'))
+    await eventually(() => expect(document.body.textContent).toContain('已保存，已生效'))
     expect(input(w, 'agentId').element.value).toBe('1000003')
     expect(w.find('[data-test="settings-status"]').text()).toBe('没有未保存的修改')
   })

@@ -5,6 +5,7 @@ import { HOMEPAGE_URL, adminFetch, sentBodies, setupValues, verifyFile, type Han
 import { mountRoutes } from './route-mount'
 import { usePageEnv } from './page-env'
 import { loadAdminEnglish } from '../src/i18n/admin/use-admin-i18n'
+import { eventually } from './wait'
 
 let wrapper: VueWrapper | undefined
 const fetchMock = usePageEnv(() => {
@@ -247,7 +248,7 @@ describe('AdminSetupPage', () => {
     await flushPromises()
     expect(document.body.querySelector('.van-dialog')?.textContent).toContain(`删除 ${stored.name}？`)
     ;(document.body.querySelector('.van-dialog__confirm') as HTMLElement).click()
-    await vi.waitFor(() => expect(w.findAll('[data-test="verify-file"]')).toHaveLength(1))
+    await eventually(() => expect(w.findAll('[data-test="verify-file"]')).toHaveLength(1))
     const deletes = fetchMock.mock.calls.filter(([, init]) => init?.method === 'DELETE').map(([u]) => String(u))
     expect(deletes).toEqual([`/api/admin/verify-files/${stored.name}`])
   })

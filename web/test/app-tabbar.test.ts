@@ -8,6 +8,7 @@ import { BADGE_DEBOUNCE_MS, TODOS_FRESH_MS, useTodosStore } from '../src/stores/
 import AppTabbar from '../src/components/AppTabbar.vue'
 import { jsonResponse } from './fixtures'
 import { fakeTodosFetch, hostTodo, sampleTodo } from './todo-fixtures'
+import { eventually } from './wait'
 
 const fetchMock = vi.fn<typeof fetch>()
 let wrapper: VueWrapper | undefined
@@ -76,7 +77,7 @@ describe('AppTabbar', () => {
     const w = await mountTabbar('/todos/td-1')
     expect(todosTab(w).classes()).toContain('van-tabbar-item--active')
     await todosTab(w).trigger('click')
-    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('todos'))
+    await eventually(() => expect(router.currentRoute.value.name).toBe('todos'))
   })
 
   it('refetches, debounced, when the app is shown again; route changes only once the count is old', async () => {

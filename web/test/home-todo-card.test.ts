@@ -1,10 +1,11 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import type { Router } from 'vue-router'
 import { jsonResponse, sampleMe } from './fixtures'
 import { fakeTodosFetch, hostTodo, sampleTodo } from './todo-fixtures'
 import { mountRoutes } from './route-mount'
 import { usePageEnv } from './page-env'
+import { eventually } from './wait'
 
 let wrapper: VueWrapper | undefined
 let router: Router
@@ -55,6 +56,6 @@ describe('home 待办 card', () => {
     expect(card.text()).toContain('还有 1 项')
     expect(card.text()).not.toContain('第四项')
     await card.trigger('click')
-    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('todos'))
+    await eventually(() => expect(router.currentRoute.value.name).toBe('todos'))
   })
 })

@@ -1,10 +1,11 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import type { Router } from 'vue-router'
 import TodoActions from '../src/components/TodoActions.vue'
 import { fakeTodosFetch, hostTodo, sampleTodo } from './todo-fixtures'
 import { mountRoutes } from './route-mount'
 import { usePageEnv } from './page-env'
+import { eventually } from './wait'
 
 let wrapper: VueWrapper | undefined
 let router: Router
@@ -30,7 +31,7 @@ describe('TodoDetailPage: failures first', () => {
     expect(panel.text()).toContain('待办只有本人能看到')
     expect(w.text()).not.toContain('加载失败')
     await panel.find('button').trigger('click')
-    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('todos'))
+    await eventually(() => expect(router.currentRoute.value.name).toBe('todos'))
   })
 
   it('a failed load offers a retry that loads the todo', async () => {
@@ -109,7 +110,7 @@ describe('TodoDetailPage', () => {
     expect(link.attributes('href')).toBe('/contacts/members/wangfang')
     fetchMock.mockResolvedValue(new Response(null, { status: 404 }))
     await link.trigger('click')
-    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('member'))
+    await eventually(() => expect(router.currentRoute.value.name).toBe('member'))
   })
 
   it('coming back to the app fetches the todo again (it may have been approved meanwhile)', async () => {

@@ -1,10 +1,11 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import type { Router } from 'vue-router'
 import { jsonResponse } from './fixtures'
 import { fakeTodosFetch, hostTodo, sampleTodo } from './todo-fixtures'
 import { mountRoutes } from './route-mount'
 import { usePageEnv } from './page-env'
+import { eventually } from './wait'
 
 let wrapper: VueWrapper | undefined
 let router: Router
@@ -117,7 +118,7 @@ describe('TodoListPage', () => {
     expect(w.find('[data-test="panel-done"]').findAll('[data-test="todo-cell"]')).toHaveLength(2)
     await w.find('[data-test="panel-done"] [data-test="todo-cell"]').trigger('click')
     // The detail page is a lazy chunk.
-    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/todos/td-8'))
+    await eventually(() => expect(router.currentRoute.value.path).toBe('/todos/td-8'))
     await flushPromises()
     expect(w.find('h1').text()).toBe('年假申请')
   })

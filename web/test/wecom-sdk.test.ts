@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { JssdkSignatures } from '@portal/shared'
 import { ApiRequestError } from '../src/api/http'
 import { createWecomSdk, JS_API_LIST, type Ww, type WecomSdkDeps } from '../src/lib/wecom-sdk'
+import { eventually } from './wait'
 
 const WECOM_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 wxwork/4.1.22 MicroMessenger/7.0.1'
 const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36'
@@ -108,7 +109,7 @@ describe('WeCom SDK: outside WeCom and failures', () => {
     const ww = fakeWw({ configError: { errMsg: 'agentConfig:fail_invalid signature', errCode: 40093 } })
     const { sdk, deps } = setup({ ww })
     await sdk.start()
-    await vi.waitFor(() => expect(deps.log.warn).toHaveBeenCalledWith(expect.stringMatching(/agentConfig failed: agentConfig:fail_invalid signature \(errCode 40093\) — .*PUBLIC_URL/)))
+    await eventually(() => expect(deps.log.warn).toHaveBeenCalledWith(expect.stringMatching(/agentConfig failed: agentConfig:fail_invalid signature \(errCode 40093\) — .*PUBLIC_URL/)))
     expect(sdk.status.value).toBe('failed')
     expect(sdk.ready.value).toBe(false)
   })

@@ -142,7 +142,7 @@ describeEachDb('WeCom callback worker', (open) => {
     const seen: string[] = []
     dispatcher.on({ msgType: 'text' }, async (m) => void seen.push(contentOf(m)))
     w.start()
-    await vi.waitFor(async () => expect(await pending()).toBe(0))
+    await vi.waitFor(async () => expect(await pending()).toBe(0), { timeout: 30_000 })
     expect(seen).toEqual(['left-1', 'left-2'])
     await w.stop()
     // stopped: new work waits for the next process
@@ -169,7 +169,7 @@ describeEachDb('WeCom callback worker', (open) => {
     const expected = Array.from({ length: 8 }, (_, i) => `e${i}`)
     for (const [i, c] of expected.entries()) await enqueue(db, textXml(c, i))
     await Promise.all(instances.map((w) => w.drain()))
-    await vi.waitFor(async () => expect(await pending()).toBe(0), { timeout: 10_000 })
+    await vi.waitFor(async () => expect(await pending()).toBe(0), { timeout: 30_000 })
     await Promise.all(instances.map((w) => w.stop()))
     expect(seen).toEqual(expected)
     expect(maxInFlight).toBe(1)
@@ -196,7 +196,7 @@ describeEachDb('WeCom callback worker', (open) => {
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('')
     // answered while the handler is still blocked
-    await vi.waitFor(() => expect(received).toHaveLength(1))
+    await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 30_000 })
     expect(await pending()).toBe(1)
 
     release()
