@@ -63,7 +63,10 @@ export function useAppAndBrowser(ready: (app: AppProcess, browser: Browser) => v
     ready(started.app, started.browser)
   })
   afterAll(async () => {
-    await started?.browser.close()
-    await started?.app.stop()
+    try {
+      await started?.browser.close()
+    } finally {
+      await started?.app.stop()
+    }
   })
 }
