@@ -104,5 +104,5 @@ function nextRequestId(): string {
 }
 
 function codeForStatus(status: number): ErrorCode {
-  return status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : 'bad_request'
+  return status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : status === 429 ? 'rate_limited' : 'bad_request'
 }

@@ -8,6 +8,7 @@ import { listed, type DirectoryView } from './read-model'
 import type { MemberRecord } from './member-store'
 import { writeAudit } from '../admin/audit'
 import { getRun, holdPreview, listRuns } from './sync-runs'
+import { readJsonBody } from '../http/read-body'
 
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-cache' }
 
@@ -97,7 +98,7 @@ export function directoryRoutes(deps: Deps) {
       return c.json(run)
     })
     .post('/api/admin/sync/runs', member, requireRole('admin'), async (c) => {
-      const body = (await c.req.json().catch(() => ({}))) as { kind?: unknown }
+      const body = ((await readJsonBody(c, { optional: true })) ?? {}) as { kind?: unknown }
       const kind = body.kind === undefined ? 'full' : body.kind
       if (kind !== 'full' && kind !== 'force') throw new ApiFailure('bad_request', 'kind must be "full" or "force".', { fields: { kind: 'full | force' } })
       // Rejects with 409 when another run holds the lock.
