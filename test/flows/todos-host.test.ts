@@ -34,7 +34,8 @@ async function outbox(where: string, params: unknown[]): Promise<OutboxRow[]> {
   const rows = await stack.deps.db.query<OutboxRow>(`select userid, todo_id, dedupe_key, message from outbox where ${where} order by id`, params)
   return rows.map((r) => ({ ...r, message: typeof r.message === 'string' ? JSON.parse(r.message) : r.message }))
 }
-const todoCount = async (sourceRef: string) => (await stack.deps.db.query('select 1 from todos where source_ref = $1', [sourceRef])).length
+/** How many todos host `oa` has under `externalId`. */
+const todoCount = async (externalId: string) => (await stack.deps.db.query("select 1 from todos where source = 'host' and origin = 'oa' and ref = $1", [externalId])).length
 
 /** The app path a WeCom OAuth link returns to after sign-in. */
 function returnToOf(link: string): string | null {
@@ -68,7 +69,7 @@ describe('host API authentication', () => {
         expect(r.headers.get('www-authenticate'), label).toMatch(/^Bearer\b/)
       }
     }
-    expect(await todoCount('oa:auth-1')).toBe(0)
+    expect(await todoCount('auth-1')).toBe(0)
     expect(await outbox("userid = 'lisi'", [])).toEqual([])
   })
 
@@ -102,7 +103,7 @@ describe('POST /api/host/todos', () => {
       expect([r.status, fieldsOf(r)], assignee).toEqual([400, { assignee: 'not an active member' }])
     }
     expect(fieldsOf(await post(todo('who-1', { requester: 'ghost' })))).toEqual({ requester: 'not a member' })
-    expect(await todoCount('oa:who-1')).toBe(0)
+    expect(await todoCount('who-1')).toBe(0)
   })
 
   it('creates once: the same body twice is one todo and one notification', async () => {
@@ -114,7 +115,7 @@ describe('POST /api/host/todos', () => {
     const again = await post(body)
     expect(again.status).toBe(200)
     expect(again.body).toEqual(first.body)
-    expect(await todoCount('oa:exp-1024')).toBe(1)
+    expect(await todoCount('exp-1024')).toBe(1)
 
     const rows = await outbox('todo_id = $1', [created.id])
     expect(rows).toHaveLength(1)
@@ -176,7 +177,7 @@ describe('PATCH /api/host/todos/:externalId', () => {
     await post(todo('oa-only'))
     const r = await patch('oa-only', { status: 'cancelled' }, { key: CRM_KEY })
     expect([r.status, apiErrorSchema.parse(r.body).error.code]).toEqual([404, 'not_found'])
-    const [row] = await stack.deps.db.query<{ status: string }>("select status from todos where source_ref = 'oa:oa-only'")
+    const [row] = await stack.deps.db.query<{ status: string }>("select status from todos where source = 'host' and origin = 'oa' and ref = 'oa-only'")
     expect(row!.status).toBe('pending')
   })
 
