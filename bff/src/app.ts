@@ -36,6 +36,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       c.header('Referrer-Policy', 'strict-origin-when-cross-origin')
       c.header('Content-Security-Policy', csp)
       refuseCrossSite(c)
+      // A NUL decoded from the path or query would reach PostgreSQL, whose text cannot hold it.
+      if (/%00/i.test(c.req.url)) throw new ApiFailure('bad_request', 'The URL holds a NUL character (%00).', { fields: { url: 'NUL character' } })
       await next()
     })
     .get('/healthz', async (c) => {

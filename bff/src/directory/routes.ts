@@ -98,8 +98,11 @@ export function directoryRoutes(deps: Deps) {
       return c.json(run)
     })
     .post('/api/admin/sync/runs', member, requireRole('admin'), async (c) => {
-      const body = ((await readJsonBody(c, { optional: true })) ?? {}) as { kind?: unknown }
-      const kind = body.kind === undefined ? 'full' : body.kind
+      const body = await readJsonBody(c, { optional: true })
+      if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+        throw new ApiFailure('bad_request', 'The body must be a JSON object.', { fields: { body: 'expected an object' } })
+      }
+      const kind = (body as { kind?: unknown } | undefined)?.kind ?? 'full'
       if (kind !== 'full' && kind !== 'force') throw new ApiFailure('bad_request', 'kind must be "full" or "force".', { fields: { kind: 'full | force' } })
       // Rejects with 409 when another run holds the lock.
       const runId = await sync.start({ kind, trigger: 'manual' }).runId
