@@ -36,6 +36,13 @@ describe('an oversized chunked body on a keep-alive connection', () => {
     }
   })
 
+  it('a body refused before it is read (401) does not stall the connection either', async () => {
+    const { responses, closedByServer } = await exchange(stack.appUrl, [chunkedRequest('POST', '/api/host/todos', { 'content-type': 'application/json' }, 300), plainGet('/healthz')])
+    expect(responses[0]?.status).toBe(401)
+    if (responses.length < 2) expect([responses[0]!.headers.connection, closedByServer]).toEqual(['close', true])
+    else expect(responses[1]!.status).toBe(200)
+  })
+
   it('host API: the 413 is in the shared error shape', async () => {
     const { responses } = await exchange(stack.appUrl, [chunkedRequest('POST', '/api/host/todos', host, 300)])
     expect(JSON.parse(responses[0]!.body)).toMatchObject({ error: { code: 'payload_too_large', message: expect.stringMatching(/256 KiB/) } })
