@@ -36,6 +36,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       c.header('Referrer-Policy', 'strict-origin-when-cross-origin')
       c.header('Content-Security-Policy', csp)
       refuseCrossSite(c)
+      // A NUL decoded from the path or query would reach PostgreSQL, whose text cannot hold it.
+      if (/%00/i.test(c.req.url)) throw new ApiFailure('bad_request', 'The URL holds a NUL character (%00).', { fields: { url: 'NUL character' } })
       await next()
     })
     .get('/healthz', async (c) => {
@@ -104,5 +106,5 @@ function nextRequestId(): string {
 }
 
 function codeForStatus(status: number): ErrorCode {
-  return status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : 'bad_request'
+  return status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : status === 429 ? 'rate_limited' : 'bad_request'
 }

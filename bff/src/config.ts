@@ -151,12 +151,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     if (v && !validQuartz(v)) problems.push(`${k}: not a valid cron expression (Quartz, seconds first, e.g. "10 0/10 * * * ?"), got "${v}"`)
   }
 
-  // HOST_API_KEYS="oa:key1,crm:key2". Sandbox mode has a printed demo key.
+  // HOST_API_KEYS="oa:key1,crm:key2": the name ends at the first ':' and the key is the whole rest
+  // (it may hold ':' too). Keys go in a Bearer header, so only visible ASCII can ever match.
   const hostApiKeys: Config['hostApiKeys'] = []
   for (const entry of (str('HOST_API_KEYS') ?? (mode === 'sandbox' ? `demo-host:${SANDBOX_HOST_KEY}` : '')).split(',').map((e) => e.trim()).filter(Boolean)) {
-    const [name, key] = entry.split(':', 2) as [string, string | undefined]
-    if (!key || !/^[\w.-]{1,32}$/.test(name) || key.length < 24) problems.push(`HOST_API_KEYS: expected name:key pairs (name: letters/digits/._-, key: 24+ characters), got "${name}:…"`)
-    else hostApiKeys.push({ name, key })
+    const problem = hostKeyProblem(entry, hostApiKeys)
+    if (problem) problems.push(`HOST_API_KEYS: ${problem}`)
+    else hostApiKeys.push({ name: entry.slice(0, entry.indexOf(':')), key: entry.slice(entry.indexOf(':') + 1) })
   }
 
   const embedOrigins: string[] = []
@@ -261,6 +262,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     logLevel: logLevel as Config['logLevel'],
   }
   return problems.length ? { ok: false, problems } : { ok: true, config }
+}
+
+/** Why one `name:key` entry of HOST_API_KEYS is refused (never quoting the key), or undefined. */
+function hostKeyProblem(entry: string, earlier: Config['hostApiKeys']): string | undefined {
+  const at = entry.indexOf(':')
+  const name = at < 0 ? entry : entry.slice(0, at)
+  const key = at < 0 ? '' : entry.slice(at + 1)
+  // Without a ':' the entry may be a bare key: never echo it.
+  if (at < 0) return `expected name:key pairs separated by commas; an entry of ${entry.length} characters has no ':'`
+  const shown = /^[\w.-]{1,32}$/.test(name) ? `"${name}:…"` : `an entry of ${entry.length} characters`
+  if (!/^[\w.-]{1,32}$/.test(name)) return `${shown}: the name (before the first ':') must be 1–32 letters, digits, '.', '_' or '-'`
+  if (key.length < 24) return `${shown}: the key (everything after the first ':') must be at least 24 characters, got ${key.length}`
+  if (!/^[\x21-\x7E]+$/.test(key)) return `${shown}: the key may hold only visible ASCII (no spaces, no other characters): it goes in an Authorization: Bearer header`
+  if (earlier.some((k) => k.key === key)) return `${shown}: the same key is configured twice; each host needs its own`
+  return undefined
 }
 
 /**

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config'
+import { createHostKeyMatcher } from '../src/todos/host-auth'
 
 const cwd = () => mkdtempSync(join(tmpdir(), 'cfg-'))
 const real = { WECOM_CORP_ID: 'ww0123456789abcdef', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'x'.repeat(43), SESSION_SECRET: 'k'.repeat(32) }
@@ -70,5 +71,39 @@ describe('config', () => {
     writeFileSync(join(dir, 'off.json'), JSON.stringify({ enable: false, corpId: 'wwfromfile00000001' }))
     const off = loadConfig({ WECOM_CONFIG_FILE: 'off.json' }, dir)
     expect(off.ok && off.config.mode).toBe('sandbox')
+  })
+
+  describe('HOST_API_KEYS', () => {
+    const hostKeys = (value: string) => loadConfig({ HOST_API_KEYS: value }, cwd())
+
+    it('uses a key holding ":" whole: the name ends at the first ":"', () => {
+      const key = 'AAAAAAAAAAAAAAAAAAAAAAAA:tail:more'
+      const r = hostKeys(`hostc:${key},oa:${'o'.repeat(24)}`)
+      expect(r.ok && r.config.hostApiKeys).toEqual([{ name: 'hostc', key }, { name: 'oa', key: 'o'.repeat(24) }])
+      if (!r.ok) return
+      const match = createHostKeyMatcher(r.config.hostApiKeys)
+      expect(match(key)).toBe('hostc')
+      // The part before the second ':' (what used to be accepted) is not a key.
+      expect(match(key.slice(0, key.indexOf(':')))).toBeUndefined()
+    })
+
+    it.each([
+      ['no colon', 'justakeywithoutanyname0123456789', /no ':'/],
+      ['a bad name', `o a:${'k'.repeat(24)}`, /the name/],
+      ['an empty name', `:${'k'.repeat(24)}`, /the name/],
+      ['a short key', 'oa:short:key', /at least 24 characters, got 9/],
+      ['a key with a space', `oa:${'k'.repeat(24)} x`, /visible ASCII/],
+      ['a key with non-ASCII', `oa:${'k'.repeat(24)}钥`, /visible ASCII/],
+      ['one key for two hosts', `oa:${'k'.repeat(24)},crm:${'k'.repeat(24)}`, /configured twice/],
+    ])('refuses %s at start, with a clear message that does not quote the key', (_label, value, message) => {
+      const r = hostKeys(value)
+      expect(r.ok).toBe(false)
+      if (r.ok) return
+      expect(r.problems).toHaveLength(1)
+      expect(r.problems[0]).toMatch(/^HOST_API_KEYS: /)
+      expect(r.problems[0]).toMatch(message)
+      expect(r.problems[0]).not.toContain('k'.repeat(24))
+      expect(r.problems[0]).not.toContain('justakey')
+    })
   })
 })

@@ -11,7 +11,12 @@ declare class URLSearchParams {
 declare class URL {
   constructor(url: string, base?: string)
   readonly host: string
+  readonly hostname: string
   readonly hash: string
+  readonly href: string
+  readonly protocol: string
+  readonly username: string
+  readonly password: string
   readonly origin: string
   readonly pathname: string
   readonly search: string

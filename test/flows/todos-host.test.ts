@@ -34,7 +34,8 @@ async function outbox(where: string, params: unknown[]): Promise<OutboxRow[]> {
   const rows = await stack.deps.db.query<OutboxRow>(`select userid, todo_id, dedupe_key, message from outbox where ${where} order by id`, params)
   return rows.map((r) => ({ ...r, message: typeof r.message === 'string' ? JSON.parse(r.message) : r.message }))
 }
-const todoCount = async (sourceRef: string) => (await stack.deps.db.query('select 1 from todos where source_ref = $1', [sourceRef])).length
+/** How many todos host `oa` has under `externalId`. */
+const todoCount = async (externalId: string) => (await stack.deps.db.query("select 1 from todos where source = 'host' and origin = 'oa' and ref = $1", [externalId])).length
 
 /** The app path a WeCom OAuth link returns to after sign-in. */
 function returnToOf(link: string): string | null {
@@ -68,7 +69,7 @@ describe('host API authentication', () => {
         expect(r.headers.get('www-authenticate'), label).toMatch(/^Bearer\b/)
       }
     }
-    expect(await todoCount('oa:auth-1')).toBe(0)
+    expect(await todoCount('auth-1')).toBe(0)
     expect(await outbox("userid = 'lisi'", [])).toEqual([])
   })
 
@@ -102,7 +103,7 @@ describe('POST /api/host/todos', () => {
       expect([r.status, fieldsOf(r)], assignee).toEqual([400, { assignee: 'not an active member' }])
     }
     expect(fieldsOf(await post(todo('who-1', { requester: 'ghost' })))).toEqual({ requester: 'not a member' })
-    expect(await todoCount('oa:who-1')).toBe(0)
+    expect(await todoCount('who-1')).toBe(0)
   })
 
   it('creates once: the same body twice is one todo and one notification', async () => {
@@ -114,7 +115,7 @@ describe('POST /api/host/todos', () => {
     const again = await post(body)
     expect(again.status).toBe(200)
     expect(again.body).toEqual(first.body)
-    expect(await todoCount('oa:exp-1024')).toBe(1)
+    expect(await todoCount('exp-1024')).toBe(1)
 
     const rows = await outbox('todo_id = $1', [created.id])
     expect(rows).toHaveLength(1)
@@ -176,7 +177,7 @@ describe('PATCH /api/host/todos/:externalId', () => {
     await post(todo('oa-only'))
     const r = await patch('oa-only', { status: 'cancelled' }, { key: CRM_KEY })
     expect([r.status, apiErrorSchema.parse(r.body).error.code]).toEqual([404, 'not_found'])
-    const [row] = await stack.deps.db.query<{ status: string }>("select status from todos where source_ref = 'oa:oa-only'")
+    const [row] = await stack.deps.db.query<{ status: string }>("select status from todos where source = 'host' and origin = 'oa' and ref = 'oa-only'")
     expect(row!.status).toBe('pending')
   })
 
@@ -194,6 +195,22 @@ describe('PATCH /api/host/todos/:externalId', () => {
     const cancelled = hostTodoSchema.parse((await patch('patch-1', { status: 'cancelled' })).body)
     expect(cancelled.status).toBe('cancelled')
     expect(hostTodoSchema.parse((await patch('patch-1', {})).body)).toEqual(cancelled)
+  })
+
+  it('normalizes a todo link as it arrives, on POST and PATCH', async () => {
+    expect(hostTodoSchema.parse((await post(todo('link-1', { link: 'https://oa.example.com/x/报销 1?a="b"' }))).body).link).toBe('https://oa.example.com/x/%E6%8A%A5%E9%94%80%201?a=%22b%22')
+    expect(hostTodoSchema.parse((await patch('link-1', { link: 'https://oa.example.com/{y}' })).body).link).toBe('https://oa.example.com/%7By%7D')
+    expect(fieldsOf(await patch('link-1', { link: 'https://oa.example.com/\r\nSet-Cookie:x' }))).toEqual({ link: 'must not contain control characters (tab, newline…)' })
+  })
+
+  // Issue 10: year 0 reached PostgreSQL and answered 500.
+  it('refuses a dueAt outside 1970–9999 with 400 naming it, on POST and PATCH', async () => {
+    for (const dueAt of ['0000-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '1970-01-01T07:59:59+08:00']) {
+      expect(fieldsOf(await post(todo('due-1', { dueAt }))), dueAt).toEqual({ dueAt: 'expected a date from 1970 to 9999' })
+    }
+    expect(hostTodoSchema.parse((await post(todo('due-1', { dueAt: '9999-12-31T23:59:59Z' }))).body).dueAt).toBe('9999-12-31T23:59:59.000Z')
+    expect(hostTodoSchema.parse((await patch('due-1', { dueAt: '1970-01-01T00:00:00Z' })).body).dueAt).toBe('1970-01-01T00:00:00.000Z')
+    expect(fieldsOf(await patch('due-1', { dueAt: '0000-01-01T00:00:00Z' }))).toEqual({ dueAt: 'expected a date from 1970 to 9999' })
   })
 
   it('finds externalIds that need escaping in the path', async () => {
@@ -247,6 +264,26 @@ describe('POST /api/host/notifications', () => {
     await notify({ userids: ['zhouba'], title: '无键' })
     await notify({ userids: ['zhouba'], title: '无键' })
     expect(await outbox("userid = 'zhouba' and dedupe_key like 'host:%'", [])).toHaveLength(2)
+  })
+
+  // Issue 10: a url with a space or `">` was accepted (202), then refused by WeCom (45034) and never delivered.
+  it('normalizes a url WeCom would refuse as it arrives, so the card is delivered', async () => {
+    const r = await notify({ userids: ['lisi'], title: '维护', url: ' https://oa.example.com/notices/a b?q="><x>&r={1}|^ ' }, { headers: { 'idempotency-key': 'n-url' } })
+    expect([r.status, r.body]).toEqual([202, { queued: 1 }])
+    const [row] = await outbox("dedupe_key like 'host:oa:notify:n-url:%'", [])
+    expect(row!.message.textcard!.url).toBe('https://oa.example.com/notices/a%20b?q=%22%3E%3Cx%3E&r=%7B1%7D%7C%5E')
+    await stack.deps.outbox.drain()
+    const [sent] = await stack.deps.db.query<{ status: string; last_error: string | null }>("select status, last_error from outbox where dedupe_key like 'host:oa:notify:n-url:%'")
+    expect(sent).toEqual({ status: 'sent', last_error: null })
+  })
+
+  it('refuses a url that cannot be made sendable: 400 naming url, nothing queued', async () => {
+    for (const url of ['https://oa.example.com/a\tb', 'https://oa.example.com/a\nb', 'https://oa.example.com/\u0000', 'javascript:alert(1)', 'https://user:pw@oa.example.com/', `https://oa.example.com/${'界'.repeat(400)}`]) {
+      const r = await notify({ userids: ['lisi'], title: 'x', url }, { headers: { 'idempotency-key': 'n-bad-url' } })
+      expect(r.status, url).toBe(400)
+      expect(Object.keys(fieldsOf(r)), url).toEqual([url.includes('\u0000') ? 'body' : 'url'])
+    }
+    expect(await outbox("dedupe_key like 'host:oa:notify:n-bad-url:%'", [])).toEqual([])
   })
 
   it('sends text without a url, and leaves non-page app URLs alone', async () => {

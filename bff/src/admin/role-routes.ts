@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { ApiFailure } from '../errors'
-import { fieldErrors, parseBody } from '../todos/parse-body'
+import { invalidFields, parseBody } from '../http/parse-body'
 import { listAudit } from './audit'
 import { grantRole, revokeRole, rolesView } from './role-grants'
 
@@ -34,10 +34,7 @@ export function roleRoutes(deps: Deps) {
     .delete('/api/admin/roles/grants', async (c) => {
       const query = { kind: c.req.query('kind'), target: c.req.query('target'), role: c.req.query('role') }
       const parsed = roleGrantInputSchema.safeParse(query)
-      if (!parsed.success) {
-        const fields = fieldErrors(parsed.error.issues, query)
-        throw new ApiFailure('bad_request', `Invalid ${Object.keys(fields).join(', ')}.`, { fields })
-      }
+      if (!parsed.success) throw invalidFields(parsed.error.issues, query)
       await revokeRole(db, config.roles, parsed.data, c.get('member').userid, new Date(deps.now()))
       changed()
       return c.json(await rolesView(db, config))

@@ -5,7 +5,7 @@ import { requestLang } from './request-lang'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { ApiFailure } from '../errors'
-import { parseBody } from '../todos/parse-body'
+import { parseBody } from '../http/parse-body'
 import { setupValues } from './setup-values'
 import { deleteVerifyFile, listVerifyFiles, saveVerifyFile, verifyFileProblems } from './verify-file-store'
 

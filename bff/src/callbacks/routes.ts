@@ -7,7 +7,7 @@ import { CallbackCryptoError, createCallbackCrypto, type CallbackCrypto } from '
 import { CallbackXmlError, parseEnvelope, parseMessage, XML_DEFAULT_MAX_BYTES, type CallbackMessage } from '../wecom/callback-xml'
 import { describeCallback } from './dispatcher'
 import { callbackHash, enqueueCallback } from './inbox'
-import { BodyTooLargeError, readCappedText } from './read-body'
+import { BodyTooLargeError, readRequestBytes } from '../http/read-body'
 import type { CallbackWorker } from './worker'
 
 export const CALLBACK_PATH = '/wecom/callback'
@@ -79,7 +79,7 @@ export function callbackRoutes(deps: CallbackDeps, worker: Pick<CallbackWorker, 
 
       let body: string
       try {
-        body = await readCappedText(c.req.raw, limits.maxBodyBytes)
+        body = (await readRequestBytes(c, limits.maxBodyBytes)).toString('utf8')
       } catch (e) {
         if (e instanceof BodyTooLargeError) return reject(c, { status: 413, reason: 'body too large', detail: { limit: e.limit } })
         throw e

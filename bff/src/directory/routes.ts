@@ -8,6 +8,7 @@ import { listed, type DirectoryView } from './read-model'
 import type { MemberRecord } from './member-store'
 import { writeAudit } from '../admin/audit'
 import { getRun, holdPreview, listRuns } from './sync-runs'
+import { readJsonBody } from '../http/read-body'
 
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-cache' }
 
@@ -97,8 +98,11 @@ export function directoryRoutes(deps: Deps) {
       return c.json(run)
     })
     .post('/api/admin/sync/runs', member, requireRole('admin'), async (c) => {
-      const body = (await c.req.json().catch(() => ({}))) as { kind?: unknown }
-      const kind = body.kind === undefined ? 'full' : body.kind
+      const body = await readJsonBody(c, { optional: true })
+      if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+        throw new ApiFailure('bad_request', 'The body must be a JSON object.', { fields: { body: 'expected an object' } })
+      }
+      const kind = (body as { kind?: unknown } | undefined)?.kind ?? 'full'
       if (kind !== 'full' && kind !== 'force') throw new ApiFailure('bad_request', 'kind must be "full" or "force".', { fields: { kind: 'full | force' } })
       // Rejects with 409 when another run holds the lock.
       const runId = await sync.start({ kind, trigger: 'manual' }).runId

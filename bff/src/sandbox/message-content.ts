@@ -47,9 +47,13 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined
 }
 
-/** http(s) only (45034 "url必须有协议头"), ≤2048 bytes (40094 不合法的URL). */
+/**
+ * http(s) only, and none of the characters a URL may not hold unencoded (space, `"<>|^{}`,
+ * control characters): WeCom refuses both with 45034 ("url必须有协议头"). ≤2048 bytes (40094 不合法的URL).
+ */
 function checkUrl(url: string, field: string): ContentResult | undefined {
-  if (!/^https?:\/\/[^\s]+$/i.test(url)) return err(45034, `url must have http or https scheme: ${field}`)
+  // eslint-disable-next-line no-control-regex
+  if (!/^https?:\/\/[^\s"<>|^{}\u0000-\u001f\u007f]+$/i.test(url)) return err(45034, `url must have http or https scheme: ${field}`)
   if (Buffer.byteLength(url) > URL_MAX_B) return err(40094, `invalid url size: ${field} over ${URL_MAX_B} bytes`)
   return undefined
 }

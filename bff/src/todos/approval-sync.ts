@@ -1,6 +1,6 @@
 import type { Deps } from '../deps'
 import { memberNames } from '../directory/member-store'
-import { setTodoStatus, todosByRefPrefix, upsertTodo } from './store'
+import { setTodoStatus, todosOfOrigin, upsertTodo } from './store'
 import { closedStatus, currentApprovers, type ApprovalInfo } from './approval-view'
 import { notifyNewTodo } from './notify-todo'
 
@@ -35,8 +35,8 @@ export function createApprovalSync(d: SyncDeps) {
           {
             assignee: approver,
             source: 'approval',
-            sourceRef: `${info.sp_no}:${approver.toLowerCase()}`,
             origin: info.sp_no,
+            ref: approver.toLowerCase(),
             title: `${applicant}的${info.sp_name}`,
             summary: `${info.sp_name} · ${applicant} 提交于 ${submitted} UTC`,
             link: link(info.sp_no),
@@ -48,7 +48,7 @@ export function createApprovalSync(d: SyncDeps) {
         if (created) queued = (await notifyNewTodo(tx, d.config, todo, applicant, now)) || queued
       }
       const current = new Set(approvers.map((a) => a.toLowerCase()))
-      for (const t of await todosByRefPrefix(tx, `${info.sp_no}:`)) {
+      for (const t of await todosOfOrigin(tx, 'approval', info.sp_no)) {
         if (t.status === 'pending' && !current.has(t.assignee.toLowerCase())) await setTodoStatus(tx, t.id, closedStatus(info, t.assignee), now)
       }
     })

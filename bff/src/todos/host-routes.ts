@@ -1,13 +1,12 @@
 import { endpoints, hostNotificationInputSchema, hostTodoInputSchema, hostTodoPatchSchema } from '@portal/shared'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { Deps } from '../deps'
 import { ApiFailure } from '../errors'
+import { parseBody } from '../http/parse-body'
 import { requireHost, type HostEnv } from './host-auth'
 import { queueHostNotification } from './host-notify'
 import { patchHostTodo, upsertHostTodo } from './host-todos'
 import { hostOpenApi } from './openapi'
-import { parseBody } from './parse-body'
 import { toHostTodo } from './todo-view'
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
@@ -15,30 +14,23 @@ const NO_STORE = { 'Cache-Control': 'no-store' }
 /** The API the existing self-built app (the host) pushes its tasks and notifications through. */
 export function hostRoutes(deps: Deps) {
   const host = requireHost(deps)
-  // 1,000 userids of 64 characters fit; anything much bigger is a mistake or an attack.
-  const limit = bodyLimit({
-    maxSize: 256 * 1024,
-    onError: () => {
-      throw new ApiFailure('bad_request', 'The body is too large (256 KiB at most).', { fields: { body: 'too large' } })
-    },
-  })
   let openApiJson: string | undefined
   return new Hono<HostEnv>()
     .get(endpoints.hostOpenApi.path, (c) => {
       openApiJson ??= JSON.stringify(hostOpenApi(deps.config.publicUrl), null, 2)
       return c.body(openApiJson, 200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'public, max-age=300' })
     })
-    .post(endpoints.hostUpsertTodo.path, host, limit, async (c) => {
+    .post(endpoints.hostUpsertTodo.path, host, async (c) => {
       const input = await parseBody(c, hostTodoInputSchema)
       const { todo, created } = await upsertHostTodo(deps, c.get('host'), input)
       return c.json(toHostTodo(todo), created ? 201 : 200, NO_STORE)
     })
-    .patch(endpoints.hostPatchTodo.path, host, limit, async (c) => {
+    .patch(endpoints.hostPatchTodo.path, host, async (c) => {
       const patch = await parseBody(c, hostTodoPatchSchema)
       const { todo } = await patchHostTodo(deps, c.get('host'), c.req.param('externalId'), patch)
       return c.json(toHostTodo(todo), 200, NO_STORE)
     })
-    .post(endpoints.hostNotify.path, host, limit, async (c) => {
+    .post(endpoints.hostNotify.path, host, async (c) => {
       const key = c.req.header('idempotency-key')
       if (key !== undefined && !/^[\x21-\x7E]{1,128}$/.test(key)) {
         throw new ApiFailure('bad_request', 'Idempotency-Key must be 1–128 visible ASCII characters.', { fields: { 'Idempotency-Key': 'expected 1–128 visible ASCII characters' } })

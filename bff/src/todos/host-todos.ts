@@ -4,11 +4,9 @@ import { ApiFailure } from '../errors'
 import { checkPeople, sameUser } from './host-people'
 import { notifyReassigned } from './notify-reassigned'
 import { notifyNewTodo } from './notify-todo'
-import { getTodoByRef, upsertTodo, type TodoFields, type TodoRecord } from './store'
+import { getTodoByKey, upsertTodo, type TodoFields, type TodoRecord } from './store'
 
 type Upserted = { todo: TodoRecord; created: boolean; changed: boolean; queued: boolean }
-
-const hostRef = (host: string, externalId: string) => `${host}:${externalId}`
 
 /**
  * POST semantics: the body is the whole todo (omitted optional fields take their defaults), so
@@ -22,8 +20,8 @@ export async function upsertHostTodo(deps: Deps, host: string, input: HostTodoIn
     // The directory's spelling, so outbox `touser` and list look-ups agree with WeCom.
     assignee: people.assignee!.userid,
     source: 'host',
-    sourceRef: hostRef(host, input.externalId),
     origin: host,
+    ref: input.externalId,
     externalId: input.externalId,
     title: input.title,
     summary: input.summary ?? '',
@@ -33,7 +31,7 @@ export async function upsertHostTodo(deps: Deps, host: string, input: HostTodoIn
     dueAt: input.dueAt ? new Date(input.dueAt) : undefined,
   }
   const result = await deps.db.transaction(async (tx) => {
-    const before = await getTodoByRef(tx, fields.sourceRef)
+    const before = await getTodoByKey(tx, 'host', host, input.externalId)
     const r = await upsertTodo(tx, fields, now)
     let queued = false
     if (input.notify !== false && r.todo.status === 'pending') {
@@ -46,11 +44,14 @@ export async function upsertHostTodo(deps: Deps, host: string, input: HostTodoIn
   return result
 }
 
-/** PATCH semantics: only the given fields change. Another host's todo is not found. */
+/**
+ * PATCH semantics: only the given fields change. Another host's todo, or an approval's, is not
+ * found, whatever this host is called: todos are keyed by (source, origin, ref).
+ */
 export async function patchHostTodo(deps: Deps, host: string, externalId: string, patch: HostTodoPatch): Promise<Upserted> {
   const now = new Date(deps.now())
   const result = await deps.db.transaction(async (tx) => {
-    const before = await getTodoByRef(tx, hostRef(host, externalId))
+    const before = await getTodoByKey(tx, 'host', host, externalId)
     if (!before) throw new ApiFailure('not_found', `No todo with externalId "${externalId}" from this host.`)
     const people = await checkPeople(tx, { assignee: patch.assignee })
     const { id: _id, createdAt: _c, updatedAt: _u, ...current } = before

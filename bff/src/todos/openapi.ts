@@ -38,6 +38,10 @@ const unauthorized = {
   headers: { 'WWW-Authenticate': { schema: { type: 'string' }, example: 'Bearer realm="portal-host-api", error="invalid_token"' } },
   content: json(ref('Error'), { invalid: { summary: '无效密钥 / Invalid key', value: errorExample('unauthenticated', 'The host API key is not valid.') } }),
 }
+const tooLarge = {
+  description: '请求体超过 256 KiB；响应带 `Connection: close`，请用新连接重试 / The body is over 256 KiB; the answer carries `Connection: close`, so retry on a new connection.',
+  content: json(ref('Error'), { tooLarge: { summary: '过大 / Too large', value: errorExample('payload_too_large', 'The body is too large (256 KiB at most).', { fields: { body: 'too large' } }) } }),
+}
 const badRequest = (examples: Record<string, { summary: string; value: unknown }>) => ({
   description: '请求无效；`fields` 指明每个出错的字段 / Invalid request; `fields` names each bad field (path → message).',
   content: json(ref('Error'), examples),
@@ -76,6 +80,7 @@ export function hostOpenApi(publicUrl: string): Record<string, unknown> {
               assignee: { summary: '处理人不在通讯录 / Unknown assignee', value: errorExample('bad_request', 'Unknown assignee in the synced directory.', { fields: { assignee: 'not an active member' } }) },
             }),
             '401': unauthorized,
+            '413': tooLarge,
           },
         },
       },
@@ -85,7 +90,7 @@ export function hostOpenApi(publicUrl: string): Record<string, unknown> {
           summary: '修改、完成或取消待办 / Update, complete or cancel a todo',
           description:
             '只修改给出的字段。取消：`{"status":"cancelled"}`；完成：`{"status":"done"}`。其他宿主的待办视为不存在。\n\n' +
-            'Changes only the given fields. Cancel with `{"status":"cancelled"}`, complete with `{"status":"done"}`. Another host\'s todo does not exist for you (404). Reassigning notifies the new assignee.',
+            'Changes only the given fields. Cancel with `{"status":"cancelled"}`, complete with `{"status":"done"}`. Another host\'s todo, or an approval\'s, does not exist for you (404), whatever your host is called. Reassigning notifies the new assignee.',
           parameters: [{ name: 'externalId', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 128 }, example: 'expense-1024' }],
           requestBody: {
             required: true,
@@ -98,6 +103,7 @@ export function hostOpenApi(publicUrl: string): Record<string, unknown> {
             '200': { description: '待办的当前状态 / The todo as it now is', content: json(ref('HostTodo'), { cancelled: { summary: '已取消 / Cancelled', value: { ...hostTodoExample, status: 'cancelled' } } }) },
             '400': badRequest({ status: { summary: '状态无效 / Invalid status', value: errorExample('bad_request', 'Invalid status.', { fields: { status: 'expected one of: pending, done, cancelled' } }) } }),
             '401': unauthorized,
+            '413': tooLarge,
             '404': { description: '此宿主没有该待办 / This host has no such todo', content: json(ref('Error'), { missing: { summary: '不存在 / Not found', value: errorExample('not_found', 'No todo with externalId "expense-9999" from this host.') } }) },
           },
         },
@@ -107,8 +113,8 @@ export function hostOpenApi(publicUrl: string): Record<string, unknown> {
           operationId: 'notify',
           summary: '给成员发送通知 / Notify members',
           description:
-            '为每位成员排队一条企业微信消息：有 url 时为文本卡片，否则为文本。url 是本应用的页面时经企业微信网页授权打开，否则原样打开。带相同 Idempotency-Key 的重试不会重复发送。\n\n' +
-            'Queues one WeCom message per member: a textcard when `url` is given, text otherwise. A `url` that is a page of this app opens through WeCom OAuth (silent sign-in); any other opens as is. Retrying with the same `Idempotency-Key` sends nothing twice. Every userid must be an active member.',
+            '为每位成员排队一条企业微信消息：有 url 时为文本卡片，否则为文本。url 是本应用的页面时经企业微信网页授权打开，否则原样打开。url 中的空格、中文及 `"<>{}|^` 等字符在收到时即被百分号编码（企业微信拒绝未编码的此类字符）；含控制字符的 url 被拒绝。带相同 Idempotency-Key 的重试不会重复发送。\n\n' +
+            'Queues one WeCom message per member: a textcard when `url` is given, text otherwise. A `url` that is a page of this app opens through WeCom OAuth (silent sign-in); any other opens as is. Spaces, non-ASCII and characters such as `"<>{}|^` in `url` are percent-encoded on arrival (WeCom refuses them unencoded); one with control characters is refused. Retrying with the same `Idempotency-Key` sends nothing twice. Every userid must be an active member.',
           parameters: [
             {
               name: 'Idempotency-Key',
@@ -130,6 +136,7 @@ export function hostOpenApi(publicUrl: string): Record<string, unknown> {
             '202': { description: '已排队 / Queued', content: json(ref('NotificationQueued'), { queued: { summary: '已排队 / Queued', value: { queued: 2 } } }) },
             '400': badRequest({ userids: { summary: '未知成员 / Unknown members', value: errorExample('bad_request', 'Not active members of the directory: nobody.', { fields: { userids: 'not active members: nobody' } }) } }),
             '401': unauthorized,
+            '413': tooLarge,
           },
         },
       },

@@ -6,10 +6,10 @@ export interface TodoRecord {
   id: string
   assignee: string
   source: 'approval' | 'host'
-  /** Unique: approval `<sp_no>:<approver>`, host `<host>:<external id>`. */
-  sourceRef: string
   /** Approval number, or the host's name. */
   origin: string
+  /** Within (source, origin), unique: the approver's userid (lower case), or the host's external id. */
+  ref: string
   externalId?: string
   title: string
   summary: string
@@ -27,8 +27,8 @@ type Row = {
   id: string
   assignee: string
   source: 'approval' | 'host'
-  source_ref: string
   origin: string
+  ref: string
   external_id: string | null
   title: string
   summary: string
@@ -39,15 +39,17 @@ type Row = {
   created_at: Date
   updated_at: Date
 }
-const COLUMNS = 'id, assignee, source, source_ref, origin, external_id, title, summary, link, status, requester, due_at, created_at, updated_at'
+/** The todo's identity: source, origin and ref as $1, $2, $3. */
+const BY_KEY = 'source = $1 and origin = $2 and ref = $3'
+const COLUMNS = 'id, assignee, source, origin, ref, external_id, title, summary, link, status, requester, due_at, created_at, updated_at'
 
 function fromRow(r: Row): TodoRecord {
   return {
     id: r.id,
     assignee: r.assignee,
     source: r.source,
-    sourceRef: r.source_ref,
     origin: r.origin,
+    ref: r.ref,
     externalId: r.external_id ?? undefined,
     title: r.title,
     summary: r.summary,
@@ -70,25 +72,26 @@ const same = (a: TodoRecord, b: TodoFields) =>
   (a.dueAt?.getTime() ?? null) === (b.dueAt?.getTime() ?? null)
 
 /**
- * Creates or updates the todo for `sourceRef`. `changed` is false when nothing differs (the row
+ * Creates or updates the todo known by (source, origin, ref). `changed` is false when nothing differs (the row
  * is then left untouched), so callers can make repeated upserts idempotent end to end.
  */
 export async function upsertTodo(q: Queryable, t: TodoFields, now: Date): Promise<{ todo: TodoRecord; created: boolean; changed: boolean }> {
-  const [existing] = await q.query<Row>(`select ${COLUMNS} from todos where source_ref = $1 for update`, [t.sourceRef])
+  const key = [t.source, t.origin, t.ref]
+  const [existing] = await q.query<Row>(`select ${COLUMNS} from todos where ${BY_KEY} for update`, key)
   if (existing) {
     const old = fromRow(existing)
     if (same(old, t)) return { todo: old, created: false, changed: false }
     const [row] = await q.query<Row>(
-      `update todos set assignee = $2, title = $3, summary = $4, link = $5, status = $6, requester = $7, due_at = $8, updated_at = $9
-        where source_ref = $1 returning ${COLUMNS}`,
-      [t.sourceRef, t.assignee, t.title, t.summary, t.link, t.status, t.requester ?? null, t.dueAt ?? null, now],
+      `update todos set assignee = $4, title = $5, summary = $6, link = $7, status = $8, requester = $9, due_at = $10, updated_at = $11
+        where ${BY_KEY} returning ${COLUMNS}`,
+      [...key, t.assignee, t.title, t.summary, t.link, t.status, t.requester ?? null, t.dueAt ?? null, now],
     )
     return { todo: fromRow(row!), created: false, changed: true }
   }
   const [row] = await q.query<Row>(
     `insert into todos (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
-     on conflict (source_ref) do nothing returning ${COLUMNS}`,
-    [randomId(12), t.assignee, t.source, t.sourceRef, t.origin, t.externalId ?? null, t.title, t.summary, t.link, t.status, t.requester ?? null, t.dueAt ?? null, now],
+     on conflict (source, origin, ref) do nothing returning ${COLUMNS}`,
+    [randomId(12), t.assignee, t.source, t.origin, t.ref, t.externalId ?? null, t.title, t.summary, t.link, t.status, t.requester ?? null, t.dueAt ?? null, now],
   )
   // Lost a race with a concurrent insert of the same reference: that one stands.
   if (!row) return upsertTodo(q, t, now)
@@ -100,14 +103,14 @@ export async function getTodo(q: Queryable, id: string): Promise<TodoRecord | nu
   return row ? fromRow(row) : null
 }
 
-export async function getTodoByRef(q: Queryable, sourceRef: string): Promise<TodoRecord | null> {
-  const [row] = await q.query<Row>(`select ${COLUMNS} from todos where source_ref = $1`, [sourceRef])
+export async function getTodoByKey(q: Queryable, source: TodoRecord['source'], origin: string, ref: string): Promise<TodoRecord | null> {
+  const [row] = await q.query<Row>(`select ${COLUMNS} from todos where ${BY_KEY}`, [source, origin, ref])
   return row ? fromRow(row) : null
 }
 
-/** Every todo whose reference starts with `prefix` (e.g. all approvers' todos of one sp_no). */
-export async function todosByRefPrefix(q: Queryable, prefix: string): Promise<TodoRecord[]> {
-  const rows = await q.query<Row>(`select ${COLUMNS} from todos where source_ref like $1`, [`${prefix.replace(/[%_\\]/g, '\\$&')}%`])
+/** Every todo of one origin of one source (e.g. all approvers' todos of one sp_no). */
+export async function todosOfOrigin(q: Queryable, source: TodoRecord['source'], origin: string): Promise<TodoRecord[]> {
+  const rows = await q.query<Row>(`select ${COLUMNS} from todos where source = $1 and origin = $2`, [source, origin])
   return rows.map(fromRow)
 }
 

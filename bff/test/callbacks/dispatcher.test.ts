@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createCallbackDispatcher, describeCallback, type CallbackMessage } from '../../src/callbacks'
-import { BodyTooLargeError, readCappedText } from '../../src/callbacks/read-body'
+import { BodyTooLargeError, readCappedText } from '../../src/http/read-body'
 
 function msg(msgType: string, event?: string, changeType?: string): CallbackMessage {
   return { toUserName: 'corp', fromUserName: 'sys', createTime: 1, msgType, ...(event ? { event } : {}), ...(changeType ? { changeType } : {}), fields: {} }

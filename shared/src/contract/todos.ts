@@ -1,4 +1,5 @@
 import { z } from 'zod/mini'
+import { dueAtSchema, webUrlSchema } from './fields'
 
 export const todoStatusSchema = z.enum(['pending', 'done', 'cancelled'])
 export type TodoStatus = z.infer<typeof todoStatusSchema>
@@ -35,8 +36,8 @@ export const hostTodoInputSchema = z.object({
   assignee: z.string().check(z.minLength(1), z.maxLength(64)),
   title: z.string().check(z.minLength(1), z.maxLength(128)),
   summary: z.optional(z.string().check(z.maxLength(512))),
-  link: z.url({ protocol: /^https?$/ }),
-  dueAt: z.optional(z.nullable(z.iso.datetime({ offset: true }))),
+  link: webUrlSchema,
+  dueAt: z.optional(z.nullable(dueAtSchema)),
   requester: z.optional(z.string().check(z.maxLength(64))),
   status: z.optional(todoStatusSchema),
   /** Send the assignee a WeCom notification when the todo is new (default true). */
@@ -49,8 +50,8 @@ export const hostTodoPatchSchema = z.object({
   assignee: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   title: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   summary: z.optional(z.string().check(z.maxLength(512))),
-  link: z.optional(z.url({ protocol: /^https?$/ })),
-  dueAt: z.optional(z.nullable(z.iso.datetime({ offset: true }))),
+  link: z.optional(webUrlSchema),
+  dueAt: z.optional(z.nullable(dueAtSchema)),
   status: z.optional(todoStatusSchema),
 })
 export type HostTodoPatch = z.infer<typeof hostTodoPatchSchema>
@@ -61,7 +62,7 @@ export const hostNotificationInputSchema = z.object({
   title: z.string().check(z.minLength(1), z.maxLength(128)),
   description: z.optional(z.string().check(z.maxLength(512))),
   /** Opened through WeCom OAuth when it is a page of this app; as is otherwise. */
-  url: z.optional(z.url({ protocol: /^https?$/ })),
+  url: z.optional(webUrlSchema),
 })
 export type HostNotificationInput = z.infer<typeof hostNotificationInputSchema>
 

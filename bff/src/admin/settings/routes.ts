@@ -2,7 +2,7 @@ import { adminEndpoints, type SettingsUpdate } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../../app-env'
 import type { Deps } from '../../deps'
-import { ApiFailure } from '../../errors'
+import { readJsonBody } from '../../http/read-body'
 import { requestLang } from '../request-lang'
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
@@ -12,12 +12,7 @@ export function settingsRoutes(deps: Deps) {
   return new Hono<AppEnv>()
     .get(adminEndpoints.adminSettings.path, async (c) => c.json(await deps.settings.view(requestLang(c)), 200, NO_STORE))
     .put(adminEndpoints.adminSaveSettings.path, async (c) => {
-      let body: unknown
-      try {
-        body = await c.req.json()
-      } catch {
-        throw new ApiFailure('bad_request', 'The body must be a JSON object of settings.', { fields: { body: 'expected JSON' } })
-      }
+      const body = await readJsonBody(c)
       // The service checks the body against settingsUpdateSchema with everything else.
       const view = await deps.settings.save(body as SettingsUpdate, c.get('member').userid, requestLang(c))
       return c.json(view, 200, NO_STORE)

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { z } from 'zod/mini'
 import { ApiFailure } from '../errors'
+import { readJsonBody } from './read-body'
 
 type Issue = z.core.$ZodIssue
 
@@ -45,18 +46,16 @@ export function fieldErrors(issues: readonly Issue[], input: unknown): Record<st
   return fields
 }
 
-/** The JSON body checked against `schema`; a 400 `bad_request` naming each bad field otherwise. */
-export async function parseBody<S extends z.ZodMiniType>(c: Context, schema: S): Promise<z.infer<S>> {
-  let body: unknown
-  try {
-    body = await c.req.json()
-  } catch {
-    throw new ApiFailure('bad_request', 'The body must be a JSON object.', { fields: { body: 'expected JSON' } })
-  }
+/** Issues as one 400 `bad_request` naming each bad field. */
+export function invalidFields(issues: readonly Issue[], input: unknown): ApiFailure {
+  const fields = fieldErrors(issues, input)
+  return new ApiFailure('bad_request', `Invalid ${Object.keys(fields).join(', ')}.`, { fields })
+}
+
+/** The JSON body (read by readJsonBody) checked against `schema`; a 400 `bad_request` naming each bad field otherwise. */
+export async function parseBody<S extends z.ZodMiniType>(c: Context, schema: S, opts: { maxBytes?: number } = {}): Promise<z.infer<S>> {
+  const body = await readJsonBody(c, opts)
   const result = schema.safeParse(body)
-  if (!result.success) {
-    const fields = fieldErrors(result.error.issues, body)
-    throw new ApiFailure('bad_request', `Invalid ${Object.keys(fields).join(', ')}.`, { fields })
-  }
+  if (!result.success) throw invalidFields(result.error.issues, body)
   return result.data as z.infer<S>
 }
