@@ -172,6 +172,9 @@ export function authRoutes(deps: Deps) {
         now: now(),
       })
       writeCookie(c, config, SESSION_COOKIE, id, Math.floor(config.session.absoluteMs / 1000), embed)
+      // A new browser id at each sign-in: one planted by someone else (who could then bind login
+      // states to it) does not outlive the next sign-in.
+      writeCookie(c, config, BROWSER_COOKIE, newBrowserId(), BROWSER_COOKIE_MAX_AGE, embed)
       log.info('signed in', { userid: member.userid, entry: detectEntryContext(ua), ...(embed ? { embed } : {}) })
       return c.redirect(appPath(config, returnTo), 302)
     })
