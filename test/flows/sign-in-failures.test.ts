@@ -103,12 +103,6 @@ describe('sign-in failures end on a clear problem page', () => {
       expect(url).toBe(`${stack.appUrl}/`)
     }
   })
-
-  it('refuses homepage entries (state=homepage) outside the WeCom client', async () => {
-    const b = new TestBrowser(UA.browser)
-    const { url } = await b.go(`${stack.appUrl}/auth/callback?code=x&state=homepage`)
-    expect(problemOf(url).reason).toBe('state_invalid')
-  })
 })
 
 describe('secrets and config errors', () => {

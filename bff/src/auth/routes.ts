@@ -2,7 +2,6 @@ import {
   buildAuthorizeUrl,
   buildQrLoginUrl,
   detectEntryContext,
-  HOMEPAGE_STATE,
   isWeComClient,
   safeReturnTo,
   type LoginOptions,
@@ -13,6 +12,7 @@ import type { Deps } from '../deps'
 import { appPath, callbackUrl } from '../paths'
 import { WeComError } from '../wecom'
 import { BROWSER_COOKIE, clearCookie, readCookie, SESSION_COOKIE, writeCookie } from './cookies'
+import { markEntry } from './entry-gate'
 import { consumeLoginState, createLoginState, newBrowserId } from './login-state'
 import { redirectToProblem } from './problem'
 import { resolveMember } from './resolve-member'
@@ -21,6 +21,11 @@ import { isActive } from '../directory/member-store'
 import { createSession, revokeSession } from './sessions'
 
 const BROWSER_COOKIE_MAX_AGE = 30 * 86_400
+/**
+ * The `state` of the OAuth-wrapped 应用主页 links this app used to hand out: WeCom started those
+ * sign-ins, not this browser, so their codes are never exchanged (anyone could forward one).
+ */
+const LEGACY_HOMEPAGE_STATE = 'homepage'
 /** WeCom says the code is single-use and 5-minute; these both mean "get a new one". */
 const SPENT_CODE = new Set([40029, 42022])
 
@@ -111,28 +116,22 @@ export function authRoutes(deps: Deps) {
       const code = c.req.query('code')
       const stateParam = c.req.query('state') ?? ''
       const ua = c.req.header('user-agent') ?? ''
-      let returnTo: string
-      let retry = 0
-      let embed = false
-      if (stateParam === HOMEPAGE_STATE) {
-        // The app's homepage link (built by buildHomepageUrl) starts OAuth without us; only the
-        // WeCom client opens it, and the code itself is single-use and bound to our redirect_uri.
-        if (!isWeComClient(ua)) return redirectToProblem(c, config, 'state_invalid')
-        returnTo = safeReturnTo(c.req.query('returnTo'))
-      } else {
-        const s = await consumeLoginState(db, config.session.secret, {
-          state: stateParam,
-          browserId: readCookie(c, BROWSER_COOKIE),
-          now: now(),
-        })
-        if (!s.ok) {
-          log.warn('login state rejected', { why: s.why })
-          return redirectToProblem(c, config, 'state_invalid')
-        }
-        returnTo = s.returnTo
-        retry = s.retry
-        embed = !!s.embed
+      if (stateParam === LEGACY_HOMEPAGE_STATE) {
+        // A homepage link pasted before /auth/login became the entry URL: it keeps working,
+        // through a sign-in bound to this browser.
+        return startLogin(c, safeReturnTo(c.req.query('returnTo')), 0, false)
       }
+      const s = await consumeLoginState(db, config.session.secret, {
+        state: stateParam,
+        browserId: readCookie(c, BROWSER_COOKIE),
+        now: now(),
+      })
+      if (!s.ok) {
+        log.warn('login state rejected', { why: s.why })
+        return redirectToProblem(c, config, 'state_invalid')
+      }
+      const { returnTo, retry } = s
+      const embed = !!s.embed
       if (!code) return redirectToProblem(c, config, 'login_cancelled', { returnTo })
 
       let identity
@@ -175,6 +174,8 @@ export function authRoutes(deps: Deps) {
       // A new browser id at each sign-in: one planted by someone else (who could then bind login
       // states to it) does not outlive the next sign-in.
       writeCookie(c, config, BROWSER_COOKIE, newBrowserId(), BROWSER_COOKIE_MAX_AGE, embed)
+      // The page this sign-in lands on is confirmed already: the entry gate serves it as it is.
+      if (isWeComClient(ua) && !embed) markEntry(c, config)
       log.info('signed in', { userid: member.userid, entry: detectEntryContext(ua), ...(embed ? { embed } : {}) })
       return c.redirect(appPath(config, returnTo), 302)
     })
