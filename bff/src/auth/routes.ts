@@ -10,7 +10,7 @@ import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { appPath, callbackUrl } from '../paths'
-import { WeComError } from '../wecom'
+import { isTransient, WeComError } from '../wecom'
 import { BROWSER_COOKIE, clearCookie, readCookie, SESSION_COOKIE, writeCookie } from './cookies'
 import { markEntry } from './entry-gate'
 import { consumeLoginState, createLoginState, newBrowserId } from './login-state'
@@ -28,6 +28,7 @@ const BROWSER_COOKIE_MAX_AGE = 30 * 86_400
 const LEGACY_HOMEPAGE_STATE = 'homepage'
 /** WeCom says the code is single-use and 5-minute; these both mean "get a new one". */
 const SPENT_CODE = new Set([40029, 42022])
+const spentCode = (e: unknown) => e instanceof WeComError && SPENT_CODE.has(e.errcode)
 
 export function authRoutes(deps: Deps) {
   const { config, db, wecom, log, now, principals } = deps
@@ -138,10 +139,13 @@ export function authRoutes(deps: Deps) {
       try {
         identity = await wecom.getUserIdentity(code)
       } catch (e) {
-        if (e instanceof WeComError && SPENT_CODE.has(e.errcode)) {
-          if (retry === 0) return startLogin(c, returnTo, 1, embed)
-          return redirectToProblem(c, config, 'code_invalid', { returnTo })
+        // WeCom unreachable, slow or busy: the code may be spent already (a timed-out call can
+        // still have reached WeCom), so only a new one can work. Once, silently, as for 40029.
+        if (retry === 0 && (spentCode(e) || isTransient(e))) {
+          if (!spentCode(e)) log.warn('code exchange failed; restarting sign-in once', { err: e })
+          return startLogin(c, returnTo, 1, embed)
         }
+        if (spentCode(e)) return redirectToProblem(c, config, 'code_invalid', { returnTo })
         return wecomProblem(c, e, returnTo)
       }
       deps.marks.record('oauth_ok')
