@@ -22,6 +22,7 @@ export function markEntry(c: Context, config: Config): void {
  * and corps that use it, so an existing session proves nothing about who opened the app now.
  * The mark set here and at sign-in is spent by the load it lets through, so a failed sign-in
  * cannot loop and the next entry confirms again. Frames (`?embed=1`) sign in on their own.
+ * https://developer.work.weixin.qq.com/document/path/91022 (the silent snsapi_base authorize)
  */
 export function entryGate(config: Config): MiddlewareHandler {
   return async (c, next) => {

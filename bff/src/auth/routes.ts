@@ -140,7 +140,8 @@ export function authRoutes(deps: Deps) {
         identity = await wecom.getUserIdentity(code)
       } catch (e) {
         // WeCom unreachable, slow or busy: the code may be spent already (a timed-out call can
-        // still have reached WeCom), so only a new one can work. Once, silently, as for 40029.
+        // still have reached WeCom; a code is single-use, 5 minutes), so only a new one can
+        // work. Once, silently, as for 40029. https://developer.work.weixin.qq.com/document/path/91023
         if (retry === 0 && (spentCode(e) || isTransient(e))) {
           if (!spentCode(e)) log.warn('code exchange failed; restarting sign-in once', { err: e })
           return startLogin(c, returnTo, 1, embed)
