@@ -1,4 +1,4 @@
-import { serve, type ServerType } from '@hono/node-server'
+import { createAdaptorServer, type ServerType } from '@hono/node-server'
 import { createApp } from './app'
 import { loadConfig, SANDBOX_HOST_KEY, type Config } from './config'
 import { scheduleQuartz } from './config/quartz'
@@ -17,6 +17,13 @@ if (!loaded.ok) {
   process.exit(1)
 }
 const config: Config = loaded.config
+/**
+ * Node's default accept queue (511) overflows when a thousand people open the app at once, and
+ * each overflow costs the client a SYN retransmit (1 s, then 3, then 7). Linux caps the value at
+ * net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096
+
 const servers: ServerType[] = []
 let sandbox: Sandbox | undefined
 
@@ -81,7 +88,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, name: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port }, () => resolve(server))
+    const server = createAdaptorServer({ fetch })
+    server.listen({ port, backlog: LISTEN_BACKLOG }, () => resolve(server))
     server.once('error', (e: NodeJS.ErrnoException) => {
       console.error(e.code === 'EADDRINUSE' ? `The ${name} port ${port} is in use; set ${name === 'app' ? 'PORT' : 'SANDBOX_PORT'}.` : e.message)
       reject(e)

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
 import type { AppEnv } from './app-env'
+import { entryGate } from './auth/entry-gate'
 import type { Config } from './config'
 
 /**
@@ -12,9 +13,10 @@ import type { Config } from './config'
  */
 export function webAssets(config: Config) {
   const app = new Hono<AppEnv>()
+  const gate = entryGate(config)
   const indexFile = join(config.webDist, 'index.html')
   if (!existsSync(indexFile)) {
-    return app.get('*', (c) => c.text('The H5 is not built yet: run `pnpm build` (pnpm start does it for you).', 503))
+    return app.get('*', gate, (c) => c.text('The H5 is not built yet: run `pnpm build` (pnpm start does it for you).', 503))
   }
   const base = config.basePath
   const index = readFileSync(indexFile, 'utf8')
@@ -30,13 +32,15 @@ export function webAssets(config: Config) {
         onFound: (_p, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable'),
       }),
     )
+    // A missing asset (an old build's chunk) is a 404, never the page: a script tag would get HTML.
+    .get('/assets/*', (c) => c.text('Not found', 404))
     // Files at the root of the build (favicon…), but never index.html: that one is injected.
     .use('*', async (c, next) => {
       const file = c.req.path.slice(c.req.path.lastIndexOf('/') + 1)
       if (!/^[\w.-]+\.(ico|png|svg|webmanifest|txt)$/.test(file) || !existsSync(join(root, file))) return next()
       return serveStatic({ root, path: file, onFound: (_p, c) => c.header('Cache-Control', 'public, max-age=3600') })(c, next)
     })
-    .get('*', (c) => {
+    .get('*', gate, (c) => {
       c.header('Cache-Control', 'no-cache')
       return c.html(index)
     })

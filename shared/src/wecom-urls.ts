@@ -52,13 +52,7 @@ export function buildQrLoginUrl(i: QrLoginUrlInput): string {
   return `${base}/wwlogin/sso/login?${q.toString()}`
 }
 
-/** State value WeCom echoes for entries that did not start at our /auth/login (app homepage). */
-export const HOMEPAGE_STATE = 'homepage'
-
 export interface HomepageUrlInput {
-  oauthBase?: string
-  corpId: string
-  agentId: string | number
   /** PUBLIC_URL, may carry a path prefix. */
   publicUrl: string
   /** App-relative deep link, e.g. `/todos`; default `/`. */
@@ -66,19 +60,13 @@ export interface HomepageUrlInput {
 }
 
 /**
- * The value for the app's 应用主页 field: the authorize link whose redirect_uri is our callback
- * with the deep link in `returnTo`, so opening the app signs in silently and lands there.
+ * The one entry URL from WeCom, for the app's 应用主页 field and every link sent in WeCom:
+ * `/auth/login` starts a sign-in bound to the browser that opens it, so whoever opens it (on a
+ * desktop client that still holds someone else's cookies, too) is confirmed, then lands on `path`.
  */
 export function buildHomepageUrl(i: HomepageUrlInput): string {
-  const callback = new URL(`${trimSlash(i.publicUrl)}/auth/callback`)
-  if (i.path && i.path !== '/') callback.searchParams.set('returnTo', i.path)
-  return buildAuthorizeUrl({
-    oauthBase: i.oauthBase,
-    corpId: i.corpId,
-    agentId: i.agentId,
-    redirectUri: callback.toString(),
-    state: HOMEPAGE_STATE,
-  })
+  const login = `${trimSlash(i.publicUrl)}/auth/login`
+  return i.path && i.path !== '/' ? `${login}?returnTo=${encodeURIComponent(i.path)}` : login
 }
 
 function trimSlash(s: string): string {

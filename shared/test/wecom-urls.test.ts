@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildAuthorizeUrl, buildHomepageUrl, buildQrLoginUrl, HOMEPAGE_STATE } from '../src/wecom-urls'
+import { buildAuthorizeUrl, buildHomepageUrl, buildQrLoginUrl } from '../src/wecom-urls'
 import { ipFromErrmsg, wecomHint } from '../src/wecom-errors'
 
 describe('WeCom URL builders', () => {
@@ -16,13 +16,12 @@ describe('WeCom URL builders', () => {
     )
   })
 
-  it('builds the homepage URL with a fully encoded deep link', () => {
-    const url = buildHomepageUrl({ corpId: 'ww1', agentId: '1000002', publicUrl: 'https://p.example.edu.cn/portal/', path: '/todos?tab=done' })
-    const u = new URL(url)
-    expect(u.hash).toBe('#wechat_redirect')
-    expect(u.searchParams.get('state')).toBe(HOMEPAGE_STATE)
-    expect(u.searchParams.get('redirect_uri')).toBe('https://p.example.edu.cn/portal/auth/callback?returnTo=%2Ftodos%3Ftab%3Ddone')
-    expect(url).not.toContain('returnTo=/todos') // nothing left unencoded inside redirect_uri
+  it('builds the homepage URL: our /auth/login with the deep link fully encoded', () => {
+    expect(buildHomepageUrl({ publicUrl: 'https://p.example.edu.cn/portal/', path: '/todos?tab=done' })).toBe(
+      'https://p.example.edu.cn/portal/auth/login?returnTo=%2Ftodos%3Ftab%3Ddone',
+    )
+    expect(buildHomepageUrl({ publicUrl: 'https://p.example.edu.cn/portal', path: '/' })).toBe('https://p.example.edu.cn/portal/auth/login')
+    expect(buildHomepageUrl({ publicUrl: 'https://p.example.edu.cn' })).toBe('https://p.example.edu.cn/auth/login')
   })
 
   it('builds the QR login page URL', () => {

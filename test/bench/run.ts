@@ -6,6 +6,7 @@ import { signedInAs, TestBrowser, UA } from '../support/browser'
 import { firstLoadSizes } from './bundle-size'
 import { directoryBench } from './directory'
 import { load } from './load'
+import { coldSignIns } from './sign-ins'
 import { todosBench } from './todos'
 
 /**
@@ -13,6 +14,7 @@ import { todosBench } from './todos'
  * from different machines compare. Results go to stdout and test/output/bench.json.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
+const SIGN_INS = Number(process.env.BENCH_SIGN_INS ?? 1000)
 const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString(), seconds: SECONDS }
 
 async function helloWorld() {
@@ -41,34 +43,16 @@ async function apiMe() {
   }
 }
 
-/** 1,000 people open the app at once on a cold BFF: how many gettoken calls reach WeCom? */
-async function coldSignIns(n = 1000) {
-  const app = await startAppProcess()
-  try {
-    const t0 = performance.now()
-    const outcomes = await Promise.all(
-      Array.from({ length: n }, async () => {
-        const b = new TestBrowser(UA.wecomMobile)
-        const { url } = await b.go(`${app.appUrl}/auth/login?returnTo=/me`, signedInAs('lisi'))
-        return url === `${app.appUrl}/me`
-      }),
-    )
-    const ms = performance.now() - t0
-    const stats = (await (await fetch(`${app.sandboxUrl}/sandbox/admin/stats`)).json()) as { calls: Record<string, number>; tokensIssued: number }
-    return { signIns: n, succeeded: outcomes.filter(Boolean).length, seconds: +(ms / 1000).toFixed(2), gettokenCalls: stats.calls['/cgi-bin/gettoken'] ?? 0, tokensIssued: stats.tokensIssued }
-  } finally {
-    await app.stop()
-  }
-}
-
 const bundle = firstLoadSizes()
 results.firstLoadGzipBytes = bundle
 const hello = await helloWorld()
 const me = await apiMe()
-const cold = await coldSignIns()
+const cold = await coldSignIns(SIGN_INS)
+const coldBusy = await coldSignIns(SIGN_INS, { busyCore: true })
 results.helloWorld = hello
 results.apiMe = { ...me, ratioToHelloWorld: +(me.reqPerSec / hello.reqPerSec).toFixed(3) }
 results.coldSignIns = cold
+results.coldSignInsOneCoreBusy = coldBusy
 const todos = await todosBench(SECONDS)
 results.todos = todos
 const dir = await directoryBench(SECONDS)
@@ -79,7 +63,8 @@ console.log(`
 Benchmarks (${SECONDS}s each, 100 connections, servers in their own processes)
   Hono hello-world          ${fmt(hello.reqPerSec)} req/s   p99 ${hello.p99} ms
   GET /api/me               ${fmt(me.reqPerSec)} req/s   p99 ${me.p99} ms   ratio ${(me.reqPerSec / hello.reqPerSec).toFixed(2)}  (errors ${me.errors}, non-2xx ${me.non2xx})
-  1,000 cold sign-ins       ${cold.succeeded}/${cold.signIns} in ${cold.seconds}s   gettoken calls ${cold.gettokenCalls}
+  ${fmt(SIGN_INS)} cold sign-ins       ${cold.succeeded}/${cold.signIns} in ${cold.seconds}s   gettoken calls ${cold.gettokenCalls}   WeCom connections ≤ ${cold.peakApiConnections}
+    one core kept busy      ${coldBusy.succeeded}/${coldBusy.signIns} in ${coldBusy.seconds}s   WeCom connections ≤ ${coldBusy.peakApiConnections}${coldBusy.failures.length ? `   failures: ${JSON.stringify(coldBusy.failures.slice(0, 3))}` : ''}
   Host API: create todo     ${fmt(todos.create.reqPerSec)} req/s   p99 ${todos.create.p99} ms   ratio ${(todos.create.reqPerSec / hello.reqPerSec).toFixed(2)}  (non-2xx ${todos.create.non2xx})
   Outbox → message/send     ${todos.outbox.messages} messages in ${todos.outbox.seconds}s = ${todos.outbox.perSec}/s   ratio ${(todos.outbox.perSec / hello.reqPerSec).toFixed(3)}
   Directory, ${dir.members.toLocaleString('en-US')} members / ${dir.departments.toLocaleString('en-US')} departments (plain fetch of the same ${dir.pages} pages: ${(dir.plainFetchMs / 1000).toFixed(1)}s)

@@ -62,7 +62,7 @@ describe.skipIf(!!skip)('admin console in Chromium (app as `pnpm start` runs it,
   describe('an admin completes setup from the console on a phone', () => {
     let page: Page
 
-    it('opens the hub, then the setup guide with the OAuth-wrapped homepage to paste', async () => {
+    it('opens the hub, then the setup guide with the homepage (/auth/login) to paste', async () => {
       page = await (await newContext(browser, 'wecomMobile')).newPage()
       await openAsClientUser(page, 'zhangsan', '/admin')
       await page.getByRole('heading', { name: '管理后台' }).waitFor()
@@ -74,17 +74,9 @@ describe.skipIf(!!skip)('admin console in Chromium (app as `pnpm start` runs it,
       await page.getByRole('link', { name: /接入向导/ }).click()
       await page.waitForURL((u) => u.pathname === '/admin/setup')
       const homepage = await page.locator('[data-field="homepageUrl"] [data-test="copy-value"]').innerText()
-      const { corpId, agentId } = (await api(page, '/api/app')).body as { corpId: string; agentId: string }
+      const { corpId } = (await api(page, '/api/app')).body as { corpId: string }
       expect(corpId).toBe(SANDBOX_DEFAULTS.corpId)
-      const url = new URL(homepage)
-      expect(url.pathname).toBe('/connect/oauth2/authorize')
-      expect(url.searchParams.get('appid')).toBe(corpId)
-      expect(url.searchParams.get('agentid')).toBe(agentId)
-      expect(url.searchParams.get('redirect_uri')).toBe(`${app.appUrl}/auth/callback`)
-      expect(url.searchParams.get('response_type')).toBe('code')
-      expect(url.searchParams.get('scope')).toBe('snsapi_base')
-      expect(homepage.endsWith('#wechat_redirect')).toBe(true)
-      expect(homepage).toContain(`redirect_uri=${encodeURIComponent(`${app.appUrl}/auth/callback`)}`)
+      expect(homepage).toBe(`${app.appUrl}/auth/login`)
     })
 
     it('refuses a file not named like WeCom’s, then serves an uploaded WW_verify file at the domain root', async () => {

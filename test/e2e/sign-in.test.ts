@@ -73,6 +73,15 @@ describe.skipIf(!!skip)('sign-in in Chromium (app started like `pnpm start`, san
     await page.getByText('李四').first().waitFor()
     const me = (await page.evaluate(async () => (await fetch('/api/me')).json())) as { userid: string }
     expect(me.userid).toBe('lisi')
+    // Back as 张三 through the plain app URL (an old 应用主页 value): the entry gate confirms who it is.
+    const entries: string[] = []
+    page.on('request', (r) => r.isNavigationRequest() && r.url().includes('/connect/oauth2/authorize') && entries.push(r.url()))
+    await page.goto(`${app.sandboxUrl}/sandbox/client?userid=zhangsan&next=${encodeURIComponent(`${app.appUrl}/me`)}`)
+    await page.waitForURL(`${app.appUrl}/me`)
+    await page.getByText('技术总监').first().waitFor()
+    const again = (await page.evaluate(async () => (await fetch('/api/me')).json())) as { userid: string }
+    expect(again.userid).toBe('zhangsan')
+    expect(entries).toHaveLength(1)
   })
 
   it('plain browser: the QR login page, "scanned" in the sandbox, lands home', async () => {

@@ -74,10 +74,7 @@ describe('guided setup and verify files, behind a path prefix', () => {
     const v = setupValuesSchema.parse(await (await admin.request(`${stack.appUrl}/api/admin/setup`)).json())
     const host = new URL(stack.appUrl).host
     expect(v).toMatchObject({ mode: 'wecom', publicUrl: stack.appUrl, trustedDomain: host, loginCallbackDomain: host, callbackUrl: `${stack.appUrl}/wecom/callback`, callbackTokenSet: true, callbackAesKeySet: true })
-    const authorize = new URL(v.homepageUrl)
-    expect(authorize.searchParams.get('redirect_uri')).toBe(`${stack.appUrl}/auth/callback`)
-    expect(authorize.searchParams.get('agentid')).toBe(stack.config.wecom.agentId)
-    expect(authorize.hash).toBe('#wechat_redirect')
+    expect(v.homepageUrl).toBe(`${stack.appUrl}/auth/login`)
     // Pasted as the app's homepage, the link signs in silently and lands in the app.
     const b = new TestBrowser(UA.wecomMobile)
     const { url } = await b.go(v.homepageUrl, signedInAs('zhangsan'))

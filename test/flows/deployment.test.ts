@@ -26,6 +26,18 @@ describe('behind a reverse proxy at https://…/portal/', () => {
     expect((await browser.request(`${stack.appUrl}/auth/login?returnTo=/me`)).headers.get('location')).toBe('/portal/login?returnTo=%2Fme')
   })
 
+  it('page loads inside WeCom confirm who it is through the prefixed /auth/login, and land back', async () => {
+    const location = async (path: string) => (await new TestBrowser(UA.wecomDesktop).request(`${stack.appUrl}${path}`)).headers.get('location')
+    expect(await location('/todos?x=1')).toBe(`/portal/auth/login?returnTo=${encodeURIComponent('/todos?x=1')}`)
+    expect(await location('')).toBe('/portal/auth/login?returnTo=%2F')
+    expect(await location('/')).toBe('/portal/auth/login?returnTo=%2F')
+    const b = new TestBrowser(UA.wecomDesktop)
+    const { url, res } = await b.go(`${stack.appUrl}/todos?x=1`, signedInAs('lisi'))
+    expect(url).toBe(`${stack.appUrl}/todos?x=1`)
+    expect(res.status).toBe(200)
+    expect(b.cookie('localhost', 'wp_entry')).toBeUndefined() // spent by the page it let through
+  })
+
   it('problem pages stay under the prefix too', async () => {
     const { url } = await new TestBrowser(UA.wecomMobile).go(`${stack.appUrl}/auth/login`, signedInAs('wangwu'))
     expect(new URL(url).pathname).toBe('/portal/problem')

@@ -82,10 +82,10 @@ describe('sign-in from each entry context', () => {
     expect((await me(b)).body.userid).toBe('lisi')
   })
 
-  it('app homepage entry (OAuth-wrapped deep link) signs in inside WeCom', async () => {
+  it('app homepage entry (a deep link through /auth/login) signs in inside WeCom', async () => {
     const { buildHomepageUrl } = await import('@portal/shared')
     const b = new TestBrowser(UA.wecomMobile)
-    const home = buildHomepageUrl({ oauthBase: stack.sandboxUrl, corpId: stack.config.wecom.corpId, agentId: stack.config.wecom.agentId, publicUrl: stack.appUrl, path: '/me?tab=session' })
+    const home = buildHomepageUrl({ publicUrl: stack.appUrl, path: '/me?tab=session' })
     const { url } = await b.go(home, signedInAs('zhangsan'))
     expect(url).toBe(`${stack.appUrl}/me?tab=session`)
   })

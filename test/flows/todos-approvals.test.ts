@@ -56,9 +56,9 @@ describe.each([
     )
     expect(outbox.map((o) => o.userid)).toEqual(['zhangsan', 'zhouba'])
     const card = typeof outbox[0]!.message === 'string' ? JSON.parse(outbox[0]!.message) : outbox[0]!.message
-    expect(card.textcard.url).toContain('/connect/oauth2/authorize')
-    const redirect = new URL(new URL(card.textcard.url).searchParams.get('redirect_uri')!)
-    expect(redirect.searchParams.get('returnTo')).toMatch(/^\/todos\/[\w-]+$/)
+    const link = new URL(card.textcard.url)
+    expect(`${link.origin}${link.pathname}`).toBe(`${stack.appUrl}/auth/login`)
+    expect(link.searchParams.get('returnTo')).toMatch(/^\/todos\/[\w-]+$/)
     await settle() // repeated events change nothing
     expect(await todosOf(stack, spNo)).toHaveLength(2)
   })

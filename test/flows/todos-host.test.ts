@@ -37,13 +37,11 @@ async function outbox(where: string, params: unknown[]): Promise<OutboxRow[]> {
 /** How many todos host `oa` has under `externalId`. */
 const todoCount = async (externalId: string) => (await stack.deps.db.query("select 1 from todos where source = 'host' and origin = 'oa' and ref = $1", [externalId])).length
 
-/** The app path a WeCom OAuth link returns to after sign-in. */
+/** The app path a link through our /auth/login returns to after sign-in. */
 function returnToOf(link: string): string | null {
-  const authorize = new URL(link)
-  expect(`${authorize.origin}${authorize.pathname}`).toBe(`${stack.sandboxUrl}/connect/oauth2/authorize`)
-  const callback = new URL(authorize.searchParams.get('redirect_uri')!)
-  expect(`${callback.origin}${callback.pathname}`).toBe(`${stack.appUrl}/auth/callback`)
-  return callback.searchParams.get('returnTo')
+  const login = new URL(link)
+  expect(`${login.origin}${login.pathname}`).toBe(`${stack.appUrl}/auth/login`)
+  return login.searchParams.get('returnTo')
 }
 
 describe('host API authentication', () => {

@@ -88,8 +88,8 @@ describe('AdminEmbedPage', () => {
     expect(text(w, 'embed-src')).toBe('https://portal.example.com/portal/todos/td-42?tab=done&embed=1')
     expect(text(w, 'embed-direct')).toBe('https://portal.example.com/portal/todos/td-42?tab=done')
     const wecom = new URL(text(w, 'embed-wecom'))
-    expect(wecom.origin).toBe('https://open.weixin.qq.com')
-    expect(new URL(wecom.searchParams.get('redirect_uri')!).searchParams.get('returnTo')).toBe('/todos/td-42?tab=done')
+    expect(`${wecom.origin}${wecom.pathname}`).toBe('https://portal.example.com/portal/auth/login')
+    expect(wecom.searchParams.get('returnTo')).toBe('/todos/td-42?tab=done')
     // The snippet follows the pick.
     expect(text(w, 'snippet-code')).toContain('src="https://portal.example.com/portal/todos/td-42?tab=done&embed=1"')
   })

@@ -17,10 +17,7 @@ function valid<T>(schema: { parse(v: unknown): T }, value: T): T {
   return schema.parse(value)
 }
 
-export const HOMEPAGE_URL =
-  'https://open.weixin.qq.com/connect/oauth2/authorize?appid=ww7c5e0a1b2c3d4e5f' +
-  '&redirect_uri=https%3A%2F%2Fportal.example.com%2Fportal%2Fauth%2Fcallback' +
-  '&response_type=code&scope=snsapi_base&state=homepage&agentid=1000002#wechat_redirect'
+export const HOMEPAGE_URL = 'https://portal.example.com/portal/auth/login'
 
 export function setupValues(over: Partial<SetupValues> = {}): SetupValues {
   return valid(setupValuesSchema, {
@@ -28,7 +25,6 @@ export function setupValues(over: Partial<SetupValues> = {}): SetupValues {
     corpId: 'ww7c5e0a1b2c3d4e5f',
     agentId: '1000002',
     publicUrl: 'https://portal.example.com/portal',
-    oauthBase: 'https://open.weixin.qq.com',
     homepageUrl: HOMEPAGE_URL,
     trustedDomain: 'portal.example.com',
     loginCallbackDomain: 'portal.example.com',

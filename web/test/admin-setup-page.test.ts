@@ -197,15 +197,14 @@ describe('AdminSetupPage', () => {
     expect(w.find('[data-test="egress-unknown"]').text()).toContain('运行连接体检')
   })
 
-  it('the deep-link builder wraps the chosen page, encoded, in the OAuth link', async () => {
+  it('the deep-link builder gives the chosen page, encoded, as returnTo of /auth/login', async () => {
     stubApi()
     const w = await open()
     const link = () => w.find('[data-test="deep-link"] [data-test="copy-value"]').text()
-    const prefix = 'https://open.weixin.qq.com/connect/oauth2/authorize?appid=ww7c5e0a1b2c3d4e5f&redirect_uri='
-    const suffix = '&response_type=code&scope=snsapi_base&state=homepage&agentid=1000002#wechat_redirect'
-    expect(link()).toBe(`${prefix}https%3A%2F%2Fportal.example.com%2Fportal%2Fauth%2Fcallback%3FreturnTo%3D%252Ftodos${suffix}`)
+    const prefix = `${HOMEPAGE_URL}?returnTo=`
+    expect(link()).toBe(`${prefix}%2Ftodos`)
     await w.find('[data-test="deep-link-contacts"]').trigger('click')
-    expect(link()).toBe(`${prefix}https%3A%2F%2Fportal.example.com%2Fportal%2Fauth%2Fcallback%3FreturnTo%3D%252Fcontacts${suffix}`)
+    expect(link()).toBe(`${prefix}%2Fcontacts`)
     await w.find('[data-test="deep-link-home"]').trigger('click')
     expect(link()).toBe(HOMEPAGE_URL)
 
@@ -215,9 +214,7 @@ describe('AdminSetupPage', () => {
     expect(w.find('[data-test="deep-link"] [data-test="copy-field"]').exists()).toBe(false)
     await w.find('[data-test="deep-link-path"]').setValue('/todos/td-1?from=menu&x=1')
     expect(w.find('[data-test="deep-link-error"]').exists()).toBe(false)
-    expect(link()).toBe(
-      `${prefix}https%3A%2F%2Fportal.example.com%2Fportal%2Fauth%2Fcallback%3FreturnTo%3D%252Ftodos%252Ftd-1%253Ffrom%253Dmenu%2526x%253D1${suffix}`,
-    )
+    expect(link()).toBe(`${prefix}%2Ftodos%2Ftd-1%3Ffrom%3Dmenu%26x%3D1`)
   })
 
   it('uploads a verification file as {name, content} and lists it with where it is served', async () => {

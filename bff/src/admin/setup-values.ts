@@ -41,7 +41,7 @@ export function publicHost(config: Pick<Config, 'publicUrl'>): string {
 
 /** The values to paste into WeCom's admin console, each for one field there. */
 export function setupValues(config: Config, marks: Map<MarkName, Mark>, deepLink?: string): SetupValues {
-  const { corpId, agentId, oauthBase } = config.wecom
+  const { corpId, agentId } = config.wecom
   const rejected = marks.get('ip_rejected')
   const ip = typeof rejected?.detail.ip === 'string' ? rejected.detail.ip : undefined
   return {
@@ -49,8 +49,7 @@ export function setupValues(config: Config, marks: Map<MarkName, Mark>, deepLink
     corpId,
     agentId,
     publicUrl: config.publicUrl,
-    oauthBase,
-    homepageUrl: buildHomepageUrl({ oauthBase, corpId, agentId, publicUrl: config.publicUrl, path: deepLink }),
+    homepageUrl: buildHomepageUrl({ publicUrl: config.publicUrl, path: deepLink }),
     trustedDomain: publicHost(config),
     loginCallbackDomain: publicHost(config),
     callbackUrl: `${config.publicUrl}${CALLBACK_PATH}`,

@@ -5,6 +5,8 @@ import type { Config } from '../config'
 export const SESSION_COOKIE = 'wp_sid'
 /** Binds login `state`s to the browser that started the login. */
 export const BROWSER_COOKIE = 'wp_browser'
+/** "Who this is was just confirmed": lets the entry gate serve the page a sign-in lands on. */
+export const ENTRY_COOKIE = 'wp_entry'
 
 /**
  * `crossSite`: a login inside a host app's iframe (EMBED_ORIGINS). Browsers send such a frame's

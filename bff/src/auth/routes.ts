@@ -2,7 +2,6 @@ import {
   buildAuthorizeUrl,
   buildQrLoginUrl,
   detectEntryContext,
-  HOMEPAGE_STATE,
   isWeComClient,
   safeReturnTo,
   type LoginOptions,
@@ -11,8 +10,9 @@ import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { appPath, callbackUrl } from '../paths'
-import { WeComError } from '../wecom'
+import { isTransient, WeComError } from '../wecom'
 import { BROWSER_COOKIE, clearCookie, readCookie, SESSION_COOKIE, writeCookie } from './cookies'
+import { markEntry } from './entry-gate'
 import { consumeLoginState, createLoginState, newBrowserId } from './login-state'
 import { redirectToProblem } from './problem'
 import { resolveMember } from './resolve-member'
@@ -21,8 +21,14 @@ import { isActive } from '../directory/member-store'
 import { createSession, revokeSession } from './sessions'
 
 const BROWSER_COOKIE_MAX_AGE = 30 * 86_400
+/**
+ * The `state` of the OAuth-wrapped 应用主页 links this app used to hand out: WeCom started those
+ * sign-ins, not this browser, so their codes are never exchanged (anyone could forward one).
+ */
+const LEGACY_HOMEPAGE_STATE = 'homepage'
 /** WeCom says the code is single-use and 5-minute; these both mean "get a new one". */
 const SPENT_CODE = new Set([40029, 42022])
+const spentCode = (e: unknown) => e instanceof WeComError && SPENT_CODE.has(e.errcode)
 
 export function authRoutes(deps: Deps) {
   const { config, db, wecom, log, now, principals } = deps
@@ -111,38 +117,36 @@ export function authRoutes(deps: Deps) {
       const code = c.req.query('code')
       const stateParam = c.req.query('state') ?? ''
       const ua = c.req.header('user-agent') ?? ''
-      let returnTo: string
-      let retry = 0
-      let embed = false
-      if (stateParam === HOMEPAGE_STATE) {
-        // The app's homepage link (built by buildHomepageUrl) starts OAuth without us; only the
-        // WeCom client opens it, and the code itself is single-use and bound to our redirect_uri.
-        if (!isWeComClient(ua)) return redirectToProblem(c, config, 'state_invalid')
-        returnTo = safeReturnTo(c.req.query('returnTo'))
-      } else {
-        const s = await consumeLoginState(db, config.session.secret, {
-          state: stateParam,
-          browserId: readCookie(c, BROWSER_COOKIE),
-          now: now(),
-        })
-        if (!s.ok) {
-          log.warn('login state rejected', { why: s.why })
-          return redirectToProblem(c, config, 'state_invalid')
-        }
-        returnTo = s.returnTo
-        retry = s.retry
-        embed = !!s.embed
+      if (stateParam === LEGACY_HOMEPAGE_STATE) {
+        // A homepage link pasted before /auth/login became the entry URL: it keeps working,
+        // through a sign-in bound to this browser.
+        return startLogin(c, safeReturnTo(c.req.query('returnTo')), 0, false)
       }
+      const s = await consumeLoginState(db, config.session.secret, {
+        state: stateParam,
+        browserId: readCookie(c, BROWSER_COOKIE),
+        now: now(),
+      })
+      if (!s.ok) {
+        log.warn('login state rejected', { why: s.why })
+        return redirectToProblem(c, config, 'state_invalid')
+      }
+      const { returnTo, retry } = s
+      const embed = !!s.embed
       if (!code) return redirectToProblem(c, config, 'login_cancelled', { returnTo })
 
       let identity
       try {
         identity = await wecom.getUserIdentity(code)
       } catch (e) {
-        if (e instanceof WeComError && SPENT_CODE.has(e.errcode)) {
-          if (retry === 0) return startLogin(c, returnTo, 1, embed)
-          return redirectToProblem(c, config, 'code_invalid', { returnTo })
+        // WeCom unreachable, slow or busy: the code may be spent already (a timed-out call can
+        // still have reached WeCom; a code is single-use, 5 minutes), so only a new one can
+        // work. Once, silently, as for 40029. https://developer.work.weixin.qq.com/document/path/91023
+        if (retry === 0 && (spentCode(e) || isTransient(e))) {
+          if (!spentCode(e)) log.warn('code exchange failed; restarting sign-in once', { err: e })
+          return startLogin(c, returnTo, 1, embed)
         }
+        if (spentCode(e)) return redirectToProblem(c, config, 'code_invalid', { returnTo })
         return wecomProblem(c, e, returnTo)
       }
       deps.marks.record('oauth_ok')
@@ -172,6 +176,11 @@ export function authRoutes(deps: Deps) {
         now: now(),
       })
       writeCookie(c, config, SESSION_COOKIE, id, Math.floor(config.session.absoluteMs / 1000), embed)
+      // A new browser id at each sign-in: one planted by someone else (who could then bind login
+      // states to it) does not outlive the next sign-in.
+      writeCookie(c, config, BROWSER_COOKIE, newBrowserId(), BROWSER_COOKIE_MAX_AGE, embed)
+      // The page this sign-in lands on is confirmed already: the entry gate serves it as it is.
+      if (isWeComClient(ua) && !embed) markEntry(c, config)
       log.info('signed in', { userid: member.userid, entry: detectEntryContext(ua), ...(embed ? { embed } : {}) })
       return c.redirect(appPath(config, returnTo), 302)
     })

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import { trackApiConnection } from './api-connections'
 import { callerIp, ipAllowed } from './client-ip'
 import { wecomError } from './errors'
 import { delay, isDelayOnly, playFault, takeFault } from './faults'
@@ -28,6 +29,7 @@ export function cgiGate(s: SandboxState): MiddlewareHandler {
   return async (c, next) => {
     const path = c.req.path
     countCall(s, path)
+    trackApiConnection(s.apiConnections, c)
     const fault = takeFault(s, path)
     if (fault && !isDelayOnly(fault)) {
       const res = await playFault(c, s, fault)

@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono'
 import { parseBody } from './admin-body'
+import { apiConnectionStats } from './api-connections'
 import { faultSchema, memberPatchSchema, settingsSchema, type SettingsPatch } from './admin-schemas'
 import { deliverEvent } from './callback-delivery'
 import { addFault } from './faults'
@@ -42,7 +43,7 @@ export function registerAdmin(app: Hono, s: SandboxState): void {
   })
 
   app.get(`${BASE}/stats`, (c) =>
-    ok(c, { calls: Object.fromEntries(s.calls), ...pick(s.counters, ['tokensIssued', 'codesIssued', 'faultsApplied']) }),
+    ok(c, { calls: Object.fromEntries(s.calls), ...pick(s.counters, ['tokensIssued', 'codesIssued', 'faultsApplied']), apiConnections: apiConnectionStats(s.apiConnections) }),
   )
   app.post(`${BASE}/reset`, (c) => {
     resetState(s)

@@ -1,3 +1,4 @@
+import { createApiConnections, resetApiConnections, type ApiConnections } from './api-connections'
 import { createApprovalStore, type ApprovalStore } from './approval-store'
 import { clearCallbackLog, createCallbackLog, type CallbackLog } from './callback-log'
 import type { Fault } from './faults'
@@ -76,6 +77,8 @@ export interface SandboxState {
   /** Requests per path (cgi-bin and the browser pages). */
   calls: Map<string, number>
   counters: { tokensIssued: number; codesIssued: number; faultsApplied: number; nextFaultId: number; rid: number }
+  /** Connections that carried /cgi-bin/ calls (kept across resets: they stay open). */
+  readonly apiConnections: ApiConnections
   /** Seeded so that `probability` faults fire in the same pattern on every run. */
   faultRng: Rng
   rate: RateState
@@ -111,6 +114,7 @@ export function createState(init: {
     faults: [],
     calls: new Map(),
     counters: { tokensIssued: 0, codesIssued: 0, faultsApplied: 0, nextFaultId: 1, rid: 0 },
+    apiConnections: createApiConnections(),
     faultRng: createRng(FAULT_SEED),
     rate: createRateState(),
     callbacks: createCallbackLog(),
@@ -130,6 +134,7 @@ export function resetState(s: SandboxState): void {
   s.faults.length = 0
   s.calls.clear()
   s.counters = { tokensIssued: 0, codesIssued: 0, faultsApplied: 0, nextFaultId: 1, rid: 0 }
+  resetApiConnections(s.apiConnections)
   if (s.orgChanged) reindexOrg(s.directory, s.buildOrg())
   s.orgChanged = false
   s.faultRng = createRng(FAULT_SEED)

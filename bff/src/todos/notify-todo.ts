@@ -4,9 +4,9 @@ import type { Queryable } from '../db'
 import { enqueueNotification } from '../notify/enqueue'
 import type { TodoRecord } from './store'
 
-/** A page of this app wrapped in WeCom OAuth, so a tap in WeCom signs in silently and lands there. */
+/** A page of this app through /auth/login, so a tap in WeCom signs in silently (as whoever tapped) and lands there. */
 export function appDeepLink(config: Config, path: string): string {
-  return buildHomepageUrl({ oauthBase: config.wecom.oauthBase, corpId: config.wecom.corpId, agentId: config.wecom.agentId, publicUrl: config.publicUrl, path })
+  return buildHomepageUrl({ publicUrl: config.publicUrl, path })
 }
 
 /** The link a todo notification carries. */

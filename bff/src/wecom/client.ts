@@ -1,6 +1,6 @@
 import { TOKEN_ERRCODES, WeComError, WeComTransportError } from './errors'
 import { requestWeCom, type Transport, type WeComJson } from './http'
-import { proxyDispatcher, proxyFetch } from './proxy'
+import { wecomDispatcher, wecomFetch } from './pool'
 import { secretFingerprint } from './redact'
 import type { FetchedToken } from './token-cache'
 import type {
@@ -21,11 +21,13 @@ export function createWeComClient(opts: WeComClientOptions): WeComClient {
   const logger = opts.logger
   const secretId = secretFingerprint(opts.secret)
   const tokenKey = `${apiBase}\n${opts.corpId}\n${secretId}`
+  const timeoutMs = opts.timeoutMs ?? 10_000
   const transport: Transport = {
     apiBase,
-    fetch: opts.fetch ?? (opts.proxyUrl ? proxyFetch : globalThis.fetch.bind(globalThis)),
-    timeoutMs: opts.timeoutMs ?? 10_000,
-    dispatcher: opts.proxyUrl ? proxyDispatcher(opts.proxyUrl) : undefined,
+    fetch: opts.fetch ?? wecomFetch,
+    timeoutMs,
+    overallTimeoutMs: opts.overallTimeoutMs ?? 30_000,
+    dispatcher: wecomDispatcher(opts.proxyUrl, timeoutMs),
     logger,
     onError: opts.onError,
   }

@@ -1,4 +1,5 @@
 import { WeComError, WeComTransportError, type TransportFailure } from './errors'
+import { isRequestTimeout } from './pool'
 import { describeUrl, redactUrl, safeCause, scrub } from './redact'
 import type { WeComLogger, WeComQuery } from './types'
 
@@ -7,8 +8,11 @@ export interface Transport {
   /** No trailing slash; may carry a path prefix (reverse proxy). */
   apiBase: string
   fetch: typeof fetch
+  /** Connect, response headers, each gap in the body: enforced by the dispatcher once a call has a connection. */
   timeoutMs: number
-  /** undici dispatcher (ProxyAgent) passed through to fetch. */
+  /** The whole call, time queued for a connection included. */
+  overallTimeoutMs: number
+  /** undici dispatcher (the bounded pool, or a ProxyAgent) passed through to fetch. */
   dispatcher?: unknown
   logger?: WeComLogger
   /** Sees every WeComError before it is thrown (the doctor's marks); never changes the outcome. */
@@ -32,7 +36,7 @@ export type WeComJson = Record<string, unknown> & { errcode?: number; errmsg?: s
  */
 export async function requestWeCom(t: Transport, req: WeComRequest): Promise<WeComJson> {
   const url = buildUrl(t.apiBase, req.path, req.query)
-  const signal = AbortSignal.timeout(t.timeoutMs)
+  const signal = AbortSignal.timeout(t.overallTimeoutMs)
   const init: { method: string; signal: AbortSignal; headers: Record<string, string>; body?: string; dispatcher?: unknown } = { method: req.method, signal, headers: { accept: 'application/json' } }
   if (req.method === 'POST') {
     init.headers = { accept: 'application/json', 'content-type': 'application/json; charset=utf-8' }
@@ -50,14 +54,17 @@ export async function requestWeCom(t: Transport, req: WeComRequest): Promise<WeC
       cause: cause === undefined ? undefined : safeCause(cause, req.secrets),
     })
   }
-  const timedOut = () => signal.aborted && (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError'
+  const overall = () => signal.aborted && (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError'
+  const timeout = (e: unknown, reading = ''): string | undefined =>
+    overall() ? `timed out after ${t.overallTimeoutMs} ms overall${reading}` : isRequestTimeout(e) ? `timed out after ${t.timeoutMs} ms${reading}` : undefined
 
   let res: Response
   let text: string
   try {
     res = await t.fetch(url, init as RequestInit)
   } catch (e) {
-    if (timedOut()) throw fail('timeout', `timed out after ${t.timeoutMs} ms`, undefined, e)
+    const timedOut = timeout(e)
+    if (timedOut) throw fail('timeout', timedOut, undefined, e)
     throw fail('network', `network error (${errorDetail(e)})`, undefined, e)
   }
   if (!res.ok) {
@@ -68,7 +75,8 @@ export async function requestWeCom(t: Transport, req: WeComRequest): Promise<WeC
   try {
     text = await res.text()
   } catch (e) {
-    if (timedOut()) throw fail('timeout', `timed out after ${t.timeoutMs} ms reading the body`, res.status, e)
+    const timedOut = timeout(e, ' reading the body')
+    if (timedOut) throw fail('timeout', timedOut, res.status, e)
     throw fail('network', `body read failed (${errorDetail(e)})`, res.status, e)
   }
 

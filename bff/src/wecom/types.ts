@@ -16,12 +16,14 @@ export interface WeComClientOptions {
   secret: string
   /** Shared, process-wide; keyed per (apiBase, corpId, secret fingerprint). */
   tokens: TokenCache
-  /** Default `globalThis.fetch` (undici's fetch when `proxyUrl` is set). */
+  /** Default undici's fetch, over a bounded keep-alive pool (see pool.ts). */
   fetch?: typeof fetch
   /** Milliseconds; default `Date.now`. */
   now?: () => number
-  /** Per request; default 10 000. */
+  /** Connect, headers, each body gap, counted once a call has a connection; default 10 000. */
   timeoutMs?: number
+  /** The whole call, time queued for a connection included; default 30 000. */
+  overallTimeoutMs?: number
   /** Send requests through this HTTP(S) proxy (undici ProxyAgent). */
   proxyUrl?: string
   logger?: WeComLogger

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest'
 import type { Mark, MarkName } from '../../src/admin/marks'
 import { randomAlnum } from '../../src/admin/setup-routes'
 import { setupValues } from '../../src/admin/setup-values'
-import { SANDBOX_DEFAULTS } from '../../src/sandbox'
 import { doctorConfig } from './doctor-helpers'
 
 const none = new Map<MarkName, Mark>()
@@ -20,18 +19,15 @@ describe('setup values', () => {
     expect(setupValues(doctorConfig({ WECOM_CORP_ID: '', PUBLIC_URL: 'http://localhost:3000' }), none).domainWarnings).toEqual([])
   })
 
-  it('give the homepage as the encoded OAuth link with agentid and #wechat_redirect, under the path prefix', () => {
+  it('give the homepage as our /auth/login under the path prefix', () => {
     const v = setupValues(doctorConfig({ ...env, PUBLIC_URL: 'https://portal.school.edu.cn/portal' }), none)
     expect(setupValuesSchema.parse(v)).toEqual(v)
-    expect(v.homepageUrl).toBe(
-      `https://open.weixin.qq.com/connect/oauth2/authorize?appid=${SANDBOX_DEFAULTS.corpId}&redirect_uri=https%3A%2F%2Fportal.school.edu.cn%2Fportal%2Fauth%2Fcallback&response_type=code&scope=snsapi_base&state=homepage&agentid=${SANDBOX_DEFAULTS.agentId}#wechat_redirect`,
-    )
+    expect(v.homepageUrl).toBe('https://portal.school.edu.cn/portal/auth/login')
     expect(v).toMatchObject({
       trustedDomain: 'portal.school.edu.cn',
       loginCallbackDomain: 'portal.school.edu.cn',
       callbackUrl: 'https://portal.school.edu.cn/portal/wecom/callback',
       publicUrl: 'https://portal.school.edu.cn/portal',
-      oauthBase: 'https://open.weixin.qq.com',
       domainWarnings: [],
     })
     expect(v.egressIp).toBeUndefined()
@@ -39,9 +35,7 @@ describe('setup values', () => {
 
   it('build a deep link as the homepage on request', () => {
     const v = setupValues(doctorConfig(env), none, '/todos?tab=done')
-    const redirect = new URL(decodeURIComponent(new URL(v.homepageUrl).searchParams.get('redirect_uri')!))
-    expect(redirect.pathname).toBe('/auth/callback')
-    expect(redirect.searchParams.get('returnTo')).toBe('/todos?tab=done')
+    expect(v.homepageUrl).toBe('https://portal.example.com/auth/login?returnTo=%2Ftodos%3Ftab%3Ddone')
   })
 
   it('show the egress IP WeCom last refused, with when, and the port in the trusted domain', () => {

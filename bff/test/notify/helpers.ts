@@ -59,7 +59,8 @@ export function notifyRig(db: Db, opts: { sandbox?: Partial<SandboxOptions>; wor
     tokens: createTokenCache(),
     fetch: sandboxFetch(sandbox.app),
     now: clock,
-    timeoutMs: opts.timeoutMs ?? 1000,
+    // The fetch is the sandbox in-process: only the overall deadline applies (no connection pool).
+    overallTimeoutMs: opts.timeoutMs ?? 1000,
   })
   const config = { messageEnable: opts.messageEnable ?? true, wecom: { agentId: SANDBOX_DEFAULTS.agentId } }
   const makeWorker = (extra: Partial<OutboxWorkerOptions> = {}) =>

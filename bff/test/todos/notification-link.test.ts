@@ -8,14 +8,11 @@ const config = {
   wecom: { oauthBase: 'https://open.weixin.qq.com', corpId: 'ww0123456789abcdef', agentId: '1000002' },
 } as Config
 
-/** Where sign-in would land, or null when the link is not an OAuth link. */
+/** Where sign-in would land, or null when the link does not go through our /auth/login. */
 function landing(link: string): string | null {
   const u = new URL(link)
-  if (u.origin !== 'https://open.weixin.qq.com') return null
-  expect(u.searchParams.get('appid')).toBe('ww0123456789abcdef')
-  const callback = new URL(u.searchParams.get('redirect_uri')!)
-  expect(`${callback.origin}${callback.pathname}`).toBe('https://portal.example.com/portal/auth/callback')
-  return callback.searchParams.get('returnTo') ?? '/'
+  if (`${u.origin}${u.pathname}` !== 'https://portal.example.com/portal/auth/login') return null
+  return u.searchParams.get('returnTo') ?? '/'
 }
 
 describe('notificationLink', () => {
@@ -34,7 +31,7 @@ describe('notificationLink', () => {
     }
   })
 
-  it('wraps the app\'s pages in OAuth, keeping path, query and fragment below the base path', () => {
+  it('sends the app\'s pages through /auth/login, keeping path, query and fragment below the base path', () => {
     expect(landing(notificationLink(config, 'https://portal.example.com/portal/todos/abc?tab=done#x'))).toBe('/todos/abc?tab=done#x')
     expect(landing(notificationLink(config, 'https://portal.example.com:443/portal/contacts'))).toBe('/contacts')
     expect(landing(notificationLink(config, 'https://portal.example.com/portal'))).toBe('/')

@@ -109,10 +109,13 @@ describe('get / post plumbing', () => {
     expect(wecom.calls.every((c) => c.init?.dispatcher === dispatcher)).toBe(true)
   })
 
-  it('no dispatcher without proxyUrl', async () => {
-    const { wecom, client } = setup()
-    await client.accessToken()
-    expect(wecom.calls[0]?.init?.dispatcher).toBeUndefined()
+  it('without proxyUrl, the bounded keep-alive pool (an undici Agent) shared by every client', async () => {
+    const a = setup()
+    const b = setup({ apiBase: 'https://egress.example.com' })
+    await Promise.all([a.client.accessToken(), b.client.accessToken()])
+    const dispatcher = a.wecom.calls[0]?.init?.dispatcher
+    expect(dispatcher?.constructor.name).toBe('Agent')
+    expect(b.wecom.calls[0]?.init?.dispatcher).toBe(dispatcher)
   })
 
   it('exposes corpId', () => {

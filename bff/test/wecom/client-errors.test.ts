@@ -6,7 +6,7 @@ const API = 'https://qyapi.weixin.qq.com'
 const GETTOKEN = '/cgi-bin/gettoken'
 const USER_GET = '/cgi-bin/user/get'
 
-function setup(opts: { corpId?: string; secret?: string; timeoutMs?: number } = {}) {
+function setup(opts: { corpId?: string; secret?: string; overallTimeoutMs?: number } = {}) {
   const wecom = fakeWeCom()
   const client = createWeComClient({
     apiBase: API,
@@ -14,7 +14,7 @@ function setup(opts: { corpId?: string; secret?: string; timeoutMs?: number } = 
     secret: opts.secret ?? SECRET,
     tokens: createTokenCache(),
     fetch: wecom.fetch,
-    timeoutMs: opts.timeoutMs,
+    overallTimeoutMs: opts.overallTimeoutMs,
   })
   return { wecom, client }
 }
@@ -144,8 +144,8 @@ describe('WeComError details', () => {
 })
 
 describe('transport failures → WeComTransportError, no retries', () => {
-  it('timeout', async () => {
-    const { wecom, client } = setup({ timeoutMs: 50 })
+  it('timeout: the overall deadline', async () => {
+    const { wecom, client } = setup({ overallTimeoutMs: 50 })
     await client.accessToken()
     wecom.script(USER_GET, (req) => {
       const signal = req.init?.signal
@@ -156,7 +156,7 @@ describe('transport failures → WeComTransportError, no retries', () => {
     expect(err.failure).toBe('timeout')
     expect(err.path).toBe(USER_GET)
     expect(err.status).toBeUndefined()
-    expect(err.message).toMatch(/timed out after 50 ms/)
+    expect(err.message).toMatch(/timed out after 50 ms overall/)
     expect(isTransient(err)).toBe(true)
     expect(wecom.count(USER_GET)).toBe(1)
   })

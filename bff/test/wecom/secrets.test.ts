@@ -13,10 +13,10 @@ function renderings(e: unknown): string {
 }
 
 
-function setup(timeoutMs?: number) {
+function setup(overallTimeoutMs?: number) {
   const wecom = fakeWeCom()
   const logger = recordingLogger()
-  const client = createWeComClient({ apiBase: API, corpId: CORP_ID, secret: SECRET, tokens: createTokenCache(), fetch: wecom.fetch, logger, timeoutMs })
+  const client = createWeComClient({ apiBase: API, corpId: CORP_ID, secret: SECRET, tokens: createTokenCache(), fetch: wecom.fetch, logger, overallTimeoutMs })
   const leaks = (text: string) => [SECRET, ...wecom.issued].filter((s) => text.includes(s))
   return { wecom, logger, client, leaks }
 }

@@ -12,9 +12,7 @@ export const setupValuesSchema = z.object({
   agentId: z.string(),
   /** Origin + path prefix of the H5, no trailing slash. */
   publicUrl: z.string(),
-  /** WeCom's OAuth authorize base (open.weixin.qq.com, or the sandbox): deep links are built with it. */
-  oauthBase: z.string(),
-  /** 应用主页: OAuth-wrapped, encoded, with agentid and #wechat_redirect. */
+  /** 应用主页: PUBLIC_URL/auth/login (with `?returnTo=` for a deep link), the one entry URL from WeCom. */
   homepageUrl: z.string(),
   /** 网页授权及JS-SDK → 可信域名 (host[:port], no scheme). */
   trustedDomain: z.string(),

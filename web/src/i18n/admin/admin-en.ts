@@ -30,7 +30,7 @@ const guideEn: Record<keyof typeof guideZh, string> = {
   'admin.setup.step2.place': 'App details → Homepage (应用主页) → Set → Web page',
   'admin.setup.step2.field': 'App homepage',
   'admin.setup.step2.body':
-    'Opening the app from the workbench signs the member in silently. The link is encoded and carries agentid and #wechat_redirect: paste it whole, unchanged.',
+    'Opening the app from the workbench confirms silently, through WeCom, who opened it: nobody signs in by hand, and a desktop client switched to another account never shows the previous person. Paste it whole, unchanged.',
   'admin.setup.step3.title': 'Web authorization & JS-SDK',
   'admin.setup.step3.place': 'App details → Developer APIs → 网页授权及JS-SDK → Set trusted domain',
   'admin.setup.step3.field': 'Trusted domain',

@@ -22,7 +22,7 @@ export const guideZh = {
   'admin.setup.step2.title': '设置应用主页',
   'admin.setup.step2.place': '应用详情 → 应用主页 → 设置 → 网页',
   'admin.setup.step2.field': '应用主页',
-  'admin.setup.step2.body': '从工作台打开应用时，企业微信先确认成员身份，成员无需再登录。链接已编码，带有 agentid 和 #wechat_redirect，请整段原样粘贴。',
+  'admin.setup.step2.body': '从工作台打开应用时，应用先通过企业微信静默确认是谁打开的，成员无需再登录；电脑端换了账号也不会显示上一个人。请整段原样粘贴。',
   'admin.setup.step3.title': '网页授权及JS-SDK',
   'admin.setup.step3.place': '应用详情 → 开发者接口 → 网页授权及JS-SDK → 设置可信域名',
   'admin.setup.step3.field': '可信域名',
