@@ -3,11 +3,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from 'node:path'
 import pg from 'pg'
 import { describe } from 'vitest'
+import { appFiles } from '../../src/app-files'
 import { openDb, type Db } from '../../src/db'
 import { migrate } from '../../src/db/migrate'
 import { openPglite } from '../../src/db/pglite'
 
-const MIGRATIONS = join(import.meta.dirname, '../../src/db/migrations')
+const MIGRATIONS = appFiles.migrations
 const CACHE = join(import.meta.dirname, '../../node_modules/.cache/portal-test')
 
 /** A migrated in-memory PGlite, started from a snapshot cached on disk per migration set. */
