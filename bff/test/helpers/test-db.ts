@@ -31,14 +31,14 @@ export async function pgliteTestDb(): Promise<Db> {
 }
 
 /** A migrated PostgreSQL database in a schema of its own, dropped on close. */
-export async function postgresTestDb(url: string): Promise<Db> {
+export async function postgresTestDb(url: string, opts: Omit<Parameters<typeof openDb>[0], 'url' | 'dataDir'> = {}): Promise<Db> {
   const schema = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
   const admin = new pg.Client({ connectionString: url })
   await admin.connect()
   await admin.query(`create schema ${schema}`)
   await admin.end()
   const sep = url.includes('?') ? '&' : '?'
-  const db = await openDb({ url: `${url}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}` })
+  const db = await openDb({ ...opts, url: `${url}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}` })
   return {
     ...db,
     async close() {
