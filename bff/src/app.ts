@@ -9,9 +9,12 @@ import { meRoutes } from './auth/me-routes'
 import { callbackRoutes } from './callbacks'
 import { directoryRoutes } from './directory/routes'
 import { authRoutes } from './auth/routes'
+import type { Config } from './config'
 import type { Deps } from './deps'
 import { ApiFailure } from './errors'
+import { healthRoutes, serverReadiness } from './health'
 import { jssdkRoutes } from './jssdk/routes'
+import type { Logger } from './log'
 import { randomHex } from './auth/tokens'
 import { crossSiteGuard } from './auth/same-origin'
 import { hostRoutes } from './todos/host-routes'
@@ -25,6 +28,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   const csp = ["frame-ancestors 'self'", ...deps.config.embedOrigins].join(' ')
   const refuseCrossSite = crossSiteGuard(deps.config)
   warnInsecureEmbedding(deps)
+  const health = healthRoutes(serverReadiness(deps))
   const app = new Hono<AppEnv>()
     .use('*', async (c, next) => {
       // Headers set before the handler ride along on its response; setting them afterwards
@@ -40,10 +44,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       if (/%00/i.test(c.req.url)) throw new ApiFailure('bad_request', 'The URL holds a NUL character (%00).', { fields: { url: 'NUL character' } })
       await next()
     })
-    .get('/healthz', async (c) => {
-      await deps.db.query('select 1')
-      return c.json({ ok: true, mode: deps.config.mode })
-    })
+    .route('/', health)
     .route('/', authRoutes(deps))
     .route('/', meRoutes(deps))
     .route('/', jssdkRoutes(deps))
@@ -60,9 +61,26 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.onError((err, c) => toErrorResponse(err, c, deps))
   const prefix = deps.config.basePath.replace(/\/$/, '')
   if (!prefix) return app
-  // WeCom fetches WW_verify_*.txt from the domain root, whatever prefix the app lives under.
-  const root = new Hono<AppEnv>().route(prefix, app).route('/', verifyFileServing(deps))
+  // WeCom fetches WW_verify_*.txt from the domain root, whatever prefix the app lives under;
+  // health probes (load balancers, HEALTHCHECK) need not know the prefix either.
+  const root = new Hono<AppEnv>().route(prefix, app).route('/', verifyFileServing(deps)).route('/', health)
   root.onError((err, c) => toErrorResponse(err, c, deps))
+  return root
+}
+
+/**
+ * What answers on the app port while the server starts (database connection, migrations):
+ * alive on /healthz, not ready on /readyz, 503 `unavailable` for everything else.
+ */
+export function createStartingApp(config: Pick<Config, 'basePath'>, log: Logger, reason: () => string): Hono<AppEnv> {
+  const app = new Hono<AppEnv>().route('/', healthRoutes(async () => reason())).all('*', () => {
+    throw new ApiFailure('unavailable', `The server is starting: ${reason()}.`)
+  })
+  app.onError((err, c) => toErrorResponse(err, c, { log }))
+  const prefix = config.basePath.replace(/\/$/, '')
+  if (!prefix) return app
+  const root = new Hono<AppEnv>().route(prefix, app).route('/', app)
+  root.onError((err, c) => toErrorResponse(err, c, { log }))
   return root
 }
 
@@ -76,7 +94,7 @@ function warnInsecureEmbedding({ config, log }: Deps): void {
   })
 }
 
-function toErrorResponse(err: Error, c: Context<AppEnv>, deps: Deps): Response {
+function toErrorResponse(err: Error, c: Context<AppEnv>, deps: Pick<Deps, 'log'>): Response {
   const requestId = c.get('requestId')
   let body: ApiError['error']
   if (err instanceof ApiFailure) {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { verifyFileNamePattern, WECOM_API_BASE, type SettingKey, WECOM_LOGIN_BASE, WECOM_OAUTH_BASE } from '@portal/shared'
 import { parseDuration } from './config/durations'
+import { appFiles } from './app-files'
 import { readO2oaFile } from './config/o2oa-file'
 import { validQuartz } from './config/quartz'
 
@@ -258,7 +259,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     settingsKey: { key: settingsKey ?? sessionSecret, persistent: !!(settingsKey ?? str('SESSION_SECRET')) },
     locked,
     verifyFiles,
-    webDist: resolve(import.meta.dirname, '../../web/dist'),
+    webDist: appFiles.webDist,
     logLevel: logLevel as Config['logLevel'],
   }
   return problems.length ? { ok: false, problems } : { ok: true, config }

@@ -1,11 +1,14 @@
 import { createAdaptorServer, type ServerType } from '@hono/node-server'
-import { createApp } from './app'
+import type { Hono } from 'hono'
+import { createApp, createStartingApp } from './app'
+import type { AppEnv } from './app-env'
 import { loadConfig, SANDBOX_HOST_KEY, type Config } from './config'
 import { scheduleQuartz } from './config/quartz'
 import { createSettingsService } from './admin/settings/service'
 import { applyStoredSettings } from './admin/settings/startup'
-import { openDb } from './db'
+import { openDbRetrying } from './db/open-retrying'
 import { createDeps } from './deps'
+import { messageOf } from './health'
 import { createLogger } from './log'
 import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS, type Sandbox } from './sandbox'
 
@@ -27,9 +30,25 @@ const LISTEN_BACKLOG = 4096
 const servers: ServerType[] = []
 let sandbox: Sandbox | undefined
 
-// Settings saved in the admin console come first: a corp stored there means WeCom mode.
 const log = createLogger({ level: config.logLevel })
-const db = await openDb({ url: config.database.url, dataDir: config.database.dataDir })
+// The port opens first: /healthz answers at once, /readyz says what the start is waiting for.
+let starting = 'opening the database and applying migrations'
+let app: Hono<AppEnv> = createStartingApp(config, log, () => starting)
+servers.push(await listen((req, env) => app.fetch(req, env), config.port, 'app'))
+// What a stop must finish; nothing while the database is not open yet.
+let stopWork: (() => Promise<unknown>) | undefined
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => shutdown(signal))
+
+const db = await openDbRetrying(
+  { url: config.database.url, dataDir: config.database.dataDir, onConnectionError: (e) => log.warn('database connection lost', { err: e }) },
+  (e, { attempt, retryInMs }) => {
+    starting = `database not ready: ${messageOf(e)} (attempt ${attempt}, next in ${retryInMs / 1000} s)`
+    log.warn('database not ready at start', { attempt, retryInMs, err: e })
+  },
+)
+stopWork = () => db.close()
+// Settings saved in the admin console come first: a corp stored there means WeCom mode.
+starting = 'applying stored settings'
 const settings = createSettingsService({ config, db, log, now: Date.now })
 await applyStoredSettings(config, settings)
 if (config.mode === 'wecom' && !config.settingsKey.persistent && !config.locked.secret) {
@@ -52,18 +71,26 @@ if (config.mode === 'sandbox') {
   servers.push(await listen(sandbox.app.fetch, config.sandbox.port, 'sandbox'))
 }
 
+starting = 'building the services'
 const deps = await createDeps(config, { db, log, settings })
-servers.push(await listen(createApp(deps).fetch, config.port, 'app'))
+const catchUpApprovals = () =>
+  void deps.approvals.catchUp().catch((e) => deps.log.warn('approval catch-up failed (does the app have approval API permission?)', { err: e }))
+let approvalJob = scheduleQuartz(config.approvalCron, catchUpApprovals)
+stopWork = () => {
+  deps.settings.stop()
+  deps.sync.stop()
+  approvalJob.stop()
+  // Both workers finish what they hold (sends in flight are recorded) before the db closes.
+  return Promise.allSettled([deps.callbacks.worker.stop(), deps.outbox.stop()]).finally(() => deps.db.close())
+}
+app = createApp(deps)
 deps.callbacks.worker.start()
 deps.outbox.start()
 // Follows saves made on other instances; changes apply through the onChange listeners.
 deps.settings.start()
-// Build the in-memory directory now rather than on the first request.
+// Build the in-memory directory now rather than on the first request (/readyz waits for it).
 void deps.readModel.current().catch((e) => deps.log.warn('directory not loaded at start', { err: e }))
 if (config.sync.enabled) await deps.sync.schedule(config.sync)
-const catchUpApprovals = () =>
-  void deps.approvals.catchUp().catch((e) => deps.log.warn('approval catch-up failed (does the app have approval API permission?)', { err: e }))
-let approvalJob = scheduleQuartz(config.approvalCron, catchUpApprovals)
 deps.settings.onChange((changed) => {
   if (!changed.includes('approvalCron')) return
   approvalJob.stop()
@@ -72,21 +99,14 @@ deps.settings.onChange((changed) => {
 catchUpApprovals()
 printBanner()
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    deps.log.info('shutting down', { signal })
-    deps.settings.stop()
-    deps.sync.stop()
-    approvalJob.stop()
-    for (const s of servers) s.close()
-    // Both workers finish what they hold (sends in flight are recorded) before the db closes.
-    void Promise.allSettled([deps.callbacks.worker.stop(), deps.outbox.stop()])
-      .finally(() => deps.db.close())
-      .finally(() => process.exit(0))
-  })
+function shutdown(signal: string): void {
+  log.info('shutting down', { signal })
+  for (const s of servers) s.close()
+  if (!stopWork) process.exit(0)
+  void stopWork().finally(() => process.exit(0))
 }
 
-function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, name: string): Promise<ServerType> {
+function listen(fetch: (req: Request, env: unknown) => Response | Promise<Response>, port: number, name: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = createAdaptorServer({ fetch })
     server.listen({ port, backlog: LISTEN_BACKLOG }, () => resolve(server))

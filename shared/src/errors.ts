@@ -11,6 +11,8 @@ export const errorCodes = [
   'rate_limited',
   'wecom_error',
   'internal',
+  /** This instance cannot serve yet or right now (starting, database unreachable): try another or later. */
+  'unavailable',
 ] as const
 export type ErrorCode = (typeof errorCodes)[number]
 
@@ -39,4 +41,5 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   rate_limited: 429,
   wecom_error: 502,
   internal: 500,
+  unavailable: 503,
 }

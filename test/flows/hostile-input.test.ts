@@ -119,6 +119,7 @@ const WALK: Partial<Record<keyof typeof allEndpoints, fc.Arbitrary<Req>>> = {
   app: get('none', '/api/app', ['x']),
   me: get('admin', '/api/me', ['x']),
   health: get('none', '/healthz', ['x']),
+  ready: get('none', '/readyz', ['x']),
   departments: get('admin', '/api/directory/departments', ['x']),
   departmentMembers: get('admin', '/api/directory/departments/:id/members', ['limit', 'cursor']),
   search: get('admin', '/api/directory/search', ['q', 'limit']),

@@ -143,7 +143,7 @@ describe.skipIf(!TEST_DATABASE_URL && !REQUIRE_ALL)('outbox across kill -9 of th
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
   }
 
-  /** bff/src/index.ts as `pnpm start` runs it, answering /healthz. */
+  /** bff/src/index.ts from source, ready (/readyz). */
   async function startServer(env: Record<string, string>): Promise<ChildProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bff/src/index.ts')], { cwd: join(ROOT, 'bff'), env, stdio: ['ignore', 'pipe', 'pipe'] })
     running = child
@@ -153,7 +153,7 @@ describe.skipIf(!TEST_DATABASE_URL && !REQUIRE_ALL)('outbox across kill -9 of th
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) return child // killed already: the caller checks how
       try {
-        if ((await fetch(`http://127.0.0.1:${env.PORT}/healthz`, { signal: AbortSignal.timeout(5_000) })).ok) return child
+        if ((await fetch(`http://127.0.0.1:${env.PORT}/readyz`, { signal: AbortSignal.timeout(5_000) })).ok) return child
       } catch {
         /* not up yet */
       }

@@ -24,7 +24,7 @@ export interface AppProcess {
   stop(): Promise<void>
 }
 
-/** `pnpm start`'s server (bff/src/index.ts) as a child process on free ports, in its own data dir. */
+/** The server from source (bff/src/index.ts, as `pnpm dev` runs it) as a child process on free ports, in its own data dir, once ready. */
 export async function startAppProcess(env: Record<string, string> = {}): Promise<AppProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const sandboxPort = env.SANDBOX_PORT ? Number(env.SANDBOX_PORT) : await freePort()
@@ -51,7 +51,7 @@ export async function startAppProcess(env: Record<string, string> = {}): Promise
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`app exited with ${child.exitCode ?? child.signalCode}:\n${out}`)
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5_000) })).ok) break
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(5_000) })).ok) break
     } catch {
       /* not up yet */
     }

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { appFiles } from '../app-files'
 import type { Db } from './types'
 
-const DIR = join(import.meta.dirname, 'migrations')
+const DIR = appFiles.migrations
 // Any constant works; it only has to be the same for every instance of this app.
 const LOCK_KEY = 4_242_001
 

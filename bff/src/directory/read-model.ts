@@ -45,6 +45,11 @@ export class DirectoryReadModel {
     return this.pending
   }
 
+  /** Built at least once: the read endpoints can answer (readiness). */
+  get loaded(): boolean {
+    return this.view !== undefined
+  }
+
   /** Forget the cached view (after a write in this process). */
   invalidate(): void {
     this.checkedAt = 0

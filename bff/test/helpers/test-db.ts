@@ -3,11 +3,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from 'node:path'
 import pg from 'pg'
 import { describe } from 'vitest'
+import { appFiles } from '../../src/app-files'
 import { openDb, type Db } from '../../src/db'
 import { migrate } from '../../src/db/migrate'
 import { openPglite } from '../../src/db/pglite'
 
-const MIGRATIONS = join(import.meta.dirname, '../../src/db/migrations')
+const MIGRATIONS = appFiles.migrations
 const CACHE = join(import.meta.dirname, '../../node_modules/.cache/portal-test')
 
 /** A migrated in-memory PGlite, started from a snapshot cached on disk per migration set. */
@@ -30,14 +31,14 @@ export async function pgliteTestDb(): Promise<Db> {
 }
 
 /** A migrated PostgreSQL database in a schema of its own, dropped on close. */
-export async function postgresTestDb(url: string): Promise<Db> {
+export async function postgresTestDb(url: string, opts: Omit<Parameters<typeof openDb>[0], 'url' | 'dataDir'> = {}): Promise<Db> {
   const schema = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
   const admin = new pg.Client({ connectionString: url })
   await admin.connect()
   await admin.query(`create schema ${schema}`)
   await admin.end()
   const sep = url.includes('?') ? '&' : '?'
-  const db = await openDb({ url: `${url}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}` })
+  const db = await openDb({ ...opts, url: `${url}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}` })
   return {
     ...db,
     async close() {

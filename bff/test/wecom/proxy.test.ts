@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenCache, createWeComClient } from '../../src/wecom'
-import { proxyDispatcher } from '../../src/wecom/proxy'
+import { wecomDispatcher } from '../../src/wecom/pool'
 
 // Loopback only: a tiny WeCom stand-in and a CONNECT proxy, to prove the default fetch really
 // goes through the ProxyAgent (an injected fake fetch cannot show that).
@@ -37,7 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // The process-wide agent for this proxy keeps its tunnel open: closed first, or the proxy's
   // close waits on it (and the socket outlives the file).
-  await proxyDispatcher(proxyUrl()).destroy()
+  await wecomDispatcher(proxyUrl(), 10_000).destroy() // the client's default timeout
   await Promise.all([upstream, proxy].map((s) => new Promise((r) => s.close(r))))
 })
 
