@@ -13,7 +13,7 @@ describe('sandbox inbox page', () => {
   it('shows the member’s messages oldest first, escaped, with only WeCom’s description classes kept', async () => {
     const t = setup()
     await send(t, card({ msgtype: 'text', text: { content: '<script>alert(1)</script>第一条' } }))
-    await send(t, card({ textcard: { title: '<img src=x onerror=alert(1)>标题', description: '<div class="highlight">高亮</div><div class="evil" onclick="x">坏</div><div class="gray">未闭合', url: 'http://localhost:3000/auth/start?next=/todos/1&x="y"', btntxt: '去处理' } }))
+    await send(t, card({ textcard: { title: '<img src=x onerror=alert(1)>标题', description: '<div class="highlight">高亮</div><div class="evil" onclick="x">坏</div><div class="gray">未闭合', url: "http://localhost:3000/auth/start?next=/todos/1&x='y'", btntxt: '去处理' } }))
     const res = await t.get('/sandbox/inbox/LiSi')
     expect(res.status).toBe(200)
     const page = await res.text()
