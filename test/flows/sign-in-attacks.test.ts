@@ -12,6 +12,17 @@ beforeEach(async () => {
   await fetch(`${stack.sandboxUrl}/sandbox/admin/reset`, { method: 'POST' })
 })
 
+/** A homepage link as admins pasted it before /auth/login: WeCom's authorize URL with state=homepage. */
+function legacyHomepageLink(returnTo: string): string {
+  return buildAuthorizeUrl({
+    oauthBase: stack.sandboxUrl,
+    corpId: stack.config.wecom.corpId,
+    agentId: stack.config.wecom.agentId,
+    redirectUri: `${stack.appUrl}/auth/callback?returnTo=${encodeURIComponent(returnTo)}`,
+    state: 'homepage',
+  })
+}
+
 async function whoIs(b: TestBrowser): Promise<string | undefined> {
   const res = await b.request(`${stack.appUrl}/api/me`)
   return res.ok ? ((await res.json()) as { userid: string }).userid : undefined
@@ -33,13 +44,7 @@ describe('no session from a code this browser did not ask for', () => {
     await victim.go(`${stack.appUrl}/auth/login`, signedInAs('lisi'))
     expect(await whoIs(victim)).toBe('lisi')
     // The attacker opens the old-style homepage link as themself and keeps the callback link.
-    const homepage = buildAuthorizeUrl({
-      oauthBase: stack.sandboxUrl,
-      corpId: stack.config.wecom.corpId,
-      agentId: stack.config.wecom.agentId,
-      redirectUri: `${stack.appUrl}/auth/callback?returnTo=${encodeURIComponent('/todos?from=attacker')}`,
-      state: 'homepage',
-    })
+    const homepage = legacyHomepageLink('/todos?from=attacker')
     const bait = await callbackFor(new TestBrowser(UA.wecomMobile), homepage, 'zhouba')
     expect(new URL(bait).searchParams.get('code')).toBeTruthy()
     const before = await exchanges()
@@ -55,13 +60,7 @@ describe('no session from a code this browser did not ask for', () => {
 
   it('an old homepage link (state=homepage) still signs in: through a sign-in bound to this browser', async () => {
     const b = new TestBrowser(UA.wecomDesktop)
-    const homepage = buildAuthorizeUrl({
-      oauthBase: stack.sandboxUrl,
-      corpId: stack.config.wecom.corpId,
-      agentId: stack.config.wecom.agentId,
-      redirectUri: `${stack.appUrl}/auth/callback?returnTo=${encodeURIComponent('/me?tab=session')}`,
-      state: 'homepage',
-    })
+    const homepage = legacyHomepageLink('/me?tab=session')
     const { url } = await b.go(homepage, signedInAs('zhangsan'))
     expect(url).toBe(`${stack.appUrl}/me?tab=session`)
     expect(await whoIs(b)).toBe('zhangsan')
