@@ -7,6 +7,7 @@ import { firstLoadSizes } from './bundle-size'
 import { directoryBench } from './directory'
 import { load } from './load'
 import { coldSignIns } from './sign-ins'
+import { firstPaint } from './first-paint'
 import { idleRss } from './idle-rss'
 import { todosBench } from './todos'
 
@@ -46,6 +47,8 @@ async function apiMe() {
   }
 }
 
+const paint = await firstPaint()
+results.firstPaint = paint
 const idle = await idleRss()
 results.idleRss = idle
 const bundle = firstLoadSizes()
@@ -76,6 +79,7 @@ Benchmarks (${SECONDS}s each, 100 connections, servers in their own processes)
     first sync              ${(dir.firstSync.ms / 1000).toFixed(1)}s   ratio ${dir.firstSync.ratio}   rows ${dir.firstSync.rowsWritten}   peak RSS ${dir.peakRssMb} MB
     no-change re-sync       ${(dir.noChangeSync.ms / 1000).toFixed(1)}s   ratio ${dir.noChangeSync.ratio}   rows ${dir.noChangeSync.rowsWritten}
     search (700 queries)     ${fmt(dir.search.reqPerSec)} req/s   p99 ${dir.search.p99} ms   ratio ${(dir.search.reqPerSec / hello.reqPerSec).toFixed(2)}  (non-2xx ${dir.search.non2xx})
+  H5 on a slow phone (4× CPU, Fast 4G), median of ${Object.values(paint)[0]?.runs.length} cold loads: ${Object.entries(paint).map(([p, r]) => `${p} FCP ${r.fcpMs} ms, content ${r.contentMs} ms`).join(' · ')}   (goal FCP ≤ 1,000 ms)
   Idle RSS of the server   ${Object.entries(idle).map(([store, r]) => `${store} ${r.settledMb} MB after ${r.seconds}s (peak ${r.peakMb})`).join('   ')}   (goal ≤ 350 MB PGlite, ≤ 150 MB PostgreSQL)
   H5 first load (gzip JS+CSS, budget 100 KB): ${Object.entries(bundle).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KB`).join(', ')}
 `)
