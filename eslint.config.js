@@ -37,6 +37,12 @@ export default tseslint.config(
     rules: noImport(['@portal/bff*', '@portal/web*', 'node:*', 'hono*', 'vue*'], 'shared is pure: zod only'),
   },
   { files: ['web/**/*.{ts,vue}'], rules: noImport(['@portal/bff*', '**/bff/**', 'node:*', 'hono*'], 'web never imports bff') },
+  // Vite plugins run in Node at build time, never in the browser.
+  {
+    files: ['web/build/**/*.ts', 'web/vite.config.ts'],
+    languageOptions: { globals: globals.node },
+    rules: noImport(['@portal/bff*', '**/bff/**', 'hono*'], 'web never imports bff'),
+  },
   { files: ['bff/**/*.ts'], rules: noImport(NO_WEB, 'bff never imports web') },
   {
     files: ['bff/src/wecom/**/*.ts'],

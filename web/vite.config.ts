@@ -2,6 +2,7 @@ import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { VantResolver } from '@vant/auto-import-resolver'
+import { precompress } from './build/precompress.ts'
 import { vantIconFontAsset } from './build/vant-icon-font.ts'
 
 const bff = 'http://localhost:3000'
@@ -15,6 +16,7 @@ export default defineConfig({
     // Vant components and their styles on demand; our own components are imported explicitly.
     Components({ dirs: [], resolvers: [VantResolver({ importStyle: true })], dts: 'src/components.d.ts' }),
     vantIconFontAsset(),
+    precompress(),
   ],
   experimental: {
     renderBuiltUrl(filename, { hostType }) {

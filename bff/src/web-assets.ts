@@ -28,6 +28,8 @@ export function webAssets(config: Config) {
       '/assets/*',
       serveStatic({
         root,
+        // The build writes .br and .gz beside each script and style sheet (web/build/precompress.ts).
+        precompressed: true,
         rewriteRequestPath: (p) => p.slice(p.indexOf('/assets/')),
         onFound: (_p, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable'),
       }),

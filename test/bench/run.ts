@@ -7,12 +7,16 @@ import { firstLoadSizes } from './bundle-size'
 import { directoryBench } from './directory'
 import { load } from './load'
 import { coldSignIns } from './sign-ins'
+import { firstPaint } from './first-paint'
+import { idleRss } from './idle-rss'
 import { todosBench } from './todos'
 
 /**
  * `pnpm bench`: every figure is a ratio against a baseline measured in this same run, so numbers
  * from different machines compare. Results go to stdout and test/output/bench.json.
  */
+// Measure what production runs: `node dist/server.js` (`pnpm bench` builds it first).
+process.env.APP_COMPILED = '1'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
 const SIGN_INS = Number(process.env.BENCH_SIGN_INS ?? 1000)
 const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString(), seconds: SECONDS }
@@ -43,6 +47,10 @@ async function apiMe() {
   }
 }
 
+const paint = await firstPaint()
+results.firstPaint = paint
+const idle = await idleRss()
+results.idleRss = idle
 const bundle = firstLoadSizes()
 results.firstLoadGzipBytes = bundle
 const hello = await helloWorld()
@@ -71,6 +79,8 @@ Benchmarks (${SECONDS}s each, 100 connections, servers in their own processes)
     first sync              ${(dir.firstSync.ms / 1000).toFixed(1)}s   ratio ${dir.firstSync.ratio}   rows ${dir.firstSync.rowsWritten}   peak RSS ${dir.peakRssMb} MB
     no-change re-sync       ${(dir.noChangeSync.ms / 1000).toFixed(1)}s   ratio ${dir.noChangeSync.ratio}   rows ${dir.noChangeSync.rowsWritten}
     search (700 queries)     ${fmt(dir.search.reqPerSec)} req/s   p99 ${dir.search.p99} ms   ratio ${(dir.search.reqPerSec / hello.reqPerSec).toFixed(2)}  (non-2xx ${dir.search.non2xx})
+  H5 on a slow phone (4× CPU, Fast 4G), median of ${Object.values(paint)[0]?.runs.length} cold loads: ${Object.entries(paint).map(([p, r]) => `${p} FCP ${r.fcpMs} ms, content ${r.contentMs} ms`).join(' · ')}   (goal FCP ≤ 1,000 ms)
+  Idle RSS of the server   ${Object.entries(idle).map(([store, r]) => `${store} ${r.settledMb} MB after ${r.seconds}s (peak ${r.peakMb})`).join('   ')}   (goal ≤ 350 MB PGlite, ≤ 150 MB PostgreSQL)
   H5 first load (gzip JS+CSS, budget 100 KB): ${Object.entries(bundle).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KB`).join(', ')}
 `)
 mkdirSync(join(import.meta.dirname, '../output'), { recursive: true })

@@ -20,16 +20,22 @@ export async function freePort(): Promise<number> {
 export interface AppProcess {
   appUrl: string
   sandboxUrl: string
+  pid: number
   output: () => string
   stop(): Promise<void>
 }
 
-/** The server from source (bff/src/index.ts, as `pnpm dev` runs it) as a child process on free ports, in its own data dir, once ready. */
+/**
+ * The server as a child process on free ports, in its own data dir, once ready: from source
+ * (bff/src/index.ts, as `pnpm dev` runs it), or compiled (`dist/server.js`, as `pnpm start` runs
+ * it) when APP_COMPILED=1 — the bench sets that, so it measures what production runs.
+ */
 export async function startAppProcess(env: Record<string, string> = {}): Promise<AppProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const sandboxPort = env.SANDBOX_PORT ? Number(env.SANDBOX_PORT) : await freePort()
   let out = ''
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bff/src/index.ts')], {
+  const entry = process.env.APP_COMPILED === '1' ? [join(ROOT, 'dist/server.js')] : ['--import', 'tsx', join(ROOT, 'bff/src/index.ts')]
+  const child: ChildProcess = spawn(process.execPath, entry, {
     cwd: join(ROOT, 'bff'),
     env: {
       PATH: process.env.PATH,
@@ -61,7 +67,7 @@ export async function startAppProcess(env: Record<string, string> = {}): Promise
     }
     await new Promise((r) => setTimeout(r, 200))
   }
-  return { appUrl, sandboxUrl: `http://localhost:${sandboxPort}`, output: () => out, stop }
+  return { appUrl, sandboxUrl: `http://localhost:${sandboxPort}`, pid: child.pid!, output: () => out, stop }
 }
 
 /** How long a server from source may take to answer /healthz on a loaded machine. */

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vite
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import { createPinia, setActivePinia } from 'pinia'
 import { defineComponent } from 'vue'
-import { createSessionGuard } from '../src/router/guards'
+import { createSessionGuard, preloadRouteComponents } from '../src/router/guards'
 import { useSessionStore, type SessionStatus } from '../src/stores/session'
 import { jsonResponse, sampleMe } from './fixtures'
 
@@ -92,5 +92,45 @@ describe('session guard', () => {
     await router.push('/me')
     expect(session.status).toBe('ready')
     expect(fetchMock).toHaveBeenCalledTimes(2)
+  })
+})
+
+describe('page chunks load while the session does', () => {
+  function lazyRouter(ensureSession: () => Promise<SessionStatus>, loader: () => Promise<unknown>) {
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/', name: 'home', component: Empty },
+        { path: '/todos', name: 'todos', component: loader, meta: { tabbar: true } },
+        { path: '/login', name: 'login', component: loader, meta: { public: true } },
+      ],
+    })
+    const preloaded: string[] = []
+    router.beforeEach(createSessionGuard({ ensureSession, preload: (to) => (preloadRouteComponents(to), preloaded.push(to.path)) }))
+    return { router, preloaded }
+  }
+
+  it('starts the page chunk before /api/me has answered', async () => {
+    let answer!: (s: SessionStatus) => void
+    const loader = vi.fn(() => Promise.resolve({ default: Empty }))
+    const { router } = lazyRouter(() => new Promise((r) => (answer = r)), loader)
+    const done = router.push('/todos')
+    await vi.waitFor(() => expect(loader).toHaveBeenCalled())
+    answer('ready')
+    await done
+    expect(router.currentRoute.value.path).toBe('/todos')
+  })
+
+  it('does not preload for public pages or when signed out, and a failed chunk is left to the router', async () => {
+    const loader = vi.fn(() => Promise.reject(new TypeError('Failed to fetch dynamically imported module')))
+    const { router, preloaded } = lazyRouter(async () => 'ready', loader)
+    const errors: unknown[] = []
+    router.onError((e) => errors.push(e))
+    await router.push('/login').catch(() => {})
+    expect(preloaded).toEqual([])
+    await router.push('/todos').catch(() => {})
+    expect(preloaded).toEqual(['/todos'])
+    // The router saw the failure (and App reloads the page on it); the preload swallowed nothing it needed.
+    expect(errors.length).toBeGreaterThan(0)
   })
 })

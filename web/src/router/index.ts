@@ -4,7 +4,8 @@ import { appBase, appUrl } from '../lib/app-base'
 import { useSessionStore } from '../stores/session'
 import { rememberEmbed } from '../lib/embed'
 import { routes } from './routes'
-import { createAdminGuard, createSessionGuard } from './guards'
+import { loadAppTabbar } from '../components/app-tabbar-loader'
+import { createAdminGuard, createSessionGuard, preloadRouteComponents } from './guards'
 
 export function createAppRouter(pinia: Pinia): Router {
   const router = createRouter({
@@ -17,7 +18,11 @@ export function createAppRouter(pinia: Pinia): Router {
   router.beforeEach((to) => {
     rememberEmbed(to.query)
   })
-  router.beforeEach(createSessionGuard({ ensureSession: () => session.ensureLoaded() }))
+  const preload = (to: Parameters<typeof preloadRouteComponents>[0]) => {
+    preloadRouteComponents(to)
+    if (to.meta.tabbar) loadAppTabbar().catch(() => {})
+  }
+  router.beforeEach(createSessionGuard({ ensureSession: () => session.ensureLoaded(), preload }))
   router.beforeEach(createAdminGuard({ roles: () => session.me?.roles ?? null }))
   // After a redeploy the old page's chunks are gone; a full load of the target fetches new ones.
   router.onError((err: unknown, to) => {

@@ -1,0 +1,52 @@
+import pg from 'pg'
+
+/**
+ * The stores every store-bound figure runs on: PGlite always, PostgreSQL when BENCH_DATABASE_URL
+ * (or TEST_DATABASE_URL) names a server. Each use gets a fresh database, dropped afterwards, so
+ * runs never see each other's rows.
+ */
+export interface BenchStore {
+  name: 'PGlite' | 'PostgreSQL'
+  /** The app's environment for this store: `DATABASE_URL` for PostgreSQL, nothing for PGlite. */
+  env: Record<string, string>
+  drop(): Promise<void>
+}
+
+export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
+
+export function storeNames(): BenchStore['name'][] {
+  if (!BENCH_DATABASE_URL) console.warn('  (PostgreSQL not benchmarked: set BENCH_DATABASE_URL or TEST_DATABASE_URL)')
+  return BENCH_DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite']
+}
+
+export async function openStore(name: BenchStore['name']): Promise<BenchStore> {
+  if (name === 'PGlite') return { name, env: {}, drop: async () => {} }
+  const db = `bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: BENCH_DATABASE_URL })
+    await c.connect()
+    try {
+      await c.query(sql)
+    } finally {
+      await c.end()
+    }
+  }
+  await admin(`create database ${db}`)
+  const url = new URL(BENCH_DATABASE_URL!)
+  url.pathname = `/${db}`
+  return { name, env: { DATABASE_URL: url.toString() }, drop: () => admin(`drop database if exists ${db} with (force)`) }
+}
+
+/** Runs `fn` once per store, each with a fresh database. */
+export async function eachStore<T>(fn: (store: BenchStore) => Promise<T>): Promise<Partial<Record<BenchStore['name'], T>>> {
+  const out: Partial<Record<BenchStore['name'], T>> = {}
+  for (const name of storeNames()) {
+    const store = await openStore(name)
+    try {
+      out[name] = await fn(store)
+    } finally {
+      await store.drop()
+    }
+  }
+  return out
+}
