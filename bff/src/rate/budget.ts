@@ -1,4 +1,4 @@
-import type { Queryable } from '../db'
+import type { Db } from '../db'
 
 /**
  * One budget: at most `limit` units in any sliding `windowMs` (WeCom does not say where its
@@ -38,9 +38,11 @@ const PRUNE_EVERY_MS = 60_000
 /**
  * Budgets shared through the database (migration 011, `rate_take`): every instance on it draws
  * from the same counts, atomically, so N instances together stay within one limit. Works the same
- * on PGlite (one process) and PostgreSQL (many).
+ * on PGlite (one process) and PostgreSQL (many). Takes run on their own, never inside a caller's
+ * transaction (hence a Db, not a Tx): they commit at once, with no durable wait, so that other
+ * instances see them and the caller's rows keep their own durable commit.
  */
-export function createRateBudgets(db: Queryable): RateBudgets {
+export function createRateBudgets(db: Db): RateBudgets {
   let lastPrune = Number.NEGATIVE_INFINITY
   return {
     async take(requests, nowMs) {

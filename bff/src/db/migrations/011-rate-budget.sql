@@ -37,6 +37,11 @@ create function rate_take(
 language plpgsql as $$
 #variable_conflict use_column
 begin
+  -- A budget is soft state: its commit need not wait for the WAL flush (1–30 ms per commit on a
+  -- busy server). Called on its own (rate/budget.ts), so this covers the take alone. A database
+  -- crash may forget the last fraction of a second of takes; no message is lost or repeated by
+  -- that, the outbox records those durably.
+  perform set_config('synchronous_commit', 'off', true);
   -- Expired rows go; one that another call holds is left for the next prune (no waiting).
   if p_prune then
     delete from rate_buckets where key in (select key from rate_buckets where expires_at < p_now for update skip locked);
