@@ -34,32 +34,10 @@ export async function withRetry<T>(fn: () => Promise<T>, o: RetryOptions): Promi
 }
 
 /**
- * WeCom allows 10,000 calls per API per minute per corp (wecom-api.md §10). This keeps every
- * API under `perMinute` in any sliding 60 s window, waiting when it would go over.
+ * What the reads wait on before each WeCom call: WeCom's per-API limits, counted in the database
+ * so that every instance draws from one budget (rate/api-limiter.ts).
  */
-export class WindowLimiter {
-  private readonly calls = new Map<string, number[]>()
-
-  constructor(
-    private readonly perMinute = 9_000,
-    private readonly now: () => number = Date.now,
-    private readonly sleep: Sleep = realSleep,
-  ) {}
-
-  async take(api: string): Promise<void> {
-    const times = this.calls.get(api) ?? []
-    this.calls.set(api, times)
-    for (;;) {
-      const t = this.now()
-      while (times.length && times[0]! <= t - 60_000) times.shift()
-      if (times.length < this.perMinute) {
-        times.push(t)
-        return
-      }
-      await this.sleep(times[0]! + 60_000 - t)
-    }
-  }
-}
+export type { ApiLimiter as WindowLimiter } from '../rate/api-limiter'
 
 /** Runs `fn` over `items` with at most `limit` in flight; the first failure rejects (others finish). */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -7,7 +7,9 @@ import { WeComError, WeComTransportError, type WeComClient } from '../wecom'
 import { applyDiff } from './apply-diff'
 import { diffDirectory, type DirectoryDiff, type DirectoryState } from './diff'
 import { withSyncLock } from './leader-lock'
-import { DEFAULT_RETRY, WindowLimiter, type RetryOptions } from './pacing'
+import { createApiLimiter } from '../rate/api-limiter'
+import { createRateBudgets } from '../rate/budget'
+import { DEFAULT_RETRY, type RetryOptions, type WindowLimiter } from './pacing'
 import { readDirectory } from './read-wecom'
 import { loadSyncState } from './store-state'
 import { isActive } from './member-store'
@@ -46,7 +48,7 @@ const STOPPERS = new Set([60020, 48009, 40001, 40013, 40091, 48002, 50003])
  * deleted; a run that would disable more than `maxDisableShare` of active members is held.
  */
 export function createSyncEngine(d: SyncEngineDeps) {
-  const limiter = d.limiter ?? new WindowLimiter()
+  const limiter = d.limiter ?? createApiLimiter({ budgets: createRateBudgets(d.db), now: d.now })
   const retry: RetryOptions = {
     ...(d.retry ?? DEFAULT_RETRY),
     onRetry: (e, attempt, waitMs) => d.log.warn('WeCom call retried', { attempt, waitMs: Math.round(waitMs), err: e }),

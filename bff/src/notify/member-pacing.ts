@@ -1,12 +1,9 @@
-// WeCom silently DROPS app messages beyond 30 per minute or 1000 per hour to one member
-// (wecom-api.md §6, §10): the call answers ok. Holding rows back here is the only way not to
-// lose them. Counted per process: with several instances each keeps its own count, so a member
-// could get up to (instances × limit); one instance, the usual case, is exact.
+import type { Budget, RateBudgets } from '../rate/budget'
 
-const MINUTE_MS = 60_000
-const HOUR_MS = 3_600_000
-/** Our clock and WeCom's differ by the network's jitter: count each window a second longer. */
-const MARGIN_MS = 1_000
+// WeCom silently DROPS app messages beyond 30 per minute or 1000 per hour from one app to one
+// member: the call answers ok (https://developer.work.weixin.qq.com/document/path/90454,
+// wecom-api.md §6, §10). Holding rows back here is the only way not to lose them. The counts are
+// shared through the database, so every instance draws from the same 30.
 
 export interface MemberLimits {
   perMinute: number
@@ -15,27 +12,54 @@ export interface MemberLimits {
 
 export const WECOM_MEMBER_LIMITS: Readonly<MemberLimits> = Object.freeze({ perMinute: 30, perHour: 1000 })
 
+/**
+ * A slot taken for a batch is used within this long, or taken again: a unit is counted from when
+ * it was taken, and WeCom counts from when the message arrives.
+ */
+export const HOLD_MS = 5_000
+/** Our clock against WeCom's (network jitter), plus a held slot's age: each window counts this much longer. */
+const MARGIN_MS = 1_000 + HOLD_MS
+
+export function memberBudgets(userid: string, limits: MemberLimits): Budget[] {
+  // WeCom lower-cases userids; one member is one budget however a row spells them.
+  const name = `msg:${userid.toLowerCase()}`
+  return [
+    { name, windowMs: 60_000 + MARGIN_MS, slotMs: 2_000, limit: limits.perMinute },
+    { name, windowMs: 3_600_000 + MARGIN_MS, slotMs: 120_000, limit: limits.perHour },
+  ]
+}
+
+/** Per message: `{ at }` = may be sent, slot taken at `at` (ms); `{ untilMs }` = hold it back until then. */
+export type Slot = { at: number } | { untilMs: number }
+
 export class MemberPacer {
-  private readonly sent = new Map<string, number[]>()
+  constructor(
+    private readonly budgets: RateBudgets,
+    private readonly limits: MemberLimits = WECOM_MEMBER_LIMITS,
+  ) {}
 
-  constructor(private readonly limits: MemberLimits = WECOM_MEMBER_LIMITS) {}
-
-  /** Takes a slot for `userid` now (undefined), or says when one frees up (nothing taken). */
-  reserve(userid: string, nowMs: number): number | undefined {
-    const key = userid.toLowerCase()
-    const times = (this.sent.get(key) ?? []).filter((t) => nowMs - t < HOUR_MS + MARGIN_MS)
-    const lastMinute = times.filter((t) => nowMs - t < MINUTE_MS + MARGIN_MS)
-    const { perMinute, perHour } = this.limits
-    let freeAt: number | undefined
-    if (lastMinute.length >= perMinute) freeAt = lastMinute[lastMinute.length - perMinute]! + MINUTE_MS + MARGIN_MS
-    else if (times.length >= perHour) freeAt = times[times.length - perHour]! + HOUR_MS + MARGIN_MS
-    else times.push(nowMs)
-    this.sent.set(key, times)
-    return freeAt
-  }
-
-  /** Forgets members with nothing in the last hour, so the map does not grow with the directory. */
-  prune(nowMs: number): void {
-    for (const [key, times] of this.sent) if (!times.some((t) => nowMs - t < HOUR_MS + MARGIN_MS)) this.sent.delete(key)
+  /**
+   * Slots for one message to each of `userids` (a member may appear several times), in one
+   * database round trip. A member's first messages in the list get the slots there are.
+   */
+  async reserve(userids: readonly string[], nowMs: number): Promise<Slot[]> {
+    const byMember = new Map<string, number[]>()
+    userids.forEach((u, i) => {
+      const key = u.toLowerCase()
+      const list = byMember.get(key)
+      if (list) list.push(i)
+      else byMember.set(key, [i])
+    })
+    const members = [...byMember.keys()]
+    const grants = await this.budgets.take(
+      members.map((m) => ({ budgets: memberBudgets(m, this.limits), want: byMember.get(m)!.length })),
+      nowMs,
+    )
+    const out: Slot[] = new Array(userids.length)
+    members.forEach((m, k) => {
+      const { granted, freeAt } = grants[k]!
+      byMember.get(m)!.forEach((i, n) => (out[i] = n < granted ? { at: nowMs } : { untilMs: freeAt ?? nowMs + 60_000 }))
+    })
+    return out
   }
 }

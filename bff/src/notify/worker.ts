@@ -3,7 +3,8 @@ import type { Db, Queryable } from '../db'
 import type { Logger } from '../log'
 import type { WeComClient } from '../wecom'
 import { MAX_DUPLICATE_CHECK_SECONDS, sendMessage } from '../wecom/messages'
-import { MemberPacer, WECOM_MEMBER_LIMITS, type MemberLimits } from './member-pacing'
+import { createRateBudgets, type RateBudgets } from '../rate/budget'
+import { HOLD_MS, MemberPacer, WECOM_MEMBER_LIMITS, type MemberLimits, type Slot } from './member-pacing'
 import { claimDue, suppressDue, type OutboxRow } from './outbox-store'
 import { fromError, fromResult, type Outcome } from './outcome'
 import { createPollRunner } from '../poll-runner'
@@ -56,6 +57,8 @@ export interface OutboxWorkerOptions {
   blockedPauseMs?: number
   /** Per member; default WeCom's 30/min and 1000/h. */
   memberLimits?: MemberLimits
+  /** Where the per-member counts live; default the database, shared by every instance on it. */
+  budgets?: RateBudgets
   /** For jitter; default Math.random. */
   random?: () => number
 }
@@ -93,7 +96,7 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   const concurrency = opts.concurrency ?? 4
   const blockedPauseMs = opts.blockedPauseMs ?? 60_000
   const random = opts.random ?? Math.random
-  const pacer = new MemberPacer(opts.memberLimits ?? WECOM_MEMBER_LIMITS)
+  const pacer = new MemberPacer(opts.budgets ?? createRateBudgets(db), opts.memberLimits ?? WECOM_MEMBER_LIMITS)
 
   /** WeCom is throttling, failing or refusing the app: no sends before this (ms). */
   let pausedUntil = 0
@@ -101,9 +104,10 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   const runner = createPollRunner({ run: loop, pollMs, sleep: opts.sleep, onCrash: (e) => log.error('outbox worker crashed', { err: e }) })
   const stopped = runner.stopped
 
-  async function attempt(row: OutboxRow): Promise<Outcome> {
-    const untilMs = pacer.reserve(row.userid, now())
-    if (untilMs !== undefined) return { kind: 'paced', untilMs }
+  async function attempt(row: OutboxRow, slot: Slot): Promise<Outcome> {
+    // A slot taken too long ago (slow sends before this one) no longer covers this send: take another.
+    if ('at' in slot && now() - slot.at > HOLD_MS) slot = (await pacer.reserve([row.userid], now()))[0]!
+    if ('untilMs' in slot) return { kind: 'paced', untilMs: slot.untilMs }
     try {
       const res = await sendMessage(wecom, {
         agentId: opts.config.wecom.agentId,
@@ -144,15 +148,16 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
-  async function sendBatch(q: Queryable, rows: OutboxRow[]): Promise<boolean> {
+  async function sendBatch(q: Queryable, rows: OutboxRow[], slots: Slot[]): Promise<boolean> {
     let next = 0
     let halted = false
     let failed: unknown
     const lane = async () => {
       while (!stopped() && !halted && failed === undefined && next < rows.length) {
-        const row = rows[next++]!
+        const i = next++
+        const row = rows[i]!
         try {
-          const o = await attempt(row)
+          const o = await attempt(row, slots[i]!)
           if (pauseAfter(o)) halted = true
           const t = now()
           const settled = await recordOutcome(q, row, o, {
@@ -176,7 +181,10 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   async function claimAndSend(q: Queryable, lock: boolean, at: Date): Promise<PassResult> {
     const rows = await claimDue(q, { now: at, limit: batchSize, lock })
     if (!rows.length) return 'idle'
-    const halted = await sendBatch(q, rows)
+    // Per-member slots for the whole batch in one round trip, on a connection of its own (not
+    // the claim's transaction, which would hold the members' budget rows until the batch is sent).
+    const slots = await pacer.reserve(rows.map((r) => r.userid), now())
+    const halted = await sendBatch(q, rows, slots)
     return halted || stopped() ? 'halted' : rows.length < batchSize ? 'idle' : 'more'
   }
 
@@ -188,7 +196,6 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
       if (n) log.info('MESSAGE_ENABLE=false: notifications kept as suppressed, not sent', { count: n })
       return n < batchSize ? 'idle' : 'more'
     }
-    pacer.prune(at.getTime())
     if (db.kind === 'postgres') return db.transaction((tx) => claimAndSend(serialQueries(tx), true, at))
     if (localBusy.has(db)) return 'busy'
     localBusy.add(db)

@@ -122,4 +122,6 @@ export async function memberProblem(db: Db, userid: string) {
 export async function resetOutbox(db: Db): Promise<void> {
   await db.query('delete from outbox')
   await db.query('delete from members')
+  // Every rig starts at T0: the per-member counts of an earlier test would still be in the window.
+  await db.query('delete from rate_buckets')
 }

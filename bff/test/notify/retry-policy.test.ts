@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/log'
-import { MemberPacer } from '../../src/notify/member-pacing'
 import { assertWithinDuplicateWindow, DEFAULT_RETRY, retryDelayMs, worstCaseSpanMs } from '../../src/notify/retry-policy'
 import { createOutboxWorker } from '../../src/notify/worker'
 import { WeComError } from '../../src/wecom'
@@ -34,27 +33,5 @@ describe('outbox retry policy', () => {
     expect([1, 2, 3].map((n) => retryDelayMs(DEFAULT_RETRY, n, busy, () => 1))).toEqual([30_000, 60_000, 120_000])
     expect(retryDelayMs(DEFAULT_RETRY, 20, busy, () => 1)).toBe(DEFAULT_RETRY.maxMs)
     expect(retryDelayMs(DEFAULT_RETRY, 1, limited, () => 0)).toBe(61_000)
-  })
-})
-
-describe('per-member pacing', () => {
-  it('allows 30 a minute and 1000 an hour per member, saying when the next slot frees', () => {
-    const p = new MemberPacer({ perMinute: 30, perHour: 1000 })
-    const t = 1_000_000
-    for (let i = 0; i < 30; i++) expect(p.reserve('LiSi', t + i)).toBeUndefined()
-    expect(p.reserve('lisi', t + 30)).toBe(t + 61_000)
-    expect(p.reserve('zhangsan', t + 30)).toBeUndefined()
-    expect(p.reserve('lisi', t + 61_000)).toBeUndefined()
-
-    const h = new MemberPacer({ perMinute: 1000, perHour: 3 })
-    for (let i = 0; i < 3; i++) expect(h.reserve('a', i * 120_000)).toBeUndefined()
-    expect(h.reserve('a', 400_000)).toBe(3_601_000)
-  })
-
-  it('forgets members idle for an hour', () => {
-    const p = new MemberPacer()
-    p.reserve('a', 0)
-    p.prune(3_700_000)
-    expect((p as unknown as { sent: Map<string, number[]> }).sent.size).toBe(0)
   })
 })

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import type { Db } from '../../src/db'
+import { createApiLimiter } from '../../src/rate/api-limiter'
+import { createRateBudgets } from '../../src/rate/budget'
+import { describeEachDb } from '../helpers/test-db'
+
+const T0 = Date.UTC(2026, 10, 2, 1, 0, 0)
+const API = '/cgi-bin/user/get'
+
+/** Most calls in any `windowMs` starting at a call. */
+function busiestWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b)
+  let best = 0
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[j]! <= sorted[i]! - windowMs) j++
+    best = Math.max(best, i - j + 1)
+  }
+  return best
+}
+
+describeEachDb('per-API limiter shared through the database', (open) => {
+  let db: Db
+  beforeAll(async () => {
+    db = await open()
+  })
+  afterAll(async () => {
+    await db.close()
+  })
+  beforeEach(async () => {
+    await db.query('delete from rate_buckets')
+  })
+
+  /** Two instances (limiters with their own state) on one clock that sleeping moves on. */
+  function twoInstances(perMinute: number) {
+    let now = T0
+    const sleeps: number[] = []
+    const sleep = async (ms: number) => {
+      sleeps.push(ms)
+      now += ms
+    }
+    const make = () => createApiLimiter({ budgets: createRateBudgets(db), now: () => now, sleep, limits: { perMinute, perHour: 100_000 } })
+    return { a: make(), b: make(), now: () => now, sleeps, advance: (ms: number) => void (now += ms) }
+  }
+
+  it('one instance\'s calls count against the other\'s: together they stay within the minute\'s limit', async () => {
+    const t = twoInstances(40)
+    const calls: number[] = []
+    const call = async (l: ReturnType<typeof createApiLimiter>) => {
+      await l.take(API)
+      calls.push(t.now())
+    }
+    for (let i = 0; i < 25; i++) await call(t.a)
+    for (let i = 0; i < 25; i++) await call(t.b)
+    // A took 32 units (two chunks of 16) for its 25 calls; B found 8 and waited for the window
+    // to let go of the first slot: 2 s slot + 60 s + 2 s margin. Without sharing, B's 25 would all go at once.
+    expect(calls.filter((c) => c === T0)).toHaveLength(33)
+    expect(calls.slice(33)).toEqual(Array.from({ length: 17 }, () => T0 + 64_000))
+    expect(busiestWindow(calls, 60_000)).toBeLessThanOrEqual(40)
+  })
+
+  it('concurrent calls on both instances never exceed the limit in any minute', async () => {
+    const t = twoInstances(30)
+    const calls: number[] = []
+    const lane = async (l: ReturnType<typeof createApiLimiter>) => {
+      for (let i = 0; i < 20; i++) {
+        await l.take(API)
+        calls.push(t.now())
+      }
+    }
+    await Promise.all([lane(t.a), lane(t.a), lane(t.b), lane(t.b)])
+    expect(calls).toHaveLength(80)
+    expect(busiestWindow(calls, 60_000)).toBeLessThanOrEqual(30)
+  })
+
+  it('units held by an instance are dropped after a second, not used against a later window', async () => {
+    const t = twoInstances(40)
+    await t.a.take(API) // takes 16, uses 1
+    t.advance(1_500)
+    await t.a.take(API) // the 15 held are stale: a new take
+    const [row] = await db.query<{ used: number[] }>("select used from rate_buckets where key like 'api:/cgi-bin/user/get@62000/%'")
+    expect(row!.used.reduce((a, n) => a + n, 0)).toBe(32)
+  })
+
+  it('getapprovalinfo keeps to its own 600 a minute (540 with our margin)', async () => {
+    const t = twoInstances(9_000)
+    const calls: number[] = []
+    for (let i = 0; i < 560; i++) {
+      await t.a.take('/cgi-bin/oa/getapprovalinfo')
+      calls.push(t.now())
+    }
+    expect(calls.filter((c) => c === T0)).toHaveLength(540)
+    expect(busiestWindow(calls, 60_000)).toBe(540)
+  })
+})

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import type { Db } from '../../src/db'
+import { createRateBudgets, type Budget } from '../../src/rate/budget'
+import { describeEachDb } from '../helpers/test-db'
+
+const T0 = Date.UTC(2026, 10, 2, 1, 0, 0)
+const minute = (name: string, limit = 30): Budget => ({ name, windowMs: 60_000, slotMs: 2_000, limit })
+const hour = (name: string, limit: number): Budget => ({ name, windowMs: 3_600_000, slotMs: 120_000, limit })
+
+describeEachDb('rate budgets shared through the database', (open) => {
+  let db: Db
+  beforeAll(async () => {
+    db = await open()
+  })
+  afterAll(async () => {
+    await db.close()
+  })
+  beforeEach(async () => {
+    await db.query('delete from rate_buckets')
+  })
+
+  // ---- failure paths first -------------------------------------------------------------------
+
+  it('grants nothing once the budget is spent, and says when the window lets units go', async () => {
+    const b = createRateBudgets(db)
+    expect(await b.take([{ budgets: [minute('m')], want: 30 }], T0 + 500)).toEqual([{ granted: 30 }])
+    // The slot [T0, T0 + 2 s) is counted until it is wholly a minute old.
+    expect(await b.take([{ budgets: [minute('m')], want: 1 }], T0 + 30_000)).toEqual([{ granted: 0, freeAt: T0 + 62_000 }])
+    expect(await b.take([{ budgets: [minute('m')], want: 1 }], T0 + 61_999)).toEqual([{ granted: 0, freeAt: T0 + 62_000 }])
+    expect(await b.take([{ budgets: [minute('m')], want: 1 }], T0 + 62_000)).toEqual([{ granted: 1 }])
+  })
+
+  it('counts a sliding window: 30 at the end of one minute leave none for the start of the next', async () => {
+    const b = createRateBudgets(db)
+    expect(await b.take([{ budgets: [minute('m')], want: 30 }], T0 + 59_000)).toEqual([{ granted: 30 }])
+    // An aligned fixed minute would start afresh here and let 30 more through within 2 s.
+    expect(await b.take([{ budgets: [minute('m')], want: 30 }], T0 + 61_000)).toEqual([{ granted: 0, freeAt: T0 + 120_000 }])
+  })
+
+  it('grants part of a request and says when the rest fits', async () => {
+    const b = createRateBudgets(db)
+    await b.take([{ budgets: [minute('m')], want: 10 }], T0)
+    await b.take([{ budgets: [minute('m')], want: 10 }], T0 + 10_000)
+    // 10 left now; 20 more once the first slot (10) and the second (10) are out of the window.
+    expect(await b.take([{ budgets: [minute('m')], want: 30 }], T0 + 20_000)).toEqual([{ granted: 10, freeAt: T0 + 72_000 }])
+    expect(await b.take([{ budgets: [minute('m')], want: 45 }], T0 + 20_000)).toEqual([{ granted: 0, freeAt: T0 + 82_000 }])
+  })
+
+  it('takes from all budgets of a request or from none: a spent hour leaves the minute untouched', async () => {
+    const b = createRateBudgets(db)
+    const both = [minute('m'), hour('m', 3)]
+    expect(await b.take([{ budgets: both, want: 2 }], T0)).toEqual([{ granted: 2 }])
+    expect(await b.take([{ budgets: both, want: 5 }], T0 + 70_000)).toEqual([{ granted: 1, freeAt: T0 + 3_720_000 }])
+    expect(await b.take([{ budgets: both, want: 1 }], T0 + 140_000)).toEqual([{ granted: 0, freeAt: T0 + 3_720_000 }])
+    // The minute alone still has its 30: the refused requests took nothing from it.
+    expect(await b.take([{ budgets: [minute('m')], want: 30 }], T0 + 140_000)).toEqual([{ granted: 30 }])
+  })
+
+  it('keeps budgets apart and answers each request of a batch in order', async () => {
+    const b = createRateBudgets(db)
+    await b.take([{ budgets: [minute('a')], want: 29 }], T0)
+    const grants = await b.take(
+      [
+        { budgets: [minute('a')], want: 3 },
+        { budgets: [minute('b')], want: 3 },
+        { budgets: [minute('c', 2)], want: 3 },
+      ],
+      T0 + 1_000,
+    )
+    expect(grants).toEqual([{ granted: 1, freeAt: T0 + 62_000 }, { granted: 3 }, { granted: 2, freeAt: T0 + 62_000 }])
+  })
+
+  it('refuses one budget named twice in a take (the caller merges them)', async () => {
+    const b = createRateBudgets(db)
+    await expect(b.take([{ budgets: [minute('a')], want: 1 }, { budgets: [minute('a')], want: 1 }], T0)).rejects.toThrow(/named twice/)
+  })
+
+  it('a clock behind the last taker neither moves the window back nor finds spare units', async () => {
+    const b = createRateBudgets(db)
+    await b.take([{ budgets: [minute('m')], want: 30 }], T0 + 100_000)
+    expect((await b.take([{ budgets: [minute('m')], want: 1 }], T0 + 95_000))[0]!.granted).toBe(0)
+    expect((await b.take([{ budgets: [minute('m')], want: 1 }], T0 + 162_000))[0]!.granted).toBe(1)
+  })
+
+  it('deletes budgets whose every slot has left the window', async () => {
+    const b = createRateBudgets(db)
+    await b.take([{ budgets: [minute('old')], want: 1 }], T0)
+    await b.take([{ budgets: [minute('recent')], want: 1 }], T0 + 61_000)
+    // The first take of a new instance prunes; a later one within the minute does not.
+    await createRateBudgets(db).take([{ budgets: [minute('other')], want: 1 }], T0 + 63_000)
+    const keys = (await db.query<{ key: string }>('select key from rate_buckets order by key')).map((r) => r.key)
+    expect(keys).toEqual(['other@60000/2000', 'recent@60000/2000'])
+  })
+
+  // ---- under concurrency ---------------------------------------------------------------------
+
+  it('100 concurrent takes of 1 against a limit of 30 grant exactly 30', async () => {
+    const b = createRateBudgets(db)
+    const grants = await Promise.all(Array.from({ length: 100 }, () => b.take([{ budgets: [minute('hot'), hour('hot', 1000)], want: 1 }], T0)))
+    expect(grants.filter((g) => g[0]!.granted === 1)).toHaveLength(30)
+    expect(grants.filter((g) => g[0]!.granted === 0 && g[0]!.freeAt === T0 + 62_000)).toHaveLength(70)
+    const [row] = await db.query<{ used: number[] }>("select used from rate_buckets where key like 'hot@60000/%'")
+    expect(row!.used.reduce((a, n) => a + n, 0)).toBe(30)
+  })
+
+  it('concurrent batches over the same members in different orders neither deadlock nor overspend', async () => {
+    const b = createRateBudgets(db)
+    const names = Array.from({ length: 20 }, (_, i) => `m${i}`)
+    const batch = (order: string[]) => b.take(order.map((n) => ({ budgets: [minute(n, 10)], want: 3 })), T0)
+    const results = await Promise.all(Array.from({ length: 12 }, (_, k) => batch(k % 2 ? names : [...names].reverse())))
+    for (let i = 0; i < names.length; i++) {
+      const granted = results.reduce((a, r, k) => a + r[k % 2 ? i : names.length - 1 - i]!.granted, 0)
+      expect(granted).toBe(10)
+    }
+  })
+})
