@@ -46,7 +46,7 @@ export async function searchBench(opts: { seconds: number; hello: LoadResult; me
   const sb = await sandboxProcess(`localhost:${appPort}`, opts.members, opts.departments)
   try {
     const org = await orgPeople(sb.url)
-    const out: StoreFigures[] = [await measureStore({ ...opts, appPort, sandboxUrl: sb.url, org })]
+    const out: StoreFigures[] = [await measureStore({ ...opts, appPort, sandboxUrl: sb.url, org, databaseUrl: undefined })]
     if (opts.databaseUrl) {
       const db = await scratchDatabase(opts.databaseUrl)
       try {
@@ -164,7 +164,9 @@ export function coldQueries(org: { userid: string; name: string }[]): string[] {
   const out: string[] = []
   const add = (q: string) => {
     const k = q.toLowerCase()
-    if (!seen.has(k)) seen.add(k), out.push(q)
+    if (seen.has(k)) return
+    seen.add(k)
+    out.push(q)
   }
   for (const m of org) add(m.userid.slice(0, 3))
   for (const m of org) add(m.name)
