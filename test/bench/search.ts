@@ -258,16 +258,18 @@ export function formatSearchFigures(figures: StoreFigures[]): string {
     .join('\n')
 }
 
-// `pnpm --filter @portal/test bench:search`: only this part. BENCH_MEMBERS may list sizes
-// (`1000,10000,100000`); BENCH_SECONDS per measurement.
+/** PostgreSQL for the second store, when set. */
+export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
+/** BENCH_MEMBERS may list sizes: `1000,10000,100000` (default 100,000). */
+export const searchBenchSizes = () => (process.env.BENCH_MEMBERS ?? '100000').split(',').map(Number)
+
+// `pnpm --filter @portal/test bench:search`: only this part; BENCH_SECONDS per measurement.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const seconds = Number(process.env.BENCH_SECONDS ?? 8)
-  const sizes = (process.env.BENCH_MEMBERS ?? '100000').split(',').map(Number)
   const hello = await helloWorld(seconds)
   console.log(`Hono hello-world ${Math.round(hello.reqPerSec).toLocaleString('en-US')} req/s  p99 ${hello.p99} ms`)
-  for (const members of sizes) {
-    const departments = Number(process.env.BENCH_DEPARTMENTS ?? Math.max(1, Math.round(members / 20)))
-    const figures = await searchBench({ seconds, hello, members, departments, databaseUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL })
-    console.log(formatSearchFigures(figures))
+  for (const members of searchBenchSizes()) {
+    const departments = Math.max(1, Math.round(members / 20))
+    console.log(formatSearchFigures(await searchBench({ seconds, hello, members, departments, databaseUrl: BENCH_DATABASE_URL })))
   }
 }
