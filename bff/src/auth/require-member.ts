@@ -38,7 +38,7 @@ async function loadPrincipal(deps: Deps, id: string, now: number): Promise<Princ
   const { config, db } = deps
   const session = await loadSession(db, config.session, id, now)
   if (!session) throw new ApiFailure('unauthenticated', 'Not signed in, or the session has expired.')
-  const member = (await activeInReadModel(deps, session.userid)) ?? (await getMember(db, session.userid))
+  const member = activeInReadModel(deps, session.userid) ?? (await getMember(db, session.userid))
   if (!member || !isActive(member)) {
     await revokeSession(db, id, 'member_inactive', now)
     throw new ApiFailure('unauthenticated', 'This member is no longer active.')
@@ -48,14 +48,14 @@ async function loadPrincipal(deps: Deps, id: string, now: number): Promise<Princ
 }
 
 /**
- * The member as the directory read model holds them, when it is loaded and says they are active:
+ * The member as the directory read model holds them, when it is built and says they are active:
  * no query (the store looks a userid up case-insensitively, which at 100k members is a scan).
  * Whatever makes a member inactive also ends their sessions, so a model a moment behind cannot
  * let anyone in; people it does not hold as active (just signed in, or back) are read from the store.
  */
-async function activeInReadModel({ readModel }: Deps, userid: string): Promise<MemberRecord | undefined> {
-  if (!readModel.loaded) return undefined
-  const m = (await readModel.current()).members.get(userid.toLowerCase())
+function activeInReadModel({ readModel }: Deps, userid: string): MemberRecord | undefined {
+  // Never waits for a rebuild (seconds at 100k members, after every sync or callback).
+  const m = readModel.latest()?.members.get(userid.toLowerCase())
   return m && isActive(m) ? m : undefined
 }
 

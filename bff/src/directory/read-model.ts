@@ -53,6 +53,15 @@ export class DirectoryReadModel {
     return this.view
   }
 
+  /**
+   * The view there is, without waiting for a look or a rebuild (one is started when due): for
+   * callers that may answer from a view a moment old rather than hold a request for a rebuild.
+   */
+  latest(): DirectoryView | undefined {
+    void this.current().catch(() => {})
+    return this.view
+  }
+
   /** Built at least once: the read endpoints can answer (readiness). */
   get loaded(): boolean {
     return this.view !== undefined

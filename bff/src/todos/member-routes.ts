@@ -10,12 +10,14 @@ import { toTodo, toTodos } from './todo-view'
 const PRIVATE = { 'Cache-Control': 'private, no-cache' }
 
 /**
- * Requesters' names from the directory read model once it is loaded (the store looks userids up
- * case-insensitively, a scan at 100k members, on every list); from the store before that.
+ * Requesters' names from the directory read model once it is built, a rebuild not waited for (the
+ * store looks userids up case-insensitively, a scan at 100k members, on every list); from the
+ * store before that.
  */
 async function withNames(deps: Deps, todos: TodoRecord[]): Promise<Todo[]> {
-  if (!deps.readModel.loaded) return toTodos(deps.db, todos)
-  const { members } = await deps.readModel.current()
+  const view = deps.readModel.latest()
+  if (!view) return toTodos(deps.db, todos)
+  const { members } = view
   const names = new Map<string, string>()
   for (const t of todos) {
     const m = t.requester ? members.get(t.requester.toLowerCase()) : undefined

@@ -52,4 +52,15 @@ describeEachDb('directory read model', (open) => {
     model.invalidate()
     expect((await model.current()).search.search('lisi', 30).items.map((m) => m.userid)).toEqual(['lisi'])
   })
+
+  it('latest() answers at once from the view it has, none before the first build, and starts the rebuild a write asked for', async () => {
+    db = await open()
+    const model = new DirectoryReadModel(db, () => 0, 60_000)
+    expect(model.latest()).toBeUndefined()
+    const first = await model.current()
+    await write(db, member('wangwu', '王五'))
+    model.invalidate()
+    expect(model.latest()).toBe(first)
+    await vi.waitFor(() => expect(model.latest()?.members.has('wangwu')).toBe(true))
+  })
 })
