@@ -102,6 +102,12 @@ export async function startSyncedApp(o: { appPort: number; sandboxUrl: string; d
     if (login.url.includes('/problem')) throw new Error(`bench sign-in failed: ${login.url}`)
     const cookie = `wp_sid=${b.cookie('localhost', 'wp_sid')!.value}`
     await waitForSync(base, cookie)
+    // The read model rebuilt after the sync (the first request after it waits for that).
+    for (;;) {
+      const tree = (await (await fetch(`${base}/api/directory/departments`, { headers: { cookie } })).json()) as { roots: unknown[] }
+      if (tree.roots.length) break
+      await new Promise((r) => setTimeout(r, 500))
+    }
     const syncSeconds = +((performance.now() - t0) / 1000).toFixed(1)
     await addTodos(base)
     return { base, cookie, syncSeconds, stop: () => app.stop() }
