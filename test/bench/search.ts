@@ -163,7 +163,8 @@ export const searchPath = (q: string) => `/api/directory/search?q=${encodeURICom
 
 /**
  * Queries no earlier request asked, in a fixed shuffled order: each member's userid and name,
- * and the 3-letter prefixes of userids (pinyin), minus the steady set.
+ * and 3- and 4-letter slices of userids (pinyin), minus the steady set. When a run asks more than
+ * there are, it starts over (the figure then shows `asked` above `distinct`).
  */
 export function coldQueries(org: { userid: string; name: string }[]): string[] {
   const seen = new Set(STEADY_QUERIES.map((q) => q.toLowerCase()))
@@ -177,6 +178,9 @@ export function coldQueries(org: { userid: string; name: string }[]): string[] {
   for (const m of org) add(m.userid.slice(0, 3))
   for (const m of org) add(m.name)
   for (const m of org) add(m.userid)
+  // More at small sizes, where the above run out within seconds: other slices of userids.
+  for (const at of [1, 2, 3]) for (const m of org) if (m.userid.length >= at + 3) add(m.userid.slice(at, at + 3))
+  for (const m of org) if (m.userid.length > 4) add(m.userid.slice(0, 4))
   let s = 42
   for (let i = out.length - 1; i > 0; i--) {
     s = (s * 1_103_515_245 + 12_345) % 2 ** 31
