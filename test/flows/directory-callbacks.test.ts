@@ -1,4 +1,6 @@
+import { searchResultSchema } from '@portal/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signedInAs, TestBrowser, UA } from '../support/browser'
 import { memberRow, sandboxAdmin, syncOnce } from '../support/sync'
 import { startStack, type Stack } from '../support/stack'
 
@@ -61,5 +63,16 @@ describe('change_contact callbacks from the sandbox, applied per event', () => {
     await change('POST', 'users', { userid: 'fresh', name: '付新', department: [2], position: '测试工程师' })
     const v = await stack.deps.readModel.current()
     expect(v.members.get('fresh')?.name).toBe('付新')
+  })
+
+  it('search answers follow a change at once, though the same query was answered (and cached) before', async () => {
+    const b = new TestBrowser(UA.wecomMobile)
+    await b.go(`${stack.appUrl}/auth/login`, signedInAs('lisi'))
+    const search = async (q: string) => searchResultSchema.parse(await (await b.request(`${stack.appUrl}/api/directory/search?q=${encodeURIComponent(q)}`)).json())
+    expect((await search('fuxin')).items.map((m) => [m.userid, m.name])).toEqual([['fresh', '付新']])
+    await change('PATCH', 'users/fresh', { name: '付新新', position: '测试组长' })
+    expect((await search('fuxin')).items.map((m) => [m.userid, m.name, m.position])).toEqual([['fresh', '付新新', '测试组长']])
+    await change('DELETE', 'users/fresh')
+    expect(await search('fuxin')).toEqual({ items: [], total: 0 })
   })
 })

@@ -18,6 +18,10 @@ export interface Principal {
  */
 export class PrincipalCache {
   private readonly entries = new Map<string, { p: Principal; at: number }>()
+  /** Loads in flight: when an entry expires under load, one query set serves every request waiting. */
+  private readonly loading = new Map<string, Promise<Principal>>()
+  /** Moves on every eviction: a load that started before one must not refill the cache. */
+  private generation = 0
 
   constructor(
     private readonly ttlMs = 5_000,
@@ -41,15 +45,44 @@ export class PrincipalCache {
     this.entries.set(sessionId, { p, at: now })
   }
 
+  /**
+   * The principal from `loader`, cached; concurrent callers for one session share one load (100
+   * requests on an expired entry would otherwise each run the same queries, and queue behind the
+   * database together).
+   */
+  load(sessionId: string, now: number, loader: () => Promise<Principal>): Promise<Principal> {
+    const inFlight = this.loading.get(sessionId)
+    if (inFlight) return inFlight
+    const generation = this.generation
+    const loaded = loader()
+      .then((p) => {
+        if (generation === this.generation) this.set(sessionId, p, now)
+        return p
+      })
+      .finally(() => {
+        if (this.loading.get(sessionId) === loaded) this.loading.delete(sessionId)
+      })
+    this.loading.set(sessionId, loaded)
+    return loaded
+  }
+
   forget(sessionId: string): void {
+    this.evicted()
     this.entries.delete(sessionId)
   }
 
   forgetMember(userid: string): void {
+    this.evicted()
     for (const [k, e] of this.entries) if (e.p.member.userid === userid) this.entries.delete(k)
   }
 
   clear(): void {
+    this.evicted()
     this.entries.clear()
+  }
+
+  private evicted(): void {
+    this.generation++
+    this.loading.clear()
   }
 }

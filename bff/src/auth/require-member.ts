@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
-import { departmentNames, getMember, isActive } from '../directory/member-store'
+import { departmentNames, getMember, isActive, type MemberRecord } from '../directory/member-store'
 import { ApiFailure } from '../errors'
 import { readCookie, SESSION_COOKIE } from './cookies'
 import type { Principal } from './principal-cache'
@@ -20,10 +20,7 @@ export function requireMember(deps: Deps): MiddlewareHandler<AppEnv> {
     if (p && (now >= p.session.idleExpiresAt.getTime() || now >= p.session.absoluteExpiresAt.getTime() || now - p.touchedAt >= TOUCH_EVERY_MS)) {
       p = undefined
     }
-    if (!p) {
-      p = await loadPrincipal(deps, id, now)
-      principals.set(id, p, now)
-    }
+    if (!p) p = await principals.load(id, now, () => loadPrincipal(deps, id, now))
     if (!p.roles.length) {
       const who = (await adminContacts(db, config.roles)).join('、')
       throw new ApiFailure('forbidden', 'No permission to use this app.', { hint: who ? `Ask an admin: ${who}` : 'Ask your admin for access.' })
@@ -41,13 +38,25 @@ async function loadPrincipal(deps: Deps, id: string, now: number): Promise<Princ
   const { config, db } = deps
   const session = await loadSession(db, config.session, id, now)
   if (!session) throw new ApiFailure('unauthenticated', 'Not signed in, or the session has expired.')
-  const member = await getMember(db, session.userid)
+  const member = activeInReadModel(deps, session.userid) ?? (await getMember(db, session.userid))
   if (!member || !isActive(member)) {
     await revokeSession(db, id, 'member_inactive', now)
     throw new ApiFailure('unauthenticated', 'This member is no longer active.')
   }
   const roles = await rolesFor(db, config.roles, member)
   return { session, member, roles, departmentNames: await departmentNames(db, member.departments.map((x) => x.departmentId)), touchedAt: now }
+}
+
+/**
+ * The member as the directory read model holds them, when it is built and says they are active:
+ * no query (the store looks a userid up case-insensitively, which at 100k members is a scan).
+ * Whatever makes a member inactive also ends their sessions, so a model a moment behind cannot
+ * let anyone in; people it does not hold as active (just signed in, or back) are read from the store.
+ */
+function activeInReadModel({ readModel }: Deps, userid: string): MemberRecord | undefined {
+  // Never waits for a rebuild (seconds at 100k members, after every sync or callback).
+  const m = readModel.latest()?.members.get(userid.toLowerCase())
+  return m && isActive(m) ? m : undefined
 }
 
 export function requireRole(role: 'admin'): MiddlewareHandler<AppEnv> {

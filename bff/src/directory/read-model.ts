@@ -2,7 +2,7 @@ import type { DepartmentNode } from '@portal/shared'
 import type { Queryable } from '../db'
 import type { StoredDepartment } from './diff'
 import type { MemberRecord } from './member-store'
-import { SearchIndex } from './search-index'
+import { SearchIndex, type KeysCache } from './search-index'
 import { loadDepartments, loadMembers } from './store-state'
 import { directoryVersion } from './version'
 
@@ -26,12 +26,16 @@ export interface DirectoryView {
 /**
  * The directory in memory for the read endpoints. Every write bumps `directory_state.version`;
  * this checks it at most every `checkEveryMs` and rebuilds when it moved, so every instance
- * follows syncs and callbacks applied by any other.
+ * follows syncs and callbacks applied by any other. Meanwhile requests get the view it has
+ * (a rebuild at 100k members takes a while); after `invalidate()` they wait for the new one.
  */
 export class DirectoryReadModel {
   private view?: DirectoryView
   private checkedAt = 0
   private pending?: Promise<DirectoryView>
+  /** Counts `invalidate()` calls; `viewAt` is the count when the view's version was read. */
+  private invalidations = 0
+  private viewAt = 0
 
   constructor(
     private readonly db: Queryable,
@@ -40,9 +44,22 @@ export class DirectoryReadModel {
   ) {}
 
   async current(): Promise<DirectoryView> {
-    if (this.view && this.now() - this.checkedAt < this.checkEveryMs) return this.view
+    const fresh = this.viewAt === this.invalidations
+    if (this.view && fresh && this.now() - this.checkedAt < this.checkEveryMs) return this.view
     this.pending ??= this.refresh().finally(() => (this.pending = undefined))
-    return this.pending
+    if (!this.view || !fresh) return this.pending
+    // A periodic look: the next request after it gets the result (a failure is tried again then).
+    this.pending.catch(() => {})
+    return this.view
+  }
+
+  /**
+   * The view there is, without waiting for a look or a rebuild (one is started when due): for
+   * callers that may answer from a view a moment old rather than hold a request for a rebuild.
+   */
+  latest(): DirectoryView | undefined {
+    void this.current().catch(() => {})
+    return this.view
   }
 
   /** Built at least once: the read endpoints can answer (readiness). */
@@ -53,18 +70,27 @@ export class DirectoryReadModel {
   /** Forget the cached view (after a write in this process). */
   invalidate(): void {
     this.checkedAt = 0
+    this.invalidations++
   }
 
   private async refresh(): Promise<DirectoryView> {
+    const at = this.invalidations
     const { version, syncedAt } = await directoryVersion(this.db)
+    if (!this.view || this.view.version !== version) {
+      this.view = build(version, syncedAt, { departments: await loadDepartments(this.db), members: await loadMembers(this.db) }, this.view?.search.keys)
+    }
     this.checkedAt = this.now()
-    if (this.view && this.view.version === version) return this.view
-    this.view = build(version, syncedAt, { departments: await loadDepartments(this.db), members: await loadMembers(this.db) })
+    this.viewAt = at
     return this.view
   }
 }
 
-function build(version: number, syncedAt: Date | null, s: { departments: Map<number, StoredDepartment>; members: Map<string, MemberRecord> }): DirectoryView {
+function build(
+  version: number,
+  syncedAt: Date | null,
+  s: { departments: Map<number, StoredDepartment>; members: Map<string, MemberRecord> },
+  keys?: KeysCache,
+): DirectoryView {
   const live = [...s.departments.values()].filter((d) => !d.removedAt)
   const liveIds = new Set(live.map((d) => d.id))
   const members = new Map<string, MemberRecord>()
@@ -117,7 +143,7 @@ function build(version: number, syncedAt: Date | null, s: { departments: Map<num
     departments,
     members,
     byDepartment,
-    search: new SearchIndex([...members.values()].filter(listed)),
+    search: new SearchIndex([...members.values()].filter(listed), keys),
     responses: new Map(),
   }
 }

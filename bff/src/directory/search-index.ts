@@ -11,20 +11,39 @@ interface Entry {
   position: string
 }
 
+/** Search keys of a name, kept across rebuilds: pinyin costs far more than the rest of an entry. */
+export type KeysCache = Map<string, { pinyin: string; initials: string }>
+
+/** Scores, best first (see `score`). */
+const LEVELS = [100, 90, 80, 70, 60, 40, 20] as const
+/** Longest substring indexed: a query's rarest gram of this length bounds its candidates. */
+const GRAM = 3
+const collator = new Intl.Collator()
+
 /**
- * In-memory member search: name, full pinyin, initials, alias, userid and position. Candidates
- * come from the query's rarest character (a per-character posting list), so a query touches a
- * small slice of a 100k directory; answers are cached per query until the index is rebuilt.
+ * In-memory member search: name, full pinyin, initials, alias, userid and position.
+ *
+ * Entries are numbered in answer order (pinyin, then userid), and every substring of up to three
+ * characters of their fields has a posting list of entry numbers, ascending. A query's candidates
+ * are the shortest list among its own substrings of that length (a superset of its matches), and
+ * walking that list in order fills each score level already sorted: no sort and no string
+ * comparison per query, whatever the size of the directory. Answers are cached per query until
+ * the index is rebuilt.
  */
 export class SearchIndex {
-  private readonly entries: Entry[] = []
-  private readonly byChar = new Map<string, number[]>()
+  private readonly entries: Entry[]
+  private readonly grams = new Map<number, Int32Array>()
   private readonly cache = new Map<string, { items: MemberRecord[]; total: number }>()
+  /** Keys of the names this index holds, for the next build to reuse. */
+  readonly keys: KeysCache = new Map()
 
-  constructor(members: Iterable<MemberRecord>) {
+  constructor(members: Iterable<MemberRecord>, previous?: KeysCache) {
+    const entries: Entry[] = []
     for (const m of members) {
-      const keys = searchKeys(m.name)
-      const e: Entry = {
+      let keys = previous?.get(m.name) ?? this.keys.get(m.name)
+      if (!keys) keys = searchKeys(m.name)
+      this.keys.set(m.name, keys)
+      entries.push({
         m,
         name: m.name.toLowerCase(),
         pinyin: keys.pinyin,
@@ -32,14 +51,32 @@ export class SearchIndex {
         alias: (m.alias ?? '').toLowerCase(),
         userid: m.userid.toLowerCase(),
         position: m.position.toLowerCase(),
-      }
-      const id = this.entries.push(e) - 1
-      for (const ch of new Set(e.name + e.pinyin + e.alias + e.userid + e.position)) {
-        const list = this.byChar.get(ch)
-        if (list) list.push(id)
-        else this.byChar.set(ch, [id])
+      })
+    }
+    // The order answers list equal scores in (as `localeCompare` orders them). Within [a-z0-9],
+    // which pinyin always is and most userids are, code-unit order is the collator's order.
+    const plain = (s: string) => /^[a-z0-9]*$/.test(s)
+    const plainIds = new Set(entries.filter((e) => plain(e.userid)).map((e) => e.userid))
+    const byUserid = (a: string, b: string) => (plainIds.has(a) && plainIds.has(b) ? (a < b ? -1 : a > b ? 1 : 0) : collator.compare(a, b))
+    entries.sort((a, b) => (a.pinyin < b.pinyin ? -1 : a.pinyin > b.pinyin ? 1 : byUserid(a.userid, b.userid)))
+    this.entries = entries
+    const lists = new Map<number, number[]>()
+    for (let id = 0; id < entries.length; id++) {
+      const e = entries[id]!
+      for (const field of [e.name, e.pinyin, e.initials, e.alias, e.userid, e.position]) {
+        for (let i = 0; i < field.length; i++) {
+          let g = 0
+          for (let k = 0; k < GRAM && i + k < field.length; k++) {
+            g = gramStep(g, field.charCodeAt(i + k))
+            const list = lists.get(g)
+            // Entries are visited in order: a repeat within one entry is the list's last id.
+            if (!list) lists.set(g, [id])
+            else if (list[list.length - 1] !== id) list.push(id)
+          }
+        }
       }
     }
+    for (const [g, list] of lists) this.grams.set(g, Int32Array.from(list))
   }
 
   get size(): number {
@@ -52,24 +89,45 @@ export class SearchIndex {
     const key = `${limit}:${q}`
     const hit = this.cache.get(key)
     if (hit) return hit
-    let candidates: number[] | undefined
-    for (const ch of new Set(q)) {
-      const list = this.byChar.get(ch) ?? []
+    // Every field that matches contains each substring of q, so any one of q's grams bounds the
+    // candidates (initials match by prefix, and are indexed whole too): take the rarest.
+    const k = Math.min(GRAM, q.length)
+    let candidates: Int32Array | undefined
+    for (let i = 0; i + k <= q.length; i++) {
+      let g = 0
+      for (let j = i; j < i + k; j++) g = gramStep(g, q.charCodeAt(j))
+      const list = this.grams.get(g)
+      if (!list) {
+        candidates = undefined
+        break
+      }
       if (!candidates || list.length < candidates.length) candidates = list
     }
-    const scored: { e: Entry; s: number }[] = []
+    const levels: Entry[][] = LEVELS.map(() => [])
+    let total = 0
     for (const id of candidates ?? []) {
       const e = this.entries[id]!
       const s = score(e, q)
-      if (s > 0) scored.push({ e, s })
+      if (s === 0) continue
+      total++
+      const level = levels[LEVELS.indexOf(s as (typeof LEVELS)[number])]!
+      if (level.length < limit) level.push(e)
     }
-    scored.sort((a, b) => b.s - a.s || a.e.pinyin.localeCompare(b.e.pinyin) || a.e.userid.localeCompare(b.e.userid))
-    const result = { items: scored.slice(0, limit).map((x) => x.e.m), total: scored.length }
+    const items: MemberRecord[] = []
+    for (const level of levels) for (const e of level) if (items.length < limit) items.push(e.m)
+    const result = { items, total }
     if (this.cache.size >= 2_000) this.cache.delete(this.cache.keys().next().value!)
     this.cache.set(key, result)
     return result
   }
 }
+
+/**
+ * A gram of up to three UTF-16 code units as one number: base-65537 digits of code + 1, so
+ * grams of different lengths never collide, and 65537³ stays below 2⁵³. Numbers rather than
+ * substrings: a 100k directory has millions of grams, and a number allocates nothing.
+ */
+const gramStep = (g: number, code: number) => g * 65_537 + code + 1
 
 function score(e: Entry, q: string): number {
   if (e.name === q || e.userid === q) return 100

@@ -35,4 +35,40 @@ describe('PrincipalCache', () => {
     c.forgetMember('a')
     expect([c.get('s1', 0), c.get('s2', 0)]).toEqual([undefined, undefined])
   })
+
+  it('shares one load among concurrent callers, and caches what it loaded', async () => {
+    const c = new PrincipalCache()
+    let loads = 0
+    let finish!: (p: Principal) => void
+    const loader = () => (loads++, new Promise<Principal>((r) => (finish = r)))
+    const waiting = Array.from({ length: 100 }, () => c.load('s', 0, loader))
+    finish(principal('a'))
+    expect((await Promise.all(waiting)).every((p) => p.member.userid === 'a')).toBe(true)
+    expect(loads).toBe(1)
+    expect(c.get('s', 0)?.member.userid).toBe('a')
+  })
+
+  it('passes a failed load to every caller, caches nothing, and loads again next time', async () => {
+    const c = new PrincipalCache()
+    const failing = () => Promise.reject(new Error('gone'))
+    const results = await Promise.allSettled([c.load('s', 0, failing), c.load('s', 0, failing)])
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected'])
+    expect(c.get('s', 0)).toBeUndefined()
+    expect((await c.load('s', 0, async () => principal('b'))).member.userid).toBe('b')
+  })
+
+  it('does not cache a load that an eviction overtook (a revocation wins)', async () => {
+    for (const evict of [(c: PrincipalCache) => c.forget('s'), (c: PrincipalCache) => c.forgetMember('a'), (c: PrincipalCache) => c.clear()]) {
+      const c = new PrincipalCache()
+      let finish!: (p: Principal) => void
+      const loading = c.load('s', 0, () => new Promise<Principal>((r) => (finish = r)))
+      evict(c)
+      // A caller after the eviction does not join the stale load.
+      const again = c.load('s', 0, async () => principal('fresh'))
+      finish(principal('a'))
+      await loading
+      expect((await again).member.userid).toBe('fresh')
+      expect(c.get('s', 0)?.member.userid).toBe('fresh')
+    }
+  })
 })

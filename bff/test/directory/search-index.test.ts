@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import type { MemberRecord } from '../../src/directory/member-store'
+import { SearchIndex } from '../../src/directory/search-index'
+import { searchKeys } from '../../src/directory/search-keys'
+import { generateOrg } from '../../src/sandbox'
+
+/**
+ * The ranking as first written: every member scored, sorted by score, then pinyin, then userid
+ * with localeCompare. The index must answer exactly this, however it finds the candidates.
+ */
+function reference(members: MemberRecord[]) {
+  const entries = members.map((m) => ({
+    m,
+    e: { name: m.name.toLowerCase(), userid: m.userid.toLowerCase(), alias: (m.alias ?? '').toLowerCase(), position: m.position.toLowerCase(), ...searchKeys(m.name) },
+  }))
+  const score = (e: (typeof entries)[number]['e'], q: string) => {
+    if (e.name === q || e.userid === q) return 100
+    if (e.initials === q) return 90
+    if (e.name.startsWith(q) || e.pinyin.startsWith(q)) return 80
+    if (e.initials.startsWith(q)) return 70
+    if (e.userid.startsWith(q) || (e.alias && e.alias.startsWith(q))) return 60
+    if (e.name.includes(q) || e.pinyin.includes(q) || e.alias.includes(q) || e.userid.includes(q)) return 40
+    if (e.position.includes(q)) return 20
+    return 0
+  }
+  return (query: string, limit: number) => {
+    const q = query.trim().toLowerCase().replace(/\s+/g, '')
+    if (!q) return { items: [] as string[], total: 0 }
+    const scored = entries.flatMap(({ m, e }) => (score(e, q) ? [{ m, e, s: score(e, q) }] : []))
+    scored.sort((a, b) => b.s - a.s || a.e.pinyin.localeCompare(b.e.pinyin) || a.e.userid.localeCompare(b.e.userid))
+    return { items: scored.slice(0, limit).map((x) => x.m.userid), total: scored.length }
+  }
+}
+
+// A generated org, with userids in mixed case and with punctuation (WeCom allows `_-.@`), and
+// aliases, so that ties and every field are exercised.
+const org = generateOrg({ departments: 60, members: 1_500, seed: 7 })
+const members: MemberRecord[] = org.members.map((u, i) => ({
+  userid: i % 5 === 0 ? `${u.userid.toUpperCase()}${'_-.@'[i % 4]}x` : u.userid,
+  name: u.name,
+  ...(i % 9 === 0 ? { alias: `Al ${u.userid.slice(0, 4)}` } : {}),
+  position: u.position,
+  departments: [],
+  status: 1,
+  directLeaders: [],
+}))
+const index = new SearchIndex(members)
+const expected = reference(members)
+const answer = (q: string, limit: number) => {
+  const r = index.search(q, limit)
+  return { items: r.items.map((m) => m.userid), total: r.total }
+}
+
+describe('SearchIndex', () => {
+  it('answers nothing to empty or blank queries, and to text nobody has', () => {
+    for (const q of ['', '   ', '\t']) expect(index.search(q, 30)).toEqual({ items: [], total: 0 })
+    expect(answer('qqqxz', 30)).toEqual({ items: [], total: 0 })
+    expect(answer('𠀀', 30)).toEqual({ items: [], total: 0 })
+  })
+
+  it('ranks exactly as scoring every member and sorting would, for every kind of query', () => {
+    const letters = 'abcdefghijklmnopqrstuvwxyz'
+    const queries = [
+      ...letters,
+      ...[...'zwlcs'].flatMap((a) => [...letters].map((b) => a + b)),
+      ...members.slice(0, 120).flatMap((m) => [m.userid, m.userid.slice(0, 3), m.userid.slice(2, 6), m.name, m.name.slice(0, 1), m.name.slice(1), m.position]),
+      ...['_x', '-x', '.x', '@x', 'al ', 'Al zh', ' li  na ', 'ZHANG', 'zhangwei', '工程', '经理', '总监', 'x'],
+    ]
+    for (const q of queries) for (const limit of [1, 30, 100]) expect(answer(q, limit), `${q} (limit ${limit})`).toEqual(expected(q, limit))
+  })
+
+  it('gives the same answer from its cache, and after a rebuild that reuses the pinyin of the last one', () => {
+    const first = answer('zh', 30)
+    expect(answer('zh', 30)).toEqual(first)
+    const rebuilt = new SearchIndex(members, index.keys)
+    expect(rebuilt.search('zh', 30).items.map((m) => m.userid)).toEqual(first.items)
+  })
+})

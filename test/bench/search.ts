@@ -1,0 +1,285 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
+import { freePort, startAppProcess, stopChild } from '../support/app-process'
+import { signedInAs, TestBrowser, UA } from '../support/browser'
+import { helloWorld } from './hello'
+import { load, type LoadResult } from './load'
+
+/**
+ * Directory search and the hot member endpoints at the size of a large corp, on PGlite and (with
+ * BENCH_DATABASE_URL or TEST_DATABASE_URL) on PostgreSQL in a database created and dropped here.
+ * A sandbox process serves a generated org; the app, another process, syncs it at start as a
+ * server would, then is loaded with 100 connections:
+ * - search steady state: ~700 queries cycling (mostly answered from the per-version cache);
+ * - search cold: every request a query never asked before (userids, names, 3-letter prefixes);
+ * - GET /api/me and GET /api/todos (a member with 20 todos).
+ */
+const HOST_KEY = 'bench-host-key-0123456789abcdef'
+const letters = 'abcdefghijklmnopqrstuvwxyz'
+/** Every two-letter initials pair, plus pinyin, surnames and positions: what people type. */
+export const STEADY_QUERIES = [
+  ...[...letters].flatMap((a) => [...letters].map((b) => a + b)),
+  ...['zhangsan', 'wang', 'liu', 'chen', 'zhao', 'yang', 'huang', 'zhou', 'wu', 'sun', 'ma', 'hu', 'guo'],
+  ...['张', '王', '李娜', '刘', '陈', '杨', '工程师', '经理', '销售', '产品', '总监', '专员'],
+]
+
+export interface StoreFigures {
+  store: 'pglite' | 'postgres'
+  members: number
+  departments: number
+  /** The app's start-up sync of the generated org (context only: the sync bench measures it). */
+  syncSeconds: number
+  search: LoadResult & { ratio: number }
+  coldSearch: LoadResult & { ratio: number; distinctQueries: number; asked: number }
+  me: LoadResult & { ratio: number }
+  todos: LoadResult & { ratio: number }
+}
+
+const ratio = (r: LoadResult, hello: LoadResult) => ({ ...r, ratio: +(r.reqPerSec / hello.reqPerSec).toFixed(3) })
+
+/** One sandbox for every store (the org is generated once); one app per store. */
+export async function searchBench(opts: { seconds: number; hello: LoadResult; members: number; departments: number; databaseUrl?: string }): Promise<StoreFigures[]> {
+  const appPort = await freePort()
+  const sb = await sandboxProcess(`localhost:${appPort}`, opts.members, opts.departments)
+  try {
+    const org = await orgPeople(sb.url)
+    const out: StoreFigures[] = [await measureStore({ ...opts, appPort, sandboxUrl: sb.url, org, databaseUrl: undefined })]
+    if (opts.databaseUrl) {
+      const db = await scratchDatabase(opts.databaseUrl)
+      try {
+        // The sandbox limits user/list to 10,000 calls a minute, as WeCom does: start afresh.
+        await fetch(`${sb.url}/sandbox/admin/reset`, { method: 'POST' })
+        out.push(await measureStore({ ...opts, appPort, sandboxUrl: sb.url, org, databaseUrl: db.url }))
+      } finally {
+        await db.drop()
+      }
+    }
+    return out
+  } finally {
+    await stopChild(sb.child)
+  }
+}
+
+interface BenchApp {
+  base: string
+  cookie: string
+  syncSeconds: number
+  stop: () => Promise<void>
+}
+
+/** The app as a process on `appPort`, synced to the sandbox at start, 张三 signed in with 20 todos. */
+export async function startSyncedApp(o: { appPort: number; sandboxUrl: string; databaseUrl?: string }): Promise<BenchApp> {
+  const t0 = performance.now()
+  const app = await startAppProcess({
+    PORT: String(o.appPort),
+    PUBLIC_URL: `http://localhost:${o.appPort}`,
+    WECOM_CORP_ID: SANDBOX_DEFAULTS.corpId,
+    WECOM_AGENT_ID: SANDBOX_DEFAULTS.agentId,
+    WECOM_SECRET: SANDBOX_DEFAULTS.secret,
+    WECOM_API_BASE: o.sandboxUrl,
+    WECOM_OAUTH_BASE: o.sandboxUrl.replace('127.0.0.1', 'localhost'),
+    WECOM_LOGIN_BASE: o.sandboxUrl.replace('127.0.0.1', 'localhost'),
+    SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+    ADMIN_USERIDS: 'zhangsan',
+    HOST_API_KEYS: `bench:${HOST_KEY}`,
+    MESSAGE_ENABLE: 'false',
+    // The start-up sync runs (the store is empty); no scheduled run may land inside a measurement.
+    SYNC_CRON: '0 0 3 1 1 ?',
+    FORCE_SYNC_CRON: '0 0 4 1 1 ?',
+    APPROVAL_SYNC_CRON: '0 0 5 1 1 ?',
+    LOG_LEVEL: 'warn',
+    ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}),
+    // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server under this load.
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+  })
+  try {
+    const base = `http://127.0.0.1:${o.appPort}`
+    const b = new TestBrowser(UA.wecomMobile)
+    const login = await b.go(`${app.appUrl}/auth/login`, signedInAs('zhangsan'))
+    if (login.url.includes('/problem')) throw new Error(`bench sign-in failed: ${login.url}`)
+    const cookie = `wp_sid=${b.cookie('localhost', 'wp_sid')!.value}`
+    await waitForSync(base, cookie)
+    // The read model rebuilt after the sync (the first request after it waits for that).
+    for (;;) {
+      const tree = (await (await fetch(`${base}/api/directory/departments`, { headers: { cookie } })).json()) as { roots: unknown[] }
+      if (tree.roots.length) break
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    const syncSeconds = +((performance.now() - t0) / 1000).toFixed(1)
+    await addTodos(base)
+    return { base, cookie, syncSeconds, stop: () => app.stop() }
+  } catch (e) {
+    await app.stop()
+    throw new Error(`${(e as Error).message}\napp output:\n${app.output().slice(-4000)}`, { cause: e })
+  }
+}
+
+async function measureStore(o: {
+  seconds: number
+  hello: LoadResult
+  members: number
+  departments: number
+  appPort: number
+  sandboxUrl: string
+  org: { userid: string; name: string }[]
+  databaseUrl?: string
+}): Promise<StoreFigures> {
+  const app = await startSyncedApp(o)
+  try {
+    const { base, cookie } = app
+    const steady = STEADY_QUERIES.map((q) => ({ method: 'GET' as const, path: searchPath(q) }))
+    // The first request after the sync rebuilds the read model; the warm-up fills the caches.
+    await load(base, { seconds: 2, headers: { cookie }, requests: steady })
+    const search = await load(base, { seconds: o.seconds, headers: { cookie }, requests: steady })
+
+    const cold = coldQueries(o.org)
+    let asked = 0
+    const next = (r: object) => ({ ...r, path: searchPath(cold[asked++ % cold.length]!) })
+    const coldSearch = await load(base, { seconds: o.seconds, headers: { cookie }, requests: [{ method: 'GET', path: '/', setupRequest: next }] })
+
+    await load(`${base}/api/me`, { seconds: 2, headers: { cookie } })
+    const me = await load(`${base}/api/me`, { seconds: o.seconds, headers: { cookie } })
+    await load(`${base}/api/todos`, { seconds: 2, headers: { cookie } })
+    const todos = await load(`${base}/api/todos`, { seconds: o.seconds, headers: { cookie } })
+    return {
+      store: o.databaseUrl ? 'postgres' : 'pglite',
+      members: o.members,
+      departments: o.departments,
+      syncSeconds: app.syncSeconds,
+      search: ratio(search, o.hello),
+      coldSearch: { ...ratio(coldSearch, o.hello), distinctQueries: cold.length, asked },
+      me: ratio(me, o.hello),
+      todos: ratio(todos, o.hello),
+    }
+  } finally {
+    await app.stop()
+  }
+}
+
+export const searchPath = (q: string) => `/api/directory/search?q=${encodeURIComponent(q)}`
+
+/**
+ * Queries no earlier request asked, in a fixed shuffled order: each member's userid and name,
+ * and 3- and 4-letter slices of userids (pinyin), minus the steady set. When a run asks more than
+ * there are, it starts over (the figure then shows `asked` above `distinct`).
+ */
+export function coldQueries(org: { userid: string; name: string }[]): string[] {
+  const seen = new Set(STEADY_QUERIES.map((q) => q.toLowerCase()))
+  const out: string[] = []
+  const add = (q: string) => {
+    const k = q.toLowerCase()
+    if (seen.has(k)) return
+    seen.add(k)
+    out.push(q)
+  }
+  for (const m of org) add(m.userid.slice(0, 3))
+  for (const m of org) add(m.name)
+  for (const m of org) add(m.userid)
+  // More at small sizes, where the above run out within seconds: other slices of userids.
+  for (const at of [1, 2, 3]) for (const m of org) if (m.userid.length >= at + 3) add(m.userid.slice(at, at + 3))
+  for (const m of org) if (m.userid.length > 4) add(m.userid.slice(0, 4))
+  let s = 42
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1_103_515_245 + 12_345) % 2 ** 31
+    const j = s % (i + 1)
+    ;[out[i], out[j]] = [out[j]!, out[i]!]
+  }
+  return out
+}
+
+async function waitForSync(base: string, cookie: string): Promise<void> {
+  const deadline = Date.now() + 600_000
+  for (;;) {
+    if (Date.now() > deadline) throw new Error('start-up sync did not finish in 10 minutes')
+    await new Promise((r) => setTimeout(r, 500))
+    // A sync at 100k keeps the server's event loop busy: a reused keep-alive socket may be reset.
+    const r = await fetch(`${base}/api/admin/sync/runs?limit=1`, { headers: { cookie, connection: 'close' } }).catch(() => undefined)
+    if (!r) continue
+    if (!r.ok) throw new Error(`sync runs: ${r.status} ${await r.text()}`)
+    const run = ((await r.json()) as { items: { status: string; errors: unknown[] }[] }).items[0]
+    if (run?.status === 'succeeded') return
+    if (run && run.status !== 'running') throw new Error(`start-up sync ended ${run.status}: ${JSON.stringify(run.errors)}`)
+  }
+}
+
+/** 20 todos for 张三, half from a requester (the list then looks names up). */
+async function addTodos(base: string): Promise<void> {
+  const headers = { authorization: `Bearer ${HOST_KEY}`, 'content-type': 'application/json' }
+  for (let i = 0; i < 20; i++) {
+    const body = { externalId: `bench-${i}`, assignee: 'zhangsan', title: `审批 ${i}`, link: `https://oa.example.com/x/${i}`, notify: false, ...(i % 2 ? { requester: 'lisi' } : {}) }
+    const r = await fetch(`${base}/api/host/todos`, { method: 'POST', headers, body: JSON.stringify(body) })
+    if (r.status >= 300) throw new Error(`todo not created: ${r.status} ${await r.text()}`)
+  }
+}
+
+export async function sandboxProcess(trustedDomain: string, members: number, departments: number): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sandbox-server.ts')], {
+    env: { ...process.env, PORT: String(port), MEMBERS: String(members), DEPARTMENTS: String(departments), TRUSTED_DOMAIN: trustedDomain },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  await new Promise<void>((r) => child.stdout!.once('data', () => r()))
+  return { url: `http://127.0.0.1:${port}`, child }
+}
+
+/** Everyone in the generated org (one user/simplelist call with fetch_child). */
+export async function orgPeople(sandboxUrl: string): Promise<{ userid: string; name: string }[]> {
+  const { access_token } = (await (await fetch(`${sandboxUrl}/cgi-bin/gettoken?corpid=${SANDBOX_DEFAULTS.corpId}&corpsecret=${SANDBOX_DEFAULTS.secret}`)).json()) as { access_token: string }
+  const { userlist } = (await (await fetch(`${sandboxUrl}/cgi-bin/user/simplelist?access_token=${access_token}&department_id=1&fetch_child=1`)).json()) as { userlist: { userid: string; name: string }[] }
+  return userlist.map((u) => ({ userid: u.userid, name: u.name }))
+}
+
+/** A fresh PostgreSQL database beside the one `url` names, dropped afterwards. */
+export async function scratchDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  // pg is the BFF's dependency; the bench borrows it rather than pinning its own copy.
+  type Client = { connect(): Promise<void>; query(sql: string): Promise<unknown>; end(): Promise<void> }
+  const pg = createRequire(join(import.meta.dirname, '../../bff/package.json'))('pg') as { Client: new (o: { connectionString: string }) => Client }
+  const name = `bench_search_${process.pid}`
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: url })
+    await c.connect()
+    try {
+      await c.query(sql)
+    } finally {
+      await c.end()
+    }
+  }
+  await admin(`create database ${name}`)
+  const u = new URL(url)
+  u.pathname = `/${name}`
+  return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) }
+}
+
+export function formatSearchFigures(figures: StoreFigures[]): string {
+  const f = (r: LoadResult & { ratio: number }) => `${Math.round(r.reqPerSec).toLocaleString('en-US').padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  ratio ${r.ratio.toFixed(2)}${r.non2xx || r.errors ? `  (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`
+  return figures
+    .map((x) =>
+      [
+        `  ${x.store}, ${x.members.toLocaleString('en-US')} members / ${x.departments.toLocaleString('en-US')} departments (start-up sync ${x.syncSeconds}s)`,
+        `    search, 700 queries cycling  ${f(x.search)}   (goal ≥ 0.5, p99 ≤ 20 ms)`,
+        `    search, cold queries         ${f(x.coldSearch)}   (goal p99 ≤ 50 ms; ${x.coldSearch.asked.toLocaleString('en-US')} asked of ${x.coldSearch.distinctQueries.toLocaleString('en-US')} distinct)`,
+        `    GET /api/me                  ${f(x.me)}   (goal ≥ 0.7, p99 ≤ 20 ms)`,
+        `    GET /api/todos (20 todos)    ${f(x.todos)}   (goal ≥ 0.7, p99 ≤ 20 ms)`,
+      ].join('\n'),
+    )
+    .join('\n')
+}
+
+/** PostgreSQL for the second store, when set. */
+export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
+/** BENCH_MEMBERS may list sizes: `1000,10000,100000` (default 100,000). */
+export const searchBenchSizes = () => (process.env.BENCH_MEMBERS ?? '100000').split(',').map(Number)
+
+// `pnpm --filter @portal/test bench:search`: only this part; BENCH_SECONDS per measurement.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 8)
+  const hello = await helloWorld(seconds)
+  console.log(`Hono hello-world ${Math.round(hello.reqPerSec).toLocaleString('en-US')} req/s  p99 ${hello.p99} ms`)
+  for (const members of searchBenchSizes()) {
+    const departments = Math.max(1, Math.round(members / 20))
+    console.log(formatSearchFigures(await searchBench({ seconds, hello, members, departments, databaseUrl: BENCH_DATABASE_URL })))
+  }
+}
