@@ -3,14 +3,16 @@ import { openPglite } from './pglite'
 import { openPostgres } from './postgres'
 import type { Db } from './types'
 
-export type { Db, Queryable, Tx } from './types'
+export type { Db, Queryable, Tx, WriteFn } from './types'
+export { DatabaseUnavailableError } from './unavailable'
 
 /**
  * PostgreSQL when a URL is given, else PGlite in `dataDir` (or in memory when that is undefined
- * too). `onConnectionError`: a PostgreSQL connection broke (see openPostgres).
+ * too). `onConnectionError`: a PostgreSQL connection broke; `poolMax`: its connections at most
+ * (see openPostgres).
  */
-export async function openDb(opts: { url?: string; dataDir?: string; onConnectionError?: (e: Error) => void }): Promise<Db> {
-  const db = opts.url ? await openPostgres(opts.url, opts.onConnectionError) : await openPglite(opts.dataDir)
+export async function openDb(opts: { url?: string; dataDir?: string; poolMax?: number; onConnectionError?: (e: Error) => void }): Promise<Db> {
+  const db = opts.url ? await openPostgres(opts.url, { poolMax: opts.poolMax, onConnectionError: opts.onConnectionError }) : await openPglite(opts.dataDir)
   try {
     await migrate(db)
   } catch (e) {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
-import type { Db } from './types'
+import { groupCommit } from './group-commit'
+import type { Db, Tx } from './types'
 
 /**
  * Embedded PostgreSQL: a directory on disk, or memory when `dataDir` is undefined. `snapshot`
@@ -10,6 +11,13 @@ export async function openPglite(dataDir?: string, snapshot?: Blob): Promise<Db 
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   const pg = new PGlite(dataDir, snapshot ? { loadDataDir: snapshot } : {})
   await pg.waitReady
+  const transaction = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> =>
+    pg.transaction((tx) =>
+      fn({
+        query: async (sql, params) => (await tx.query(sql, params)).rows as never,
+        exec: async (sql) => void (await tx.exec(sql)),
+      }),
+    )
   return {
     kind: 'pglite',
     async query(sql, params) {
@@ -18,14 +26,9 @@ export async function openPglite(dataDir?: string, snapshot?: Blob): Promise<Db 
     async exec(sql) {
       await pg.exec(sql)
     },
-    transaction(fn) {
-      return pg.transaction((tx) =>
-        fn({
-          query: async (sql, params) => (await tx.query(sql, params)).rows as never,
-          exec: async (sql) => void (await tx.exec(sql)),
-        }),
-      )
-    },
+    transaction,
+    // PGlite runs one transaction at a time: concurrent writes share one.
+    write: groupCommit(transaction),
     async close() {
       await pg.close()
     },

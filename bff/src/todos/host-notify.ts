@@ -51,7 +51,7 @@ export async function queueHostNotification(deps: Deps, host: string, n: HostNot
   const batch = idempotencyKey ?? randomId(16)
   const msg = message(deps.config, n)
   const now = new Date(deps.now())
-  await deps.db.transaction(async (tx) => {
+  await deps.db.write(async (tx) => {
     for (const userid of active.values()) {
       await enqueueNotification(tx, { dedupeKey: `host:${host}:notify:${batch}:${userid.toLowerCase()}`, userid, message: msg, now })
     }
