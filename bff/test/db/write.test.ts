@@ -6,8 +6,8 @@ import { describeEachDb } from '../helpers/test-db'
 /** A write that inserts row `id` and says which transaction it ran in. */
 const insert = (id: number) => async (tx: Tx) => {
   await tx.query('insert into write_test (id) values ($1)', [id])
-  const [{ txid }] = await tx.query<{ txid: string }>('select txid_current()::text as txid')
-  return { id, txid }
+  const [row] = await tx.query<{ txid: string }>('select txid_current()::text as txid')
+  return { id, txid: row!.txid }
 }
 
 const rows = async (db: Db) => (await db.query<{ id: number }>('select id from write_test order by id')).map((r) => r.id)
@@ -103,7 +103,7 @@ describeEachDb('db.write: concurrent writes', (open) => {
 
   it('plain queries run while writes are queued, and see whole groups or nothing of them', async () => {
     const writes = Promise.all(range(100).map((i) => db.write(insert(i))))
-    const [{ n }] = await db.query<{ n: number }>('select count(*)::int as n from write_test')
+    const [{ n }] = (await db.query<{ n: number }>('select count(*)::int as n from write_test')) as [{ n: number }]
     // PGlite: groups of 1 (the first, alone), then 64, then 35.
     if (db.kind === 'pglite') expect([0, 1, 1 + MAX_GROUP, 100]).toContain(n)
     await writes
