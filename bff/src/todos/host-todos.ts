@@ -15,7 +15,7 @@ type Upserted = { todo: TodoRecord; created: boolean; changed: boolean; queued: 
  * requests share a commit on PGlite.
  */
 export async function upsertHostTodo(deps: Deps, host: string, input: HostTodoInput): Promise<Upserted> {
-  const people = await checkPeople(deps.db, { assignee: input.assignee, requester: input.requester || undefined })
+  const people = await checkPeople(deps.db, { assignee: input.assignee, requester: input.requester || undefined }, deps.readModel)
   const now = new Date(deps.now())
   const fields: TodoFields = {
     // The directory's spelling, so outbox `touser` and list look-ups agree with WeCom.
@@ -50,7 +50,7 @@ export async function upsertHostTodo(deps: Deps, host: string, input: HostTodoIn
  */
 export async function patchHostTodo(deps: Deps, host: string, externalId: string, patch: HostTodoPatch): Promise<Upserted> {
   // Checked before the write, so that a bad assignee never enters (and reruns) a group of writes.
-  const people = await checkPeople(deps.db, { assignee: patch.assignee })
+  const people = await checkPeople(deps.db, { assignee: patch.assignee }, deps.readModel)
   const now = new Date(deps.now())
   const result = await deps.db.write(async (tx) => {
     const before = await lockTodoByKey(tx, 'host', host, externalId)
