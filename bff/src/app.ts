@@ -10,6 +10,7 @@ import { callbackRoutes } from './callbacks'
 import { directoryRoutes } from './directory/routes'
 import { authRoutes } from './auth/routes'
 import type { Config } from './config'
+import { DatabaseUnavailableError } from './db'
 import type { Deps } from './deps'
 import { ApiFailure } from './errors'
 import { healthRoutes, serverReadiness } from './health'
@@ -105,6 +106,9 @@ function toErrorResponse(err: Error, c: Context<AppEnv>, deps: Pick<Deps, 'log'>
   } else if (err instanceof WeComTransportError) {
     deps.log.warn('WeCom unreachable', { requestId, path: err.path, status: err.status, err: err.message })
     body = { code: 'wecom_error', message: 'WeCom could not be reached.', hint: 'Check the server\'s outbound network, WECOM_API_BASE and HTTPS_PROXY.' }
+  } else if (err instanceof DatabaseUnavailableError) {
+    deps.log.warn('database unavailable', { requestId, path: c.req.path, err: err.message })
+    body = { code: 'unavailable', message: 'The database is not answering; try again shortly.', hint: 'Check that PostgreSQL (DATABASE_URL) is up and reachable, and /readyz.' }
   } else if (err instanceof HTTPException && err.status < 500) {
     body = { code: codeForStatus(err.status), message: err.message || 'Bad request' }
   } else {

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { verifyFileNamePattern, WECOM_API_BASE, type SettingKey, WECOM_LOGIN_BASE, WECOM_OAUTH_BASE } from '@portal/shared'
 import { parseDuration } from './config/durations'
 import { appFiles } from './app-files'
+import { DEFAULT_POOL_MAX } from './db/pool-size'
 import { readO2oaFile } from './config/o2oa-file'
 import { validQuartz } from './config/quartz'
 
@@ -35,7 +36,8 @@ export interface Config {
     callbackAesKey?: string
     proxyUrl?: string
   }
-  database: { url?: string; dataDir: string }
+  /** `poolMax`: PostgreSQL connections per instance (DATABASE_POOL_MAX). */
+  database: { url?: string; dataDir: string; poolMax: number }
   session: { secret: string; idleMs: number; absoluteMs: number }
   roles: { adminUserids: string[]; policy: 'all-members' | 'explicit' }
   sync: { cron: string; forceCron: string; maxDisableShare: number; enabled: boolean }
@@ -234,7 +236,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
       callbackAesKey: aesKey,
       proxyUrl: str('HTTPS_PROXY') ?? str('https_proxy'),
     },
-    database: { url: databaseUrl, dataDir: resolve(cwd, str('DATA_DIR') ?? 'data') },
+    database: { url: databaseUrl, dataDir: resolve(cwd, str('DATA_DIR') ?? 'data'), poolMax: int('DATABASE_POOL_MAX', DEFAULT_POOL_MAX, 1, 1000) },
     session: {
       secret: sessionSecret,
       idleMs: duration('SESSION_IDLE_TIMEOUT', '8h'),

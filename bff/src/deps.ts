@@ -41,7 +41,7 @@ export interface Deps {
 
 export async function createDeps(config: Config, overrides: Partial<Omit<Deps, 'config'>> = {}): Promise<Deps> {
   const log = overrides.log ?? createLogger({ level: config.logLevel })
-  const db = overrides.db ?? (await openDb({ url: config.database.url, dataDir: config.database.dataDir, onConnectionError: (e) => log.warn('database connection lost', { err: e }) }))
+  const db = overrides.db ?? (await openDb({ ...config.database, onConnectionError: (e) => log.warn('database connection lost', { err: e }) }))
   const now = overrides.now ?? Date.now
   const marks = overrides.marks ?? createHealthMarks({ db, now, log })
   const settings = overrides.settings ?? createSettingsService({ config, db, log, now })

@@ -40,7 +40,7 @@ let stopWork: (() => Promise<unknown>) | undefined
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => shutdown(signal))
 
 const db = await openDbRetrying(
-  { url: config.database.url, dataDir: config.database.dataDir, onConnectionError: (e) => log.warn('database connection lost', { err: e }) },
+  { ...config.database, onConnectionError: (e) => log.warn('database connection lost', { err: e }) },
   (e, { attempt, retryInMs }) => {
     starting = `database not ready: ${messageOf(e)} (attempt ${attempt}, next in ${retryInMs / 1000} s)`
     log.warn('database not ready at start', { attempt, retryInMs, err: e })

@@ -9,6 +9,7 @@ import { openDbRetrying } from '../src/db/open-retrying'
 import { openPglite } from '../src/db/pglite'
 import { createDeps } from '../src/deps'
 import { createLogger } from '../src/log'
+import { SANDBOX_HOST_KEY } from '../src/config'
 import { pgliteTestDb, postgresTestDb, REQUIRE_ALL, TEST_DATABASE_URL } from './helpers/test-db'
 
 const log = createLogger({ level: 'error', write: () => {} })
@@ -101,6 +102,36 @@ describe.skipIf(!TEST_DATABASE_URL && !REQUIRE_ALL)('PostgreSQL going away [Post
     expect(await db.query('select n from kept order by n')).toEqual([{ n: 1 }])
   })
 
+  it('a request that meets an unreachable database, or one that never answers, is 503 unavailable within the connect timeout', async () => {
+    const proxy = await tcpProxy(url())
+    cleanups.push(() => proxy.close())
+    const db = await postgresTestDb(proxy.url(url()), { connectTimeoutMs: 1_000 })
+    cleanups.push(async () => {
+      if (!proxy.up()) await proxy.restore()
+      await db.close()
+    })
+    const app = createApp(await createDeps(config(), { db, log }))
+    const write = () =>
+      app.request('/api/host/todos', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SANDBOX_HOST_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ externalId: 'dead-db', assignee: 'lisi', title: 't', link: 'https://oa.example.com/x' }),
+      })
+    // Refused: the pool's connections are gone and no new one can be made.
+    await proxy.cut()
+    expect(await unavailable(await write())).toBe('The database is not answering; try again shortly.')
+    // Accepted but never answered (a dropped network, a hung server): the connect timeout ends the wait.
+    await proxy.restore({ hang: true })
+    const t0 = performance.now()
+    expect(await unavailable(await write())).toBe('The database is not answering; try again shortly.')
+    expect(performance.now() - t0).toBeLessThan(5_000)
+    // And back: the same request is answered by the database again (400: the test db has no members).
+    await proxy.cut()
+    await proxy.restore()
+    // (Retried: on a loaded machine a new connection may itself take longer than the timeout.)
+    await vi.waitFor(async () => expect((await write()).status).toBe(400), { timeout: 15_000, interval: 100 })
+  })
+
   it('the server start waits for a database that is not up yet, and opens it once it is', async () => {
     const proxy = await tcpProxy(url())
     cleanups.push(() => proxy.close())
@@ -139,16 +170,19 @@ async function tcpProxy(target: URL) {
   const sockets = new Set<Socket>()
   let server: Server | undefined
   let port = 0
-  const listen = () =>
+  let hang = false
+  /** `hang`: accept connections and never answer on them. */
+  const listen = (opts: { hang?: boolean } = {}) =>
     new Promise<void>((resolve, reject) => {
+      hang = opts.hang ?? false
       const s = createServer((client) => {
-        const upstream = connect(Number(target.port || 5432), target.hostname)
-        for (const sock of [client, upstream]) {
+        const upstream = hang ? undefined : connect(Number(target.port || 5432), target.hostname)
+        for (const sock of upstream ? [client, upstream] : [client]) {
           sockets.add(sock)
           sock.on('close', () => sockets.delete(sock))
           sock.on('error', () => {})
         }
-        client.pipe(upstream).pipe(client)
+        if (upstream) client.pipe(upstream).pipe(client)
       })
       s.once('error', reject)
       s.listen(port, '127.0.0.1', () => {

@@ -46,7 +46,7 @@ Benchmarks (${SECONDS}s each, 100 connections, servers in their own processes)
   Hono hello-world          ${fmt(hello.reqPerSec)} req/s   p99 ${hello.p99} ms
   ${fmt(SIGN_INS)} cold sign-ins       ${cold.succeeded}/${cold.signIns} in ${cold.seconds}s   gettoken calls ${cold.gettokenCalls}   WeCom connections ≤ ${cold.peakApiConnections}
     one core kept busy      ${coldBusy.succeeded}/${coldBusy.signIns} in ${coldBusy.seconds}s   WeCom connections ≤ ${coldBusy.peakApiConnections}${coldBusy.failures.length ? `   failures: ${JSON.stringify(coldBusy.failures.slice(0, 3))}` : ''}
-  Host API: create todo     ${fmt(todos.create.reqPerSec)} req/s   p99 ${todos.create.p99} ms   ratio ${(todos.create.reqPerSec / hello.reqPerSec).toFixed(2)}  (non-2xx ${todos.create.non2xx})
+  Host API: create todo     ${fmt(todos.create.reqPerSec)} req/s   p99 ${todos.create.p99} ms   ratio ${(todos.create.reqPerSec / hello.reqPerSec).toFixed(2)}  (non-2xx ${todos.create.non2xx})${todos.createPostgres ? `\n    on PostgreSQL           ${fmt(todos.createPostgres.reqPerSec)} req/s   p99 ${todos.createPostgres.p99} ms   (non-2xx ${todos.createPostgres.non2xx})` : ''}
   Outbox → message/send     ${todos.outbox.messages} messages in ${todos.outbox.seconds}s = ${todos.outbox.perSec}/s   ratio ${(todos.outbox.perSec / hello.reqPerSec).toFixed(3)}
   Directory, ${dir.members.toLocaleString('en-US')} members / ${dir.departments.toLocaleString('en-US')} departments (plain fetch of the same ${dir.pages} pages: ${(dir.plainFetchMs / 1000).toFixed(1)}s)
     first sync              ${(dir.firstSync.ms / 1000).toFixed(1)}s   ratio ${dir.firstSync.ratio}   rows ${dir.firstSync.rowsWritten}   peak RSS ${dir.peakRssMb} MB

@@ -1,58 +1,124 @@
+import { pathToFileURL } from 'node:url'
 import autocannon from 'autocannon'
 import { SANDBOX_HOST_KEY } from '@portal/bff/config'
-import { startAppProcess } from '../support/app-process'
+import { freshPostgresDatabase } from '@portal/bff/testing/db'
+import { startAppProcess, type AppProcess } from '../support/app-process'
 
 const auth = { authorization: `Bearer ${SANDBOX_HOST_KEY}`, 'content-type': 'application/json' }
 
-/** Host-API todo creation (each a new todo + queued notification) and outbox delivery rate. */
-export async function todosBench(seconds: number) {
-  const app = await startAppProcess()
+/** PostgreSQL for the bench's store-bound figures, when one is given. */
+export const benchDatabaseUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined
+
+export interface CreateTodoResult {
+  reqPerSec: number
+  p50: number
+  p99: number
+  non2xx: number
+  errors: number
+}
+
+/** Waits for the start-up directory sync: assignees must be known members. */
+async function warmUp(base: string) {
+  for (let i = 0; i < 100; i++) {
+    const r = await fetch(`${base}/api/host/todos`, { method: 'POST', headers: auth, body: JSON.stringify({ externalId: 'warm', assignee: 'lisi', title: '预热', link: 'https://oa.example.com/x', notify: false }) })
+    if (r.status < 300) return
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error('the app never accepted a host todo (directory not synced?)')
+}
+
+/** Host-API todo creation at 100 connections, each request a new todo, against a running app. */
+async function createTodos(base: string, seconds: number): Promise<CreateTodoResult> {
+  let n = 0
+  const r = await autocannon({
+    url: base,
+    connections: 100,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/host/todos',
+        headers: auth,
+        setupRequest: (req) => ({ ...req, body: JSON.stringify({ externalId: `bench-${n++}`, assignee: 'lisi', title: '压测待办', link: 'https://oa.example.com/x', notify: false }) }),
+      },
+    ],
+  })
+  return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts }
+}
+
+/**
+ * Create-todo on PostgreSQL: the app on a database of its own, created for the run and dropped
+ * after it. `env` is passed to the app (e.g. DATABASE_POOL_MAX).
+ */
+export async function createTodoBenchPostgres(seconds: number, url: string, env: Record<string, string> = {}): Promise<CreateTodoResult> {
+  const db = await freshPostgresDatabase(url, 'bench_todos')
+  try {
+    return await createTodoBench(seconds, { ...env, DATABASE_URL: db.url })
+  } finally {
+    await db.drop()
+  }
+}
+
+/** Create-todo on the app's default store (PGlite in a temporary directory) unless `env` says otherwise. */
+export async function createTodoBench(seconds: number, env: Record<string, string> = {}): Promise<CreateTodoResult> {
+  const app = await startAppProcess(env)
   try {
     const base = app.appUrl.replace('localhost', '127.0.0.1')
-    // Wait for the start-up directory sync: assignees must be known members.
-    for (let i = 0; i < 100; i++) {
-      const r = await fetch(`${base}/api/host/todos`, { method: 'POST', headers: auth, body: JSON.stringify({ externalId: 'warm', assignee: 'lisi', title: '预热', link: 'https://oa.example.com/x', notify: false }) })
-      if (r.status < 300) break
-      await new Promise((r) => setTimeout(r, 200))
-    }
-    let n = 0
-    const create = await autocannon({
-      url: base,
-      connections: 100,
-      duration: seconds,
-      requests: [
-        {
-          method: 'POST',
-          path: '/api/host/todos',
-          headers: auth,
-          setupRequest: (req) => ({ ...req, body: JSON.stringify({ externalId: `bench-${n++}`, assignee: 'lisi', title: '压测待办', link: 'https://oa.example.com/x', notify: false }) }),
-        },
-      ],
-    })
-    // Outbox: queue notifications to every member at once, then time their delivery.
-    // WeCom's side of the count: message/send calls the sandbox answered.
-    const sends = async () => ((await (await fetch(`${app.sandboxUrl}/sandbox/admin/stats`)).json()) as { calls: Record<string, number> }).calls['/cgi-bin/message/send'] ?? 0
-    const before = await sends()
-    // Spread over the org's active members: WeCom (and so the worker) allows one member only
-    // 30 messages a minute, so 1,000 messages to 4 people would measure that limit, not the outbox.
-    const { SANDBOX_DEFAULTS } = await import('@portal/bff/sandbox')
-    const { access_token } = (await (await fetch(`${app.sandboxUrl}/cgi-bin/gettoken?corpid=${SANDBOX_DEFAULTS.corpId}&corpsecret=${SANDBOX_DEFAULTS.secret}`)).json()) as { access_token: string }
-    const { userlist } = (await (await fetch(`${app.sandboxUrl}/cgi-bin/user/list?access_token=${access_token}&department_id=1&fetch_child=1`)).json()) as { userlist: { userid: string; status: number }[] }
-    const userids = userlist.filter((u) => u.status === 1).map((u) => u.userid)
-    const rounds = Math.ceil(1000 / userids.length)
-    const t0 = performance.now()
-    for (let i = 0; i < rounds; i++) {
-      await fetch(`${base}/api/host/notifications`, { method: 'POST', headers: { ...auth, 'idempotency-key': `bench-${i}` }, body: JSON.stringify({ userids, title: `通知 ${i}`, description: '压测' }) })
-    }
-    const total = rounds * userids.length
-    while ((await sends()) - before < total && performance.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 100))
-    const sent = (await sends()) - before
-    const ms = performance.now() - t0
-    return {
-      create: { reqPerSec: create.requests.average, p99: create.latency.p99, non2xx: create.non2xx, errors: create.errors },
-      outbox: { messages: sent, seconds: +(ms / 1000).toFixed(2), perSec: Math.round(sent / (ms / 1000)) },
-    }
+    await warmUp(base)
+    return await createTodos(base, seconds)
   } finally {
     await app.stop()
   }
+}
+
+/** Outbox delivery rate: notifications to every active member at once, timed until WeCom (the sandbox) has them all. */
+async function outboxBench(app: AppProcess) {
+  const base = app.appUrl.replace('localhost', '127.0.0.1')
+  // WeCom's side of the count: message/send calls the sandbox answered.
+  const sends = async () => ((await (await fetch(`${app.sandboxUrl}/sandbox/admin/stats`)).json()) as { calls: Record<string, number> }).calls['/cgi-bin/message/send'] ?? 0
+  const before = await sends()
+  // Spread over the org's active members: WeCom (and so the worker) allows one member only
+  // 30 messages a minute, so 1,000 messages to 4 people would measure that limit, not the outbox.
+  const { SANDBOX_DEFAULTS } = await import('@portal/bff/sandbox')
+  const { access_token } = (await (await fetch(`${app.sandboxUrl}/cgi-bin/gettoken?corpid=${SANDBOX_DEFAULTS.corpId}&corpsecret=${SANDBOX_DEFAULTS.secret}`)).json()) as { access_token: string }
+  const { userlist } = (await (await fetch(`${app.sandboxUrl}/cgi-bin/user/list?access_token=${access_token}&department_id=1&fetch_child=1`)).json()) as { userlist: { userid: string; status: number }[] }
+  const userids = userlist.filter((u) => u.status === 1).map((u) => u.userid)
+  const rounds = Math.ceil(1000 / userids.length)
+  const t0 = performance.now()
+  for (let i = 0; i < rounds; i++) {
+    await fetch(`${base}/api/host/notifications`, { method: 'POST', headers: { ...auth, 'idempotency-key': `bench-${i}` }, body: JSON.stringify({ userids, title: `通知 ${i}`, description: '压测' }) })
+  }
+  const total = rounds * userids.length
+  while ((await sends()) - before < total && performance.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 100))
+  const sent = (await sends()) - before
+  const ms = performance.now() - t0
+  return { messages: sent, seconds: +(ms / 1000).toFixed(2), perSec: Math.round(sent / (ms / 1000)) }
+}
+
+/**
+ * Host-API todo creation (each a new todo) on PGlite, and on PostgreSQL when BENCH_DATABASE_URL
+ * or TEST_DATABASE_URL is set; then the outbox delivery rate (PGlite).
+ */
+export async function todosBench(seconds: number) {
+  const app = await startAppProcess()
+  let create: CreateTodoResult
+  let outbox: Awaited<ReturnType<typeof outboxBench>>
+  try {
+    const base = app.appUrl.replace('localhost', '127.0.0.1')
+    await warmUp(base)
+    create = await createTodos(base, seconds)
+    outbox = await outboxBench(app)
+  } finally {
+    await app.stop()
+  }
+  const createPostgres = benchDatabaseUrl ? await createTodoBenchPostgres(seconds, benchDatabaseUrl) : undefined
+  return { create, outbox, ...(createPostgres ? { createPostgres } : {}) }
+}
+
+// `pnpm --filter @portal/test bench:todos` (BENCH_SECONDS=8 by default): only create-todo, on
+// PGlite and, with BENCH_DATABASE_URL or TEST_DATABASE_URL, on PostgreSQL.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 8)
+  console.log(JSON.stringify({ pglite: await createTodoBench(seconds) }))
+  if (benchDatabaseUrl) console.log(JSON.stringify({ postgres: await createTodoBenchPostgres(seconds, benchDatabaseUrl) }))
 }

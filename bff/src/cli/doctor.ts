@@ -39,7 +39,7 @@ if (serverUp) {
     `The server on port ${config.port} is running and holds the embedded database (PGlite): checking WeCom with the env configuration only. Run the doctor from the admin console for the full report.`,
   )
 } else {
-  db = await openDb({ url: config.database.url, dataDir: config.database.dataDir }).catch((e: unknown) => {
+  db = await openDb(config.database).catch((e: unknown) => {
     say(`无法打开数据库（${e instanceof Error ? e.message : String(e)}）：只用环境变量的配置检查。`, `Cannot open the database (${e instanceof Error ? e.message : String(e)}): checking with the env configuration only.`)
     return undefined
   })

@@ -28,7 +28,7 @@ if (!config.database.url && (await fetch(`http://127.0.0.1:${config.port}/health
 }
 // Settings saved in the admin console count here too: a corp stored there means WeCom mode.
 const log = createLogger({ level: 'warn' })
-const db = await openDb({ url: config.database.url, dataDir: config.database.dataDir })
+const db = await openDb(config.database)
 const settings = createSettingsService({ config, db, log, now: Date.now })
 await applyStoredSettings(config, settings)
 let wecom

@@ -1,16 +1,18 @@
 import { migrate } from './migrate'
 import { openPglite } from './pglite'
-import { openPostgres } from './postgres'
+import { openPostgres, type PostgresOptions } from './postgres'
 import type { Db } from './types'
 
-export type { Db, Queryable, Tx } from './types'
+export type { Db, Queryable, Tx, WriteFn } from './types'
+export { DatabaseUnavailableError } from './unavailable'
 
 /**
- * PostgreSQL when a URL is given, else PGlite in `dataDir` (or in memory when that is undefined
- * too). `onConnectionError`: a PostgreSQL connection broke (see openPostgres).
+ * PostgreSQL when a URL is given (`poolMax`, `onConnectionError`, `connectTimeoutMs`: see
+ * openPostgres), else PGlite in `dataDir` (or in memory when that is undefined too).
  */
-export async function openDb(opts: { url?: string; dataDir?: string; onConnectionError?: (e: Error) => void }): Promise<Db> {
-  const db = opts.url ? await openPostgres(opts.url, opts.onConnectionError) : await openPglite(opts.dataDir)
+export async function openDb(opts: { url?: string; dataDir?: string } & PostgresOptions): Promise<Db> {
+  const { url, dataDir, ...pgOpts } = opts
+  const db = url ? await openPostgres(url, pgOpts) : await openPglite(dataDir)
   try {
     await migrate(db)
   } catch (e) {

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
+import { groupCommit } from './group-commit'
 import { initPgliteDir } from './pglite-init'
-import type { Db } from './types'
+import type { Db, Tx } from './types'
 
 /**
  * PostgreSQL's page cache lives inside PGlite's WebAssembly memory, and PGlite's default (160 MB)
@@ -21,6 +22,13 @@ export async function openPglite(dataDir?: string, snapshot?: Blob): Promise<Db 
   }
   const pg = new PGlite(dataDir, { startParams: START_PARAMS, ...(snapshot ? { loadDataDir: snapshot } : {}) })
   await pg.waitReady
+  const transaction = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> =>
+    pg.transaction((tx) =>
+      fn({
+        query: async (sql, params) => (await tx.query(sql, params)).rows as never,
+        exec: async (sql) => void (await tx.exec(sql)),
+      }),
+    )
   return {
     kind: 'pglite',
     async query(sql, params) {
@@ -29,14 +37,9 @@ export async function openPglite(dataDir?: string, snapshot?: Blob): Promise<Db 
     async exec(sql) {
       await pg.exec(sql)
     },
-    transaction(fn) {
-      return pg.transaction((tx) =>
-        fn({
-          query: async (sql, params) => (await tx.query(sql, params)).rows as never,
-          exec: async (sql) => void (await tx.exec(sql)),
-        }),
-      )
-    },
+    transaction,
+    // PGlite runs one transaction at a time: concurrent writes share one.
+    write: groupCommit(transaction),
     async close() {
       await pg.close()
     },

@@ -1,13 +1,38 @@
 import pg from 'pg'
-import type { Db } from './types'
+import { DEFAULT_POOL_MAX } from './pool-size'
+import type { Db, Tx } from './types'
+import { asUnavailable } from './unavailable'
+
+/** How long a query may wait for a connection (the pool's, or a new one) before 503 `unavailable`. */
+export const CONNECT_TIMEOUT_MS = 5_000
+
+/** Serialization failure and deadlock: the transaction lost a race and may simply run again. */
+const RETRYABLE = new Set(['40001', '40P01'])
+
+export interface PostgresOptions {
+  /** Connections at most (DATABASE_POOL_MAX). */
+  poolMax?: number
+  /** A connection broke (a restarted or unreachable server). */
+  onConnectionError?: (e: Error) => void
+  connectTimeoutMs?: number
+}
 
 /**
  * `onConnectionError` hears of connections that broke (a restarted or unreachable server): pg
  * reports them as 'error' events, which would end the process if nobody listened. The pool
- * drops such a connection and opens a new one for the next query.
+ * drops such a connection and opens a new one for the next query. A query that cannot get a
+ * connection within `connectTimeoutMs` fails with DatabaseUnavailableError instead of waiting
+ * for ever on a dead server.
  */
-export async function openPostgres(url: string, onConnectionError: (e: Error) => void = () => {}): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 })
+export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<Db> {
+  const onConnectionError = opts.onConnectionError ?? (() => {})
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolMax ?? DEFAULT_POOL_MAX,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    // A peer that vanished without closing (a dropped network) is noticed by TCP, not never.
+    keepAlive: true,
+  })
   // An idle connection that breaks.
   pool.on('error', onConnectionError)
   // Fail at start, not at the first request, when the server is unreachable.
@@ -17,35 +42,45 @@ export async function openPostgres(url: string, onConnectionError: (e: Error) =>
     await pool.end().catch(() => {})
     throw e
   }
+  async function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await pool.connect().catch(asUnavailable)
+    // A connection checked out of the pool has no pool listener: one that breaks mid-transaction
+    // fails the query in flight, and its 'error' event must not end the process.
+    client.on('error', onConnectionError)
+    let broken: Error | undefined
+    try {
+      await client.query('begin')
+      const result = await fn({
+        query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+        exec: async (sql) => void (await client.query(sql)),
+      })
+      await client.query('commit')
+      return result
+    } catch (e) {
+      await client.query('rollback').catch((r: Error) => (broken = r))
+      return asUnavailable(e)
+    } finally {
+      client.off('error', onConnectionError)
+      // A connection whose rollback failed is not returned to the pool.
+      client.release(broken)
+    }
+  }
   return {
     kind: 'postgres',
     async query(sql, params) {
-      return (await pool.query(sql, params as unknown[])).rows
+      return (await pool.query(sql, params as unknown[]).catch(asUnavailable)).rows
     },
     async exec(sql) {
-      await pool.query(sql)
+      await pool.query(sql).catch(asUnavailable)
     },
-    async transaction(fn) {
-      const client = await pool.connect()
-      // A connection checked out of the pool has no pool listener: one that breaks mid-transaction
-      // fails the query in flight, and its 'error' event must not end the process.
-      client.on('error', onConnectionError)
-      let broken: Error | undefined
+    transaction,
+    // Concurrency is the pool's: each write is its own transaction, run again once if it lost a race.
+    async write(fn) {
       try {
-        await client.query('begin')
-        const result = await fn({
-          query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
-          exec: async (sql) => void (await client.query(sql)),
-        })
-        await client.query('commit')
-        return result
+        return await transaction(fn)
       } catch (e) {
-        await client.query('rollback').catch((r: Error) => (broken = r))
-        throw e
-      } finally {
-        client.off('error', onConnectionError)
-        // A connection whose rollback failed is not returned to the pool.
-        client.release(broken)
+        if (!RETRYABLE.has((e as { code?: string }).code ?? '')) throw e
+        return transaction(fn)
       }
     },
     async close() {
@@ -53,3 +88,4 @@ export async function openPostgres(url: string, onConnectionError: (e: Error) =>
     },
   }
 }
+

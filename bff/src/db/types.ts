@@ -8,8 +8,20 @@ export interface Tx extends Queryable {
   exec(sql: string): Promise<void>
 }
 
+/** A unit of writing: everything it does goes through `tx`. It may run more than once (see Db.write). */
+export type WriteFn<T> = (tx: Tx) => Promise<T>
+
 export interface Db extends Tx {
   readonly kind: 'pglite' | 'postgres'
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
+  /**
+   * A short write that many requests make at once (the host API). It resolves only once its rows
+   * are committed, and fails alone: another write's failure never fails it. PGlite runs
+   * concurrent writes in one shared transaction (group commit, see group-commit.ts); PostgreSQL
+   * runs each in its own, retried once on a serialization failure or deadlock. So `fn` may run
+   * more than once and must touch nothing but `tx`: no other queries (PGlite would wait for
+   * itself), no calls out, no side effects to undo.
+   */
+  write<T>(fn: WriteFn<T>): Promise<T>
   close(): Promise<void>
 }

@@ -5,18 +5,30 @@ export type OutboxMessage =
   | { msgtype: 'textcard'; textcard: { title: string; description: string; url: string; btntxt?: string } }
   | { msgtype: 'text'; text: { content: string } }
 
+export interface Notification {
+  dedupeKey: string
+  userid: string
+  todoId?: string
+  message: OutboxMessage
+}
+
 /**
  * Queues a notification, inside the caller's transaction so that it exists exactly when the
  * change that causes it does. The same `dedupeKey` twice queues it once. Returns whether it was new.
  */
-export async function enqueueNotification(
-  q: Queryable,
-  n: { dedupeKey: string; userid: string; todoId?: string; message: OutboxMessage; now: Date },
-): Promise<boolean> {
+export async function enqueueNotification(q: Queryable, n: Notification & { now: Date }): Promise<boolean> {
+  return (await enqueueNotifications(q, n.now, [n])) > 0
+}
+
+/** Several at once, in one statement (a message to many members); returns how many were new. */
+export async function enqueueNotifications(q: Queryable, now: Date, list: Notification[]): Promise<number> {
+  if (!list.length) return 0
   const rows = await q.query(
-    `insert into outbox (dedupe_key, userid, todo_id, message, next_attempt_at, created_at) values ($1, $2, $3, $4, $5, $5)
+    `insert into outbox (dedupe_key, userid, todo_id, message, next_attempt_at, created_at)
+     select n.dedupe_key, n.userid, n.todo_id, n.message::jsonb, $5, $5
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as n (dedupe_key, userid, todo_id, message)
      on conflict (dedupe_key) do nothing returning 1`,
-    [n.dedupeKey, n.userid, n.todoId ?? null, JSON.stringify(n.message), n.now],
+    [list.map((n) => n.dedupeKey), list.map((n) => n.userid), list.map((n) => n.todoId ?? null), list.map((n) => JSON.stringify(n.message)), now],
   )
-  return rows.length > 0
+  return rows.length
 }

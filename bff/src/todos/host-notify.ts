@@ -4,7 +4,7 @@ import type { Config } from '../config'
 import type { Deps } from '../deps'
 import { isActive } from '../directory/member-store'
 import { ApiFailure } from '../errors'
-import { enqueueNotification, type OutboxMessage } from '../notify/enqueue'
+import { enqueueNotifications, type OutboxMessage } from '../notify/enqueue'
 import { appDeepLink, clipBytes } from './notify-todo'
 
 /** Paths of this app that are not pages: wrapping them in OAuth would loop or land on JSON. */
@@ -51,11 +51,8 @@ export async function queueHostNotification(deps: Deps, host: string, n: HostNot
   const batch = idempotencyKey ?? randomId(16)
   const msg = message(deps.config, n)
   const now = new Date(deps.now())
-  await deps.db.transaction(async (tx) => {
-    for (const userid of active.values()) {
-      await enqueueNotification(tx, { dedupeKey: `host:${host}:notify:${batch}:${userid.toLowerCase()}`, userid, message: msg, now })
-    }
-  })
+  const list = [...active.values()].map((userid) => ({ dedupeKey: `host:${host}:notify:${batch}:${userid.toLowerCase()}`, userid, message: msg }))
+  await deps.db.write((tx) => enqueueNotifications(tx, now, list))
   deps.outbox.wake()
   return { queued: active.size }
 }

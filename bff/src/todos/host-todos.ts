@@ -4,17 +4,18 @@ import { ApiFailure } from '../errors'
 import { checkPeople, sameUser } from './host-people'
 import { notifyReassigned } from './notify-reassigned'
 import { notifyNewTodo } from './notify-todo'
-import { getTodoByKey, upsertTodo, type TodoFields, type TodoRecord } from './store'
+import { lockTodoByKey, updateTodo, upsertTodo, type TodoFields, type TodoRecord } from './store'
 
 type Upserted = { todo: TodoRecord; created: boolean; changed: boolean; queued: boolean }
 
 /**
  * POST semantics: the body is the whole todo (omitted optional fields take their defaults), so
  * the same body twice is one todo and one notification. The card is queued in the same
- * transaction as the todo, so neither exists without the other.
+ * transaction as the todo, so neither exists without the other. A `db.write`: concurrent
+ * requests share a commit on PGlite.
  */
 export async function upsertHostTodo(deps: Deps, host: string, input: HostTodoInput): Promise<Upserted> {
-  const people = await checkPeople(deps.db, { assignee: input.assignee, requester: input.requester || undefined })
+  const people = await checkPeople(deps.db, { assignee: input.assignee, requester: input.requester || undefined }, deps.readModel)
   const now = new Date(deps.now())
   const fields: TodoFields = {
     // The directory's spelling, so outbox `touser` and list look-ups agree with WeCom.
@@ -30,9 +31,8 @@ export async function upsertHostTodo(deps: Deps, host: string, input: HostTodoIn
     requester: people.requester?.userid,
     dueAt: input.dueAt ? new Date(input.dueAt) : undefined,
   }
-  const result = await deps.db.transaction(async (tx) => {
-    const before = await getTodoByKey(tx, 'host', host, input.externalId)
-    const r = await upsertTodo(tx, fields, now)
+  const result = await deps.db.write(async (tx) => {
+    const { before, ...r } = await upsertTodo(tx, fields, now)
     let queued = false
     if (input.notify !== false && r.todo.status === 'pending') {
       if (r.created) queued = await notifyNewTodo(tx, deps.config, r.todo, people.requester?.name, now)
@@ -49,11 +49,12 @@ export async function upsertHostTodo(deps: Deps, host: string, input: HostTodoIn
  * found, whatever this host is called: todos are keyed by (source, origin, ref).
  */
 export async function patchHostTodo(deps: Deps, host: string, externalId: string, patch: HostTodoPatch): Promise<Upserted> {
+  // Checked before the write, so that a bad assignee never enters (and reruns) a group of writes.
+  const people = await checkPeople(deps.db, { assignee: patch.assignee }, deps.readModel)
   const now = new Date(deps.now())
-  const result = await deps.db.transaction(async (tx) => {
-    const before = await getTodoByKey(tx, 'host', host, externalId)
+  const result = await deps.db.write(async (tx) => {
+    const before = await lockTodoByKey(tx, 'host', host, externalId)
     if (!before) throw new ApiFailure('not_found', `No todo with externalId "${externalId}" from this host.`)
-    const people = await checkPeople(tx, { assignee: patch.assignee })
     const { id: _id, createdAt: _c, updatedAt: _u, ...current } = before
     const fields: TodoFields = {
       ...current,
@@ -64,9 +65,9 @@ export async function patchHostTodo(deps: Deps, host: string, externalId: string
       status: patch.status ?? before.status,
       dueAt: patch.dueAt === undefined ? before.dueAt : patch.dueAt === null ? undefined : new Date(patch.dueAt),
     }
-    const r = await upsertTodo(tx, fields, now)
+    const { before: _b, ...r } = await updateTodo(tx, before, fields, now)
     const queued = r.todo.status === 'pending' && !sameUser(before.assignee, r.todo.assignee) && (await notifyReassigned(tx, deps.config, r.todo, now))
-    return { ...r, queued }
+    return { ...r, created: false, queued }
   })
   if (result.queued) deps.outbox.wake()
   return result

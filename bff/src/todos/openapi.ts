@@ -33,6 +33,11 @@ const hostTodoExample = {
   updatedAt: '2025-06-28T02:15:00.000Z',
 }
 
+/** Every write waits for the database: when it cannot be reached, the answer says so (and may be retried). */
+const unavailable = {
+  description: '数据库暂不可用，可稍后重试 / The database is not answering; the request may be retried',
+  content: json(ref('Error'), { down: { summary: '数据库不可用 / Database unavailable', value: errorExample('unavailable', 'The database is not answering; try again shortly.') } }),
+}
 const unauthorized = {
   description: '缺少或无效的密钥 / Missing or invalid key. Carries `WWW-Authenticate: Bearer`.',
   headers: { 'WWW-Authenticate': { schema: { type: 'string' }, example: 'Bearer realm="portal-host-api", error="invalid_token"' } },
@@ -80,6 +85,7 @@ export function hostOpenApi(publicUrl: string): Record<string, unknown> {
               assignee: { summary: '处理人不在通讯录 / Unknown assignee', value: errorExample('bad_request', 'Unknown assignee in the synced directory.', { fields: { assignee: 'not an active member' } }) },
             }),
             '401': unauthorized,
+            '503': unavailable,
             '413': tooLarge,
           },
         },
@@ -103,6 +109,7 @@ export function hostOpenApi(publicUrl: string): Record<string, unknown> {
             '200': { description: '待办的当前状态 / The todo as it now is', content: json(ref('HostTodo'), { cancelled: { summary: '已取消 / Cancelled', value: { ...hostTodoExample, status: 'cancelled' } } }) },
             '400': badRequest({ status: { summary: '状态无效 / Invalid status', value: errorExample('bad_request', 'Invalid status.', { fields: { status: 'expected one of: pending, done, cancelled' } }) } }),
             '401': unauthorized,
+            '503': unavailable,
             '413': tooLarge,
             '404': { description: '此宿主没有该待办 / This host has no such todo', content: json(ref('Error'), { missing: { summary: '不存在 / Not found', value: errorExample('not_found', 'No todo with externalId "expense-9999" from this host.') } }) },
           },
@@ -136,6 +143,7 @@ export function hostOpenApi(publicUrl: string): Record<string, unknown> {
             '202': { description: '已排队 / Queued', content: json(ref('NotificationQueued'), { queued: { summary: '已排队 / Queued', value: { queued: 2 } } }) },
             '400': badRequest({ userids: { summary: '未知成员 / Unknown members', value: errorExample('bad_request', 'Not active members of the directory: nobody.', { fields: { userids: 'not active members: nobody' } }) } }),
             '401': unauthorized,
+            '503': unavailable,
             '413': tooLarge,
           },
         },

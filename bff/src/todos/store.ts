@@ -71,40 +71,46 @@ const same = (a: TodoRecord, b: TodoFields) =>
   (a.requester ?? null) === (b.requester ?? null) &&
   (a.dueAt?.getTime() ?? null) === (b.dueAt?.getTime() ?? null)
 
+type Upsert = { todo: TodoRecord; created: boolean; changed: boolean; before?: TodoRecord }
+
 /**
- * Creates or updates the todo known by (source, origin, ref). `changed` is false when nothing differs (the row
- * is then left untouched), so callers can make repeated upserts idempotent end to end.
+ * Creates or updates the todo known by (source, origin, ref); `before` is the todo as it was.
+ * `changed` is false when nothing differs (the row is then left untouched), so callers can make
+ * repeated upserts idempotent end to end. The insert is tried first: a new todo, the host API's
+ * usual case, costs one statement.
  */
-export async function upsertTodo(q: Queryable, t: TodoFields, now: Date): Promise<{ todo: TodoRecord; created: boolean; changed: boolean }> {
-  const key = [t.source, t.origin, t.ref]
-  const [existing] = await q.query<Row>(`select ${COLUMNS} from todos where ${BY_KEY} for update`, key)
-  if (existing) {
-    const old = fromRow(existing)
-    if (same(old, t)) return { todo: old, created: false, changed: false }
-    const [row] = await q.query<Row>(
-      `update todos set assignee = $4, title = $5, summary = $6, link = $7, status = $8, requester = $9, due_at = $10, updated_at = $11
-        where ${BY_KEY} returning ${COLUMNS}`,
-      [...key, t.assignee, t.title, t.summary, t.link, t.status, t.requester ?? null, t.dueAt ?? null, now],
-    )
-    return { todo: fromRow(row!), created: false, changed: true }
-  }
+export async function upsertTodo(q: Queryable, t: TodoFields, now: Date): Promise<Upsert> {
   const [row] = await q.query<Row>(
     `insert into todos (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
      on conflict (source, origin, ref) do nothing returning ${COLUMNS}`,
     [randomId(12), t.assignee, t.source, t.origin, t.ref, t.externalId ?? null, t.title, t.summary, t.link, t.status, t.requester ?? null, t.dueAt ?? null, now],
   )
-  // Lost a race with a concurrent insert of the same reference: that one stands.
-  if (!row) return upsertTodo(q, t, now)
-  return { todo: fromRow(row), created: true, changed: true }
+  if (row) return { todo: fromRow(row), created: true, changed: true }
+  const before = await lockTodoByKey(q, t.source, t.origin, t.ref)
+  // Todos are never deleted, so this is only a row that vanished between the two statements.
+  if (!before) return upsertTodo(q, t, now)
+  return { ...(await updateTodo(q, before, t, now)), created: false }
+}
+
+/** Writes `t` over `before` (locked by the caller) unless nothing differs. */
+export async function updateTodo(q: Queryable, before: TodoRecord, t: TodoFields, now: Date): Promise<{ todo: TodoRecord; changed: boolean; before: TodoRecord }> {
+  if (same(before, t)) return { todo: before, changed: false, before }
+  const [row] = await q.query<Row>(
+    `update todos set assignee = $4, title = $5, summary = $6, link = $7, status = $8, requester = $9, due_at = $10, updated_at = $11
+      where ${BY_KEY} returning ${COLUMNS}`,
+    [t.source, t.origin, t.ref, t.assignee, t.title, t.summary, t.link, t.status, t.requester ?? null, t.dueAt ?? null, now],
+  )
+  return { todo: fromRow(row!), changed: true, before }
+}
+
+/** The todo known by (source, origin, ref), locked until the caller's transaction ends. */
+export async function lockTodoByKey(q: Queryable, source: TodoRecord['source'], origin: string, ref: string): Promise<TodoRecord | null> {
+  const [row] = await q.query<Row>(`select ${COLUMNS} from todos where ${BY_KEY} for update`, [source, origin, ref])
+  return row ? fromRow(row) : null
 }
 
 export async function getTodo(q: Queryable, id: string): Promise<TodoRecord | null> {
   const [row] = await q.query<Row>(`select ${COLUMNS} from todos where id = $1`, [id])
-  return row ? fromRow(row) : null
-}
-
-export async function getTodoByKey(q: Queryable, source: TodoRecord['source'], origin: string, ref: string): Promise<TodoRecord | null> {
-  const [row] = await q.query<Row>(`select ${COLUMNS} from todos where ${BY_KEY}`, [source, origin, ref])
   return row ? fromRow(row) : null
 }
 

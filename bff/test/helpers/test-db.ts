@@ -48,6 +48,27 @@ export async function postgresTestDb(url: string, opts: Omit<Parameters<typeof o
   }
 }
 
+/**
+ * A fresh, empty database on the PostgreSQL server of `url` (benches: a whole database, not a
+ * schema, so pool and planner behave as in production); `drop` removes it, ending its connections.
+ */
+export async function freshPostgresDatabase(url: string, prefix = 'scratch'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: url })
+    await c.connect()
+    try {
+      await c.query(sql)
+    } finally {
+      await c.end()
+    }
+  }
+  await admin(`create database ${name}`)
+  const u = new URL(url)
+  u.pathname = `/${name}`
+  return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) }
+}
+
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL
 /** CI sets this: a suite that would be skipped fails instead. */
 export const REQUIRE_ALL = process.env.REQUIRE_ALL_SUITES === '1'

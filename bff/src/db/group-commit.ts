@@ -1,0 +1,92 @@
+import type { Tx, WriteFn } from './types'
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
+interface Pending {
+  fn: WriteFn<unknown>
+  settle: (o: Outcome) => void
+}
+
+/** How many writes share one transaction at most: bounds the time a group holds the database. */
+export const MAX_GROUP = 64
+
+/**
+ * Group commit for a database that runs one transaction at a time (PGlite): writes that arrive
+ * while a group is committing queue up, and the next group takes them all (up to `maxGroup`)
+ * into one transaction, so the fixed cost of a transaction (BEGIN, COMMIT, its WAL writes) is
+ * paid once per group instead of once per request. Nothing waits on a timer: a lone write runs at
+ * once, as its own group.
+ *
+ * Each write is answered only after the COMMIT of the transaction its rows are in; a failing
+ * COMMIT fails the whole group. A write that throws fails alone: the group is rolled back and run
+ * again with a savepoint around each write, so that one's error is its own (not the "transaction
+ * is aborted" a group-mate caused) and the others commit. Savepoints cost two statements per
+ * write, so the first attempt goes without them.
+ */
+export function groupCommit(transaction: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, maxGroup = MAX_GROUP): <T>(fn: WriteFn<T>) => Promise<T> {
+  const queue: Pending[] = []
+  let draining = false
+
+  async function drain() {
+    draining = true
+    try {
+      while (queue.length) await runGroup(queue.splice(0, maxGroup))
+    } finally {
+      draining = false
+    }
+  }
+
+  async function runGroup(group: Pending[]) {
+    const outcomes: Outcome[] = []
+    let failed = false
+    try {
+      await transaction(async (tx) => {
+        for (const w of group) {
+          try {
+            outcomes.push({ ok: true, value: await w.fn(tx) })
+          } catch (error) {
+            failed = true
+            throw error
+          }
+        }
+      })
+    } catch (error) {
+      // A write threw: try again, each write in a savepoint. Else BEGIN or COMMIT failed: nothing
+      // of the group was committed.
+      if (failed) return runIsolated(group)
+      for (const w of group) w.settle({ ok: false, error })
+      return
+    }
+    group.forEach((w, i) => w.settle(outcomes[i]!))
+  }
+
+  async function runIsolated(group: Pending[]) {
+    const outcomes: Outcome[] = []
+    try {
+      await transaction(async (tx) => {
+        for (const w of group) {
+          await tx.query('savepoint group_write')
+          try {
+            const value = await w.fn(tx)
+            await tx.query('release savepoint group_write')
+            outcomes.push({ ok: true, value })
+          } catch (error) {
+            await tx.query('rollback to savepoint group_write')
+            outcomes.push({ ok: false, error })
+          }
+        }
+      })
+    } catch (error) {
+      // The COMMIT (or a savepoint statement) failed: the writes that had succeeded fail with it;
+      // those that had failed keep their own error.
+      group.forEach((w, i) => w.settle(outcomes[i] && !outcomes[i].ok ? outcomes[i] : { ok: false, error }))
+      return
+    }
+    group.forEach((w, i) => w.settle(outcomes[i]!))
+  }
+
+  return <T>(fn: WriteFn<T>) =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ fn: fn as WriteFn<unknown>, settle: (o) => (o.ok ? resolve(o.value as T) : reject(o.error)) })
+      if (!draining) void drain()
+    })
+}
