@@ -4,6 +4,7 @@ import { openPostgres } from './postgres'
 import type { Db } from './types'
 
 export type { Db, Queryable, Tx } from './types'
+export { openPostgres } from './postgres'
 
 /**
  * PostgreSQL when a URL is given, else PGlite in `dataDir` (or in memory when that is undefined
