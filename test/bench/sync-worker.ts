@@ -69,7 +69,15 @@ function peakRssMb(): number {
   return Math.round(process.memoryUsage().rss / 1e6)
 }
 
+// Where the memory goes (JS heap vs. buffers outside it: PGlite's WebAssembly memory, sockets).
+const peak = { heapMb: 0, externalMb: 0 }
+const sampler = setInterval(() => {
+  const m = process.memoryUsage()
+  peak.heapMb = Math.max(peak.heapMb, Math.round(m.heapUsed / 1e6))
+  peak.externalMb = Math.max(peak.externalMb, Math.round(m.external / 1e6))
+}, 20)
 const t0 = performance.now()
 const result = env.MODE === 'plain' ? { ...(await plainFetch()), ms: performance.now() - t0 } : await syncOnce(env.MODE === 'init')
-console.log(JSON.stringify({ ...result, ms: Math.round(result.ms), peakRssMb: peakRssMb() }))
+clearInterval(sampler)
+console.log(JSON.stringify({ ...result, ms: Math.round(result.ms), peakRssMb: peakRssMb(), peakHeapMb: peak.heapMb, peakExternalMb: peak.externalMb }))
 process.exit(0)
