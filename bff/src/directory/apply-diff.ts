@@ -46,7 +46,7 @@ export async function upsertDepartments(tx: Tx, deps: DepartmentRecord[], now: D
 export async function upsertMembers(tx: Tx, members: MemberRecord[], now: Date): Promise<number> {
   let rows = 0
   for (const batch of chunks(members)) {
-    const json = batch.map(memberColumns.json)
+    const json = batch.map((m) => memberColumns.json(m))
     rows += (
       await tx.query(
         `insert into members (userid, name, alias, position, avatar, department_ids, main_department, status, gender, mobile, telephone,
@@ -84,8 +84,7 @@ export const memberColumns = {
   typed:
     'userid text, name text, alias text, position text, avatar text, department_ids int[], main_department int, status smallint, gender smallint, ' +
     'mobile text, telephone text, email text, biz_mail text, direct_leaders text[], name_pinyin text, name_initials text, sync_hash text',
-  json(m: MemberRecord) {
-    const keys = searchKeys(m.name)
+  json(m: MemberRecord, keys = searchKeys(m.name)) {
     return {
       userid: m.userid,
       name: m.name,

@@ -1,6 +1,9 @@
 import type { Queryable, Tx } from '../db'
 import { memberColumns } from './apply-diff'
 import type { MemberRecord } from './member-store'
+import { searchKeys } from './search-keys'
+
+type SearchKeys = ReturnType<typeof searchKeys>
 
 /** Rows per insert into the staging table: big enough to be cheap per row, small in memory. */
 const BATCH = 1000
@@ -18,8 +21,8 @@ export class Staging {
   private buffer: MemberRecord[] = []
   private writing: Promise<void> = Promise.resolve()
   private failed: unknown
-  /** Members staged so far (each userid once). */
-  staged = 0
+  /** Pinyin keys by name: common names repeat thousands of times in a large corp. */
+  private readonly keys = new Map<string, SearchKeys>()
 
   constructor(
     private readonly db: Queryable,
@@ -56,18 +59,24 @@ export class Staging {
     this.writing = this.writing.then(async () => {
       if (this.failed !== undefined) return
       try {
-        this.staged += (await this.db.query(
-          `insert into directory_staging (run_id, user_key, ${STAGED_COLUMNS}, department_orders, department_leads)
-           select $1, lower(userid), ${STAGED_COLUMNS}, department_orders, department_leads
-             from jsonb_to_recordset($2::jsonb) as x(${memberColumns.typed}, department_orders bigint[], department_leads boolean[])
-           on conflict do nothing returning 1`,
-          [this.runId, JSON.stringify(batch.map((m) => ({ ...memberColumns.json(m), department_orders: m.departments.map((d) => d.order), department_leads: m.departments.map((d) => d.isLeader) })))],
-        )).length
+        await this.db.query(
+          `insert into directory_staging (run_id, ${STAGED_COLUMNS}, department_orders, department_leads)
+           select $1, ${STAGED_COLUMNS}, department_orders, department_leads
+             from json_to_recordset($2::json) as x(${memberColumns.typed}, department_orders bigint[], department_leads boolean[])
+`,
+          [this.runId, JSON.stringify(batch.map((m) => this.row(m)))],
+        )
       } catch (e) {
         this.failed = e
       }
     })
     return this.writing
+  }
+
+  private row(m: MemberRecord) {
+    let keys = this.keys.get(m.name)
+    if (!keys) this.keys.set(m.name, (keys = searchKeys(m.name)))
+    return { ...memberColumns.json(m, keys), department_orders: m.departments.map((d) => d.order), department_leads: m.departments.map((d) => d.isLeader) }
   }
 
   /**
