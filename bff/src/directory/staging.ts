@@ -6,7 +6,7 @@ import { searchKeys } from './search-keys'
 type SearchKeys = ReturnType<typeof searchKeys>
 
 /** Rows per insert into the staging table: big enough to be cheap per row, small in memory. */
-const BATCH = 1000
+export const STAGE_BATCH = 1000
 
 const STAGED_COLUMNS =
   'userid, name, alias, position, avatar, department_ids, main_department, status, gender, mobile, telephone, email, biz_mail, direct_leaders, name_pinyin, name_initials, sync_hash'
@@ -27,6 +27,7 @@ export class Staging {
   constructor(
     private readonly db: Queryable,
     private readonly runId: number,
+    private readonly batch = STAGE_BATCH,
   ) {}
 
   /** Everything left by an earlier run (a crash, a held run): never merged by this one. */
@@ -38,7 +39,7 @@ export class Staging {
   async add(members: MemberRecord[]): Promise<void> {
     if (this.failed !== undefined) throw this.failed
     this.buffer.push(...members)
-    if (this.buffer.length >= BATCH) await this.flushBuffer()
+    if (this.buffer.length >= this.batch) await this.flushBuffer()
   }
 
   /** Writes what is buffered and waits for every write; rejects if any failed. */

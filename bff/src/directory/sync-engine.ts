@@ -24,6 +24,8 @@ export interface SyncEngineDeps {
   /** Share of active members a run may disable without an admin's confirmation. */
   maxDisableShare: number
   concurrency?: number
+  /** Members per write to the staging table (tests make it small to stage mid-read). */
+  stageBatch?: number
   retry?: RetryOptions
   limiter?: WindowLimiter
 }
@@ -67,7 +69,7 @@ export function createSyncEngine(d: SyncEngineDeps) {
         lastReport = d.now()
         void reportProgress(d.db, id, p, new Date(d.now())).catch((e) => d.log.warn('sync progress not saved', { err: e }))
       }
-      const staging = new Staging(d.db, id)
+      const staging = new Staging(d.db, id, d.stageBatch)
       try {
         // Whatever an earlier run left (a crash) is never merged by this one.
         await Staging.clear(d.db)
