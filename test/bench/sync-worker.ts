@@ -75,7 +75,7 @@ const sampler = setInterval(() => {
   const m = process.memoryUsage()
   peak.heapMb = Math.max(peak.heapMb, Math.round(m.heapUsed / 1e6))
   peak.externalMb = Math.max(peak.externalMb, Math.round(m.external / 1e6))
-}, 20)
+}, 100)
 const t0 = performance.now()
 const result = env.MODE === 'plain' ? { ...(await plainFetch()), ms: performance.now() - t0 } : await syncOnce(env.MODE === 'init')
 clearInterval(sampler)
