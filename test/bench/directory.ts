@@ -15,7 +15,6 @@ const SIZES = (process.env.BENCH_MEMBERS ?? '1000,10000,100000').split(',').map(
 const departmentsFor = (members: number) => Number(process.env.BENCH_DEPARTMENTS ?? Math.max(24, Math.round(members / 20)))
 const MEMBERS = Math.max(...SIZES)
 const DEPARTMENTS = departmentsFor(MEMBERS)
-const CONCURRENCY = 8
 const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
 
 async function sandboxProcess(trustedDomain: string, members = MEMBERS, departments = DEPARTMENTS): Promise<{ url: string; child: ChildProcess }> {
