@@ -43,16 +43,18 @@ async function syncOnce(init: boolean) {
     ...(env.DATABASE_URL ? { DATABASE_URL: env.DATABASE_URL } : { DATA_DIR: env.DATA_DIR }),
   })
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'))
-  const deps = await createDeps(loaded.config, { log: createLogger({ level: 'warn' }) })
+  const deps = await createDeps(loaded.config, { log: createLogger({ level: env.BENCH_LOG_LEVEL === 'info' ? 'info' : 'warn' }) })
   try {
     if (init) return { ms: 0 }
     const rssBeforeMb = Math.round(process.memoryUsage().rss / 1e6)
+    const cpu0 = process.cpuUsage()
     const t0 = performance.now()
     const r = await deps.sync.start({ kind: env.KIND === 'force' ? 'force' : 'full', trigger: 'manual' }).done
     const ms = performance.now() - t0
+    const cpu = process.cpuUsage(cpu0)
     if (r === 'busy') throw new Error('busy')
     const run = (await getRun(deps.db, r.runId))!
-    return { ms, rssBeforeMb, status: run.status, rowsWritten: run.counts.rowsWritten, membersSeen: run.counts.membersSeen, errors: run.errors }
+    return { ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), rssBeforeMb, status: run.status, rowsWritten: run.counts.rowsWritten, membersSeen: run.counts.membersSeen, errors: run.errors }
   } finally {
     await deps.db.close()
   }
@@ -77,7 +79,12 @@ const sampler = setInterval(() => {
   peak.externalMb = Math.max(peak.externalMb, Math.round(m.external / 1e6))
 }, 100)
 const t0 = performance.now()
-const result = env.MODE === 'plain' ? { ...(await plainFetch()), ms: performance.now() - t0 } : await syncOnce(env.MODE === 'init')
+const cpu0 = process.cpuUsage()
+const plainCpu = () => {
+  const c = process.cpuUsage(cpu0)
+  return Math.round((c.user + c.system) / 1000)
+}
+const result = env.MODE === 'plain' ? { ...(await plainFetch()), ms: performance.now() - t0, cpuMs: plainCpu() } : await syncOnce(env.MODE === 'init')
 clearInterval(sampler)
 console.log(JSON.stringify({ ...result, ms: Math.round(result.ms), peakRssMb: peakRssMb(), peakHeapMb: peak.heapMb, peakExternalMb: peak.externalMb }))
 process.exit(0)

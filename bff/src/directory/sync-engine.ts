@@ -70,6 +70,7 @@ export function createSyncEngine(d: SyncEngineDeps) {
         void reportProgress(d.db, id, p, new Date(d.now())).catch((e) => d.log.warn('sync progress not saved', { err: e }))
       }
       const staging = new Staging(d.db, id, d.stageBatch)
+      const started = d.now()
       try {
         // Whatever an earlier run left (a crash) is never merged by this one.
         await Staging.clear(d.db)
@@ -88,6 +89,7 @@ export function createSyncEngine(d: SyncEngineDeps) {
           onMembers: async (page) => staging.add((await members).changed(page)),
         })
         await staging.flush()
+        const readMs = d.now() - started
         const state = await stored
         const diff = await members
         counts.departmentsSeen = departments.length
@@ -103,6 +105,7 @@ export function createSyncEngine(d: SyncEngineDeps) {
         }
         report({ phase: 'writing', done: 0, total: 1 }, true)
         const now = new Date(d.now())
+        const writeStarted = d.now()
         counts.rowsWritten = await d.db.transaction(async (tx) => {
           let rows = await upsertDepartments(tx, [...deps.created, ...deps.updated], now)
           rows += await removeDepartments(tx, deps.removed, now)
@@ -114,7 +117,7 @@ export function createSyncEngine(d: SyncEngineDeps) {
         Object.assign(counts, countsOf(deps, diff, left))
         await revokeLeavers([...left.disabled, ...diff.leavers])
         await finishRun(d.db, id, { status: 'succeeded', counts, errors: [], progress: { phase: 'done', done: 1, total: 1 } }, new Date(d.now()))
-        d.log.info('sync finished', { runId: id, kind: req.kind, ...counts })
+        d.log.info('sync finished', { runId: id, kind: req.kind, ...counts, readMs, writeMs: d.now() - writeStarted })
         return { runId: id, status: 'succeeded' as const }
       } catch (e) {
         const err = describe(e)
