@@ -7,6 +7,7 @@ import { appFiles } from './app-files'
 import { DEFAULT_POOL_MAX } from './db/pool-size'
 import { readO2oaFile } from './config/o2oa-file'
 import { validQuartz } from './config/quartz'
+import { DEMO_ORG_SIZE, ORG_SIZE_LIMITS } from './sandbox/demo-org'
 
 /** The one reader of process.env. Everything else receives a Config. */
 export interface Config {
@@ -23,7 +24,8 @@ export interface Config {
    * with (JS-SDK signatures); otherwise anyone could claim any origin with them.
    */
   trustProxy: boolean
-  sandbox: { port: number; url: string }
+  /** `org`: the size of the sandbox's generated org (SANDBOX_MEMBERS, SANDBOX_DEPARTMENTS). */
+  sandbox: { port: number; url: string; org: { members: number; departments: number } }
   wecom: {
     corpId: string
     agentId: string
@@ -122,6 +124,19 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     problems.push(`PUBLIC_URL: expected an http(s) URL like https://portal.example.com, got "${publicUrlRaw}"`)
   }
   const sandboxUrl = `http://localhost:${sandboxPort}`
+  // A large org needs departments to match: by default one per 20 members (WeCom answers at
+  // most 5,000 members per user/list page, and the demo's 24 departments would overflow that).
+  const orgSize = (k: string, dflt: number, { min, max }: { min: number; max: number }, floor: string) => {
+    const v = str(k)
+    if (v === undefined) return dflt
+    const n = Number(v.replace(/_/g, ''))
+    if (!Number.isInteger(n) || n < min || n > max) problems.push(`${k}: expected a whole number from ${min} (${floor}) to ${max.toLocaleString('en-US')}, got "${v}"`)
+    return n
+  }
+  const sandboxMembers = orgSize('SANDBOX_MEMBERS', DEMO_ORG_SIZE.members, ORG_SIZE_LIMITS.members, 'the named demo people')
+  const dLimits = ORG_SIZE_LIMITS.departments
+  const scaled = Number.isInteger(sandboxMembers) && str('SANDBOX_MEMBERS') ? Math.min(dLimits.max, Math.max(DEMO_ORG_SIZE.departments, Math.round(sandboxMembers / 20))) : DEMO_ORG_SIZE.departments
+  const sandboxDepartments = orgSize('SANDBOX_DEPARTMENTS', scaled, dLimits, 'the demo people\'s departments')
 
   const agentId = str('WECOM_AGENT_ID') ?? (file.agentId !== undefined ? String(file.agentId) : undefined)
   const secret = str('WECOM_SECRET') ?? file.corpSecret?.trim()
@@ -223,7 +238,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     basePath,
     secureCookies: publicUrl.startsWith('https:'),
     trustProxy: bool('TRUST_PROXY', false),
-    sandbox: { port: sandboxPort, url: sandboxUrl },
+    sandbox: { port: sandboxPort, url: sandboxUrl, org: { members: sandboxMembers, departments: sandboxDepartments } },
     wecom: {
       corpId,
       agentId: agentId ?? '',

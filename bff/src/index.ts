@@ -66,6 +66,7 @@ if (config.mode === 'sandbox') {
   sandbox = createSandbox({
     trustedDomain: new URL(config.publicUrl).host,
     appUrl: config.publicUrl,
+    org: config.sandbox.org,
     callback: { url: `${config.publicUrl}/wecom/callback`, token: config.wecom.callbackToken, encodingAesKey: config.wecom.callbackAesKey },
   })
   servers.push(await listen(sandbox.app.fetch, config.sandbox.port, 'sandbox'))

@@ -43,6 +43,37 @@ describe('config', () => {
     expect(r.config.secureCookies).toBe(false)
   })
 
+  it('refuses a sandbox org size it cannot generate, naming the variable and the range', () => {
+    for (const [k, v] of [
+      ['SANDBOX_MEMBERS', 'lots'],
+      ['SANDBOX_MEMBERS', '3'],
+      ['SANDBOX_MEMBERS', '100000.5'],
+      ['SANDBOX_MEMBERS', '5000000'],
+      ['SANDBOX_DEPARTMENTS', '5'],
+      ['SANDBOX_DEPARTMENTS', '-1'],
+      ['SANDBOX_DEPARTMENTS', '1000000'],
+    ] as const) {
+      const r = loadConfig({ [k]: v }, cwd())
+      expect(r.ok, `${k}=${v}`).toBe(false)
+      if (r.ok) continue
+      expect(r.problems).toHaveLength(1)
+      expect(r.problems[0]).toMatch(new RegExp(`^${k}: expected a whole number from \\d+ \\(.+\\) to [\\d,]+, got "${v}"$`))
+    }
+  })
+
+  it('sizes the sandbox org: the demo by default, departments scaled with SANDBOX_MEMBERS unless given', () => {
+    const size = (env: Record<string, string>) => {
+      const r = loadConfig(env, cwd())
+      if (!r.ok) throw new Error(r.problems.join('\n'))
+      return r.config.sandbox.org
+    }
+    expect(size({})).toEqual({ members: 240, departments: 24 })
+    expect(size({ SANDBOX_MEMBERS: '100000' })).toEqual({ members: 100_000, departments: 5_000 })
+    expect(size({ SANDBOX_MEMBERS: '100_000', SANDBOX_DEPARTMENTS: '5000' })).toEqual({ members: 100_000, departments: 5_000 })
+    expect(size({ SANDBOX_MEMBERS: '500', SANDBOX_DEPARTMENTS: '20' })).toEqual({ members: 500, departments: 20 })
+    expect(size({ SANDBOX_DEPARTMENTS: '30' })).toEqual({ members: 240, departments: 30 })
+  })
+
   it('reads a real corp from env, with a path prefix in PUBLIC_URL', () => {
     const r = loadConfig({ ...real, PUBLIC_URL: 'https://portal.example.edu.cn/portal/', ADMIN_USERIDS: 'ZhangSan, lisi' }, cwd())
     expect(r.ok && r.config).toMatchObject({

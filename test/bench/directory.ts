@@ -1,107 +1,179 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadConfig } from '@portal/bff/config'
-import { createDeps } from '@portal/bff/deps'
-import { createLogger } from '@portal/bff/log'
-import { SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
-import { getRun } from '@portal/bff/directory/sync-runs'
+import { pathToFileURL } from 'node:url'
+import { openPostgres } from '@portal/bff/db'
 import { freePort } from '../support/app-process'
 
-const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000)
-const DEPARTMENTS = Number(process.env.BENCH_DEPARTMENTS ?? 5_000)
-const CONCURRENCY = 8
+/** Org sizes the sync is measured at; BENCH_MEMBERS=1000,10000 restricts them. */
+const SIZES = (process.env.BENCH_MEMBERS ?? '1000,10000,100000').split(',').map(Number)
+/** Departments per size: BENCH_DEPARTMENTS, else one per 20 members (100k → 5,000). */
+const departmentsFor = (members: number) => Number(process.env.BENCH_DEPARTMENTS ?? Math.max(24, Math.round(members / 20)))
+const MEMBERS = Math.max(...SIZES)
+const DEPARTMENTS = departmentsFor(MEMBERS)
+const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
 
-async function sandboxProcess(trustedDomain: string): Promise<{ url: string; child: ChildProcess }> {
+async function sandboxProcess(trustedDomain: string, members = MEMBERS, departments = DEPARTMENTS): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sandbox-server.ts')], {
-    env: { ...process.env, PORT: String(port), MEMBERS: String(MEMBERS), DEPARTMENTS: String(DEPARTMENTS), TRUSTED_DOMAIN: trustedDomain },
+    env: { ...process.env, PORT: String(port), MEMBERS: String(members), DEPARTMENTS: String(departments), TRUSTED_DOMAIN: trustedDomain },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   await new Promise<void>((r) => child.stdout!.once('data', () => r()))
   return { url: `http://127.0.0.1:${port}`, child }
 }
 
-/** The same pages the sync reads, fetched and parsed and thrown away, with the same concurrency. */
-async function plainFetch(base: string): Promise<{ ms: number; pages: number }> {
-  const t0 = performance.now()
-  const { access_token } = (await (await fetch(`${base}/cgi-bin/gettoken?corpid=${SANDBOX_DEFAULTS.corpId}&corpsecret=${SANDBOX_DEFAULTS.secret}`)).json()) as { access_token: string }
-  const { department } = (await (await fetch(`${base}/cgi-bin/department/list?access_token=${access_token}`)).json()) as { department: { id: number }[] }
-  let next = 0
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < department.length) {
-        const d = department[next++]!
-        await (await fetch(`${base}/cgi-bin/user/list?access_token=${access_token}&department_id=${d.id}`)).json()
-      }
-    }),
-  )
-  return { ms: performance.now() - t0, pages: department.length + 2 }
+interface WorkerResult {
+  ms: number
+  /** CPU time of the process over the measured part: steadier than wall time on a shared machine. */
+  cpuMs: number
+  peakRssMb: number
+  rssBeforeMb?: number
+  status?: string
+  rowsWritten?: number
+  membersSeen?: number
+  errors?: unknown[]
 }
 
-export async function directoryBench(_seconds: number) {
-  const appPort = await freePort()
-  const sb = await sandboxProcess(`localhost:${appPort}`)
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-dir-'))
-  const env = {
-    PORT: String(appPort),
-    PUBLIC_URL: `http://localhost:${appPort}`,
-    WECOM_CORP_ID: SANDBOX_DEFAULTS.corpId,
-    WECOM_AGENT_ID: SANDBOX_DEFAULTS.agentId,
-    WECOM_SECRET: SANDBOX_DEFAULTS.secret,
-    WECOM_API_BASE: sb.url,
-    WECOM_OAUTH_BASE: sb.url.replace('127.0.0.1', 'localhost'),
-    WECOM_LOGIN_BASE: sb.url.replace('127.0.0.1', 'localhost'),
-    SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
-    DATA_DIR: dataDir,
-    SYNC_ENABLE: 'false',
-  }
-  try {
-    // One plain fetch only: a second within the minute would spend WeCom's 10,000/min budget
-    // (the sandbox enforces it) and leave the sync waiting out 45009.
-    const plain = await plainFetch(sb.url)
-    // A pooled keep-alive socket may have been closed by the server meanwhile: try twice.
-    const resetLimits = () => {
-      const reset = () => fetch(`${sb.url}/sandbox/admin/reset`, { method: 'POST' })
-      return reset().catch(reset)
-    }
-    await resetLimits()
-    const loaded = loadConfig(env)
-    if (!loaded.ok) throw new Error(loaded.problems.join('\n'))
-    let peakRss = 0
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50)
-    // Each run in a fresh process state, as a scheduled run ten minutes later would be: one
-    // engine's limiter (rightly) makes a second 5,000-call run inside the same minute wait.
-    const time = async () => {
-      const deps = await createDeps(loaded.config, { log: createLogger({ level: 'warn' }) })
-      try {
-        // The per-API budget is shared through the database: forget the previous run's calls, as
-        // resetLimits made the sandbox forget them.
-        await deps.db.query('delete from rate_buckets')
-        const t0 = performance.now()
-        const r = await deps.sync.start({ kind: 'full', trigger: 'manual' }).done
-        if (r === 'busy') throw new Error('busy')
-        return { ms: performance.now() - t0, run: (await getRun(deps.db, r.runId))! }
-      } finally {
-        await deps.db.close()
-      }
-    }
-    const first = await time()
-    await resetLimits()
-    const again = await time()
-    clearInterval(sampler)
+/** One step (plain fetch or one sync) in a fresh process: see sync-worker.ts. */
+function worker(env: Record<string, string>): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sync-worker.ts')], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let out = ''
+    child.stdout!.on('data', (d) => (out += d))
+    child.once('error', reject)
+    child.once('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? ''
+      if (code !== 0 || !line.startsWith('{')) reject(new Error(`sync worker exited with ${code}: ${out}`))
+      else resolve(JSON.parse(line) as WorkerResult)
+    })
+  })
+}
 
-    return {
-      members: MEMBERS,
-      departments: DEPARTMENTS,
-      plainFetchMs: Math.round(plain.ms),
-      pages: plain.pages,
-      firstSync: { ms: Math.round(first.ms), ratio: +(first.ms / plain.ms).toFixed(2), rowsWritten: first.run.counts.rowsWritten, status: first.run.status },
-      noChangeSync: { ms: Math.round(again.ms), ratio: +(again.ms / plain.ms).toFixed(2), rowsWritten: again.run.counts.rowsWritten, status: again.run.status },
-      peakRssMb: Math.round(peakRss / 1e6),
+/** The sandbox forgets its per-minute call counts (WeCom's 10,000/min per API), so each step starts fresh. */
+function resetLimits(sandboxUrl: string) {
+  // A pooled keep-alive socket may have been closed by the server meanwhile: try twice.
+  const reset = () => fetch(`${sandboxUrl}/sandbox/admin/reset`, { method: 'POST' })
+  return reset().catch(reset)
+}
+
+/** A PostgreSQL database of the bench's own, created empty and dropped after. */
+async function freshPostgres(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `bench_sync_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+  const admin = async (sql: string) => {
+    const db = await openPostgres(url)
+    try {
+      await db.exec(sql)
+    } finally {
+      await db.close()
     }
-  } finally {
-    sb.child.kill('SIGTERM')
   }
+  await admin(`create database ${name}`)
+  const u = new URL(url)
+  u.pathname = `/${name}`
+  return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) }
+}
+
+interface SyncStep {
+  ms: number
+  /** Wall time over the plain fetch's: the goal. */
+  ratio: number
+  cpuMs: number
+  cpuRatio: number
+  rowsWritten: number
+  status: string
+  peakRssMb: number
+  rssBeforeMb: number
+}
+
+export interface SyncFigures {
+  store: 'PGlite' | 'PostgreSQL'
+  members: number
+  departments: number
+  pages: number
+  plainFetchMs: number
+  plainFetchCpuMs: number
+  firstSync: SyncStep
+  noChangeSync: SyncStep
+}
+
+/** Plain fetch, first sync into an empty store, no-change re-sync: each in its own process. */
+async function measureSync(sandboxUrl: string, store: SyncFigures['store'], storeEnv: Record<string, string>, members: number, departments: number): Promise<SyncFigures> {
+  let plain!: WorkerResult
+  // The first pass warms the sandbox up (its JIT), as the syncs after it will find it.
+  for (let i = 0; i < 2; i++) {
+    await resetLimits(sandboxUrl)
+    plain = await worker({ MODE: 'plain', API_BASE: sandboxUrl })
+  }
+  const figures = async () => {
+    await resetLimits(sandboxUrl)
+    const r = await worker({ MODE: 'sync', API_BASE: sandboxUrl, ...storeEnv })
+    if (r.status !== 'succeeded') throw new Error(`bench sync ${r.status}: ${JSON.stringify(r.errors)}`)
+    return {
+      ms: r.ms,
+      ratio: +(r.ms / plain.ms).toFixed(2),
+      cpuMs: r.cpuMs,
+      cpuRatio: +(r.cpuMs / plain.cpuMs).toFixed(2),
+      rowsWritten: r.rowsWritten!,
+      status: r.status,
+      peakRssMb: r.peakRssMb,
+      rssBeforeMb: r.rssBeforeMb!,
+    }
+  }
+  await worker({ MODE: 'init', API_BASE: sandboxUrl, ...storeEnv })
+  const firstSync = await figures()
+  const noChangeSync = await figures()
+  return { store, members, departments, pages: (plain as WorkerResult & { pages: number }).pages, plainFetchMs: plain.ms, plainFetchCpuMs: plain.cpuMs, firstSync, noChangeSync }
+}
+
+/**
+ * The directory sync at each size in SIZES, on PGlite and (BENCH_DATABASE_URL or
+ * TEST_DATABASE_URL) on a PostgreSQL database created for it and dropped after.
+ */
+export async function syncBench(log: (f: SyncFigures) => void = () => {}): Promise<SyncFigures[]> {
+  const out: SyncFigures[] = []
+  for (const members of SIZES) {
+    const departments = departmentsFor(members)
+    const sb = await sandboxProcess('localhost:3000', members, departments)
+    try {
+      const dataDir = mkdtempSync(join(tmpdir(), 'bench-sync-'))
+      try {
+        out.push(await measureSync(sb.url, 'PGlite', { DATA_DIR: dataDir }, members, departments))
+        log(out.at(-1)!)
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true })
+      }
+      if (PG_URL) {
+        const db = await freshPostgres(PG_URL)
+        try {
+          out.push(await measureSync(sb.url, 'PostgreSQL', { DATABASE_URL: db.url }, members, departments))
+          log(out.at(-1)!)
+        } finally {
+          await db.drop()
+        }
+      }
+    } finally {
+      sb.child.kill('SIGTERM')
+    }
+  }
+  return out
+}
+
+export function formatSync(f: SyncFigures): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)}s`
+  return (
+    `  ${f.store.padEnd(10)} ${f.members.toLocaleString('en-US').padStart(7)} members / ${String(f.departments).padStart(5)} depts: plain fetch ${s(f.plainFetchMs)} · ` +
+    `first sync ${s(f.firstSync.ms)} (${f.firstSync.ratio}×, CPU ${f.firstSync.cpuRatio}×, ${f.firstSync.rowsWritten} rows, peak RSS ${f.firstSync.peakRssMb} MB) · ` +
+    `no-change ${s(f.noChangeSync.ms)} (${f.noChangeSync.ratio}×, CPU ${f.noChangeSync.cpuRatio}×, ${f.noChangeSync.rowsWritten} rows, peak RSS ${f.noChangeSync.peakRssMb} MB)`
+  )
+}
+
+// `pnpm --filter @portal/test bench:sync`: only the sync figures (BENCH_MEMBERS=1000,10000 restricts).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const figures = await syncBench((f) => console.log(formatSync(f)))
+  console.log(JSON.stringify(figures))
 }

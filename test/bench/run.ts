@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { firstLoadSizes } from './bundle-size'
-import { directoryBench } from './directory'
+import { formatSync, syncBench } from './directory'
 import { helloWorld } from './hello'
 import { BENCH_DATABASE_URL, formatSearchFigures, searchBench, searchBenchSizes } from './search'
 import { coldSignIns } from './sign-ins'
@@ -33,8 +33,8 @@ results.coldSignIns = cold
 results.coldSignInsOneCoreBusy = coldBusy
 const todos = await todosBench(SECONDS)
 results.todos = todos
-const dir = await directoryBench(SECONDS)
-results.directory = dir
+const sync = await syncBench()
+results.sync = sync
 // Directory search and the hot member endpoints, per org size and store (test/bench/search.ts).
 const search = []
 for (const members of searchBenchSizes()) search.push(...(await searchBench({ seconds: SECONDS, hello, members, departments: Math.max(1, Math.round(members / 20)), databaseUrl: BENCH_DATABASE_URL })))
@@ -48,9 +48,8 @@ Benchmarks (${SECONDS}s each, 100 connections, servers in their own processes)
     one core kept busy      ${coldBusy.succeeded}/${coldBusy.signIns} in ${coldBusy.seconds}s   WeCom connections ≤ ${coldBusy.peakApiConnections}${coldBusy.failures.length ? `   failures: ${JSON.stringify(coldBusy.failures.slice(0, 3))}` : ''}
   Host API: create todo     ${fmt(todos.create.reqPerSec)} req/s   p99 ${todos.create.p99} ms   ratio ${(todos.create.reqPerSec / hello.reqPerSec).toFixed(2)}  (non-2xx ${todos.create.non2xx})${todos.createPostgres ? `\n    on PostgreSQL           ${fmt(todos.createPostgres.reqPerSec)} req/s   p99 ${todos.createPostgres.p99} ms   (non-2xx ${todos.createPostgres.non2xx})` : ''}
   Outbox → message/send     ${todos.outbox.messages} messages in ${todos.outbox.seconds}s = ${todos.outbox.perSec}/s   ratio ${(todos.outbox.perSec / hello.reqPerSec).toFixed(3)}
-  Directory, ${dir.members.toLocaleString('en-US')} members / ${dir.departments.toLocaleString('en-US')} departments (plain fetch of the same ${dir.pages} pages: ${(dir.plainFetchMs / 1000).toFixed(1)}s)
-    first sync              ${(dir.firstSync.ms / 1000).toFixed(1)}s   ratio ${dir.firstSync.ratio}   rows ${dir.firstSync.rowsWritten}   peak RSS ${dir.peakRssMb} MB
-    no-change re-sync       ${(dir.noChangeSync.ms / 1000).toFixed(1)}s   ratio ${dir.noChangeSync.ratio}   rows ${dir.noChangeSync.rowsWritten}
+  Directory sync (plain fetch of the same pages = 1×; goals: first ≤ 2× PGlite / 1.3× PostgreSQL, no-change ≤ 1.1×, peak RSS ≤ 500 / 300 MB)
+${sync.map(formatSync).join('\n')}
   Directory search, GET /api/me, GET /api/todos (100 connections)
 ${formatSearchFigures(search)}
   H5 on a slow phone (4× CPU, Fast 4G), median of ${Object.values(paint)[0]?.runs.length} cold loads: ${Object.entries(paint).map(([p, r]) => `${p} FCP ${r.fcpMs} ms, content ${r.contentMs} ms`).join(' · ')}   (goal FCP ≤ 1,000 ms)

@@ -4,13 +4,15 @@ import type { SyncRun } from '@portal/shared'
 import type { Stack } from './stack'
 
 /** Runs one sync to the end on a stack, with instant backoff so fault tests stay fast. */
-export async function syncOnce(stack: Stack, kind: SyncRun['kind'] = 'full', extra: { allowDisableUpTo?: number } = {}): Promise<SyncRun> {
+export async function syncOnce(stack: Stack, kind: SyncRun['kind'] = 'full', extra: { allowDisableUpTo?: number; stageBatch?: number; onProgress?: (p: SyncRun['progress']) => void } = {}): Promise<SyncRun> {
+  const { stageBatch, ...request } = extra
   const engine = createSyncEngine({
     ...stack.deps,
+    stageBatch,
     maxDisableShare: stack.config.sync.maxDisableShare,
     retry: { attempts: 4, baseMs: 1, maxMs: 2, limitWaitMs: 1, sleep: async () => {} },
   })
-  const r = await engine.run({ kind, trigger: 'manual', ...extra })
+  const r = await engine.run({ kind, trigger: 'manual', ...request })
   if (r === 'busy') throw new Error('sync busy')
   stack.deps.readModel.invalidate()
   return (await getRun(stack.deps.db, r.runId))!

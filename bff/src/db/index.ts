@@ -5,6 +5,7 @@ import type { Db } from './types'
 
 export type { Db, Queryable, Tx, WriteFn } from './types'
 export { DatabaseUnavailableError } from './unavailable'
+export { openPostgres } from './postgres'
 
 /**
  * PostgreSQL when a URL is given (`poolMax`, `onConnectionError`, `connectTimeoutMs`: see

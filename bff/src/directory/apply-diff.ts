@@ -1,20 +1,24 @@
 import type { Tx } from '../db'
-import { memberHash, type DirectoryDiff } from './diff'
+import { memberHash } from './diff'
 import type { DepartmentRecord, MemberRecord } from './member-store'
 import { searchKeys } from './search-keys'
 
 const BATCH = 1000
 
-/** Writes a diff; returns how many directory rows it inserted or changed. Run it in a transaction. */
-export async function applyDiff(tx: Tx, diff: DirectoryDiff, now: Date): Promise<number> {
+/** Marks departments WeCom no longer shows as removed; returns how many rows changed. */
+export async function removeDepartments(tx: Tx, ids: number[], now: Date): Promise<number> {
   let rows = 0
-  rows += await upsertDepartments(tx, [...diff.departmentsCreated, ...diff.departmentsUpdated], now)
-  for (const ids of chunks(diff.departmentsRemoved)) {
-    rows += (await tx.query('update departments set removed_at = $2, updated_at = $2 where id = any($1) and removed_at is null returning 1', [ids, now])).length
+  for (const batch of chunks(ids)) {
+    rows += (await tx.query('update departments set removed_at = $2, updated_at = $2 where id = any($1) and removed_at is null returning 1', [batch, now])).length
   }
-  rows += await upsertMembers(tx, [...diff.membersCreated, ...diff.membersUpdated], now)
-  for (const ids of chunks(diff.membersDisabled)) {
-    rows += (await tx.query('update members set disabled_at = $2, updated_at = $2 where userid = any($1) and disabled_at is null returning 1', [ids, now])).length
+  return rows
+}
+
+/** Disables members a complete read no longer saw (never deletes them); returns how many rows changed. */
+export async function disableMembers(tx: Tx, userids: string[], now: Date): Promise<number> {
+  let rows = 0
+  for (const batch of chunks(userids)) {
+    rows += (await tx.query('update members set disabled_at = $2, updated_at = $2 where userid = any($1) and disabled_at is null returning 1', [batch, now])).length
   }
   return rows
 }
@@ -42,37 +46,14 @@ export async function upsertDepartments(tx: Tx, deps: DepartmentRecord[], now: D
 export async function upsertMembers(tx: Tx, members: MemberRecord[], now: Date): Promise<number> {
   let rows = 0
   for (const batch of chunks(members)) {
-    const json = batch.map((m) => {
-      const keys = searchKeys(m.name)
-      return {
-        userid: m.userid,
-        name: m.name,
-        alias: m.alias ?? null,
-        position: m.position,
-        avatar: m.avatar ?? null,
-        department_ids: m.departments.map((d) => d.departmentId),
-        main_department: m.mainDepartment ?? null,
-        status: m.status,
-        gender: m.gender ?? null,
-        mobile: m.mobile ?? null,
-        telephone: m.telephone ?? null,
-        email: m.email ?? null,
-        biz_mail: m.bizMail ?? null,
-        direct_leaders: m.directLeaders,
-        name_pinyin: keys.pinyin,
-        name_initials: keys.initials,
-        sync_hash: memberHash(m),
-      }
-    })
+    const json = batch.map((m) => memberColumns.json(m))
     rows += (
       await tx.query(
         `insert into members (userid, name, alias, position, avatar, department_ids, main_department, status, gender, mobile, telephone,
            email, biz_mail, direct_leaders, name_pinyin, name_initials, sync_hash, created_at, updated_at, disabled_at)
          select userid, name, alias, position, avatar, department_ids, main_department, status, gender, mobile, telephone,
            email, biz_mail, direct_leaders, name_pinyin, name_initials, sync_hash, $2, $2, null
-           from jsonb_to_recordset($1::jsonb) as x(userid text, name text, alias text, position text, avatar text, department_ids int[],
-             main_department int, status smallint, gender smallint, mobile text, telephone text, email text, biz_mail text,
-             direct_leaders text[], name_pinyin text, name_initials text, sync_hash text)
+           from jsonb_to_recordset($1::jsonb) as x(${memberColumns.typed})
          on conflict (userid) do update set name = excluded.name, alias = excluded.alias, position = excluded.position,
            avatar = excluded.avatar, department_ids = excluded.department_ids, main_department = excluded.main_department,
            status = excluded.status, gender = excluded.gender, mobile = excluded.mobile, telephone = excluded.telephone,
@@ -96,6 +77,34 @@ export async function upsertMembers(tx: Tx, members: MemberRecord[], now: Date):
     }
   }
   return rows
+}
+
+/** A member as the columns of `members` (search keys and sync hash computed here), for jsonb_to_recordset. */
+export const memberColumns = {
+  typed:
+    'userid text, name text, alias text, position text, avatar text, department_ids int[], main_department int, status smallint, gender smallint, ' +
+    'mobile text, telephone text, email text, biz_mail text, direct_leaders text[], name_pinyin text, name_initials text, sync_hash text',
+  json(m: MemberRecord, keys = searchKeys(m.name)) {
+    return {
+      userid: m.userid,
+      name: m.name,
+      alias: m.alias ?? null,
+      position: m.position,
+      avatar: m.avatar ?? null,
+      department_ids: m.departments.map((d) => d.departmentId),
+      main_department: m.mainDepartment ?? null,
+      status: m.status,
+      gender: m.gender ?? null,
+      mobile: m.mobile ?? null,
+      telephone: m.telephone ?? null,
+      email: m.email ?? null,
+      biz_mail: m.bizMail ?? null,
+      direct_leaders: m.directLeaders,
+      name_pinyin: keys.pinyin,
+      name_initials: keys.initials,
+      sync_hash: memberHash(m),
+    }
+  },
 }
 
 function chunks<T>(items: T[], size = BATCH): T[][] {

@@ -19,58 +19,91 @@ export interface DirectoryState {
   members: Map<string, StoredMember>
 }
 
-export interface DirectoryDiff {
-  departmentsCreated: DepartmentRecord[]
-  departmentsUpdated: DepartmentRecord[]
-  departmentsRemoved: number[]
-  membersCreated: MemberRecord[]
-  membersUpdated: MemberRecord[]
-  /** Userids in the store, not yet disabled, that the complete fetch did not see. */
-  membersDisabled: string[]
-  /** How many of those are active members today (what the mass-change guard weighs). */
+export interface DepartmentDiff {
+  created: DepartmentRecord[]
+  updated: DepartmentRecord[]
+  removed: number[]
+}
+
+/**
+ * What to write so that the stored departments equal `upstream` (a few thousand at most: held
+ * whole). `rewriteAll` (the forced run) lists every seen one as updated.
+ */
+export function diffDepartments(stored: Map<number, StoredDepartment>, upstream: DepartmentRecord[], rewriteAll = false): DepartmentDiff {
+  const d: DepartmentDiff = { created: [], updated: [], removed: [] }
+  const seen = new Set<number>()
+  for (const dep of upstream) {
+    seen.add(dep.id)
+    const old = stored.get(dep.id)
+    if (!old) d.created.push(dep)
+    else if (rewriteAll || old.removedAt || departmentKey(old) !== departmentKey(dep)) d.updated.push(dep)
+  }
+  for (const [id, old] of stored) if (!old.removedAt && !seen.has(id)) d.removed.push(id)
+  return d
+}
+
+/** Who the complete read did not see, and what the mass-change guard weighs. */
+export interface Leftovers {
+  /** Userids in the store, not yet disabled, that the complete read did not see. */
+  disabled: string[]
+  /** How many of those are active members today. */
   activeDisabled: number
   activeMembers: number
 }
 
 /**
- * What to write so that the store equals `upstream`. Unchanged rows are left out; `rewriteAll`
- * (the forced run) lists every seen row as updated so derived columns are rebuilt.
+ * Compares members page by page as WeCom's answers arrive, against the stored hashes only, so a
+ * run holds one page of members rather than the whole directory. Unchanged members are left out;
+ * `rewriteAll` (the forced run) keeps every one so derived columns are rebuilt.
  */
-export function diffDirectory(stored: DirectoryState, upstream: { departments: DepartmentRecord[]; members: MemberRecord[] }, rewriteAll = false): DirectoryDiff {
-  const d: DirectoryDiff = {
-    departmentsCreated: [],
-    departmentsUpdated: [],
-    departmentsRemoved: [],
-    membersCreated: [],
-    membersUpdated: [],
-    membersDisabled: [],
-    activeDisabled: 0,
-    activeMembers: 0,
-  }
-  const seenDepartments = new Set<number>()
-  for (const dep of upstream.departments) {
-    seenDepartments.add(dep.id)
-    const old = stored.departments.get(dep.id)
-    if (!old) d.departmentsCreated.push(dep)
-    else if (rewriteAll || old.removedAt || departmentKey(old) !== departmentKey(dep)) d.departmentsUpdated.push(dep)
-  }
-  for (const [id, old] of stored.departments) if (!old.removedAt && !seenDepartments.has(id)) d.departmentsRemoved.push(id)
+export class MemberDiff {
+  private readonly seen = new Set<string>()
+  created = 0
+  updated = 0
+  /** Existing members written with a status other than active: their sessions end. */
+  readonly leavers: string[] = []
 
-  const seenMembers = new Set<string>()
-  for (const m of upstream.members) {
-    const key = m.userid.toLowerCase()
-    seenMembers.add(key)
-    const old = stored.members.get(key)
-    if (!old) d.membersCreated.push(m)
-    else if (rewriteAll || old.disabledAt || old.hash !== memberHash(m)) d.membersUpdated.push(m)
+  constructor(
+    private readonly stored: Map<string, StoredMember>,
+    private readonly rewriteAll = false,
+  ) {}
+
+  /** The members of one page that must be written: new, changed, back from disabled. */
+  changed(page: MemberRecord[]): MemberRecord[] {
+    const out: MemberRecord[] = []
+    for (const m of page) {
+      const key = m.userid.toLowerCase()
+      // A member listed in several departments is compared once.
+      if (this.seen.has(key)) continue
+      this.seen.add(key)
+      const old = this.stored.get(key)
+      if (!old) {
+        this.created += 1
+        out.push(m)
+      } else if (this.rewriteAll || old.disabledAt || old.hash !== memberHash(m)) {
+        this.updated += 1
+        out.push(m)
+        if (m.status !== 1) this.leavers.push(m.userid)
+      }
+    }
+    return out
   }
-  for (const [key, old] of stored.members) {
-    if (isActive(old)) d.activeMembers += 1
-    if (old.disabledAt || seenMembers.has(key)) continue
-    d.membersDisabled.push(old.userid)
-    if (isActive(old)) d.activeDisabled += 1
+
+  get membersSeen(): number {
+    return this.seen.size
   }
-  return d
+
+  /** Call once the whole read succeeded. */
+  leftovers(): Leftovers {
+    const l: Leftovers = { disabled: [], activeDisabled: 0, activeMembers: 0 }
+    for (const [key, old] of this.stored) {
+      if (isActive(old)) l.activeMembers += 1
+      if (old.disabledAt || this.seen.has(key)) continue
+      l.disabled.push(old.userid)
+      if (isActive(old)) l.activeDisabled += 1
+    }
+    return l
+  }
 }
 
 /** Changes whenever anything WeCom says about the member changes; stored as members.sync_hash. */

@@ -9,22 +9,20 @@ export interface ReadOptions {
   retry: RetryOptions
   limiter: WindowLimiter
   onProgress(done: number, total: number): void
-}
-
-export interface Upstream {
-  departments: DepartmentRecord[]
-  members: MemberRecord[]
-  /** Departments whose parent the app cannot see. */
-  roots: number[]
+  /**
+   * One department's direct members, as read (a member in several departments comes once per
+   * department). Awaited: the read slows down rather than pile pages up in memory.
+   */
+  onMembers(members: MemberRecord[]): Promise<void>
 }
 
 /**
  * Reads the whole directory the app can see: `department/list`, then `user/list` per department
- * (direct members; a member in several departments is kept once). A department too large for
- * one answer (45029) is read as `user/simplelist` + `user/get`. Any failure rejects: callers must
- * not act on a partial read.
+ * (direct members), handed to `onMembers` page by page. A department too large for one answer
+ * (45029) is read as `user/simplelist` + `user/get`. Any failure rejects: callers must not act
+ * on a partial read. Returns the departments.
  */
-export async function readDirectory(wecom: WeComClient, o: ReadOptions): Promise<Upstream> {
+export async function readDirectory(wecom: WeComClient, o: ReadOptions): Promise<DepartmentRecord[]> {
   const call = <T extends object>(path: string, query: Record<string, string | number>) =>
     withRetry(async () => {
       await o.limiter.take(path)
@@ -33,10 +31,6 @@ export async function readDirectory(wecom: WeComClient, o: ReadOptions): Promise
 
   const { department } = await call<{ department: WeComDepartment[] }>('/cgi-bin/department/list', {})
   const departments = department.map(departmentFromWeCom)
-  const visible = new Set(departments.map((d) => d.id))
-  const roots = departments.filter((d) => !d.parentId || !visible.has(d.parentId)).map((d) => d.id)
-
-  const members = new Map<string, MemberRecord>()
   let done = 0
   o.onProgress(0, departments.length)
   await mapLimit(departments, o.concurrency, async (d) => {
@@ -48,8 +42,8 @@ export async function readDirectory(wecom: WeComClient, o: ReadOptions): Promise
       const { userlist } = await call<{ userlist: { userid: string }[] }>('/cgi-bin/user/simplelist', { department_id: d.id })
       list = await mapLimit(userlist, 2, (u) => withRetry(async () => (await o.limiter.take('/cgi-bin/user/get'), wecom.getUser(u.userid)), o.retry))
     }
-    for (const u of list) if (!members.has(u.userid.toLowerCase())) members.set(u.userid.toLowerCase(), memberFromWeCom(u))
+    await o.onMembers(list.map(memberFromWeCom))
     o.onProgress(++done, departments.length)
   })
-  return { departments, members: [...members.values()], roots }
+  return departments
 }

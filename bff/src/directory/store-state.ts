@@ -14,11 +14,22 @@ export async function loadDepartments(db: Queryable): Promise<Map<number, Stored
   )
 }
 
-/** What a sync diffs against: departments whole, members as hashes (cheap at 100k). */
+/**
+ * What a sync diffs against: departments whole, members as hashes. The members come as one text
+ * value, a line each (`hash status disabled userid`; WeCom userids hold no whitespace): at 100k
+ * members that is several times cheaper than 100k rows, on PGlite above all.
+ */
 export async function loadSyncState(db: Queryable): Promise<DirectoryState> {
-  const rows = await db.query<{ userid: string; sync_hash: string; status: number; disabled_at: Date | null }>('select userid, sync_hash, status, disabled_at from members')
+  const [row] = await db.query<{ lines: string | null }>(
+    `select string_agg(sync_hash || ' ' || status || ' ' || (case when disabled_at is null then '0' else '1' end) || ' ' || userid, E'\\n') as lines from members`,
+  )
   const members = new Map<string, StoredMember>()
-  for (const r of rows) members.set(r.userid.toLowerCase(), { userid: r.userid, hash: r.sync_hash, status: r.status, disabledAt: r.disabled_at ?? undefined })
+  // Only whether a member is disabled matters to the sync, not since when.
+  const disabled = new Date(0)
+  for (const line of row?.lines ? row.lines.split('\n') : []) {
+    const [hash, status, isDisabled, userid] = line.split(' ', 4) as [string, string, string, string]
+    members.set(userid.toLowerCase(), { userid, hash, status: Number(status), disabledAt: isDisabled === '1' ? disabled : undefined })
+  }
   return { departments: await loadDepartments(db), members }
 }
 

@@ -4,13 +4,14 @@ import type { PrincipalCache } from '../auth/principal-cache'
 import type { Db } from '../db'
 import type { Logger } from '../log'
 import { WeComError, WeComTransportError, type WeComClient } from '../wecom'
-import { applyDiff } from './apply-diff'
-import { diffDirectory, type DirectoryDiff, type DirectoryState } from './diff'
+import { disableMembers, removeDepartments, upsertDepartments } from './apply-diff'
+import { diffDepartments, MemberDiff, type DepartmentDiff, type DirectoryState, type Leftovers } from './diff'
 import { withSyncLock } from './leader-lock'
 import { createApiLimiter } from '../rate/api-limiter'
 import { createRateBudgets } from '../rate/budget'
 import { DEFAULT_RETRY, type RetryOptions, type WindowLimiter } from './pacing'
 import { readDirectory } from './read-wecom'
+import { Staging } from './staging'
 import { loadSyncState } from './store-state'
 import { isActive } from './member-store'
 import { createRun, emptyCounts, finishRun, HOLD_SAMPLE_SIZE, reportProgress, type RunError, type StoredHold } from './sync-runs'
@@ -25,6 +26,8 @@ export interface SyncEngineDeps {
   /** Share of active members a run may disable without an admin's confirmation. */
   maxDisableShare: number
   concurrency?: number
+  /** Members per write to the staging table (tests make it small to stage mid-read). */
+  stageBatch?: number
   retry?: RetryOptions
   limiter?: WindowLimiter
 }
@@ -68,23 +71,35 @@ export function createSyncEngine(d: SyncEngineDeps) {
         lastReport = d.now()
         void reportProgress(d.db, id, p, new Date(d.now())).catch((e) => d.log.warn('sync progress not saved', { err: e }))
       }
+      const staging = new Staging(d.db, id, d.stageBatch)
+      const started = d.now()
       try {
-        // Load the stored hashes while WeCom is read (that wait is network-bound). A member a
-        // callback adds meanwhile is simply absent from both sides: never wrongly disabled.
+        // Whatever an earlier run left (a crash) is never merged by this one.
+        await Staging.clear(d.db)
+        // Load the stored hashes while WeCom's first answers come in. A member a callback adds
+        // meanwhile is simply absent from the stored side: staged as new, never wrongly disabled.
         const stored = loadSyncState(d.db)
         stored.catch(() => {})
-        const upstream = await readDirectory(d.wecom, {
+        const members = stored.then((s) => new MemberDiff(s.members, req.kind === 'force'))
+        // Each page is compared as it arrives and only new or changed members are staged: the
+        // run holds a few pages, not the directory.
+        const departments = await readDirectory(d.wecom, {
           concurrency: d.concurrency ?? 8,
           retry,
           limiter,
           onProgress: (done, total) => report({ phase: 'reading', done, total }),
+          onMembers: async (page) => staging.add((await members).changed(page)),
         })
-        counts.departmentsSeen = upstream.departments.length
-        counts.membersSeen = upstream.members.length
-        report({ phase: 'comparing', done: 0, total: 1 }, true)
+        await staging.flush()
+        const readMs = d.now() - started
         const state = await stored
-        const diff = diffDirectory(state, upstream, req.kind === 'force')
-        const hold = holdFor(diff, state, req.allowDisableUpTo)
+        const diff = await members
+        counts.departmentsSeen = departments.length
+        counts.membersSeen = diff.membersSeen
+        report({ phase: 'comparing', done: 0, total: 1 }, true)
+        const deps = diffDepartments(state.departments, departments, req.kind === 'force')
+        const left = diff.leftovers()
+        const hold = holdFor(left, state, req.allowDisableUpTo)
         if (hold) {
           d.log.warn('sync held: it would disable too many members', { runId: id, wouldDisable: hold.wouldDisable, activeMembers: hold.activeMembers, maxShare: hold.maxShare })
           await finishRun(d.db, id, { status: 'held', counts, errors: [], hold, progress: { phase: 'held', done: 0, total: 0 } }, new Date(d.now()))
@@ -92,32 +107,40 @@ export function createSyncEngine(d: SyncEngineDeps) {
         }
         report({ phase: 'writing', done: 0, total: 1 }, true)
         const now = new Date(d.now())
+        const writeStarted = d.now()
         counts.rowsWritten = await d.db.transaction(async (tx) => {
-          const rows = await applyDiff(tx, diff, now)
+          let rows = await upsertDepartments(tx, [...deps.created, ...deps.updated], now)
+          rows += await removeDepartments(tx, deps.removed, now)
+          rows += await staging.merge(tx, now)
+          rows += await disableMembers(tx, left.disabled, now)
           await bumpDirectoryVersion(tx, rows > 0, now)
           return rows
         })
-        Object.assign(counts, countsOf(diff))
-        await revokeLeavers(diff)
+        Object.assign(counts, countsOf(deps, diff, left))
+        await revokeLeavers([...left.disabled, ...diff.leavers])
         await finishRun(d.db, id, { status: 'succeeded', counts, errors: [], progress: { phase: 'done', done: 1, total: 1 } }, new Date(d.now()))
-        d.log.info('sync finished', { runId: id, kind: req.kind, ...counts })
+        d.log.info('sync finished', { runId: id, kind: req.kind, ...counts, readMs, writeMs: d.now() - writeStarted })
         return { runId: id, status: 'succeeded' as const }
       } catch (e) {
         const err = describe(e)
         d.log.warn('sync failed; nothing was written', { runId: id, ...err })
         await finishRun(d.db, id, { status: 'failed', counts, errors: [err], progress }, new Date(d.now()))
         return { runId: id, status: 'failed' as const }
+      } finally {
+        // A failed or held run's staged members are dropped; a merged run's are spent.
+        await staging.settled()
+        await Staging.clear(d.db).catch((e) => d.log.warn('sync staging not cleared', { runId: id, err: e }))
       }
     })
   }
 
-  function holdFor(diff: DirectoryDiff, state: DirectoryState, allowed?: number): StoredHold | undefined {
+  function holdFor(diff: Leftovers, state: DirectoryState, allowed?: number): StoredHold | undefined {
     if (diff.activeDisabled === 0 || diff.activeMembers === 0) return undefined
     if (allowed !== undefined && diff.activeDisabled <= allowed) return undefined
     if (diff.activeDisabled <= d.maxDisableShare * diff.activeMembers) return undefined
     // Who the admin is asked about: active members only (the inactive ones are no loss).
     const sample: string[] = []
-    for (const userid of diff.membersDisabled) {
+    for (const userid of diff.disabled) {
       if (sample.length >= HOLD_SAMPLE_SIZE) break
       const m = state.members.get(userid.toLowerCase())
       if (m && isActive(m)) sample.push(userid)
@@ -126,9 +149,8 @@ export function createSyncEngine(d: SyncEngineDeps) {
   }
 
   /** Sessions end when a member is disabled here or stops being active in WeCom. */
-  async function revokeLeavers(diff: DirectoryDiff): Promise<void> {
-    const leavers = [...diff.membersDisabled, ...diff.membersUpdated.filter((m) => m.status !== 1).map((m) => m.userid)]
-    for (const userid of leavers) await endMemberSessions(d, userid)
+  async function revokeLeavers(userids: string[]): Promise<void> {
+    for (const userid of userids) await endMemberSessions(d, userid)
   }
 
   return { run }
@@ -136,14 +158,14 @@ export function createSyncEngine(d: SyncEngineDeps) {
 
 export type SyncEngine = ReturnType<typeof createSyncEngine>
 
-function countsOf(diff: DirectoryDiff) {
+function countsOf(deps: DepartmentDiff, members: MemberDiff, left: Leftovers) {
   return {
-    departmentsCreated: diff.departmentsCreated.length,
-    departmentsUpdated: diff.departmentsUpdated.length,
-    departmentsRemoved: diff.departmentsRemoved.length,
-    membersCreated: diff.membersCreated.length,
-    membersUpdated: diff.membersUpdated.length,
-    membersDisabled: diff.membersDisabled.length,
+    departmentsCreated: deps.created.length,
+    departmentsUpdated: deps.updated.length,
+    departmentsRemoved: deps.removed.length,
+    membersCreated: members.created,
+    membersUpdated: members.updated,
+    membersDisabled: left.disabled.length,
   }
 }
 

@@ -20,6 +20,16 @@ export interface OrgSize {
 
 export const DEMO_ORG_SIZE = { departments: 24, members: 240, seed: 20_240_620 } as const
 
+/**
+ * The sizes a generated org may have (SANDBOX_MEMBERS, SANDBOX_DEPARTMENTS): at least the named
+ * people and the named departments they belong to (ids count up from the root), at most what
+ * the sandbox can hold in memory beside the app.
+ */
+export const ORG_SIZE_LIMITS = {
+  members: { min: demoPeople.length, max: 500_000 },
+  departments: { min: Math.max(...demoPeople.flatMap((p) => p.departments)), max: 50_000 },
+} as const
+
 export function buildDemoOrg(size: OrgSize = {}): Org {
   return generateOrg({
     departments: size.departments ?? DEMO_ORG_SIZE.departments,

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs'
+import { loadConfig } from '@portal/bff/config'
+import { createDeps } from '@portal/bff/deps'
+import { getRun } from '@portal/bff/directory/sync-runs'
+import { createLogger } from '@portal/bff/log'
+import { SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
+
+/**
+ * One measured step of the directory bench, in a process of its own so that its peak RSS is the
+ * sync's alone (the kernel's high-water mark, VmHWM): `MODE=plain` fetches the pages a sync reads
+ * and throws them away; `MODE=sync` runs one sync (`KIND`, default full) as the server would;
+ * `MODE=init` only creates the store (PGlite's initdb is a start-up cost, not the sync's).
+ * Env: API_BASE (the sandbox), DATABASE_URL or DATA_DIR. Prints one JSON line.
+ */
+const CONCURRENCY = 8
+const env = process.env
+const apiBase = env.API_BASE!
+
+/** The same pages the sync reads, fetched and parsed and thrown away, with the same concurrency. */
+async function plainFetch(): Promise<{ pages: number }> {
+  const { access_token } = (await (await fetch(`${apiBase}/cgi-bin/gettoken?corpid=${SANDBOX_DEFAULTS.corpId}&corpsecret=${SANDBOX_DEFAULTS.secret}`)).json()) as { access_token: string }
+  const { department } = (await (await fetch(`${apiBase}/cgi-bin/department/list?access_token=${access_token}`)).json()) as { department: { id: number }[] }
+  let next = 0
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < department.length) {
+        const d = department[next++]!
+        await (await fetch(`${apiBase}/cgi-bin/user/list?access_token=${access_token}&department_id=${d.id}`)).json()
+      }
+    }),
+  )
+  return { pages: department.length + 2 }
+}
+
+async function syncOnce(init: boolean) {
+  const loaded = loadConfig({
+    WECOM_CORP_ID: SANDBOX_DEFAULTS.corpId,
+    WECOM_AGENT_ID: SANDBOX_DEFAULTS.agentId,
+    WECOM_SECRET: SANDBOX_DEFAULTS.secret,
+    WECOM_API_BASE: apiBase,
+    SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+    SYNC_ENABLE: 'false',
+    ...(env.DATABASE_URL ? { DATABASE_URL: env.DATABASE_URL } : { DATA_DIR: env.DATA_DIR }),
+  })
+  if (!loaded.ok) throw new Error(loaded.problems.join('\n'))
+  const deps = await createDeps(loaded.config, { log: createLogger({ level: env.BENCH_LOG_LEVEL === 'info' ? 'info' : 'warn' }) })
+  try {
+    if (init) return { ms: 0 }
+    const rssBeforeMb = Math.round(process.memoryUsage().rss / 1e6)
+    const cpu0 = process.cpuUsage()
+    const t0 = performance.now()
+    const r = await deps.sync.start({ kind: env.KIND === 'force' ? 'force' : 'full', trigger: 'manual' }).done
+    const ms = performance.now() - t0
+    const cpu = process.cpuUsage(cpu0)
+    if (r === 'busy') throw new Error('busy')
+    const run = (await getRun(deps.db, r.runId))!
+    return { ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), rssBeforeMb, status: run.status, rowsWritten: run.counts.rowsWritten, membersSeen: run.counts.membersSeen, errors: run.errors }
+  } finally {
+    await deps.db.close()
+  }
+}
+
+/** The most this process has held in RAM (Linux); elsewhere the RSS now. */
+function peakRssMb(): number {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]
+    if (kb) return Math.round((Number(kb) * 1024) / 1e6)
+  } catch {
+    /* not Linux */
+  }
+  return Math.round(process.memoryUsage().rss / 1e6)
+}
+
+// Where the memory goes (JS heap vs. buffers outside it: PGlite's WebAssembly memory, sockets).
+const peak = { heapMb: 0, externalMb: 0 }
+const sampler = setInterval(() => {
+  const m = process.memoryUsage()
+  peak.heapMb = Math.max(peak.heapMb, Math.round(m.heapUsed / 1e6))
+  peak.externalMb = Math.max(peak.externalMb, Math.round(m.external / 1e6))
+}, 100)
+const t0 = performance.now()
+const cpu0 = process.cpuUsage()
+const plainCpu = () => {
+  const c = process.cpuUsage(cpu0)
+  return Math.round((c.user + c.system) / 1000)
+}
+const result = env.MODE === 'plain' ? { ...(await plainFetch()), ms: performance.now() - t0, cpuMs: plainCpu() } : await syncOnce(env.MODE === 'init')
+clearInterval(sampler)
+console.log(JSON.stringify({ ...result, ms: Math.round(result.ms), peakRssMb: peakRssMb(), peakHeapMb: peak.heapMb, peakExternalMb: peak.externalMb }))
+process.exit(0)

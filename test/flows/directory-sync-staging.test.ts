@@ -1,0 +1,149 @@
+import { createSyncEngine } from '@portal/bff/directory/sync-engine'
+import { getRun } from '@portal/bff/directory/sync-runs'
+import type { Db } from '@portal/bff/db'
+import { postgresTestDb, TEST_DATABASE_URL, pgliteTestDb } from '@portal/bff/testing/db'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { memberRow, sandboxAdmin, syncOnce } from '../support/sync'
+import { startStack, type Stack } from '../support/stack'
+
+// The sync stages new and changed members in directory_staging while WeCom is read and merges
+// them only after the whole read succeeded: these are the ways that could go wrong.
+const databases: [string, () => Promise<Db>][] = [['PGlite', pgliteTestDb]]
+if (TEST_DATABASE_URL) databases.push(['PostgreSQL', () => postgresTestDb(TEST_DATABASE_URL!)])
+
+const count = async (s: Stack, sql: string, params: unknown[] = []) => Number(((await s.deps.db.query<{ n: string }>(sql, params))[0] as { n: string }).n)
+const staged = (s: Stack) => count(s, 'select count(*) as n from directory_staging')
+const version = (s: Stack) => count(s, 'select version as n from directory_state')
+const NO_PRIVILEGE = { path: '/cgi-bin/user/list', errcode: 60011, errmsg: 'no privilege to access/modify contact/party/agent' }
+
+/** A sync engine on the stack, instant backoff, staging a few members per write. */
+const engineFor = (s: Stack) =>
+  createSyncEngine({ ...s.deps, maxDisableShare: s.config.sync.maxDisableShare, stageBatch: 5, retry: { attempts: 4, baseMs: 1, maxMs: 2, limitWaitMs: 1, sleep: async () => {} } })
+
+describe.each(databases)('directory sync staging [%s]', (_name, openDb) => {
+  let stack: Stack
+  beforeAll(async () => {
+    stack = await startStack({ db: await openDb(), sandbox: { callback: undefined } })
+  })
+  afterAll(() => stack.close())
+  beforeEach(async () => {
+    await sandboxAdmin(stack, 'DELETE', 'faults')
+  })
+
+  it('a read that fails after pages were staged writes nothing and leaves no staged rows', async () => {
+    // The first 12 pages answer (slowly), every later one fails: the run fails with pages staged.
+    await sandboxAdmin(stack, 'POST', 'faults', { path: '/cgi-bin/user/list', latencyMs: 40, times: 12 })
+    await sandboxAdmin(stack, 'POST', 'faults', NO_PRIVILEGE)
+    let armed: Promise<number> | undefined
+    const run = await syncOnce(stack, 'full', {
+      stageBatch: 5,
+      onProgress: (p) => void (p.phase === 'reading' && p.done === 8 && (armed ??= staged(stack))),
+    })
+    // Rows were staged mid-read.
+    expect(await armed).toBeGreaterThan(0)
+    expect(run.status).toBe('failed')
+    expect(run.errors[0]).toMatchObject({ errcode: 60011 })
+    expect(await staged(stack)).toBe(0)
+    expect(await count(stack, 'select count(*) as n from members')).toBe(0)
+    expect(await count(stack, 'select count(*) as n from member_departments')).toBe(0)
+    expect(await version(stack)).toBe(0)
+  })
+
+  it('rows staged by a run that died are never merged by the next one', async () => {
+    // A crashed process leaves its staged rows; the worst case carries the id the next run gets.
+    const [{ next }] = (await stack.deps.db.query<{ next: number }>('select coalesce(max(id), 0) + 1 as next from sync_runs')) as [{ next: number }]
+    for (const runId of [next - 1, next]) {
+      await stack.deps.db.query(
+        `insert into directory_staging (run_id, userid, name, position, department_ids, department_orders, department_leads, status, direct_leaders, name_pinyin, name_initials, sync_hash)
+         values ($1, $2, '幽灵', '', '{1}', '{0}', '{f}', 1, '{}', 'youling', 'yl', 'x')`,
+        [runId, `ghost${runId}`],
+      )
+    }
+    const run = await syncOnce(stack, 'full', { stageBatch: 5 })
+    expect(run.id).toBe(next)
+    expect(run.status).toBe('succeeded')
+    expect(run.counts.membersCreated).toBe(run.counts.membersSeen)
+    expect(await count(stack, "select count(*) as n from members where userid like 'ghost%'")).toBe(0)
+    expect(await count(stack, 'select count(*) as n from members')).toBe(run.counts.membersSeen)
+    expect(await staged(stack)).toBe(0)
+  })
+
+  it('a held run writes none of its changes, keeps nothing staged, and its confirmation writes them all', async () => {
+    // 张三 changes title, and the range narrows to his department: held, and the title waits too.
+    await sandboxAdmin(stack, 'PATCH', 'org/users/zhangsan', { position: '首席技术官' })
+    await sandboxAdmin(stack, 'POST', 'settings', { visibleRange: { departments: [2], users: [] } })
+    try {
+      const before = await version(stack)
+      const held = await syncOnce(stack, 'full', { stageBatch: 5 })
+      expect(held.status).toBe('held')
+      expect(await staged(stack)).toBe(0)
+      expect((await memberRow(stack, 'zhangsan'))!.position).toBe('技术总监')
+      expect(await count(stack, 'select count(*) as n from members where disabled_at is not null')).toBe(0)
+      expect(await version(stack)).toBe(before)
+      const confirmed = await syncOnce(stack, 'full', { stageBatch: 5, allowDisableUpTo: held.hold!.wouldDisable })
+      expect(confirmed.status).toBe('succeeded')
+      expect(confirmed.counts.membersDisabled).toBe(held.hold!.wouldDisable + (await count(stack, 'select count(*) as n from members where disabled_at is not null and status <> 1')))
+      expect((await memberRow(stack, 'zhangsan'))!.position).toBe('首席技术官')
+      expect(await staged(stack)).toBe(0)
+    } finally {
+      await sandboxAdmin(stack, 'POST', 'settings', { visibleRange: { departments: [1], users: [] } })
+      await sandboxAdmin(stack, 'PATCH', 'org/users/zhangsan', { position: '技术总监' })
+    }
+    const back = await syncOnce(stack)
+    expect(back.status).toBe('succeeded')
+    expect(await count(stack, 'select count(*) as n from members where disabled_at is not null')).toBe(0)
+  })
+
+  it('two runs at once: the second is busy and touches nothing the first has staged', async () => {
+    await sandboxAdmin(stack, 'PATCH', 'org/users/lisi', { position: '高级前端工程师' })
+    await sandboxAdmin(stack, 'POST', 'faults', { path: '/cgi-bin/user/list', latencyMs: 30 })
+    try {
+      let second: Promise<unknown> | undefined
+      const first = engineFor(stack).run({
+        kind: 'force',
+        trigger: 'manual',
+        // Mid-read, with rows staged: another run is asked for.
+        onProgress: (p) => void (p.phase === 'reading' && p.done === 12 && (second ??= engineFor(stack).run({ kind: 'full', trigger: 'manual' }))),
+      })
+      const r = await first
+      expect(await second).toBe('busy')
+      if (r === 'busy') throw new Error('first run busy')
+      const run = (await getRun(stack.deps.db, r.runId))!
+      expect(run.status).toBe('succeeded')
+      expect(run.counts.membersUpdated).toBe(run.counts.membersSeen)
+      expect((await memberRow(stack, 'lisi'))!.position).toBe('高级前端工程师')
+      expect(await staged(stack)).toBe(0)
+    } finally {
+      await sandboxAdmin(stack, 'PATCH', 'org/users/lisi', { position: '前端工程师' })
+    }
+  })
+})
+
+describe.skipIf(!TEST_DATABASE_URL)('two BFF instances on one PostgreSQL, racing', () => {
+  it('the instance that loses the leader lock leaves the winner its staged rows', async () => {
+    const url = TEST_DATABASE_URL!
+    const a = await startStack({ db: await postgresTestDb(url), sandbox: { callback: undefined } })
+    const schema = ((await a.deps.db.query<{ s: string }>('select current_schema() as s'))[0] as { s: string }).s
+    const { openDb } = await import('@portal/bff/db')
+    const b = await startStack({ db: await openDb({ url: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` }), sandbox: { callback: undefined } })
+    try {
+      await sandboxAdmin(a, 'POST', 'faults', { path: '/cgi-bin/user/list', latencyMs: 30 })
+      let second: Promise<unknown> | undefined
+      const r = await engineFor(a).run({
+        kind: 'full',
+        trigger: 'manual',
+        onProgress: (p) => void (p.phase === 'reading' && p.done === 12 && (second ??= engineFor(b).run({ kind: 'full', trigger: 'manual' }))),
+      })
+      expect(await second).toBe('busy')
+      if (r === 'busy') throw new Error('first run busy')
+      const run = (await getRun(a.deps.db, r.runId))!
+      expect(run.status).toBe('succeeded')
+      expect(run.counts.membersCreated).toBe(run.counts.membersSeen)
+      expect(await count(a, 'select count(*) as n from members')).toBe(run.counts.membersSeen)
+      expect(await staged(a)).toBe(0)
+    } finally {
+      await b.close()
+      await a.close()
+    }
+  })
+})
