@@ -9,6 +9,13 @@ import type { Queryable } from '../../src/db'
  * table updates the checks of the versions whose rows it moves.
  */
 export interface Fixture {
+  /**
+   * Whether instances of the previous build may keep running while this migration lands
+   * (`rolling`: it only adds what old code ignores), or must all be stopped first
+   * (`stop-the-world`: it renames or drops what old code reads or writes). The README's
+   * "Upgrades" lists these.
+   */
+  upgrade: 'rolling' | 'stop-the-world'
   insert(db: Queryable): Promise<void>
   check(db: Queryable): Promise<void>
 }
@@ -19,6 +26,8 @@ const iso = (v: unknown) => new Date(v as string).toISOString()
 
 export const fixtures: Record<string, Fixture> = {
   '001-members-sessions.sql': {
+    // The first schema: nothing older to run beside it.
+    upgrade: 'rolling',
     async insert(db) {
       await db.query(`insert into departments (id, name, parent_id, sort_order) values (1, '总部', null, 100), (2, '技术部', 1, 90)`)
       await db.query(
@@ -53,6 +62,7 @@ export const fixtures: Record<string, Fixture> = {
   },
 
   '002-directory.sql': {
+    upgrade: 'rolling',
     async insert(db) {
       await db.query(`update members set mobile = '13800000000', email = 'zs@x.example', name_pinyin = 'zhangsan', name_initials = 'zs', sync_hash = 'h1', direct_leaders = '{lisi}' where userid = 'zhangsan'`)
       await db.query(`update departments set leaders = '{zhangsan}', name_en = 'HQ' where id = 1`)
@@ -79,6 +89,7 @@ export const fixtures: Record<string, Fixture> = {
   },
 
   '003-jsapi-tickets.sql': {
+    upgrade: 'rolling',
     async insert(db) {
       await db.query(`insert into jsapi_tickets (key, ticket, expires_at, refresh_at) values ('ww-corp:1000002/corp', 'ticket-1', $1, $1)`, [T1])
     },
@@ -89,6 +100,7 @@ export const fixtures: Record<string, Fixture> = {
   },
 
   '004-todos-outbox.sql': {
+    upgrade: 'rolling',
     async insert(db) {
       const todo = (id: string, assignee: string, source: string, sourceRef: string, origin: string, externalId: string | null, status: string) =>
         db.query(
@@ -124,6 +136,8 @@ export const fixtures: Record<string, Fixture> = {
   },
 
   '005-admin.sql': {
+    // role_grants.userid becomes target (and the primary key changes): older builds read userid.
+    upgrade: 'stop-the-world',
     async insert(db) {
       await db.query(`insert into settings (key, value, encrypted, updated_at, updated_by) values ('syncCron', '0 0 3 * * ?', false, $1, 'zhangsan'), ('secret', 'iv.ct.tag', true, $1, 'zhangsan')`, [T1])
       await db.query(`update settings_version set version = 3`)
@@ -146,6 +160,7 @@ export const fixtures: Record<string, Fixture> = {
   },
 
   '008-roles.sql': {
+    upgrade: 'rolling',
     async insert(db) {
       await db.query(`insert into login_states (nonce, browser_hash, return_to, created_at, embed) values ('n-embed', 'b2', '/todos', $1, true)`, [T1])
     },
@@ -155,6 +170,8 @@ export const fixtures: Record<string, Fixture> = {
   },
 
   '009-todo-keys.sql': {
+    // todos.source_ref is dropped: older builds write it.
+    upgrade: 'stop-the-world',
     async insert(db) {
       await db.query(
         `insert into todos (id, assignee, source, origin, ref, external_id, title, link, status, created_at, updated_at)
