@@ -45,7 +45,7 @@ writeFileSync(tmp, archive)
 renameSync(tmp, out)
 console.log(`Backed up ${resolve(database.dataDir)} to ${out} (${(statSync(out).size / 1e6).toFixed(1)} MB)`)
 console.log(`  ${describeSummary(summary)}`)
-console.log(`Restore it with: pnpm restore ${out}`)
+console.log(`Restore it with: pnpm restore ${out}  (in the built folder: node restore.js ${out})`)
 
 function fail(message: string): never {
   console.error(message)

@@ -33,7 +33,7 @@ export async function readArchive(gz: Buffer): Promise<{ snapshot: Blob; summary
   try {
     tar = gunzipSync(gz)
   } catch (e) {
-    throw new Error(`not a backup made by \`pnpm backup\`: it is not gzip or it is damaged (${(e as Error).message})`)
+    throw new Error(`not a backup made by \`pnpm backup\`: it is not gzip or it is damaged (${(e as Error).message})`, { cause: e })
   }
   const names = tarEntries(tar).map((e) => e.name)
   if (!names.includes('/PG_VERSION')) throw new Error('not a backup made by `pnpm backup`: no PostgreSQL data directory in the archive')
@@ -42,7 +42,7 @@ export async function readArchive(gz: Buffer): Promise<{ snapshot: Blob; summary
   try {
     db = await openPglite(undefined, snapshot)
   } catch (e) {
-    throw new Error(`the archive's database does not open: ${(e as Error).message}`)
+    throw new Error(`the archive's database does not open: ${(e as Error).message}`, { cause: e })
   }
   try {
     return { snapshot, summary: await summarize(db) }
