@@ -8,7 +8,8 @@ import { appFiles, builtLayout } from '../src/app-files'
  * `pnpm build [--out <dir>]` (after the H5's vite build): one self-contained folder that runs
  * with `node <dir>/server.js` on a machine with Node and nothing else.
  *
- *   server.js, doctor.js, sync.js   the BFF and its CLIs, bundled (workspace code inlined)
+ *   server.js, doctor.js, sync.js,  the BFF and its CLIs, bundled (workspace code inlined)
+ *   backup.js, restore.js
  *   web/                            the built H5
  *   migrations/                     the SQL migrations
  *   node_modules/                   production dependencies only (`pnpm deploy --prod`)
@@ -40,7 +41,13 @@ export async function buildDist(out: string): Promise<void> {
   for (const d of readdirSync(join(out, 'node_modules/.pnpm')).filter((d) => d.startsWith('@portal+'))) rmSync(join(out, 'node_modules/.pnpm', d), { recursive: true, force: true })
 
   const result = await build({
-    entryPoints: { server: join(BFF, 'src/index.ts'), doctor: join(BFF, 'src/cli/doctor.ts'), sync: join(BFF, 'src/cli/sync.ts') },
+    entryPoints: {
+      server: join(BFF, 'src/index.ts'),
+      doctor: join(BFF, 'src/cli/doctor.ts'),
+      sync: join(BFF, 'src/cli/sync.ts'),
+      backup: join(BFF, 'src/cli/backup.ts'),
+      restore: join(BFF, 'src/cli/restore.ts'),
+    },
     outdir: out,
     bundle: true,
     splitting: true,
@@ -76,7 +83,7 @@ export async function buildDist(out: string): Promise<void> {
         private: true,
         type: 'module',
         engines: root.engines,
-        scripts: { start: 'node server.js', doctor: 'node doctor.js', sync: 'node sync.js' },
+        scripts: { start: 'node server.js', doctor: 'node doctor.js', sync: 'node sync.js', backup: 'node backup.js', restore: 'node restore.js' },
         dependencies: Object.fromEntries(external.map((d) => [d, deps[d]])),
       },
       null,

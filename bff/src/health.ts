@@ -2,6 +2,7 @@ import { endpoints } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from './app-env'
 import type { Db } from './db'
+import { migrationFiles, schemaMismatch } from './db/migrate'
 import type { DirectoryReadModel } from './directory/read-model'
 import { ApiFailure } from './errors'
 
@@ -24,18 +25,22 @@ export function healthRoutes(ready: Readiness) {
 
 /**
  * Readiness of a started server: migrations are applied before it is built, so what is left is
- * the database answering (PostgreSQL; PGlite lives in this process, and a probe would only queue
- * behind a long write) and the directory read model built at least once. A model that failed
- * to load at start is loaded here, so an instance kept out of rotation still gets ready.
+ * the database answering with a schema this build knows (PostgreSQL: an instance of a newer
+ * build may have migrated it since; PGlite lives in this process alone, and a probe would only
+ * queue behind a long write) and the directory read model built at least once. A model that
+ * failed to load at start is loaded here, so an instance kept out of rotation still gets ready.
  */
 export function serverReadiness(d: { db: Db; readModel: DirectoryReadModel }, timeoutMs = 5_000): Readiness {
+  const known = migrationFiles()
   return async () => {
     if (d.db.kind === 'postgres') {
+      let newer: string | undefined
       try {
-        await withTimeout(d.db.query('select 1'), timeoutMs)
+        newer = await withTimeout(schemaMismatch(d.db, known), timeoutMs)
       } catch (e) {
         return `database not reachable: ${messageOf(e)}`
       }
+      if (newer) return newer
     }
     if (!d.readModel.loaded) {
       try {

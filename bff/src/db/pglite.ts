@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
+import { lockDataDir, type DataDirLock } from './data-dir-lock'
 import { groupCommit } from './group-commit'
 import { initPgliteDir } from './pglite-init'
 import type { Db, Tx } from './types'
@@ -11,17 +12,34 @@ import type { Db, Tx } from './types'
  */
 const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB']
 
+export type PgliteDb = Db & {
+  /** The data directory as a tar archive (gzip unless 'none'): a consistent copy, taken between queries. */
+  dump(compression?: 'gzip' | 'none'): Promise<Blob>
+}
+
 /**
  * Embedded PostgreSQL: a directory on disk, or memory when `dataDir` is undefined. `snapshot`
- * (from `dumpDataDir`) starts from a copy, which is how tests skip the 2–3 s first start.
+ * (from `dump`) starts from a copy, which is how tests skip the 2–3 s first start and how
+ * `pnpm restore` fills a data directory. A directory is locked while open (data-dir-lock.ts);
+ * `lock`: one the caller took already, released on close like our own.
  */
-export async function openPglite(dataDir?: string, snapshot?: Blob): Promise<Db & { dump(): Promise<Blob> }> {
-  if (dataDir) {
-    mkdirSync(dataDir, { recursive: true })
-    if (!snapshot) await initPgliteDir(dataDir)
+export async function openPglite(dataDir?: string, snapshot?: Blob, opts: { lock?: DataDirLock } = {}): Promise<PgliteDb> {
+  let lock = opts.lock
+  let pg: PGlite
+  try {
+    if (dataDir) {
+      mkdirSync(dataDir, { recursive: true })
+      lock ??= lockDataDir(dataDir)
+      if (!snapshot) await initPgliteDir(dataDir)
+    }
+    // One options object: `new PGlite(undefined, { loadDataDir })` ignores its options (PGlite
+    // 0.5 reads a non-string first argument as the options), so in-memory snapshots never loaded.
+    pg = new PGlite({ dataDir, startParams: START_PARAMS, ...(snapshot ? { loadDataDir: snapshot } : {}) })
+    await pg.waitReady
+  } catch (e) {
+    lock?.release()
+    throw e
   }
-  const pg = new PGlite(dataDir, { startParams: START_PARAMS, ...(snapshot ? { loadDataDir: snapshot } : {}) })
-  await pg.waitReady
   const transaction = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> =>
     pg.transaction((tx) =>
       fn({
@@ -41,8 +59,12 @@ export async function openPglite(dataDir?: string, snapshot?: Blob): Promise<Db 
     // PGlite runs one transaction at a time: concurrent writes share one.
     write: groupCommit(transaction),
     async close() {
-      await pg.close()
+      try {
+        await pg.close()
+      } finally {
+        lock?.release()
+      }
     },
-    dump: () => pg.dumpDataDir('gzip'),
+    dump: (compression = 'gzip') => pg.dumpDataDir(compression),
   }
 }

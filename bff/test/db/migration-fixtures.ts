@@ -1,0 +1,186 @@
+import { expect } from 'vitest'
+import type { Queryable } from '../../src/db'
+
+/**
+ * Rows as the code of each schema version wrote them, keyed by the migration file that made
+ * that version. `insert` runs right after that migration, so it writes that version's shape;
+ * `check` runs at the latest version and finds the rows in their current shape. A new migration
+ * adds its entry here (the upgrade test fails for a migration without one); one that reshapes a
+ * table updates the checks of the versions whose rows it moves.
+ */
+export interface Fixture {
+  /**
+   * Whether instances of the previous build may keep running while this migration lands
+   * (`rolling`: it only adds what old code ignores), or must all be stopped first
+   * (`stop-the-world`: it renames or drops what old code reads or writes). The README's
+   * "Upgrades" lists these.
+   */
+  upgrade: 'rolling' | 'stop-the-world'
+  insert(db: Queryable): Promise<void>
+  check(db: Queryable): Promise<void>
+}
+
+const T0 = '2026-01-05T08:00:00.000Z'
+const T1 = '2026-06-01T09:30:00.000Z'
+const iso = (v: unknown) => new Date(v as string).toISOString()
+
+export const fixtures: Record<string, Fixture> = {
+  '001-members-sessions.sql': {
+    // The first schema: nothing older to run beside it.
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(`insert into departments (id, name, parent_id, sort_order) values (1, '总部', null, 100), (2, '技术部', 1, 90)`)
+      await db.query(
+        `insert into members (userid, name, alias, position, avatar, department_ids, main_department, status)
+         values ('zhangsan', '张三', 'Zhang', '技术总监', 'https://x.example/a.png', '{1,2}', 2, 1),
+                ('wangwu', '王五', null, '', null, '{2}', 2, 5)`,
+      )
+      await db.query(`insert into role_grants (userid, role, granted_by) values ('zhangsan', 'admin', 'env')`)
+      await db.query(
+        `insert into sessions (id_hash, userid, corp_id, entry_context, user_agent, created_at, last_seen_at, idle_expires_at, absolute_expires_at)
+         values ('h-zhangsan', 'zhangsan', 'ww-corp', 'wecom-mobile', 'UA', $1, $1, $2, $2)`,
+        [T0, T1],
+      )
+      await db.query(`insert into login_states (nonce, browser_hash, return_to, created_at) values ('n-old', 'b1', '/me', $1)`, [T0])
+    },
+    async check(db) {
+      expect(await db.query(`select id, name, parent_id, sort_order::int as sort_order from departments order by id`)).toEqual([
+        { id: 1, name: '总部', parent_id: null, sort_order: 100 },
+        { id: 2, name: '技术部', parent_id: 1, sort_order: 90 },
+      ])
+      expect(await db.query(`select userid, name, alias, position, avatar, department_ids, main_department, status from members where userid in ('zhangsan', 'wangwu') order by userid`)).toEqual([
+        { userid: 'wangwu', name: '王五', alias: null, position: '', avatar: null, department_ids: [2], main_department: 2, status: 5 },
+        { userid: 'zhangsan', name: '张三', alias: 'Zhang', position: '技术总监', avatar: 'https://x.example/a.png', department_ids: [1, 2], main_department: 2, status: 1 },
+      ])
+      // 005 made grants (kind, target): a userid grant is a member grant.
+      expect(await db.query(`select kind, target, role, granted_by from role_grants where granted_by = 'env'`)).toEqual([{ kind: 'member', target: 'zhangsan', role: 'admin', granted_by: 'env' }])
+      const [s] = await db.query<Record<string, unknown>>(`select userid, corp_id, entry_context, idle_expires_at, revoked_at from sessions where id_hash = 'h-zhangsan'`)
+      expect({ ...s, idle_expires_at: iso(s!.idle_expires_at) }).toEqual({ userid: 'zhangsan', corp_id: 'ww-corp', entry_context: 'wecom-mobile', idle_expires_at: T1, revoked_at: null })
+      // 008: a login from before embedding existed was not an embedded one.
+      expect(await db.query(`select return_to, embed from login_states where nonce = 'n-old'`)).toEqual([{ return_to: '/me', embed: false }])
+    },
+  },
+
+  '002-directory.sql': {
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(`update members set mobile = '13800000000', email = 'zs@x.example', name_pinyin = 'zhangsan', name_initials = 'zs', sync_hash = 'h1', direct_leaders = '{lisi}' where userid = 'zhangsan'`)
+      await db.query(`update departments set leaders = '{zhangsan}', name_en = 'HQ' where id = 1`)
+      await db.query(`insert into members (userid, name, status, department_ids, disabled_at) values ('lisi', '李四', 1, '{2}', $1)`, [T1])
+      await db.query(`insert into member_departments (userid, department_id, sort_order, is_leader) values ('zhangsan', 2, 10, true), ('lisi', 2, 5, false)`)
+      await db.query(`insert into sync_runs (kind, trigger, status, counts) values ('full', 'schedule', 'succeeded', '{"membersAdded":3}')`)
+      await db.query(`insert into callback_events (hash, msg_type, event, change_type, payload) values ('cb-1', 'event', 'change_contact', 'update_user', '{"UserID":"lisi"}')`)
+      await db.query(`update directory_state set version = 7, synced_at = $1`, [T1])
+    },
+    async check(db) {
+      expect(await db.query(`select mobile, email, name_pinyin, name_initials, sync_hash, direct_leaders from members where userid = 'zhangsan'`)).toEqual([
+        { mobile: '13800000000', email: 'zs@x.example', name_pinyin: 'zhangsan', name_initials: 'zs', sync_hash: 'h1', direct_leaders: ['lisi'] },
+      ])
+      expect(await db.query(`select leaders, name_en from departments where id = 1`)).toEqual([{ leaders: ['zhangsan'], name_en: 'HQ' }])
+      expect((await db.query<{ disabled_at: unknown }>(`select disabled_at from members where userid = 'lisi'`)).map((r) => iso(r.disabled_at))).toEqual([T1])
+      expect(await db.query(`select userid, sort_order::int as sort_order, is_leader from member_departments where department_id = 2 order by userid`)).toEqual([
+        { userid: 'lisi', sort_order: 5, is_leader: false },
+        { userid: 'zhangsan', sort_order: 10, is_leader: true },
+      ])
+      expect(await db.query(`select kind, trigger, status, counts from sync_runs where trigger = 'schedule'`)).toEqual([{ kind: 'full', trigger: 'schedule', status: 'succeeded', counts: { membersAdded: 3 } }])
+      expect(await db.query(`select event, change_type, payload, applied_at from callback_events where hash = 'cb-1'`)).toEqual([{ event: 'change_contact', change_type: 'update_user', payload: { UserID: 'lisi' }, applied_at: null }])
+      expect(await db.query(`select version::int as version from directory_state`)).toEqual([{ version: 7 }])
+    },
+  },
+
+  '003-jsapi-tickets.sql': {
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(`insert into jsapi_tickets (key, ticket, expires_at, refresh_at) values ('ww-corp:1000002/corp', 'ticket-1', $1, $1)`, [T1])
+    },
+    async check(db) {
+      const rows = await db.query<{ ticket: string; expires_at: unknown }>(`select ticket, expires_at from jsapi_tickets where key = 'ww-corp:1000002/corp'`)
+      expect(rows.map((r) => ({ ...r, expires_at: iso(r.expires_at) }))).toEqual([{ ticket: 'ticket-1', expires_at: T1 }])
+    },
+  },
+
+  '004-todos-outbox.sql': {
+    upgrade: 'rolling',
+    async insert(db) {
+      const todo = (id: string, assignee: string, source: string, sourceRef: string, origin: string, externalId: string | null, status: string) =>
+        db.query(
+          `insert into todos (id, assignee, source, source_ref, origin, external_id, title, summary, link, status, requester, due_at, created_at, updated_at)
+           values ($1, $2, $3, $4, $5, $6, '审核采购合同', 'PO 118', 'https://oa.example.com/c/118', $7, 'lisi', $8, $9, $9)`,
+          [id, assignee, source, sourceRef, origin, externalId, status, T1, T0],
+        )
+      await todo('t-approval', 'zhangsan', 'approval', '202612020001:zhangsan', '202612020001', null, 'pending')
+      // A host's external id may itself hold ':' (009 splits at the origin, not at the first ':').
+      await todo('t-host', 'lisi', 'host', 'oa:urn:po:118', 'oa', 'urn:po:118', 'done')
+      await db.query(
+        `insert into outbox (dedupe_key, userid, todo_id, message, status, attempts, next_attempt_at, created_at)
+         values ('todo:t-approval:new', 'zhangsan', 't-approval', '{"msgtype":"textcard","textcard":{"title":"审核采购合同"}}', 'pending', 2, $1, $2),
+                ('todo:t-host:new', 'lisi', 't-host', '{"msgtype":"textcard"}', 'sent', 1, $2, $2)`,
+        [T1, T0],
+      )
+      await db.query(`update members set notify_problem = 'unlicensed', notify_problem_at = $1 where userid = 'lisi'`, [T1])
+      await db.query(`update approval_sync_state set scanned_until = $1`, [T1])
+    },
+    async check(db) {
+      // 009 keyed todos by (source, origin, ref): the same rows, the same ids.
+      expect(await db.query(`select id, assignee, source, origin, ref, external_id, title, status, requester from todos where id in ('t-approval', 't-host') order by id`)).toEqual([
+        { id: 't-approval', assignee: 'zhangsan', source: 'approval', origin: '202612020001', ref: 'zhangsan', external_id: null, title: '审核采购合同', status: 'pending', requester: 'lisi' },
+        { id: 't-host', assignee: 'lisi', source: 'host', origin: 'oa', ref: 'urn:po:118', external_id: 'urn:po:118', title: '审核采购合同', status: 'done', requester: 'lisi' },
+      ])
+      expect(await db.query(`select dedupe_key, userid, todo_id, message, status, attempts from outbox where todo_id in ('t-approval', 't-host') order by dedupe_key`)).toEqual([
+        { dedupe_key: 'todo:t-approval:new', userid: 'zhangsan', todo_id: 't-approval', message: { msgtype: 'textcard', textcard: { title: '审核采购合同' } }, status: 'pending', attempts: 2 },
+        { dedupe_key: 'todo:t-host:new', userid: 'lisi', todo_id: 't-host', message: { msgtype: 'textcard' }, status: 'sent', attempts: 1 },
+      ])
+      expect(await db.query(`select notify_problem from members where userid = 'lisi'`)).toEqual([{ notify_problem: 'unlicensed' }])
+      expect((await db.query<{ s: unknown }>(`select scanned_until as s from approval_sync_state`)).map((r) => iso(r.s))).toEqual([T1])
+    },
+  },
+
+  '005-admin.sql': {
+    // role_grants.userid becomes target (and the primary key changes): older builds read userid.
+    upgrade: 'stop-the-world',
+    async insert(db) {
+      await db.query(`insert into settings (key, value, encrypted, updated_at, updated_by) values ('syncCron', '0 0 3 * * ?', false, $1, 'zhangsan'), ('secret', 'iv.ct.tag', true, $1, 'zhangsan')`, [T1])
+      await db.query(`update settings_version set version = 3`)
+      await db.query(`insert into role_grants (kind, target, role, granted_by) values ('department', '2', 'admin', 'zhangsan')`)
+      await db.query(`insert into admin_audit (at, actor, action, target, detail) values ($1, 'zhangsan', 'grant', 'department:2', 'admin')`, [T1])
+      await db.query(`insert into verify_files (name, content, uploaded_at, uploaded_by) values ('WW_verify_abc.txt', 'abc', $1, 'zhangsan')`, [T1])
+      await db.query(`insert into health_marks (name, at, detail) values ('ip-rejected', $1, '{"ip":"203.0.113.7"}')`, [T1])
+    },
+    async check(db) {
+      expect(await db.query(`select key, value, encrypted, updated_by from settings order by key`)).toEqual([
+        { key: 'secret', value: 'iv.ct.tag', encrypted: true, updated_by: 'zhangsan' },
+        { key: 'syncCron', value: '0 0 3 * * ?', encrypted: false, updated_by: 'zhangsan' },
+      ])
+      expect(await db.query(`select version::int as version from settings_version`)).toEqual([{ version: 3 }])
+      expect(await db.query(`select kind, target, role from role_grants where kind = 'department'`)).toEqual([{ kind: 'department', target: '2', role: 'admin' }])
+      expect(await db.query(`select actor, action, target, detail from admin_audit`)).toEqual([{ actor: 'zhangsan', action: 'grant', target: 'department:2', detail: 'admin' }])
+      expect(await db.query(`select content from verify_files where name = 'WW_verify_abc.txt'`)).toEqual([{ content: 'abc' }])
+      expect(await db.query(`select detail from health_marks where name = 'ip-rejected'`)).toEqual([{ detail: { ip: '203.0.113.7' } }])
+    },
+  },
+
+  '008-roles.sql': {
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(`insert into login_states (nonce, browser_hash, return_to, created_at, embed) values ('n-embed', 'b2', '/todos', $1, true)`, [T1])
+    },
+    async check(db) {
+      expect(await db.query(`select return_to, embed from login_states where nonce = 'n-embed'`)).toEqual([{ return_to: '/todos', embed: true }])
+    },
+  },
+
+  '009-todo-keys.sql': {
+    // todos.source_ref is dropped: older builds write it.
+    upgrade: 'stop-the-world',
+    async insert(db) {
+      await db.query(
+        `insert into todos (id, assignee, source, origin, ref, external_id, title, link, status, created_at, updated_at)
+         values ('t-crm', 'zhangsan', 'host', 'crm', 'X-9', 'X-9', '回访客户', 'https://crm.example.com/x/9', 'pending', $1, $1)`,
+        [T1],
+      )
+    },
+    async check(db) {
+      expect(await db.query(`select source, origin, ref, title, status from todos where id = 't-crm'`)).toEqual([{ source: 'host', origin: 'crm', ref: 'X-9', title: '回访客户', status: 'pending' }])
+    },
+  },
+}
