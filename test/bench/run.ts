@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { freePort, startAppProcess } from '../support/app-process'
 import { signedInAs, TestBrowser, UA } from '../support/browser'
 import { firstLoadSizes } from './bundle-size'
+import { callbacksBench, formatCallbacks } from './callbacks'
 import { directoryBench } from './directory'
 import { load } from './load'
 import { coldSignIns } from './sign-ins'
@@ -57,6 +58,9 @@ const todos = await todosBench(SECONDS)
 results.todos = todos
 const dir = await directoryBench(SECONDS)
 results.directory = dir
+const benchDbUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
+const callbacks = [await callbacksBench(), ...(benchDbUrl ? [await callbacksBench({ databaseUrl: benchDbUrl })] : [])]
+results.callbacks = callbacks
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
 console.log(`
@@ -73,5 +77,6 @@ Benchmarks (${SECONDS}s each, 100 connections, servers in their own processes)
     search (700 queries)     ${fmt(dir.search.reqPerSec)} req/s   p99 ${dir.search.p99} ms   ratio ${(dir.search.reqPerSec / hello.reqPerSec).toFixed(2)}  (non-2xx ${dir.search.non2xx})
   H5 first load (gzip JS+CSS, budget 100 KB): ${Object.entries(bundle).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KB`).join(', ')}
 `)
+for (const c of callbacks) console.log(formatCallbacks(c))
 mkdirSync(join(import.meta.dirname, '../output'), { recursive: true })
 writeFileSync(join(import.meta.dirname, '../output/bench.json'), JSON.stringify(results, null, 2))
