@@ -70,7 +70,7 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
     const mix = await makeOrgChanges(sb.url, collector.requests, EVENTS)
     const burst = collector.requests.splice(0)
 
-    const app = await startAppProcess({ ...env, ...(opts.cpuProfDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${opts.cpuProfDir}` } : {}) })
+    const app = await startAppProcess(env, opts.cpuProfDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] } : {})
     let ack: CallbacksResult['ack']
     let blastStart: number
     try {

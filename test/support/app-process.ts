@@ -25,11 +25,11 @@ export interface AppProcess {
 }
 
 /** The server from source (bff/src/index.ts, as `pnpm dev` runs it) as a child process on free ports, in its own data dir, once ready. */
-export async function startAppProcess(env: Record<string, string> = {}): Promise<AppProcess> {
+export async function startAppProcess(env: Record<string, string> = {}, opts: { nodeArgs?: string[] } = {}): Promise<AppProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const sandboxPort = env.SANDBOX_PORT ? Number(env.SANDBOX_PORT) : await freePort()
   let out = ''
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bff/src/index.ts')], {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', join(ROOT, 'bff/src/index.ts')], {
     cwd: join(ROOT, 'bff'),
     env: {
       PATH: process.env.PATH,
