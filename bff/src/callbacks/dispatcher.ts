@@ -24,6 +24,8 @@ export type CallbackBatchHandler = (msgs: CallbackMessage[]) => Promise<unknown[
 export interface DispatchOutcome {
   ran: number
   error?: unknown
+  /** Not run: an earlier message of the same subject failed in this batch, so this one waits for it. */
+  skipped?: boolean
 }
 
 export interface CallbackDispatcher {
@@ -36,9 +38,10 @@ export interface CallbackDispatcher {
   /**
    * A batch in arrival order: batch handlers first, each with its matching messages, then the
    * one-at-a-time handlers, message by message. A message whose handler failed goes no further;
-   * the others are not held back by it.
+   * the others are not held back by it, except those after it with the same `subjects` entry
+   * (one member's events stay in order), which are skipped.
    */
-  dispatchBatch(msgs: CallbackMessage[]): Promise<DispatchOutcome[]>
+  dispatchBatch(msgs: CallbackMessage[], subjects?: Array<string | undefined>): Promise<DispatchOutcome[]>
 }
 
 type Route = { match: CallbackMatch; handler: CallbackHandler; batch?: undefined } | { match: CallbackMatch; batch: CallbackBatchHandler; handler?: undefined }
@@ -53,7 +56,7 @@ export function createCallbackDispatcher(): CallbackDispatcher {
     }
   }
 
-  async function dispatchBatch(msgs: CallbackMessage[]): Promise<DispatchOutcome[]> {
+  async function dispatchBatch(msgs: CallbackMessage[], subjects: Array<string | undefined> = []): Promise<DispatchOutcome[]> {
     // A snapshot, so a handler that (un)registers others does not shift this run.
     const snapshot = [...routes]
     const out: DispatchOutcome[] = msgs.map(() => ({ ran: 0 }))
@@ -72,7 +75,13 @@ export function createCallbackDispatcher(): CallbackDispatcher {
         if (errors[j] !== undefined) out[i]!.error = errors[j]
       })
     }
+    const failed = new Set(subjects.filter((s, i) => s !== undefined && out[i]!.error !== undefined))
     for (const [i, m] of msgs.entries()) {
+      const subject = subjects[i]
+      if (subject !== undefined && out[i]!.error === undefined && failed.has(subject)) {
+        out[i]!.skipped = true
+        continue
+      }
       for (const r of snapshot) {
         if (!r.handler || out[i]!.error !== undefined || !matches(r.match, m)) continue
         out[i]!.ran++
@@ -80,6 +89,7 @@ export function createCallbackDispatcher(): CallbackDispatcher {
           await r.handler(m)
         } catch (e) {
           out[i]!.error = e
+          if (subject !== undefined) failed.add(subject)
         }
       }
     }

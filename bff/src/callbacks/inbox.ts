@@ -7,6 +7,8 @@ import type { CallbackMessage } from '../wecom/callback-xml'
 export interface InboxEvent {
   hash: string
   msg: CallbackMessage
+  /** The member or department it is about (callbackSubject). */
+  subject?: string
   /** Failed attempts so far. */
   attempts: number
 }
@@ -109,8 +111,8 @@ export function createInboxWriter(db: Queryable, maxRows = 1000): { add(hash: st
  * `lock` adds FOR UPDATE, for callers that hold a transaction open while they apply them.
  */
 export async function nextPending(db: Queryable, opts: { maxAttempts: number; limit: number; now: Date; lock: boolean }): Promise<InboxEvent[]> {
-  const rows = await db.query<{ hash: string; payload: CallbackMessage; attempts: number }>(
-    `select e.hash, e.payload, e.attempts from callback_events e
+  const rows = await db.query<{ hash: string; payload: CallbackMessage; attempts: number; subject: string | null }>(
+    `select e.hash, e.payload, e.attempts, e.subject from callback_events e
       where e.applied_at is null and e.attempts < $1 and (e.retry_at is null or e.retry_at <= $3)
         and (e.subject is null or not exists (
           select 1 from callback_events w
@@ -119,7 +121,7 @@ export async function nextPending(db: Queryable, opts: { maxAttempts: number; li
       limit $2${opts.lock ? ' for update of e' : ''}`,
     [opts.maxAttempts, opts.limit, opts.now],
   )
-  return rows.map((r) => ({ hash: r.hash, msg: r.payload, attempts: r.attempts }))
+  return rows.map((r) => ({ hash: r.hash, msg: r.payload, attempts: r.attempts, ...(r.subject ? { subject: r.subject } : {}) }))
 }
 
 /** When the next event waiting for a retry becomes due (undefined: none is waiting). */

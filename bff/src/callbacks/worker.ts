@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '../db'
 import type { Logger } from '../log'
 import { createPollRunner } from '../poll-runner'
-import { describeCallback, type CallbackDispatcher } from './dispatcher'
+import { describeCallback, type CallbackDispatcher, type DispatchOutcome } from './dispatcher'
 import { markApplied, markFailed, nextPending, nextRetryAt, type InboxEvent } from './inbox'
 
 export interface CallbackWorkerOptions {
@@ -73,15 +73,23 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
 
   async function apply(tx: Queryable, batch: InboxEvent[]): Promise<Step> {
     const started = performance.now()
-    let outcomes
+    let outcomes: DispatchOutcome[]
     try {
-      outcomes = await withTimeout(dispatcher.dispatchBatch(batch.map((e) => e.msg)), handlerTimeoutMs)
+      outcomes = await withTimeout(
+        dispatcher.dispatchBatch(
+          batch.map((e) => e.msg),
+          batch.map((e) => e.subject),
+        ),
+        handlerTimeoutMs,
+      )
     } catch (e) {
       outcomes = batch.map(() => ({ ran: 1, error: e }))
     }
     const done: Array<{ hash: string; note: string | null }> = []
     for (const [i, ev] of batch.entries()) {
-      const o = outcomes[i]!
+      const o: DispatchOutcome = outcomes[i]!
+      // Behind a failed event of the same member: left as it is, it waits for that one's retry.
+      if (o.skipped) continue
       if (o.error === undefined) {
         done.push({ hash: ev.hash, note: o.ran === 0 ? `no handler for ${describeCallback(ev.msg)}` : null })
         continue
