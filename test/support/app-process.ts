@@ -18,6 +18,7 @@ export async function freePort(): Promise<number> {
 }
 
 export interface AppProcess {
+  pid: number
   appUrl: string
   sandboxUrl: string
   output: () => string
@@ -61,7 +62,7 @@ export async function startAppProcess(env: Record<string, string> = {}, opts: { 
     }
     await new Promise((r) => setTimeout(r, 200))
   }
-  return { appUrl, sandboxUrl: `http://localhost:${sandboxPort}`, output: () => out, stop }
+  return { pid: child.pid!, appUrl, sandboxUrl: `http://localhost:${sandboxPort}`, output: () => out, stop }
 }
 
 /** How long a server from source may take to answer /healthz on a loaded machine. */

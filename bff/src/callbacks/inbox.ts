@@ -65,9 +65,10 @@ export async function enqueueCallbacks(db: Queryable, items: Array<{ hash: strin
 }
 
 /**
- * Group commit for the callback URL: callbacks arriving while a write is in flight are stored
- * together by the next one, so a burst costs a few statements (and a few commits), not one
- * each. `add` resolves only once its row is committed: only then may WeCom be told 200.
+ * Group commit for the callback URL: callbacks that arrive together are stored by one statement
+ * (one commit), so a burst costs a few writes, not one each. A write waits for the turn of the
+ * event loop (setImmediate) so that every request read in this turn joins it; `add` resolves
+ * only once its row is committed: only then may WeCom be told 200.
  */
 export function createInboxWriter(db: Queryable, maxRows = 1000): { add(hash: string, msg: CallbackMessage): Promise<boolean> } {
   type Waiting = { hash: string; msg: CallbackMessage; resolve: (fresh: boolean) => void; reject: (e: unknown) => void }
@@ -75,7 +76,6 @@ export function createInboxWriter(db: Queryable, maxRows = 1000): { add(hash: st
   let writing = false
 
   async function flush(): Promise<void> {
-    writing = true
     try {
       while (queue.length) {
         const batch = queue.slice(0, maxRows)
@@ -89,6 +89,8 @@ export function createInboxWriter(db: Queryable, maxRows = 1000): { add(hash: st
         } catch (e) {
           for (const w of batch) w.reject(e)
         }
+        // Let the requests that arrived during that write join the next one.
+        if (queue.length) await new Promise((r) => setImmediate(r))
       }
     } finally {
       writing = false
@@ -99,7 +101,9 @@ export function createInboxWriter(db: Queryable, maxRows = 1000): { add(hash: st
     add(hash, msg) {
       return new Promise<boolean>((resolve, reject) => {
         queue.push({ hash, msg, resolve, reject })
-        if (!writing) void flush()
+        if (writing) return
+        writing = true
+        setImmediate(() => void flush())
       })
     },
   }
@@ -133,12 +137,15 @@ export async function nextRetryAt(db: Queryable, maxAttempts: number, now: Date)
 
 /** Done; `note` says why nothing ran (no handler registered). */
 export async function markApplied(db: Queryable, done: Array<{ hash: string; note: string | null }>): Promise<void> {
-  if (!done.length) return
-  await db.query(
-    `update callback_events e set applied_at = now(), last_error = x.note, retry_at = null
-       from jsonb_to_recordset($1::jsonb) as x(hash text, note text) where e.hash = x.hash`,
-    [JSON.stringify(done)],
-  )
+  const plain = done.filter((d) => d.note === null).map((d) => d.hash)
+  const noted = done.filter((d) => d.note !== null)
+  if (plain.length) await db.query('update callback_events set applied_at = now(), last_error = null, retry_at = null where hash = any($1)', [plain])
+  if (noted.length) {
+    await db.query('update callback_events e set applied_at = now(), last_error = x.note, retry_at = null from unnest($1::text[], $2::text[]) as x(hash, note) where e.hash = x.hash', [
+      noted.map((d) => d.hash),
+      noted.map((d) => d.note),
+    ])
+  }
 }
 
 /** Records a failed attempt and when to try again; resolves to the number of failed attempts now recorded. */

@@ -104,7 +104,8 @@ export function callbackRoutes(deps: CallbackDeps, worker: Pick<CallbackWorker, 
 
       const hash = callbackHash(plain)
       const fresh = await inbox.add(hash, msg)
-      log.info(fresh ? 'wecom callback queued' : 'wecom callback repeated; already queued', {
+      // debug: a burst is thousands of these; the worker logs each batch it applies.
+      log.debug(fresh ? 'wecom callback queued' : 'wecom callback repeated; already queued', {
         requestId: c.get('requestId'),
         id: hash.slice(0, 12),
         what: describeCallback(msg),

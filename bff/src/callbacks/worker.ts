@@ -101,7 +101,7 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
       else log.error('wecom callback handler failed; giving up', data)
     }
     await markApplied(tx, done)
-    log.debug('wecom callbacks applied', { events: batch.length, applied: done.length, ms: Math.round(performance.now() - started) })
+    log.info('wecom callbacks applied', { events: batch.length, applied: done.length, ms: Math.round(performance.now() - started) })
     return 'applied'
   }
 

@@ -9,3 +9,4 @@ update callback_events set subject = case
   end
   where applied_at is null;
 create index callback_events_pending_subject on callback_events (subject, received_at) where applied_at is null;
+create index callback_events_retry on callback_events (retry_at) where applied_at is null and retry_at is not null;
