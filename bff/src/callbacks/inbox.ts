@@ -64,6 +64,13 @@ export async function enqueueCallbacks(db: Queryable, items: Array<{ hash: strin
   return new Set(inserted.map((r) => r.hash))
 }
 
+/** When this process last received a callback for each database (Date.now()): the worker yields to a burst. */
+const arrivals = new WeakMap<Queryable, number>()
+
+export function lastArrival(db: Queryable): number | undefined {
+  return arrivals.get(db)
+}
+
 /**
  * Group commit for the callback URL: callbacks that arrive together are stored by one statement
  * (one commit), so a burst costs a few writes, not one each. A write waits for the turn of the
@@ -99,6 +106,7 @@ export function createInboxWriter(db: Queryable, maxRows = 1000): { add(hash: st
 
   return {
     add(hash, msg) {
+      arrivals.set(db, Date.now())
       return new Promise<boolean>((resolve, reject) => {
         queue.push({ hash, msg, resolve, reject })
         if (writing) return

@@ -2,7 +2,7 @@ import type { Db, Queryable } from '../db'
 import type { Logger } from '../log'
 import { createPollRunner } from '../poll-runner'
 import { describeCallback, type CallbackDispatcher, type DispatchOutcome } from './dispatcher'
-import { markApplied, markFailed, nextPending, nextRetryAt, type InboxEvent } from './inbox'
+import { lastArrival, markApplied, markFailed, nextPending, nextRetryAt, type InboxEvent } from './inbox'
 
 export interface CallbackWorkerOptions {
   db: Db
@@ -20,6 +20,12 @@ export interface CallbackWorkerOptions {
   busyRetryMs?: number
   /** A batch still running after this long counts as failed, so one hung call cannot stall the queue. Default 2 min. */
   handlerTimeoutMs?: number
+  /**
+   * While callbacks keep arriving in this process, a batch waits for a 20 ms lull, up to this
+   * long: answering WeCom in time comes first (it retries what is not answered in 5 s), and both
+   * share one event loop (and on PGlite one connection). 0: never wait. Default 1 s.
+   */
+  yieldToArrivalsMs?: number
   /** For tests: the waits for retries, and the clock they are measured on. */
   sleep?: (ms: number) => Promise<void>
   now?: () => number
@@ -43,6 +49,7 @@ const WORKER_LOCK_CLASS = 4_242_002
 const localBusy = new WeakSet<Db>()
 
 type Step = 'idle' | 'busy' | 'applied'
+const LULL_MS = 20
 
 /**
  * Applies `callback_events` in batches, in arrival order. A batch is the oldest due events (at
@@ -64,6 +71,7 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
   const busyRetryMs = opts.busyRetryMs ?? 1000
   const handlerTimeoutMs = opts.handlerTimeoutMs ?? 120_000
   const now = opts.now ?? Date.now
+  const yieldMs = opts.yieldToArrivalsMs ?? 1000
 
   let busyTimer: ReturnType<typeof setTimeout> | undefined
   const runner = createPollRunner({ run: loop, pollMs: sweepMs, onCrash: (e) => log.error('wecom callback worker crashed', { err: e }) })
@@ -125,8 +133,19 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
     })
   }
 
+  /** Lets a burst of arriving callbacks be answered first (see yieldToArrivalsMs). */
+  async function yieldToArrivals(): Promise<void> {
+    const until = Date.now() + yieldMs
+    for (;;) {
+      const last = lastArrival(db)
+      if (last === undefined || Date.now() - last >= LULL_MS || Date.now() >= until || runner.stopped()) return
+      await new Promise((r) => setTimeout(r, LULL_MS))
+    }
+  }
+
   async function loop(): Promise<void> {
     while (!runner.stopped()) {
+      await yieldToArrivals()
       let s: Step
       let retryAt: Date | undefined
       try {
