@@ -115,8 +115,3 @@ export async function makeOrgChanges(sandboxUrl: string, requests: SignedCallbac
   requests.length = Math.min(requests.length, count)
   return mix
 }
-
-export function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-}

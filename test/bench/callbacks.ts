@@ -10,7 +10,7 @@ import { createDeps } from '@portal/bff/deps'
 import { createLogger } from '@portal/bff/log'
 import { SANDBOX_CALLBACK, SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
 import { freePort, startAppProcess } from '../support/app-process'
-import { makeOrgChanges, percentile, startCollector } from './callback-burst'
+import { makeOrgChanges, startCollector } from './callback-burst'
 
 const EVENTS = Number(process.env.BENCH_CALLBACKS ?? 10_000)
 const MEMBERS = Number(process.env.BENCH_CALLBACK_MEMBERS ?? 5_000)
