@@ -36,11 +36,15 @@ export async function enqueueCallback(db: Queryable, hash: string, msg: Callback
   return (await enqueueCallbacks(db, [{ hash, msg }])).has(hash)
 }
 
+/** Per database: the latest received_at this process gave out, in µs since 1970 (text, exact). */
+const lastReceived = new WeakMap<Queryable, string>()
+
 /**
  * Stores callbacks in one statement, in the order given; resolves to the hashes that were new.
  * received_at is the queue order, so it must grow strictly: clock_timestamp() (not the
- * transaction's now()), nudged past the newest pending row because PGlite's clock only has
- * millisecond resolution, plus a microsecond per row. The partial index keeps that max() cheap.
+ * transaction's now()), nudged past the latest one given out because PGlite's clock only has
+ * millisecond resolution, plus a microsecond per row. The latest is remembered per database
+ * (looked up once per process: max() over the pending rows cost as much as the insert itself).
  */
 export async function enqueueCallbacks(db: Queryable, items: Array<{ hash: string; msg: CallbackMessage }>): Promise<Set<string>> {
   const rows = items.map(({ hash, msg }, n) => ({
@@ -52,15 +56,19 @@ export async function enqueueCallbacks(db: Queryable, items: Array<{ hash: strin
     subject: callbackSubject(msg) ?? null,
     payload: msg,
   }))
-  const inserted = await db.query<{ hash: string }>(
+  const inserted = await db.query<{ hash: string; us: string }>(
     `insert into callback_events (hash, received_at, msg_type, event, change_type, subject, payload)
      select x.hash, b.base + x.n * interval '1 microsecond', x.msg_type, x.event, x.change_type, x.subject, x.payload
-       from (select greatest(clock_timestamp(), (select max(received_at) from callback_events where applied_at is null) + interval '1 microsecond') as base) b,
+       from (select greatest(clock_timestamp(), coalesce(timestamptz 'epoch' + $2::bigint * interval '1 microsecond',
+                    (select max(received_at) from callback_events where applied_at is null)) + interval '1 microsecond') as base) b,
             jsonb_to_recordset($1::jsonb) as x(n int, hash text, msg_type text, event text, change_type text, subject text, payload jsonb)
      on conflict (hash) do nothing
-     returning hash`,
-    [JSON.stringify(rows)],
+     returning hash, (extract(epoch from received_at) * 1000000)::bigint::text as us`,
+    [JSON.stringify(rows), lastReceived.get(db) ?? null],
   )
+  let latest = lastReceived.get(db)
+  for (const r of inserted) if (latest === undefined || BigInt(r.us) > BigInt(latest)) latest = r.us
+  if (latest !== undefined) lastReceived.set(db, latest)
   return new Set(inserted.map((r) => r.hash))
 }
 
