@@ -76,7 +76,7 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
     if (changed.some((k) => k === 'messageEnable' || k === 'secret' || k === 'agentId' || k === 'apiBase')) outbox.resume()
   })
   const applyContactChange = contactChangeHandler(deps)
-  callbacks.dispatcher.on({ event: 'change_contact' }, (msg) => applyContactChange({ changeType: msg.changeType ?? '', fields: msg.fields }))
+  callbacks.dispatcher.onBatch({ event: 'change_contact' }, (msgs) => applyContactChange(msgs.map((msg) => ({ changeType: msg.changeType ?? '', fields: msg.fields }))))
   callbacks.dispatcher.on({ event: 'sys_approval_change' }, (msg) => deps.approvals.applyApproval(approvalNumber(msg.fields)))
   return deps
 }

@@ -4,6 +4,7 @@ import { firstLoadSizes } from './bundle-size'
 import { formatSync, syncBench } from './directory'
 import { helloWorld } from './hello'
 import { BENCH_DATABASE_URL, formatSearchFigures, searchBench, searchBenchSizes } from './search'
+import { callbacksBench, formatCallbacks } from './callbacks'
 import { coldSignIns } from './sign-ins'
 import { firstPaint } from './first-paint'
 import { idleRss } from './idle-rss'
@@ -39,6 +40,8 @@ results.sync = sync
 const search = []
 for (const members of searchBenchSizes()) search.push(...(await searchBench({ seconds: SECONDS, hello, members, departments: Math.max(1, Math.round(members / 20)), databaseUrl: BENCH_DATABASE_URL })))
 results.search = search
+const callbacks = [await callbacksBench(), ...(BENCH_DATABASE_URL ? [await callbacksBench({ databaseUrl: BENCH_DATABASE_URL })] : [])]
+results.callbacks = callbacks
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
 console.log(`
@@ -56,5 +59,6 @@ ${formatSearchFigures(search)}
   Idle RSS of the server   ${Object.entries(idle).map(([store, r]) => `${store} ${r.settledMb} MB after ${r.seconds}s (peak ${r.peakMb})`).join('   ')}   (goal ≤ 350 MB PGlite, ≤ 150 MB PostgreSQL)
   H5 first load (gzip JS+CSS, budget 100 KB): ${Object.entries(bundle).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KB`).join(', ')}
 `)
+for (const c of callbacks) console.log(formatCallbacks(c))
 mkdirSync(join(import.meta.dirname, '../output'), { recursive: true })
 writeFileSync(join(import.meta.dirname, '../output/bench.json'), JSON.stringify(results, null, 2))

@@ -86,6 +86,13 @@ export async function endMemberSessions(d: { db: Queryable; principals: Principa
   return revokeMemberSessions(d.db, userid, 'member_inactive', d.now())
 }
 
+/** endMemberSessions for many members in one statement (a batch of contact changes). */
+export async function endMembersSessions(d: { db: Queryable; principals: PrincipalCache; now: () => number }, userids: string[]): Promise<number> {
+  for (const u of userids) d.principals.forgetMember(u)
+  const rows = await d.db.query('update sessions set revoked_at = $2, revoked_reason = $3 where userid = any($1) and revoked_at is null returning 1', [userids, new Date(d.now()), 'member_inactive'])
+  return rows.length
+}
+
 /** Every live session of a member, e.g. when they are disabled or leave. Returns how many. */
 export async function revokeMemberSessions(db: Queryable, userid: string, reason: string, now: number): Promise<number> {
   const rows = await db.query('update sessions set revoked_at = $2, revoked_reason = $3 where userid = $1 and revoked_at is null returning 1', [userid, new Date(now), reason])

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto'
 import type { Queryable } from '../db'
 import type { CallbackMessage } from '../wecom/callback-xml'
 
-// The `callback_events` table (migration 002): received callbacks, applied later by the worker.
+// The `callback_events` table (migrations 002, 012): received callbacks, applied later by the worker.
 
 export interface InboxEvent {
   hash: string
   msg: CallbackMessage
+  /** The member or department it is about (callbackSubject). */
+  subject?: string
   /** Failed attempts so far. */
   attempts: number
 }
@@ -16,48 +18,157 @@ export function callbackHash(plaintext: string): string {
   return createHash('sha256').update(plaintext, 'utf8').digest('hex')
 }
 
+/**
+ * What an event is about, for ordering: the events of one member (or department) are applied in
+ * arrival order, those of different ones need not wait for each other. Undefined: no order kept.
+ */
+export function callbackSubject(msg: Pick<CallbackMessage, 'event' | 'changeType' | 'fields'>): string | undefined {
+  if (msg.event?.toLowerCase() !== 'change_contact') return undefined
+  const f = msg.fields
+  const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '')
+  if (msg.changeType?.endsWith('_user')) return text(f.UserID) ? `user:${text(f.UserID).toLowerCase()}` : undefined
+  if (msg.changeType?.endsWith('_party')) return text(f.Id) ? `party:${text(f.Id)}` : undefined
+  return undefined
+}
+
 /** True when new; false when this exact callback was already received (a WeCom retry). */
 export async function enqueueCallback(db: Queryable, hash: string, msg: CallbackMessage): Promise<boolean> {
-  // received_at is the queue order, so it must grow strictly: clock_timestamp() (not the
-  // transaction's now()), nudged past the newest pending row because PGlite's clock only has
-  // millisecond resolution. The partial index keeps that max() cheap.
-  const rows = await db.query(
-    `insert into callback_events (hash, received_at, msg_type, event, change_type, payload)
-     select $1, greatest(clock_timestamp(), (select max(received_at) from callback_events where applied_at is null) + interval '1 microsecond'),
-            $2, $3, $4, $5::jsonb
+  return (await enqueueCallbacks(db, [{ hash, msg }])).has(hash)
+}
+
+/** Per database: the latest received_at this process gave out, in µs since 1970 (text, exact). */
+const lastReceived = new WeakMap<Queryable, string>()
+
+/**
+ * Stores callbacks in one statement, in the order given; resolves to the hashes that were new.
+ * received_at is the queue order, so it must grow strictly: clock_timestamp() (not the
+ * transaction's now()), nudged past the latest one given out because PGlite's clock only has
+ * millisecond resolution, plus a microsecond per row. The latest is remembered per database
+ * (looked up once per process: max() over the pending rows cost as much as the insert itself).
+ */
+export async function enqueueCallbacks(db: Queryable, items: Array<{ hash: string; msg: CallbackMessage }>): Promise<Set<string>> {
+  const rows = items.map(({ hash, msg }, n) => ({
+    n,
+    hash,
+    msg_type: msg.msgType,
+    event: msg.event ?? null,
+    change_type: msg.changeType ?? null,
+    subject: callbackSubject(msg) ?? null,
+    payload: msg,
+  }))
+  const inserted = await db.query<{ hash: string; us: string }>(
+    `insert into callback_events (hash, received_at, msg_type, event, change_type, subject, payload)
+     select x.hash, b.base + x.n * interval '1 microsecond', x.msg_type, x.event, x.change_type, x.subject, x.payload
+       from (select greatest(clock_timestamp(), coalesce(timestamptz 'epoch' + $2::bigint * interval '1 microsecond',
+                    (select max(received_at) from callback_events where applied_at is null)) + interval '1 microsecond') as base) b,
+            jsonb_to_recordset($1::jsonb) as x(n int, hash text, msg_type text, event text, change_type text, subject text, payload jsonb)
      on conflict (hash) do nothing
-     returning hash`,
-    [hash, msg.msgType, msg.event ?? null, msg.changeType ?? null, JSON.stringify(msg)],
+     returning hash, (extract(epoch from received_at) * 1000000)::bigint::text as us`,
+    [JSON.stringify(rows), lastReceived.get(db) ?? null],
   )
-  return rows.length > 0
+  let latest = lastReceived.get(db)
+  for (const r of inserted) if (latest === undefined || BigInt(r.us) > BigInt(latest)) latest = r.us
+  if (latest !== undefined) lastReceived.set(db, latest)
+  return new Set(inserted.map((r) => r.hash))
+}
+
+/** When this process last received a callback for each database (Date.now()): the worker yields to a burst. */
+const arrivals = new WeakMap<Queryable, number>()
+
+export function lastArrival(db: Queryable): number | undefined {
+  return arrivals.get(db)
 }
 
 /**
- * The oldest event still to apply. `lock` adds FOR UPDATE, for callers that hold a transaction
- * open while they apply it.
+ * Group commit for the callback URL: callbacks that arrive together are stored by one statement
+ * (one commit), so a burst costs a few writes, not one each. A write waits for the turn of the
+ * event loop (setImmediate) so that every request read in this turn joins it; `add` resolves
+ * only once its row is committed: only then may WeCom be told 200.
  */
-export async function nextPending(db: Queryable, maxAttempts: number, lock: boolean): Promise<InboxEvent | undefined> {
-  const rows = await db.query<{ hash: string; payload: CallbackMessage; attempts: number }>(
-    `select hash, payload, attempts from callback_events
-     where applied_at is null and attempts < $1
-     order by received_at, hash
-     limit 1${lock ? ' for update' : ''}`,
-    [maxAttempts],
+export function createInboxWriter(db: Queryable, maxRows = 1000): { add(hash: string, msg: CallbackMessage): Promise<boolean> } {
+  type Waiting = { hash: string; msg: CallbackMessage; resolve: (fresh: boolean) => void; reject: (e: unknown) => void }
+  let queue: Waiting[] = []
+  let writing = false
+
+  async function flush(): Promise<void> {
+    try {
+      while (queue.length) {
+        const batch = queue.slice(0, maxRows)
+        queue = queue.slice(batch.length)
+        // A retry racing its original inside one batch: the first one is the new row.
+        const unique = new Map<string, Waiting>()
+        for (const w of batch) if (!unique.has(w.hash)) unique.set(w.hash, w)
+        try {
+          const fresh = await enqueueCallbacks(db, [...unique.values()])
+          for (const w of batch) w.resolve(unique.get(w.hash) === w && fresh.has(w.hash))
+        } catch (e) {
+          for (const w of batch) w.reject(e)
+        }
+        // Let the requests that arrived during that write join the next one.
+        if (queue.length) await new Promise((r) => setImmediate(r))
+      }
+    } finally {
+      writing = false
+    }
+  }
+
+  return {
+    add(hash, msg) {
+      arrivals.set(db, Date.now())
+      return new Promise<boolean>((resolve, reject) => {
+        queue.push({ hash, msg, resolve, reject })
+        if (writing) return
+        writing = true
+        setImmediate(() => void flush())
+      })
+    },
+  }
+}
+
+/**
+ * The oldest events that may be applied now, in arrival order: not applied, not given up, not
+ * waiting for a retry, and not behind an earlier event of the same subject that is waiting.
+ * `lock` adds FOR UPDATE, for callers that hold a transaction open while they apply them.
+ */
+export async function nextPending(db: Queryable, opts: { maxAttempts: number; limit: number; now: Date; lock: boolean }): Promise<InboxEvent[]> {
+  const rows = await db.query<{ hash: string; payload: CallbackMessage; attempts: number; subject: string | null }>(
+    `select e.hash, e.payload, e.attempts, e.subject from callback_events e
+      where e.applied_at is null and e.attempts < $1 and (e.retry_at is null or e.retry_at <= $3)
+        and (e.subject is null or not exists (
+          select 1 from callback_events w
+           where w.subject = e.subject and w.applied_at is null and w.attempts < $1 and w.retry_at > $3 and w.received_at < e.received_at))
+      order by e.received_at, e.hash
+      limit $2${opts.lock ? ' for update of e' : ''}`,
+    [opts.maxAttempts, opts.limit, opts.now],
   )
-  const row = rows[0]
-  return row && { hash: row.hash, msg: row.payload, attempts: row.attempts }
+  return rows.map((r) => ({ hash: r.hash, msg: r.payload, attempts: r.attempts, ...(r.subject ? { subject: r.subject } : {}) }))
+}
+
+/** When the next event waiting for a retry becomes due (undefined: none is waiting). */
+export async function nextRetryAt(db: Queryable, maxAttempts: number, now: Date): Promise<Date | undefined> {
+  // Only future ones: an event already due but held behind an earlier one of its subject waits for that one.
+  const [row] = await db.query<{ at: Date | null }>('select min(retry_at) as at from callback_events where applied_at is null and attempts < $1 and retry_at > $2', [maxAttempts, now])
+  return row?.at ?? undefined
 }
 
 /** Done; `note` says why nothing ran (no handler registered). */
-export async function markApplied(db: Queryable, hash: string, note: string | null): Promise<void> {
-  await db.query('update callback_events set applied_at = now(), last_error = $2 where hash = $1', [hash, note])
+export async function markApplied(db: Queryable, done: Array<{ hash: string; note: string | null }>): Promise<void> {
+  const plain = done.filter((d) => d.note === null).map((d) => d.hash)
+  const noted = done.filter((d) => d.note !== null)
+  if (plain.length) await db.query('update callback_events set applied_at = now(), last_error = null, retry_at = null where hash = any($1)', [plain])
+  if (noted.length) {
+    await db.query('update callback_events e set applied_at = now(), last_error = x.note, retry_at = null from unnest($1::text[], $2::text[]) as x(hash, note) where e.hash = x.hash', [
+      noted.map((d) => d.hash),
+      noted.map((d) => d.note),
+    ])
+  }
 }
 
-/** Resolves to the number of failed attempts now recorded. */
-export async function markFailed(db: Queryable, hash: string, error: string): Promise<number> {
+/** Records a failed attempt and when to try again; resolves to the number of failed attempts now recorded. */
+export async function markFailed(db: Queryable, hash: string, error: string, retryAt: Date): Promise<number> {
   const rows = await db.query<{ attempts: number }>(
-    'update callback_events set attempts = attempts + 1, last_error = $2 where hash = $1 returning attempts',
-    [hash, error.slice(0, 2000)],
+    'update callback_events set attempts = attempts + 1, last_error = $2, retry_at = $3 where hash = $1 returning attempts',
+    [hash, error.slice(0, 2000), retryAt],
   )
   return rows[0]?.attempts ?? 0
 }

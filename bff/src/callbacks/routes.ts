@@ -6,7 +6,7 @@ import type { Deps } from '../deps'
 import { CallbackCryptoError, createCallbackCrypto, type CallbackCrypto } from '../wecom/callback-crypto'
 import { CallbackXmlError, parseEnvelope, parseMessage, XML_DEFAULT_MAX_BYTES, type CallbackMessage } from '../wecom/callback-xml'
 import { describeCallback } from './dispatcher'
-import { callbackHash, enqueueCallback } from './inbox'
+import { callbackHash, createInboxWriter } from './inbox'
 import { BodyTooLargeError, readRequestBytes } from '../http/read-body'
 import type { CallbackWorker } from './worker'
 
@@ -43,6 +43,8 @@ export function callbackRoutes(deps: CallbackDeps, worker: Pick<CallbackWorker, 
   const limits = { ...CALLBACK_DEFAULTS, ...options }
   // Settings may change the Token, key or corp at run time: follow config.wecom per request.
   const cryptoFor = memoizedCrypto(log)
+  // A burst of callbacks shares inserts and commits; each is answered once its row is stored.
+  const inbox = createInboxWriter(db)
 
   function reject(c: Context<AppEnv>, r: Rejection): Response {
     // Only the reason and public request facts: never the token, key, ciphertext or plaintext.
@@ -101,8 +103,9 @@ export function callbackRoutes(deps: CallbackDeps, worker: Pick<CallbackWorker, 
       }
 
       const hash = callbackHash(plain)
-      const fresh = await enqueueCallback(db, hash, msg)
-      log.info(fresh ? 'wecom callback queued' : 'wecom callback repeated; already queued', {
+      const fresh = await inbox.add(hash, msg)
+      // debug: a burst is thousands of these; the worker logs each batch it applies.
+      log.debug(fresh ? 'wecom callback queued' : 'wecom callback repeated; already queued', {
         requestId: c.get('requestId'),
         id: hash.slice(0, 12),
         what: describeCallback(msg),

@@ -1,8 +1,10 @@
-import { endMemberSessions } from '../auth/sessions'
+import { endMembersSessions } from '../auth/sessions'
 import type { Deps } from '../deps'
+import type { Tx } from '../db'
 import { WeComError } from '../wecom'
 import { upsertDepartments, upsertMembers } from './apply-diff'
 import { departmentFromWeCom, memberFromWeCom } from './from-wecom'
+import type { DepartmentRecord, MemberRecord } from './member-store'
 import { bumpDirectoryVersion } from './version'
 
 /** A decrypted `change_contact` event: ChangeType plus its fields (wecom-api.md §8.5). */
@@ -13,93 +15,161 @@ export interface ContactChange {
 
 // WeCom's answers for "no such member/department (any more), or not visible to this app".
 const GONE = new Set([60111, 60011, 60123, 40003, 50002, 60003])
+/** Re-reads in flight at once: half the WeCom pool (32), so sign-ins still find connections. */
+const READS_IN_FLIGHT = 16
+
+type DeptJob = { kind: 'refresh' | 'remove'; events: number[]; record?: DepartmentRecord }
+type MemberJob = { userid: string; kind: 'refresh' | 'disable'; events: number[]; record?: MemberRecord }
 
 /**
- * Applies one contact change. Events may carry only the changed fields, so the member or
- * department is re-read from WeCom and stored whole; one that is gone is disabled (members) or
- * marked removed (departments), never deleted.
+ * Applies contact changes, a batch at a time, in arrival order. Events may carry only the
+ * changed fields, so a member or department is re-read from WeCom and stored whole; one that is
+ * gone is disabled (members) or marked removed (departments), never deleted. Since a re-read
+ * gives the latest state, only the last event of each member or department in the batch decides
+ * what happens to it (created, edited twice, then deleted → disabled, with no read at all): one
+ * read each, one transaction and one directory version for the whole batch. Resolves to one
+ * entry per event, undefined when applied, else the error (a failed read fails only the events
+ * of that member or department).
+ * https://developer.work.weixin.qq.com/document/path/90970
  */
 export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | 'now' | 'principals' | 'readModel'>) {
-  const { db, wecom, now } = deps
+  const { db, wecom, now, log } = deps
   const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '')
 
-  async function disableMember(userid: string): Promise<void> {
-    await db.transaction(async (tx) => {
-      const rows = await tx.query('update members set disabled_at = $2, updated_at = $2 where lower(userid) = lower($1) and disabled_at is null returning 1', [userid, new Date(now())])
-      await bumpDirectoryVersion(tx, rows.length > 0)
-    })
-    await endMemberSessions(deps, userid)
-  }
-
-  async function refreshMember(userid: string): Promise<void> {
-    let member
-    try {
-      member = memberFromWeCom(await wecom.getUser(userid))
-    } catch (e) {
-      if (e instanceof WeComError && GONE.has(e.errcode)) return disableMember(userid)
-      throw e
+  return async (batch: ContactChange[]): Promise<unknown[]> => {
+    const errors: unknown[] = batch.map(() => undefined)
+    const members = new Map<string, MemberJob>()
+    const departments = new Map<number, DeptJob>()
+    const member = (userid: string, kind: MemberJob['kind'], i: number) => {
+      const job = members.get(userid.toLowerCase())
+      if (job) Object.assign(job, { userid, kind }).events.push(i)
+      else members.set(userid.toLowerCase(), { userid, kind, events: [i] })
     }
-    await db.transaction(async (tx) => {
-      await upsertMembers(tx, [member], new Date(now()))
-      await bumpDirectoryVersion(tx, true)
-    })
-    if (member.status !== 1) {
-      await endMemberSessions(deps, member.userid)
+    const department = (id: number, kind: DeptJob['kind'], i: number) => {
+      const job = departments.get(id)
+      if (job) Object.assign(job, { kind }).events.push(i)
+      else departments.set(id, { kind, events: [i] })
     }
-  }
 
-  async function removeDepartment(id: number): Promise<void> {
-    await db.transaction(async (tx) => {
-      const rows = await tx.query('update departments set removed_at = $2, updated_at = $2 where id = $1 and removed_at is null returning 1', [id, new Date(now())])
-      await bumpDirectoryVersion(tx, rows.length > 0)
-    })
-  }
-
-  async function refreshDepartment(id: number): Promise<void> {
-    let dep
-    try {
-      dep = departmentFromWeCom(await wecom.getDepartment(id))
-    } catch (e) {
-      if (e instanceof WeComError && GONE.has(e.errcode)) return removeDepartment(id)
-      throw e
-    }
-    await db.transaction(async (tx) => {
-      await upsertDepartments(tx, [dep], new Date(now()))
-      await bumpDirectoryVersion(tx, true)
-    })
-  }
-
-  return async (e: ContactChange): Promise<void> => {
-    const userid = text(e.fields.UserID)
-    const partyId = Number(text(e.fields.Id))
-    switch (e.changeType) {
-      case 'create_user':
-      case 'update_user': {
-        if (!userid) throw new Error(`${e.changeType} without UserID`)
-        const renamed = text(e.fields.NewUserID)
-        if (renamed && renamed.toLowerCase() !== userid.toLowerCase()) {
-          await disableMember(userid)
-          await refreshMember(renamed)
-        } else await refreshMember(userid)
-        break
+    for (const [i, e] of batch.entries()) {
+      const userid = text(e.fields.UserID)
+      const partyId = Number(text(e.fields.Id))
+      switch (e.changeType) {
+        case 'create_user':
+        case 'update_user': {
+          if (!userid) {
+            errors[i] = new Error(`${e.changeType} without UserID`)
+            break
+          }
+          const renamed = text(e.fields.NewUserID)
+          if (renamed && renamed.toLowerCase() !== userid.toLowerCase()) {
+            member(userid, 'disable', i)
+            member(renamed, 'refresh', i)
+          } else member(userid, 'refresh', i)
+          break
+        }
+        case 'delete_user':
+          if (!userid) errors[i] = new Error('delete_user without UserID')
+          else member(userid, 'disable', i)
+          break
+        case 'create_party':
+        case 'update_party':
+        case 'delete_party':
+          if (!text(e.fields.Id) || !Number.isInteger(partyId)) errors[i] = new Error(`${e.changeType} without Id`)
+          else department(partyId, e.changeType === 'delete_party' ? 'remove' : 'refresh', i)
+          break
+        default:
+          log.info('contact change ignored', { changeType: e.changeType })
       }
-      case 'delete_user':
-        if (!userid) throw new Error('delete_user without UserID')
-        await disableMember(userid)
-        break
-      case 'create_party':
-      case 'update_party':
-        if (!Number.isInteger(partyId)) throw new Error(`${e.changeType} without Id`)
-        await refreshDepartment(partyId)
-        break
-      case 'delete_party':
-        if (!Number.isInteger(partyId)) throw new Error('delete_party without Id')
-        await removeDepartment(partyId)
-        break
-      default:
-        deps.log.info('contact change ignored', { changeType: e.changeType })
-        return
     }
-    deps.readModel.invalidate()
+
+    const fail = (events: number[], err: unknown) => {
+      for (const i of events) errors[i] ??= err
+    }
+    // Re-read what was created or changed; a read that fails fails only that one's events.
+    await inParallel([...members.values()].filter((j) => j.kind === 'refresh'), READS_IN_FLIGHT, async (job) => {
+      try {
+        job.record = memberFromWeCom(await wecom.getUser(job.userid))
+      } catch (e) {
+        if (e instanceof WeComError && GONE.has(e.errcode)) job.kind = 'disable'
+        else fail(job.events, e)
+      }
+    })
+    await inParallel([...departments.entries()].filter(([, j]) => j.kind === 'refresh'), READS_IN_FLIGHT, async ([id, job]) => {
+      try {
+        job.record = departmentFromWeCom(await wecom.getDepartment(id))
+      } catch (e) {
+        if (e instanceof WeComError && GONE.has(e.errcode)) job.kind = 'remove'
+        else fail(job.events, e)
+      }
+    })
+
+    const ok = <J extends { events: number[] }>(j: J) => j.events.every((i) => errors[i] === undefined)
+    const memberJobs = [...members.values()].filter(ok)
+    const deptJobs = [...departments.entries()].filter(([, j]) => ok(j))
+    let written: { ended: string[] }
+    try {
+      written = await db.transaction((tx) => write(tx, memberJobs, deptJobs))
+    } catch (batchError) {
+      // Something in the batch cannot be written: each member and department on its own, so
+      // that one bad row fails only its own events.
+      log.warn('contact changes: batch write failed; writing one by one', { err: batchError })
+      written = { ended: [] }
+      for (const job of memberJobs) {
+        try {
+          written.ended.push(...(await db.transaction((tx) => write(tx, [job], []))).ended)
+        } catch (e) {
+          fail(job.events, e)
+        }
+      }
+      for (const entry of deptJobs) {
+        try {
+          await db.transaction((tx) => write(tx, [], [entry]))
+        } catch (e) {
+          fail(entry[1].events, e)
+        }
+      }
+    }
+    if (written.ended.length) {
+      try {
+        await endMembersSessions(deps, written.ended)
+      } catch (e) {
+        // Stored, but their sessions live on: try the events again (applying them twice is harmless).
+        fail(memberJobs.filter((j) => written.ended.includes(j.record?.userid ?? j.userid)).flatMap((j) => j.events), e)
+      }
+    }
+    if (memberJobs.length || deptJobs.length) deps.readModel.invalidate()
+    return errors
   }
+
+  /** One transaction's worth; returns the members whose sessions must end (disabled, or no longer active). */
+  async function write(tx: Tx, memberJobs: MemberJob[], deptJobs: Array<[number, DeptJob]>): Promise<{ ended: string[] }> {
+    const at = new Date(now())
+    let changed = 0
+    const refreshedDepts = deptJobs.flatMap(([, j]) => (j.kind === 'refresh' && j.record ? [j.record] : []))
+    const removed = deptJobs.flatMap(([id, j]) => (j.kind === 'remove' ? [id] : []))
+    changed += await upsertDepartments(tx, refreshedDepts, at)
+    if (removed.length) {
+      changed += (await tx.query('update departments set removed_at = $2, updated_at = $2 where id = any($1) and removed_at is null returning 1', [removed, at])).length
+    }
+    const refreshed = memberJobs.flatMap((j) => (j.kind === 'refresh' && j.record ? [j.record] : []))
+    const disabled = memberJobs.filter((j) => j.kind === 'disable').map((j) => j.userid)
+    changed += await upsertMembers(tx, refreshed, at)
+    if (disabled.length) {
+      const rows = await tx.query('update members set disabled_at = $2, updated_at = $2 where lower(userid) = any($1) and disabled_at is null returning 1', [disabled.map((u) => u.toLowerCase()), at])
+      changed += rows.length
+    }
+    await bumpDirectoryVersion(tx, changed > 0)
+    return { ended: [...disabled, ...refreshed.filter((m) => m.status !== 1).map((m) => m.userid)] }
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time. */
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!)
+    }),
+  )
 }

@@ -71,6 +71,15 @@ export function postInit(body: string | ReadableStream<Uint8Array>, headers: Rec
   return { method: 'POST', body, headers: { 'Content-Type': 'text/xml', ...headers }, ...(typeof body === 'string' ? {} : { duplex: 'half' }) } as RequestInit
 }
 
+/** A short change_contact event: ChangeType and UserID only. */
+export function contactXml(changeType: string, userid: string, createTime = 1_700_000_000): string {
+  return (
+    `<xml><ToUserName><![CDATA[${OFFICIAL.corpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>` +
+    `<CreateTime>${createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event>` +
+    `<ChangeType>${changeType}</ChangeType><UserID><![CDATA[${userid}]]></UserID></xml>`
+  )
+}
+
 /** A change_contact/create_user event as §8.5 describes it. */
 export function createUserXml(userid: string, createTime = 1_700_000_000): string {
   return [

@@ -6,7 +6,7 @@ import { callbackHash, enqueueCallback } from '../../src/callbacks/inbox'
 import type { Db } from '../../src/db'
 import { parseMessage } from '../../src/wecom/callback-xml'
 import { describeEachDb } from '../helpers/test-db'
-import { createUserXml, postInit, recordingLog, sealed, testConfig, textXml } from './helpers'
+import { contactXml, createUserXml, postInit, recordingLog, sealed, testConfig, textXml } from './helpers'
 
 type Row = { hash: string; applied_at: Date | null; attempts: number; last_error: string | null }
 
@@ -37,7 +37,9 @@ describeEachDb('WeCom callback worker', (open) => {
     const dispatcher = createCallbackDispatcher()
     const sleeps: number[] = []
     const { log, lines } = recordingLog()
-    const w = createCallbackWorker({ db, log, dispatcher, sleep: async (ms) => void sleeps.push(ms), ...extra })
+    // Waits for retries pass on a clock of the test's own, at once.
+    let clock = Date.now()
+    const w = createCallbackWorker({ db, log, dispatcher, now: () => clock, sleep: async (ms) => void (sleeps.push(ms), (clock += ms)), ...extra })
     return { w, dispatcher, sleeps, lines }
   }
 
@@ -58,7 +60,7 @@ describeEachDb('WeCom callback worker', (open) => {
     expect(row!.applied_at).toBeInstanceOf(Date)
   })
 
-  it('gives up after maxAttempts, keeps the error, and the queue moves on', async () => {
+  it('gives up after maxAttempts and keeps the error; the events behind it are not held up meanwhile', async () => {
     const { w, dispatcher, sleeps, lines } = worker({ maxAttempts: 3 })
     const seen: string[] = []
     dispatcher.on({ msgType: 'text' }, async (m) => {
@@ -68,7 +70,7 @@ describeEachDb('WeCom callback worker', (open) => {
     const poison = await enqueue(db, textXml('poison', 1))
     const next = await enqueue(db, textXml('next', 2))
     await w.drain()
-    expect(seen).toEqual(['poison', 'poison', 'poison', 'next'])
+    expect(seen).toEqual(['poison', 'next', 'poison', 'poison'])
     expect(sleeps).toEqual([1000, 2000])
     const byHash = new Map((await rows()).map((r) => [r.hash, r]))
     expect(byHash.get(poison)).toMatchObject({ applied_at: null, attempts: 3, last_error: 'TypeError: cannot apply this' })
@@ -77,6 +79,42 @@ describeEachDb('WeCom callback worker', (open) => {
     // not picked up again by a later pass
     await w.drain()
     expect(seen).toHaveLength(4)
+  })
+
+  it('an event waiting for its retry holds back the later events of its member, and only those', async () => {
+    const { w, dispatcher, sleeps } = worker()
+    const seen: string[] = []
+    let busy = true
+    dispatcher.on({ event: 'change_contact' }, async (m) => {
+      const what = `${m.changeType} ${String(m.fields.UserID)}`
+      seen.push(what)
+      if (what === 'create_user alice' && busy) {
+        busy = false
+        throw new Error('WeCom busy')
+      }
+    })
+    await enqueue(db, createUserXml('alice', 1))
+    await enqueue(db, contactXml('update_user', 'Alice', 2))
+    await enqueue(db, createUserXml('bob', 3))
+    await w.drain()
+    // alice's update waited (in the same batch, and after it) until her create went through.
+    expect(seen).toEqual(['create_user alice', 'create_user bob', 'create_user alice', 'update_user Alice'])
+    expect(sleeps).toEqual([1000])
+    expect(await pending()).toBe(0)
+  })
+
+  it('a batch handler gets every matching due event at once, in arrival order, and may fail some of them', async () => {
+    const { w, dispatcher } = worker({ batchSize: 3, maxAttempts: 1 })
+    const batches: string[][] = []
+    dispatcher.onBatch({ event: 'change_contact' }, async (msgs) => {
+      batches.push(msgs.map((m) => String(m.fields.UserID)))
+      return msgs.map((m) => (m.fields.UserID === 'bad' ? new Error('cannot apply bad') : undefined))
+    })
+    for (const [i, u] of ['u1', 'bad', 'u2', 'u3', 'u4'].entries()) await enqueue(db, createUserXml(u, i))
+    await w.drain()
+    expect(batches).toEqual([['u1', 'bad', 'u2'], ['u3', 'u4']])
+    const failed = (await rows()).filter((r) => !r.applied_at)
+    expect(failed).toEqual([expect.objectContaining({ attempts: 1, last_error: 'Error: cannot apply bad' })])
   })
 
   it('a handler that hangs counts as a failure instead of stalling the queue', async () => {
