@@ -183,4 +183,60 @@ export const fixtures: Record<string, Fixture> = {
       expect(await db.query(`select source, origin, ref, title, status from todos where id = 't-crm'`)).toEqual([{ source: 'host', origin: 'crm', ref: 'X-9', title: '回访客户', status: 'pending' }])
     },
   },
+
+  '010-directory-staging.sql': {
+    // Adds a scratch table only the new sync fills, and drops a foreign key older code never
+    // relied on (memberships are written with their member).
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(`insert into member_departments (userid, department_id) values ('zhangsan', 1) on conflict do nothing`)
+    },
+    async check(db) {
+      expect(await db.query(`select count(*)::int as n from directory_staging`)).toEqual([{ n: 0 }])
+      expect(await db.query(`select count(*)::int as n from member_departments where userid = 'zhangsan' and department_id = 1`)).toEqual([{ n: 1 }])
+      const fks = await db.query(`select conname from pg_constraint where conrelid = 'member_departments'::regclass and contype = 'f'`)
+      expect(fks).toEqual([])
+    },
+  },
+
+  '011-rate-budget.sql': {
+    // A new table: older instances keep pacing in memory (not shared) until they are replaced.
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(`insert into rate_buckets (key, slot_ms, head, used, expires_at) values ('member:lisi:m', 2000, 100, '{3}', 9999999999999)`)
+    },
+    async check(db) {
+      expect(await db.query(`select key, slot_ms, head::int as head, used from rate_buckets where key = 'member:lisi:m'`)).toEqual([{ key: 'member:lisi:m', slot_ms: 2000, head: 100, used: [3] }])
+    },
+  },
+
+  '012-callback-batches.sql': {
+    // Nullable columns and indexes; pending events of older builds get their subject.
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(
+        `insert into callback_events (hash, msg_type, event, change_type, payload, subject, retry_at)
+         values ('cb-12', 'event', 'change_contact', 'update_user', '{"fields":{"UserID":"LiSi"}}', 'user:lisi', $1)`,
+        [T1],
+      )
+    },
+    async check(db) {
+      const [row] = await db.query<Record<string, unknown>>(`select subject, retry_at, applied_at from callback_events where hash = 'cb-12'`)
+      expect({ ...row, retry_at: iso(row!.retry_at) }).toEqual({ subject: 'user:lisi', retry_at: T1, applied_at: null })
+    },
+  },
+
+  '013-members-userid-lower.sql': {
+    // An index only.
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(
+        `insert into members (userid, name, alias, position, avatar, department_ids, main_department, status)
+         values ('ZhaoLiu', '赵六', null, '', null, '{1}', 1, 1)`,
+      )
+    },
+    async check(db) {
+      expect(await db.query(`select userid from members where lower(userid) = 'zhaoliu'`)).toEqual([{ userid: 'ZhaoLiu' }])
+    },
+  },
 }
