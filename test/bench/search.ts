@@ -271,7 +271,7 @@ export function formatSearchFigures(figures: StoreFigures[]): string {
 /** PostgreSQL for the second store, when set. */
 export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
 /** BENCH_MEMBERS may list sizes: `1000,10000,100000` (default 100,000). */
-export const searchBenchSizes = () => (process.env.BENCH_MEMBERS ?? '100000').split(',').map(Number)
+export const searchBenchSizes = () => (process.env.BENCH_MEMBERS ?? '1000,10000,100000').split(',').map(Number)
 
 // `pnpm --filter @portal/test bench:search`: only this part; BENCH_SECONDS per measurement.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
