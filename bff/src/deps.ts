@@ -14,6 +14,8 @@ import { createLogger, type Logger } from './log'
 import { createOutboxWorker, type OutboxWorker } from './notify'
 import { createTokenCache, type WeComClient } from './wecom'
 import { createSwitchableWeComClient } from './wecom/switchable-client'
+import { createApiLimiter, type ApiLimiter } from './rate/api-limiter'
+import { createRateBudgets } from './rate/budget'
 
 /** Everything a route needs, built once at start; tests build their own. */
 export interface Deps {
@@ -37,6 +39,11 @@ export interface Deps {
   settings: SettingsService
   /** What the doctor cannot ask WeCom: the IP of the last 60020, callback and sign-in outcomes. */
   marks: HealthMarks
+  /**
+   * WeCom's per-API limits, counted for all instances in the database: every directory and
+   * approval read takes from it (sync, callback re-reads, approval catch-up).
+   */
+  apiLimiter: ApiLimiter
 }
 
 export async function createDeps(config: Config, overrides: Partial<Omit<Deps, 'config'>> = {}): Promise<Deps> {
@@ -62,12 +69,13 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
     }))
   const principals = overrides.principals ?? new PrincipalCache()
   const readModel = overrides.readModel ?? new DirectoryReadModel(db, now)
-  const engine = createSyncEngine({ db, wecom, log, now, principals, maxDisableShare: config.sync.maxDisableShare })
+  const apiLimiter = overrides.apiLimiter ?? createApiLimiter({ budgets: createRateBudgets(db), now })
+  const engine = createSyncEngine({ db, wecom, log, now, principals, maxDisableShare: config.sync.maxDisableShare, limiter: apiLimiter })
   const sync = overrides.sync ?? createSyncService({ db, engine, readModel, log, now })
   const callbacks = overrides.callbacks ?? createCallbacks({ config, db, log, now })
   const outbox = overrides.outbox ?? createOutboxWorker({ db, wecom, log, now, config })
-  const approvals = overrides.approvals ?? createApprovalSync({ config, db, wecom, log, now, outbox })
-  const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox, approvals, settings, marks }
+  const approvals = overrides.approvals ?? createApprovalSync({ config, db, wecom, log, now, outbox, apiLimiter })
+  const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox, approvals, settings, marks, apiLimiter }
   settings.onChange((changed) => {
     if (changed.includes('syncCron') || changed.includes('forceSyncCron')) sync.reschedule({ cron: config.sync.cron, forceCron: config.sync.forceCron })
     // Cached principals carry roles computed under the old policy.

@@ -32,8 +32,8 @@ type MemberJob = { userid: string; kind: 'refresh' | 'disable'; events: number[]
  * of that member or department).
  * https://developer.work.weixin.qq.com/document/path/90970
  */
-export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | 'now' | 'principals' | 'readModel'>) {
-  const { db, wecom, now, log } = deps
+export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | 'now' | 'principals' | 'readModel' | 'apiLimiter'>) {
+  const { db, wecom, now, log, apiLimiter } = deps
   const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '')
 
   return async (batch: ContactChange[]): Promise<unknown[]> => {
@@ -89,6 +89,7 @@ export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | '
     // Re-read what was created or changed; a read that fails fails only that one's events.
     await inParallel([...members.values()].filter((j) => j.kind === 'refresh'), READS_IN_FLIGHT, async (job) => {
       try {
+        await apiLimiter.take('/cgi-bin/user/get')
         job.record = memberFromWeCom(await wecom.getUser(job.userid))
       } catch (e) {
         if (e instanceof WeComError && GONE.has(e.errcode)) job.kind = 'disable'
@@ -97,6 +98,7 @@ export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | '
     })
     await inParallel([...departments.entries()].filter(([, j]) => j.kind === 'refresh'), READS_IN_FLIGHT, async ([id, job]) => {
       try {
+        await apiLimiter.take('/cgi-bin/department/get')
         job.record = departmentFromWeCom(await wecom.getDepartment(id))
       } catch (e) {
         if (e instanceof WeComError && GONE.has(e.errcode)) job.kind = 'remove'

@@ -8,7 +8,7 @@ const DAY = 86_400_000
 /** getapprovalinfo accepts at most this span per call (31 days is [M] in our reference; stay under it). */
 const WINDOW = 30 * DAY
 
-type SyncDeps = Pick<Deps, 'config' | 'db' | 'wecom' | 'log' | 'now' | 'outbox'>
+type SyncDeps = Pick<Deps, 'config' | 'db' | 'wecom' | 'log' | 'now' | 'outbox' | 'apiLimiter'>
 
 /**
  * Keeps approval todos in step with WeCom: one pending todo per current approver of each pending
@@ -21,6 +21,7 @@ export function createApprovalSync(d: SyncDeps) {
 
   /** Re-reads one approval and applies it. Idempotent: callbacks may repeat or arrive out of order. */
   async function applyApproval(spNo: string): Promise<void> {
+    await d.apiLimiter.take('/cgi-bin/oa/getapprovaldetail')
     const { info } = await d.wecom.post<{ info: ApprovalInfo }>('/cgi-bin/oa/getapprovaldetail', { sp_no: spNo })
     const now = new Date(d.now())
     const approvers = currentApprovers(info)
@@ -65,6 +66,7 @@ export function createApprovalSync(d: SyncDeps) {
       const to = Math.min(end, from + WINDOW)
       let cursor = ''
       do {
+        await d.apiLimiter.take('/cgi-bin/oa/getapprovalinfo')
         const r = await d.wecom.post<{ sp_no_list?: string[]; new_next_cursor?: string }>('/cgi-bin/oa/getapprovalinfo', {
           starttime: String(Math.floor(from / 1000)),
           endtime: String(Math.floor(to / 1000)),
