@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
@@ -9,8 +8,10 @@ import { openDb } from '@portal/bff/db'
 import { createDeps } from '@portal/bff/deps'
 import { createLogger } from '@portal/bff/log'
 import { SANDBOX_CALLBACK, SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
+import { freshPostgresDatabase } from '@portal/bff/testing/db'
 import { freePort, startAppProcess } from '../support/app-process'
 import { makeOrgChanges, startCollector } from './callback-burst'
+import { BENCH_DATABASE_URL } from './stores'
 
 const EVENTS = Number(process.env.BENCH_CALLBACKS ?? 10_000)
 const MEMBERS = Number(process.env.BENCH_CALLBACK_MEMBERS ?? 5_000)
@@ -37,7 +38,7 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
   const appPort = await freePort()
   const collector = await startCollector()
   const sb = await sandboxProcess(`localhost:${appPort}`, collector.url)
-  const pgDb = opts.databaseUrl ? await scratchDatabase(opts.databaseUrl) : undefined
+  const pgDb = opts.databaseUrl ? await freshPostgresDatabase(opts.databaseUrl, 'bench_callbacks') : undefined
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-callbacks-'))
   const env: Record<string, string> = {
     PORT: String(appPort),
@@ -199,29 +200,6 @@ async function sandboxProcess(trustedDomain: string, callbackUrl: string): Promi
   return { url: `http://127.0.0.1:${port}`, child }
 }
 
-type PgClient = { connect(): Promise<void>; query(sql: string): Promise<unknown>; end(): Promise<void> }
-// node-postgres is the BFF's dependency, not the bench's: borrowed from there for create/drop database.
-const pg = createRequire(join(import.meta.dirname, '../../bff/package.json'))('pg') as { Client: new (o: { connectionString: string }) => PgClient }
-
-/** A database of its own on the server `url` points at, dropped afterwards. */
-async function scratchDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `bench_callbacks_${process.pid}`
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: url })
-    await c.connect()
-    try {
-      await c.query(sql)
-    } finally {
-      await c.end()
-    }
-  }
-  await admin(`drop database if exists ${name}`)
-  await admin(`create database ${name}`)
-  const u = new URL(url)
-  u.pathname = `/${name}`
-  return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) }
-}
-
 export function formatCallbacks(r: CallbacksResult): string {
   return (
     `  Callbacks burst [${r.store}]: ${r.events.toLocaleString('en-US')} change_contact callbacks, ${r.unique.toLocaleString('en-US')} distinct, + 1 after them (${Object.entries(r.mix).map(([k, v]) => `${k} ${v}`).join(', ')}), ${CONNECTIONS} connections\n` +
@@ -232,7 +210,7 @@ export function formatCallbacks(r: CallbacksResult): string {
 
 /** `tsx bench/callbacks.ts`: this figure alone, on PGlite, then PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL); BENCH_CALLBACKS_STORE=pglite|postgres for one. */
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
+  const url = BENCH_DATABASE_URL
   const only = process.env.BENCH_CALLBACKS_STORE
   const stores = [...(only !== 'postgres' ? [undefined] : []), ...(url && only !== 'pglite' ? [url] : [])]
   for (const databaseUrl of stores) console.log(formatCallbacks(await callbacksBench({ databaseUrl, cpuProfDir: process.env.BENCH_CPU_PROF })))

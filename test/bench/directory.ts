@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { openPostgres } from '@portal/bff/db'
+import { freshPostgresDatabase } from '@portal/bff/testing/db'
 import { freePort } from '../support/app-process'
+import { BENCH_DATABASE_URL } from './stores'
 
 /** Org sizes the sync is measured at; BENCH_MEMBERS=1000,10000 restricts them. */
 const SIZES = (process.env.BENCH_MEMBERS ?? '1000,10000,100000').split(',').map(Number)
@@ -12,7 +13,6 @@ const SIZES = (process.env.BENCH_MEMBERS ?? '1000,10000,100000').split(',').map(
 const departmentsFor = (members: number) => Number(process.env.BENCH_DEPARTMENTS ?? Math.max(24, Math.round(members / 20)))
 const MEMBERS = Math.max(...SIZES)
 const DEPARTMENTS = departmentsFor(MEMBERS)
-const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
 
 async function sandboxProcess(trustedDomain: string, members = MEMBERS, departments = DEPARTMENTS): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort()
@@ -59,23 +59,6 @@ function resetLimits(sandboxUrl: string) {
   // A pooled keep-alive socket may have been closed by the server meanwhile: try twice.
   const reset = () => fetch(`${sandboxUrl}/sandbox/admin/reset`, { method: 'POST' })
   return reset().catch(reset)
-}
-
-/** A PostgreSQL database of the bench's own, created empty and dropped after. */
-async function freshPostgres(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `bench_sync_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
-  const admin = async (sql: string) => {
-    const db = await openPostgres(url)
-    try {
-      await db.exec(sql)
-    } finally {
-      await db.close()
-    }
-  }
-  await admin(`create database ${name}`)
-  const u = new URL(url)
-  u.pathname = `/${name}`
-  return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) }
 }
 
 interface SyncStep {
@@ -147,8 +130,8 @@ export async function syncBench(log: (f: SyncFigures) => void = () => {}): Promi
       } finally {
         rmSync(dataDir, { recursive: true, force: true })
       }
-      if (PG_URL) {
-        const db = await freshPostgres(PG_URL)
+      if (BENCH_DATABASE_URL) {
+        const db = await freshPostgresDatabase(BENCH_DATABASE_URL, 'bench_sync')
         try {
           out.push(await measureSync(sb.url, 'PostgreSQL', { DATABASE_URL: db.url }, members, departments))
           log(out.at(-1)!)

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
+import { freshPostgresDatabase } from '@portal/bff/testing/db'
 import { freePort, startAppProcess, stopChild } from '../support/app-process'
 import { signedInAs, TestBrowser, UA } from '../support/browser'
 import { helloWorld } from './hello'
 import { load, type LoadResult } from './load'
+import { BENCH_DATABASE_URL } from './stores'
 
 /**
  * Directory search and the hot member endpoints at the size of a large corp, on PGlite and (with
@@ -48,7 +49,7 @@ export async function searchBench(opts: { seconds: number; hello: LoadResult; me
     const org = await orgPeople(sb.url)
     const out: StoreFigures[] = [await measureStore({ ...opts, appPort, sandboxUrl: sb.url, org, databaseUrl: undefined })]
     if (opts.databaseUrl) {
-      const db = await scratchDatabase(opts.databaseUrl)
+      const db = await freshPostgresDatabase(opts.databaseUrl, 'bench_search')
       try {
         // The sandbox limits user/list to 10,000 calls a minute, as WeCom does: start afresh.
         await fetch(`${sb.url}/sandbox/admin/reset`, { method: 'POST' })
@@ -232,27 +233,6 @@ export async function orgPeople(sandboxUrl: string): Promise<{ userid: string; n
   return userlist.map((u) => ({ userid: u.userid, name: u.name }))
 }
 
-/** A fresh PostgreSQL database beside the one `url` names, dropped afterwards. */
-export async function scratchDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  // pg is the BFF's dependency; the bench borrows it rather than pinning its own copy.
-  type Client = { connect(): Promise<void>; query(sql: string): Promise<unknown>; end(): Promise<void> }
-  const pg = createRequire(join(import.meta.dirname, '../../bff/package.json'))('pg') as { Client: new (o: { connectionString: string }) => Client }
-  const name = `bench_search_${process.pid}`
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: url })
-    await c.connect()
-    try {
-      await c.query(sql)
-    } finally {
-      await c.end()
-    }
-  }
-  await admin(`create database ${name}`)
-  const u = new URL(url)
-  u.pathname = `/${name}`
-  return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) }
-}
-
 export function formatSearchFigures(figures: StoreFigures[]): string {
   const f = (r: LoadResult & { ratio: number }) => `${Math.round(r.reqPerSec).toLocaleString('en-US').padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  ratio ${r.ratio.toFixed(2)}${r.non2xx || r.errors ? `  (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`
   return figures
@@ -269,7 +249,6 @@ export function formatSearchFigures(figures: StoreFigures[]): string {
 }
 
 /** PostgreSQL for the second store, when set. */
-export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
 /** BENCH_MEMBERS may list sizes: `1000,10000,100000` (default 100,000). */
 export const searchBenchSizes = () => (process.env.BENCH_MEMBERS ?? '1000,10000,100000').split(',').map(Number)
 

@@ -1,4 +1,4 @@
-import pg from 'pg'
+import { freshPostgresDatabase } from '@portal/bff/testing/db'
 
 /**
  * The stores every store-bound figure runs on: PGlite always, PostgreSQL when BENCH_DATABASE_URL
@@ -21,20 +21,8 @@ export function storeNames(): BenchStore['name'][] {
 
 export async function openStore(name: BenchStore['name']): Promise<BenchStore> {
   if (name === 'PGlite') return { name, env: {}, drop: async () => {} }
-  const db = `bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: BENCH_DATABASE_URL })
-    await c.connect()
-    try {
-      await c.query(sql)
-    } finally {
-      await c.end()
-    }
-  }
-  await admin(`create database ${db}`)
-  const url = new URL(BENCH_DATABASE_URL!)
-  url.pathname = `/${db}`
-  return { name, env: { DATABASE_URL: url.toString() }, drop: () => admin(`drop database if exists ${db} with (force)`) }
+  const db = await freshPostgresDatabase(BENCH_DATABASE_URL!, 'bench')
+  return { name, env: { DATABASE_URL: db.url }, drop: db.drop }
 }
 
 /** Runs `fn` once per store, each with a fresh database. */
