@@ -1,8 +1,8 @@
 import type { Budget, RateBudgets } from '../rate/budget'
 
 // WeCom silently DROPS app messages beyond 30 per minute or 1000 per hour from one app to one
-// member: the call answers ok (https://developer.work.weixin.qq.com/document/path/90454,
-// wecom-api.md §6, §10). Holding rows back here is the only way not to lose them. The counts are
+// member: the call answers ok (https://developer.work.weixin.qq.com/document/path/90454).
+// Holding rows back here is the only way not to lose them. The counts are
 // shared through the database, so every instance draws from the same 30.
 
 export interface MemberLimits {
