@@ -6,6 +6,7 @@ import type { Config } from './config'
 import { contactChangeHandler } from './directory/contact-events'
 import { approvalNumber } from './todos/approval-event'
 import { createApprovalSync, type ApprovalSync } from './todos/approval-sync'
+import { createTodoLists, type TodoLists } from './todos/list-cache'
 import { DirectoryReadModel } from './directory/read-model'
 import { createSyncEngine } from './directory/sync-engine'
 import { createSyncService, type SyncService } from './directory/sync-service'
@@ -44,6 +45,8 @@ export interface Deps {
    * approval read takes from it (sync, callback re-reads, approval catch-up).
    */
   apiLimiter: ApiLimiter
+  /** Members' todo lists in memory; every todo write reports the members it touched. */
+  todoLists: TodoLists
 }
 
 export async function createDeps(config: Config, overrides: Partial<Omit<Deps, 'config'>> = {}): Promise<Deps> {
@@ -74,8 +77,9 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
   const sync = overrides.sync ?? createSyncService({ db, engine, readModel, log, now })
   const callbacks = overrides.callbacks ?? createCallbacks({ config, db, log, now })
   const outbox = overrides.outbox ?? createOutboxWorker({ db, wecom, log, now, config })
-  const approvals = overrides.approvals ?? createApprovalSync({ config, db, wecom, log, now, outbox, apiLimiter })
-  const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox, approvals, settings, marks, apiLimiter }
+  const todoLists = overrides.todoLists ?? createTodoLists({ db, now })
+  const approvals = overrides.approvals ?? createApprovalSync({ config, db, wecom, log, now, outbox, apiLimiter, todoLists })
+  const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox, approvals, settings, marks, apiLimiter, todoLists }
   settings.onChange((changed) => {
     if (changed.includes('syncCron') || changed.includes('forceSyncCron')) sync.reschedule({ cron: config.sync.cron, forceCron: config.sync.forceCron })
     // Cached principals carry roles computed under the old policy.

@@ -65,7 +65,11 @@ describe.each([
 
   it('或签: one approver decides, the other todo is cancelled', async () => {
     const spNo = await submit(leave(['zhangsan', 'zhouba']))
+    const open = async (who: string) => (await stack.deps.todoLists.list(who, 'pending')).items.filter((t) => t.origin === spNo).map((t) => t.status)
+    // The members' lists, read (and kept) before the decision, show it at once after.
+    expect([await open('zhangsan'), await open('zhouba')]).toEqual([['pending'], ['pending']])
     await act(spNo, 'zhangsan', 'approve')
+    expect([await open('zhangsan'), await open('zhouba')]).toEqual([[], []])
     expect(await todosOf(stack, spNo)).toEqual([
       { assignee: 'zhangsan', status: 'done', title: '李四的请假' },
       { assignee: 'zhouba', status: 'cancelled', title: '李四的请假' },

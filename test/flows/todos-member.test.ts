@@ -89,4 +89,19 @@ describe('member todo routes', () => {
     expect(r.status).toBe(200)
     expect(todoSchema.parse(r.body)).toMatchObject({ id: ids.first, title: '待办 m-1', dueAt: null, requester: { userid: 'zhangsan', name: '张三' } })
   })
+
+  it('shows a host\'s change at once: done, handed to someone else, new', async () => {
+    const pending = async (who: string) => todoListSchema.parse((await get(who, '/api/todos')).body).items.map((t) => t.id)
+    const patch = (externalId: string, body: object) =>
+      fetch(`${stack.appUrl}/api/host/todos/${externalId}`, { method: 'PATCH', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    // Both lists read (and so kept in memory) before each change.
+    expect([await pending('lisi'), await pending('wujiu')]).toEqual([[ids.second, ids.first], [ids.others]])
+    expect((await patch('m-2', { status: 'done' })).status).toBe(200)
+    expect(await pending('lisi')).toEqual([ids.first])
+    expect((await patch('m-1', { assignee: 'wujiu' })).status).toBe(200)
+    expect([await pending('lisi'), (await pending('wujiu')).sort()]).toEqual([[], [ids.first, ids.others].sort()])
+    const added = await hostTodo('m-6', 'lisi')
+    expect(await pending('lisi')).toEqual([added])
+    expect(todoListSchema.parse((await get('lisi', '/api/todos?status=done')).body).counts).toEqual({ pending: 1, done: 3 })
+  })
 })

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { lockDataDir, type DataDirLock } from './data-dir-lock'
+import { localChangeFeed } from './change-feed'
 import { groupCommit } from './group-commit'
 import { initPgliteDir } from './pglite-init'
 import type { Db, Tx } from './types'
@@ -49,6 +50,7 @@ export async function openPglite(dataDir?: string, snapshot?: Blob, opts: { lock
     )
   return {
     kind: 'pglite',
+    changes: localChangeFeed(),
     async query(sql, params) {
       return (await pg.query(sql, params)).rows as never
     },

@@ -1,4 +1,5 @@
 import pg from 'pg'
+import { postgresChangeFeed } from './change-feed'
 import { DEFAULT_POOL_MAX } from './pool-size'
 import type { Db, Tx } from './types'
 import { asUnavailable } from './unavailable'
@@ -65,8 +66,10 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
       client.release(broken)
     }
   }
+  const changes = postgresChangeFeed({ url, notify: (channel, payload) => pool.query('select pg_notify($1, $2)', [channel, payload]), onError: onConnectionError })
   return {
     kind: 'postgres',
+    changes,
     async query(sql, params) {
       return (await pool.query(sql, params as unknown[]).catch(asUnavailable)).rows
     },
@@ -84,6 +87,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
       }
     },
     async close() {
+      await changes.close()
       await pool.end()
     },
   }

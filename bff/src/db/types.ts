@@ -1,3 +1,5 @@
+import type { ChangeFeed } from './change-feed'
+
 /** The little the app needs from a database; PGlite and node-postgres both fit behind it. */
 export interface Queryable {
   query<T extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
@@ -23,5 +25,7 @@ export interface Db extends Tx {
    * itself), no calls out, no side effects to undo.
    */
   write<T>(fn: WriteFn<T>): Promise<T>
+  /** Changes announced to every instance on this database (caches listen to drop what is stale). */
+  readonly changes: ChangeFeed
   close(): Promise<void>
 }

@@ -8,7 +8,7 @@ const DAY = 86_400_000
 /** getapprovalinfo accepts at most this span per call (31 days is [M] in our reference; stay under it). */
 const WINDOW = 30 * DAY
 
-type SyncDeps = Pick<Deps, 'config' | 'db' | 'wecom' | 'log' | 'now' | 'outbox' | 'apiLimiter'>
+type SyncDeps = Pick<Deps, 'config' | 'db' | 'wecom' | 'log' | 'now' | 'outbox' | 'apiLimiter' | 'todoLists'>
 
 /**
  * Keeps approval todos in step with WeCom: one pending todo per current approver of each pending
@@ -29,6 +29,8 @@ export function createApprovalSync(d: SyncDeps) {
     const applicant = names.get(info.applyer.userid.toLowerCase()) ?? info.applyer.userid
     const submitted = new Date(info.apply_time * 1000).toISOString().slice(0, 16).replace('T', ' ')
     let queued = false
+    // Members whose lists this changes: told after the commit (or its failure, which may have committed).
+    const touched = new Set<string>()
     await d.db.transaction(async (tx) => {
       for (const approver of approvers) {
         const { todo, created } = await upsertTodo(
@@ -46,13 +48,17 @@ export function createApprovalSync(d: SyncDeps) {
           },
           now,
         )
+        touched.add(todo.assignee)
         if (created) queued = (await notifyNewTodo(tx, d.config, todo, applicant, now)) || queued
       }
       const current = new Set(approvers.map((a) => a.toLowerCase()))
       for (const t of await todosOfOrigin(tx, 'approval', info.sp_no)) {
-        if (t.status === 'pending' && !current.has(t.assignee.toLowerCase())) await setTodoStatus(tx, t.id, closedStatus(info, t.assignee), now)
+        if (t.status === 'pending' && !current.has(t.assignee.toLowerCase())) {
+          touched.add(t.assignee)
+          await setTodoStatus(tx, t.id, closedStatus(info, t.assignee), now)
+        }
       }
-    })
+    }).finally(() => d.todoLists.changed(touched))
     if (queued) d.outbox.wake()
   }
 

@@ -31,15 +31,17 @@ export async function upsertHostTodo(deps: Deps, host: string, input: HostTodoIn
     requester: people.requester?.userid,
     dueAt: input.dueAt ? new Date(input.dueAt) : undefined,
   }
+  const touched = new Set([fields.assignee])
   const result = await deps.db.write(async (tx) => {
     const { before, ...r } = await upsertTodo(tx, fields, now)
+    if (before) touched.add(before.assignee)
     let queued = false
     if (input.notify !== false && r.todo.status === 'pending') {
       if (r.created) queued = await notifyNewTodo(tx, deps.config, r.todo, people.requester?.name, now)
       else if (before && !sameUser(before.assignee, r.todo.assignee)) queued = await notifyReassigned(tx, deps.config, r.todo, now)
     }
     return { ...r, queued }
-  })
+  }).finally(() => deps.todoLists.changed(touched))
   if (result.queued) deps.outbox.wake()
   return result
 }
@@ -52,9 +54,11 @@ export async function patchHostTodo(deps: Deps, host: string, externalId: string
   // Checked before the write, so that a bad assignee never enters (and reruns) a group of writes.
   const people = await checkPeople(deps.db, { assignee: patch.assignee }, deps.readModel)
   const now = new Date(deps.now())
+  const touched = new Set<string>()
   const result = await deps.db.write(async (tx) => {
     const before = await lockTodoByKey(tx, 'host', host, externalId)
     if (!before) throw new ApiFailure('not_found', `No todo with externalId "${externalId}" from this host.`)
+    touched.add(before.assignee)
     const { id: _id, createdAt: _c, updatedAt: _u, ...current } = before
     const fields: TodoFields = {
       ...current,
@@ -67,8 +71,9 @@ export async function patchHostTodo(deps: Deps, host: string, externalId: string
     }
     const { before: _b, ...r } = await updateTodo(tx, before, fields, now)
     const queued = r.todo.status === 'pending' && !sameUser(before.assignee, r.todo.assignee) && (await notifyReassigned(tx, deps.config, r.todo, now))
+    touched.add(r.todo.assignee)
     return { ...r, created: false, queued }
-  })
+  }).finally(() => deps.todoLists.changed(touched))
   if (result.queued) deps.outbox.wake()
   return result
 }

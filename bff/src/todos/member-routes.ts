@@ -4,7 +4,7 @@ import type { AppEnv } from '../app-env'
 import { requireMember } from '../auth/require-member'
 import type { Deps } from '../deps'
 import { ApiFailure } from '../errors'
-import { getTodo, listTodos, type TodoRecord } from './store'
+import { getTodo, type TodoRecord } from './store'
 import { toTodo, toTodos } from './todo-view'
 
 const PRIVATE = { 'Cache-Control': 'private, no-cache' }
@@ -35,7 +35,7 @@ export function todoMemberRoutes(deps: Deps) {
       if (status !== 'pending' && status !== 'done') {
         throw new ApiFailure('bad_request', 'status must be "pending" or "done".', { fields: { status: 'expected pending or done' } })
       }
-      const { items, counts } = await listTodos(deps.db, c.get('member').userid, status)
+      const { items, counts } = await deps.todoLists.list(c.get('member').userid, status)
       const body: TodoList = { items: await withNames(deps, items), counts }
       return c.json(body, 200, PRIVATE)
     })
