@@ -2,7 +2,7 @@ import type { DepartmentNode } from '@portal/shared'
 import type { Queryable } from '../db'
 import type { StoredDepartment } from './diff'
 import type { MemberRecord } from './member-store'
-import { SearchIndex, type KeysCache } from './search-index'
+import { SearchIndex, yieldToLoop, type KeysCache } from './search-index'
 import { loadDepartments, loadMembers } from './store-state'
 import { directoryVersion } from './version'
 
@@ -77,7 +77,9 @@ export class DirectoryReadModel {
     const at = this.invalidations
     const { version, syncedAt } = await directoryVersion(this.db)
     if (!this.view || this.view.version !== version) {
-      this.view = build(version, syncedAt, { departments: await loadDepartments(this.db), members: await loadMembers(this.db) }, this.view?.search.keys)
+      // In slices (pages of members, slices of the index): requests meanwhile get the old view.
+      const state = { departments: await loadDepartments(this.db), members: await loadMembers(this.db, yieldToLoop) }
+      this.view = await build(version, syncedAt, state, this.view?.search.keys)
     }
     this.checkedAt = this.now()
     this.viewAt = at
@@ -85,17 +87,21 @@ export class DirectoryReadModel {
   }
 }
 
-function build(
+const byName = new Intl.Collator('zh-CN')
+
+async function build(
   version: number,
   syncedAt: Date | null,
   s: { departments: Map<number, StoredDepartment>; members: Map<string, MemberRecord> },
   keys?: KeysCache,
-): DirectoryView {
+): Promise<DirectoryView> {
   const live = [...s.departments.values()].filter((d) => !d.removedAt)
   const liveIds = new Set(live.map((d) => d.id))
   const members = new Map<string, MemberRecord>()
   const byDepartment = new Map<number, MemberRecord[]>()
+  let grouped = 0
   for (const m of s.members.values()) {
+    if (++grouped % 10_000 === 0) await yieldToLoop()
     members.set(m.userid.toLowerCase(), m)
     if (!listed(m)) continue
     for (const x of m.departments) {
@@ -105,37 +111,57 @@ function build(
     }
   }
   const orderIn = (m: MemberRecord, dep: number) => m.departments.find((x) => x.departmentId === dep)?.order ?? 0
-  for (const [dep, list] of byDepartment) list.sort((a, b) => orderIn(b, dep) - orderIn(a, dep) || a.name.localeCompare(b.name, 'zh-CN'))
+  let sorted = 0
+  for (const [dep, list] of byDepartment) {
+    list.sort((a, b) => orderIn(b, dep) - orderIn(a, dep) || byName.compare(a.name, b.name))
+    if ((sorted += list.length) >= 5_000) {
+      sorted = 0
+      await yieldToLoop()
+    }
+  }
 
   const children = new Map<number | null, StoredDepartment[]>()
+  const parentOf = new Map<number, number>()
   for (const d of live) {
     const parent = d.parentId !== undefined && liveIds.has(d.parentId) ? d.parentId : null
+    if (parent !== null) parentOf.set(d.id, parent)
     const siblings = children.get(parent)
     if (siblings) siblings.push(d)
     else children.set(parent, [d])
   }
+  // Everyone listed in a department or below it, each person once: walk up from each of their
+  // departments, stopping where an earlier department of theirs already went.
+  const totals = new Map<number, number>()
+  let walked = 0
+  for (const m of members.values()) {
+    if (!listed(m)) continue
+    const counted = new Set<number>()
+    for (const x of m.departments) {
+      for (let d: number | undefined = x.departmentId; d !== undefined && liveIds.has(d) && !counted.has(d); d = parentOf.get(d)) {
+        counted.add(d)
+        totals.set(d, (totals.get(d) ?? 0) + 1)
+      }
+    }
+    if (++walked % 10_000 === 0) await yieldToLoop()
+  }
   const departments = new Map<number, { dep: StoredDepartment; path: string[] }>()
-  const toNode = (d: StoredDepartment, path: string[]): { node: DepartmentNode; people: Set<string> } => {
+  const toNode = (d: StoredDepartment, path: string[]): DepartmentNode => {
     const here = [...path, d.name]
     departments.set(d.id, { dep: d, path: here })
-    const direct = byDepartment.get(d.id) ?? []
-    const people = new Set(direct.map((m) => m.userid))
-    const kids = (children.get(d.id) ?? []).sort((a, b) => b.order - a.order || a.id - b.id).map((c) => toNode(c, here))
-    for (const k of kids) for (const p of k.people) people.add(p)
-    const node: DepartmentNode = {
+    return {
       id: d.id,
       name: d.name,
       ...(d.nameEn ? { nameEn: d.nameEn } : {}),
       parentId: d.parentId ?? null,
       order: d.order,
       leaders: d.leaders,
-      memberCount: direct.length,
-      totalCount: people.size,
-      children: kids.map((k) => k.node),
+      memberCount: byDepartment.get(d.id)?.length ?? 0,
+      totalCount: totals.get(d.id) ?? 0,
+      children: (children.get(d.id) ?? []).sort((a, b) => b.order - a.order || a.id - b.id).map((c) => toNode(c, here)),
     }
-    return { node, people }
   }
-  const roots = (children.get(null) ?? []).sort((a, b) => b.order - a.order || a.id - b.id).map((d) => toNode(d, []).node)
+  const roots = (children.get(null) ?? []).sort((a, b) => b.order - a.order || a.id - b.id).map((d) => toNode(d, []))
+  const search = await SearchIndex.build([...members.values()].filter(listed), keys)
   return {
     version,
     syncedAt,
@@ -143,7 +169,7 @@ function build(
     departments,
     members,
     byDepartment,
-    search: new SearchIndex([...members.values()].filter(listed), keys),
+    search,
     responses: new Map(),
   }
 }

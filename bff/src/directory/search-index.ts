@@ -30,53 +30,113 @@ const collator = new Intl.Collator()
  * comparison per query, whatever the size of the directory. Answers are cached per query until
  * the index is rebuilt.
  */
-export class SearchIndex {
-  private readonly entries: Entry[]
-  private readonly grams = new Map<number, Int32Array>()
-  private readonly cache = new Map<string, { items: MemberRecord[]; total: number }>()
-  /** Keys of the names this index holds, for the next build to reuse. */
-  readonly keys: KeysCache = new Map()
+/** What a build produces; `buildIndex` yields between slices so a caller can let requests run. */
+interface Built {
+  entries: Entry[]
+  grams: Map<number, Int32Array>
+  keys: KeysCache
+}
 
-  constructor(members: Iterable<MemberRecord>, previous?: KeysCache) {
-    const entries: Entry[] = []
-    for (const m of members) {
-      let keys = previous?.get(m.name) ?? this.keys.get(m.name)
-      if (!keys) keys = searchKeys(m.name)
-      this.keys.set(m.name, keys)
-      entries.push({
-        m,
-        name: m.name.toLowerCase(),
-        pinyin: keys.pinyin,
-        initials: keys.initials,
-        alias: (m.alias ?? '').toLowerCase(),
-        userid: m.userid.toLowerCase(),
-        position: m.position.toLowerCase(),
-      })
-    }
-    // The order answers list equal scores in (as `localeCompare` orders them). Within [a-z0-9],
-    // which pinyin always is and most userids are, code-unit order is the collator's order.
-    const plain = (s: string) => /^[a-z0-9]*$/.test(s)
-    const plainIds = new Set(entries.filter((e) => plain(e.userid)).map((e) => e.userid))
-    const byUserid = (a: string, b: string) => (plainIds.has(a) && plainIds.has(b) ? (a < b ? -1 : a > b ? 1 : 0) : collator.compare(a, b))
-    entries.sort((a, b) => (a.pinyin < b.pinyin ? -1 : a.pinyin > b.pinyin ? 1 : byUserid(a.userid, b.userid)))
-    this.entries = entries
-    const lists = new Map<number, number[]>()
-    for (let id = 0; id < entries.length; id++) {
-      const e = entries[id]!
-      for (const field of [e.name, e.pinyin, e.initials, e.alias, e.userid, e.position]) {
-        for (let i = 0; i < field.length; i++) {
-          let g = 0
-          for (let k = 0; k < GRAM && i + k < field.length; k++) {
-            g = gramStep(g, field.charCodeAt(i + k))
-            const list = lists.get(g)
-            // Entries are visited in order: a repeat within one entry is the list's last id.
-            if (!list) lists.set(g, [id])
-            else if (list[list.length - 1] !== id) list.push(id)
-          }
+/** Entries handled between two yields of a build. */
+const SLICE = 1_000
+
+function* buildIndex(members: Iterable<MemberRecord>, previous?: KeysCache): Generator<void, Built> {
+  const keysOut: KeysCache = new Map()
+  const entries: Entry[] = []
+  for (const m of members) {
+    let keys = previous?.get(m.name) ?? keysOut.get(m.name)
+    if (!keys) keys = searchKeys(m.name)
+    keysOut.set(m.name, keys)
+    entries.push({
+      m,
+      name: m.name.toLowerCase(),
+      pinyin: keys.pinyin,
+      initials: keys.initials,
+      alias: (m.alias ?? '').toLowerCase(),
+      userid: m.userid.toLowerCase(),
+      position: m.position.toLowerCase(),
+    })
+    if (entries.length % SLICE === 0) yield
+  }
+  // The order answers list equal scores in (as `localeCompare` orders them). Within [a-z0-9],
+  // which pinyin always is and most userids are, code-unit order is the collator's order.
+  const plain = (s: string) => /^[a-z0-9]*$/.test(s)
+  const plainIds = new Set(entries.filter((e) => plain(e.userid)).map((e) => e.userid))
+  const byUserid = (a: string, b: string) => (plainIds.has(a) && plainIds.has(b) ? (a < b ? -1 : a > b ? 1 : 0) : collator.compare(a, b))
+  entries.sort((a, b) => (a.pinyin < b.pinyin ? -1 : a.pinyin > b.pinyin ? 1 : byUserid(a.userid, b.userid)))
+  yield
+  const lists = new Map<number, number[]>()
+  for (let id = 0; id < entries.length; id++) {
+    const e = entries[id]!
+    for (const field of [e.name, e.pinyin, e.initials, e.alias, e.userid, e.position]) {
+      for (let i = 0; i < field.length; i++) {
+        let g = 0
+        for (let k = 0; k < GRAM && i + k < field.length; k++) {
+          g = gramStep(g, field.charCodeAt(i + k))
+          const list = lists.get(g)
+          // Entries are visited in order: a repeat within one entry is the list's last id.
+          if (!list) lists.set(g, [id])
+          else if (list[list.length - 1] !== id) list.push(id)
         }
       }
     }
-    for (const [g, list] of lists) this.grams.set(g, Int32Array.from(list))
+    if (id % SLICE === SLICE - 1) yield
+  }
+  const grams = new Map<number, Int32Array>()
+  let n = 0
+  for (const [g, list] of lists) {
+    grams.set(g, Int32Array.from(list))
+    if (++n % (SLICE * 10) === 0) yield
+  }
+  return { entries, grams, keys: keysOut }
+}
+
+/** Lets timers and I/O run between slices of a long build. */
+export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/**
+ * In-memory member search: name, full pinyin, initials, alias, userid and position.
+ *
+ * Entries are numbered in answer order (pinyin, then userid), and every substring of up to three
+ * characters of their fields has a posting list of entry numbers, ascending. A query's candidates
+ * are the shortest list among its own substrings of that length (a superset of its matches), and
+ * walking that list in order fills each score level already sorted: no sort and no string
+ * comparison per query, whatever the size of the directory. Answers are cached per query until
+ * the index is rebuilt.
+ */
+export class SearchIndex {
+  private readonly entries: Entry[]
+  private readonly grams: Map<number, Int32Array>
+  private readonly cache = new Map<string, { items: MemberRecord[]; total: number }>()
+  /** Keys of the names this index holds, for the next build to reuse. */
+  readonly keys: KeysCache
+
+  /** Built in one piece (small directories, tests). */
+  static of(members: Iterable<MemberRecord>, previous?: KeysCache): SearchIndex {
+    const steps = buildIndex(members, previous)
+    let step = steps.next()
+    while (!step.done) step = steps.next()
+    return new SearchIndex(step.value)
+  }
+
+  /**
+   * Built in slices, awaiting `pause` between them: at 100k members a build takes seconds of
+   * CPU, and requests keep being answered (from the previous index) meanwhile.
+   */
+  static async build(members: Iterable<MemberRecord>, previous?: KeysCache, pause = yieldToLoop): Promise<SearchIndex> {
+    const steps = buildIndex(members, previous)
+    let step = steps.next()
+    while (!step.done) {
+      await pause()
+      step = steps.next()
+    }
+    return new SearchIndex(step.value)
+  }
+
+  private constructor(built: Built) {
+    this.entries = built.entries
+    this.grams = built.grams
+    this.keys = built.keys
   }
 
   get size(): number {

@@ -33,25 +33,43 @@ export async function loadSyncState(db: Queryable): Promise<DirectoryState> {
   return { departments: await loadDepartments(db), members }
 }
 
-/** Every member whole, for the read model (two queries, joined here rather than per row in SQL). */
-export async function loadMembers(db: Queryable): Promise<Map<string, MemberRecord>> {
-  const memberships = new Map<string, { d: number; o: number; l: boolean }[]>()
-  for (const r of await db.query<{ userid: string; department_id: number; sort_order: string | number; is_leader: boolean }>(
-    'select userid, department_id, sort_order, is_leader from member_departments',
-  )) {
-    const list = memberships.get(r.userid) ?? []
-    list.push({ d: r.department_id, o: Number(r.sort_order), l: r.is_leader })
-    memberships.set(r.userid, list)
-  }
+/** Members per page of `loadMembers`: a page is one query, so the event loop is never held for long. */
+const MEMBER_PAGE = 2_000
+
+/**
+ * Every member whole, for the read model, a page at a time in userid order (keyset), awaiting
+ * `pause` between pages; each page's departments in a second query, joined here rather than per
+ * row in SQL.
+ */
+export async function loadMembers(db: Queryable, pause: () => Promise<void> = async () => {}): Promise<Map<string, MemberRecord>> {
   const members = new Map<string, MemberRecord>()
-  const rows = await db.query<Omit<MemberRow, 'memberships'> & { department_ids: number[] }>(
-    'select userid, name, alias, position, avatar, main_department, status, gender, mobile, telephone, email, biz_mail, direct_leaders, disabled_at, department_ids from members',
-  )
-  for (const r of rows) {
-    const byDept = new Map((memberships.get(r.userid) ?? []).map((x) => [x.d, x]))
-    // Keep WeCom's department order, which members.department_ids preserves.
-    const ordered = r.department_ids.map((d) => byDept.get(d)).filter((x): x is { d: number; o: number; l: boolean } => !!x)
-    members.set(r.userid.toLowerCase(), memberFromRow({ ...r, memberships: ordered }))
+  let after: string | null = null
+  for (;;) {
+    const rows: (Omit<MemberRow, 'memberships'> & { department_ids: number[] })[] = await db.query(
+      `select userid, name, alias, position, avatar, main_department, status, gender, mobile, telephone, email, biz_mail, direct_leaders, disabled_at, department_ids
+         from members where $1::text is null or userid > $1 order by userid limit ${MEMBER_PAGE}`,
+      [after],
+    )
+    if (!rows.length) break
+    const last = rows[rows.length - 1]!.userid
+    const memberships = new Map<string, { d: number; o: number; l: boolean }[]>()
+    for (const r of await db.query<{ userid: string; department_id: number; sort_order: string | number; is_leader: boolean }>(
+      'select userid, department_id, sort_order, is_leader from member_departments where ($1::text is null or userid > $1) and userid <= $2',
+      [after, last],
+    )) {
+      const list = memberships.get(r.userid) ?? []
+      list.push({ d: r.department_id, o: Number(r.sort_order), l: r.is_leader })
+      memberships.set(r.userid, list)
+    }
+    for (const r of rows) {
+      const byDept = new Map((memberships.get(r.userid) ?? []).map((x) => [x.d, x]))
+      // Keep WeCom's department order, which members.department_ids preserves.
+      const ordered = r.department_ids.map((d) => byDept.get(d)).filter((x): x is { d: number; o: number; l: boolean } => !!x)
+      members.set(r.userid.toLowerCase(), memberFromRow({ ...r, memberships: ordered }))
+    }
+    if (rows.length < MEMBER_PAGE) break
+    after = last
+    await pause()
   }
   return members
 }

@@ -1,6 +1,6 @@
 import { afterEach, expect, it, vi } from 'vitest'
 import type { Db } from '../../src/db'
-import { upsertMembers } from '../../src/directory/apply-diff'
+import { upsertDepartments, upsertMembers } from '../../src/directory/apply-diff'
 import type { MemberRecord } from '../../src/directory/member-store'
 import { DirectoryReadModel } from '../../src/directory/read-model'
 import { bumpDirectoryVersion } from '../../src/directory/version'
@@ -62,5 +62,56 @@ describeEachDb('directory read model', (open) => {
     model.invalidate()
     expect(model.latest()).toBe(first)
     await vi.waitFor(() => expect(model.latest()?.members.has('wangwu')).toBe(true))
+  })
+
+  it('counts each listed person once per department and everything above it, not those gone or disabled', async () => {
+    db = await open()
+    const at = new Date()
+    const dep = (id: number, parentId?: number) => ({ id, name: `部门${id}`, parentId, order: 0, leaders: [] })
+    const inDeps = (userid: string, ids: number[], extra: Partial<MemberRecord> = {}): MemberRecord => ({
+      ...member(userid, userid),
+      departments: ids.map((departmentId) => ({ departmentId, order: 0, isLeader: false })),
+      ...extra,
+    })
+    await db.transaction(async (tx) => {
+      // 1 ⊃ 2 ⊃ 3, 1 ⊃ 4; 5 removed (under 1).
+      await upsertDepartments(tx, [dep(1), dep(2, 1), dep(3, 2), dep(4, 1), dep(5, 1)], at)
+      await tx.query('update departments set removed_at = $1 where id = 5', [at])
+      await upsertMembers(
+        tx,
+        [
+          inDeps('a', [3, 4]), // under 1 twice: counted once there
+          inDeps('b', [2, 3]), // in 2 and in 3 below it: once in 2
+          inDeps('c', [5]), // only in a removed department
+          inDeps('d', [3], { status: 2 }), // disabled in WeCom: not listed
+          inDeps('e', [4], { status: 4 }), // not yet activated: listed
+        ],
+        at,
+      )
+      await bumpDirectoryVersion(tx, true)
+    })
+    const view = await new DirectoryReadModel(db).current()
+    const counts = new Map<number, [number, number]>()
+    const walk = (n: { id: number; memberCount: number; totalCount: number; children: unknown[] }) => {
+      counts.set(n.id, [n.memberCount, n.totalCount])
+      n.children.forEach((c) => walk(c as typeof n))
+    }
+    ;(JSON.parse(view.treeJson) as { roots: Parameters<typeof walk>[0][] }).roots.forEach(walk)
+    expect(Object.fromEntries(counts)).toEqual({ 1: [0, 3], 2: [1, 2], 3: [2, 2], 4: [2, 2] })
+  })
+
+  it('loads a directory larger than one page whole: every member once, each with their departments', async () => {
+    db = await open()
+    const many = Array.from({ length: 4_500 }, (_, i) => ({
+      ...member(`u${String(i).padStart(5, '0')}`, `成员${i}`),
+      departments: [{ departmentId: 1 + (i % 7), order: i, isLeader: i % 100 === 0 }],
+    }))
+    await db.transaction(async (tx) => {
+      await upsertMembers(tx, many, new Date())
+      await bumpDirectoryVersion(tx, true)
+    })
+    const view = await new DirectoryReadModel(db).current()
+    expect(view.members.size).toBe(4_500)
+    for (const m of many) expect(view.members.get(m.userid)?.departments).toEqual(m.departments)
   })
 })

@@ -44,7 +44,7 @@ const members: MemberRecord[] = org.members.map((u, i) => ({
   status: 1,
   directLeaders: [],
 }))
-const index = new SearchIndex(members)
+const index = SearchIndex.of(members)
 const expected = reference(members)
 const answer = (q: string, limit: number) => {
   const r = index.search(q, limit)
@@ -72,7 +72,17 @@ describe('SearchIndex', () => {
   it('gives the same answer from its cache, and after a rebuild that reuses the pinyin of the last one', () => {
     const first = answer('zh', 30)
     expect(answer('zh', 30)).toEqual(first)
-    const rebuilt = new SearchIndex(members, index.keys)
+    const rebuilt = SearchIndex.of(members, index.keys)
     expect(rebuilt.search('zh', 30).items.map((m) => m.userid)).toEqual(first.items)
+  })
+
+  it('builds in slices when asked, with the same answers as a build in one piece', async () => {
+    const many = Array.from({ length: 5_000 }, (_, i) => ({ ...members[i % members.length]!, userid: `user${i}` }))
+    let pauses = 0
+    const sliced = await SearchIndex.build(many, undefined, async () => void pauses++)
+    // Slices of 1,000 entries in each pass over the members: never one piece at this size.
+    expect(pauses).toBeGreaterThanOrEqual(10)
+    const whole = SearchIndex.of(many)
+    for (const q of ['zhang', 'zs', 'user49', '工程']) expect(sliced.search(q, 20)).toEqual(whole.search(q, 20))
   })
 })
