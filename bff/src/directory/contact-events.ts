@@ -5,6 +5,7 @@ import { WeComError } from '../wecom'
 import { upsertDepartments, upsertMembers } from './apply-diff'
 import { departmentFromWeCom, memberFromWeCom } from './from-wecom'
 import type { DepartmentRecord, MemberRecord } from './member-store'
+import { mapLimit } from './pacing'
 import { bumpDirectoryVersion } from './version'
 
 /** A decrypted `change_contact` event: ChangeType plus its fields (wecom-api.md §8.5). */
@@ -87,7 +88,8 @@ export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | '
       for (const i of events) errors[i] ??= err
     }
     // Re-read what was created or changed; a read that fails fails only that one's events.
-    await inParallel([...members.values()].filter((j) => j.kind === 'refresh'), READS_IN_FLIGHT, async (job) => {
+    // Each read catches its own failure, so the batch never rejects.
+    await mapLimit([...members.values()].filter((j) => j.kind === 'refresh'), READS_IN_FLIGHT, async (job) => {
       try {
         await apiLimiter.take('/cgi-bin/user/get')
         job.record = memberFromWeCom(await wecom.getUser(job.userid))
@@ -96,7 +98,7 @@ export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | '
         else fail(job.events, e)
       }
     })
-    await inParallel([...departments.entries()].filter(([, j]) => j.kind === 'refresh'), READS_IN_FLIGHT, async ([id, job]) => {
+    await mapLimit([...departments.entries()].filter(([, j]) => j.kind === 'refresh'), READS_IN_FLIGHT, async ([id, job]) => {
       try {
         await apiLimiter.take('/cgi-bin/department/get')
         job.record = departmentFromWeCom(await wecom.getDepartment(id))
@@ -164,14 +166,4 @@ export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | '
     await bumpDirectoryVersion(tx, changed > 0)
     return { ended: [...disabled, ...refreshed.filter((m) => m.status !== 1).map((m) => m.userid)] }
   }
-}
-
-/** Runs `fn` over `items` with at most `limit` at a time. */
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!)
-    }),
-  )
 }
