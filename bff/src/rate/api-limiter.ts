@@ -15,8 +15,14 @@ export const WECOM_API_LIMITS: Readonly<ApiLimits> = Object.freeze({ perMinute: 
 /** APIs with a tighter documented limit (600 a minute for getapprovaldata; its successor assumed alike). */
 const API_MINUTE_LIMITS: Readonly<Record<string, number>> = { '/cgi-bin/oa/getapprovalinfo': 540 }
 
-/** Units are taken this many at a time and kept at most HOLD_MS, so a call costs no round trip of its own. */
+/**
+ * Units are taken at least CHUNK at a time and kept at most HOLD_MS, so a call costs no round trip
+ * of its own. A caller that spent a whole take within the hold (a sync reading pages as fast as
+ * WeCom answers) gets twice as many next time, up to MAX_CHUNK: a 100k-member sync makes ~20 takes
+ * instead of ~300, each a database round trip (measured: 3-9 ms of PGlite's thread each).
+ */
 const CHUNK = 16
+const MAX_CHUNK = 256
 const HOLD_MS = 1_000
 /** Our clock against WeCom's, plus a held unit's age: each window is counted this much longer. */
 const MARGIN_MS = 1_000 + HOLD_MS
@@ -44,6 +50,8 @@ export interface ApiLimiterOptions {
 
 interface ApiState {
   left: number
+  /** Units the last take asked for. */
+  want: number
   /** Held units are used before this (ms) or dropped. */
   until: number
   /** Nothing to spare before this (ms). */
@@ -61,7 +69,10 @@ export function createApiLimiter(o: ApiLimiterOptions): ApiLimiter {
 
   async function refill(api: string, st: ApiState): Promise<void> {
     const t = o.now()
-    const [grant] = await o.budgets.take([{ budgets: apiBudgets(api, o.limits), want: CHUNK }], t)
+    // All of the last take spent before its hold ran out: demand is at least that per second.
+    const want = st.left === 0 && t < st.until ? Math.min(MAX_CHUNK, st.want * 2) : CHUNK
+    const [grant] = await o.budgets.take([{ budgets: apiBudgets(api, o.limits), want }], t)
+    st.want = want
     st.left = grant?.granted ?? 0
     st.until = t + HOLD_MS
     st.waitUntil = st.left > 0 ? 0 : (grant?.freeAt ?? t + 1_000)
@@ -70,7 +81,7 @@ export function createApiLimiter(o: ApiLimiterOptions): ApiLimiter {
   return {
     async take(api) {
       let st = states.get(api)
-      if (!st) states.set(api, (st = { left: 0, until: 0, waitUntil: 0 }))
+      if (!st) states.set(api, (st = { left: 0, want: CHUNK, until: 0, waitUntil: 0 }))
       for (;;) {
         const t = o.now()
         if (st.left > 0 && t < st.until) {

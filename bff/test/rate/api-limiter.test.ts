@@ -51,10 +51,11 @@ describeEachDb('per-API limiter shared through the database', (open) => {
     }
     for (let i = 0; i < 25; i++) await call(t.a)
     for (let i = 0; i < 25; i++) await call(t.b)
-    // A took 32 units (two chunks of 16) for its 25 calls; B found 8 and waited for the window
-    // to let go of the first slot: 2 s slot + 60 s + 2 s margin. Without sharing, B's 25 would all go at once.
-    expect(calls.filter((c) => c === T0)).toHaveLength(33)
-    expect(calls.slice(33)).toEqual(Array.from({ length: 17 }, () => T0 + 64_000))
+    // A took 16 units, spent them at once, so asked for 32 and got the 24 left of the 40: B found
+    // none and waited for the window to let go of the first slot: 2 s slot + 60 s + 2 s margin.
+    // Without sharing, B's 25 would all go at once.
+    expect(calls.filter((c) => c === T0)).toHaveLength(25)
+    expect(calls.slice(25)).toEqual(Array.from({ length: 25 }, () => T0 + 64_000))
     expect(busiestWindow(calls, 60_000)).toBeLessThanOrEqual(40)
   })
 
@@ -90,5 +91,17 @@ describeEachDb('per-API limiter shared through the database', (open) => {
     }
     expect(calls.filter((c) => c === T0)).toHaveLength(540)
     expect(busiestWindow(calls, 60_000)).toBe(540)
+  })
+
+  it('a caller that spends its units within the hold takes more at a time (16, 32 … 256), and 16 again once it slows', async () => {
+    const t = twoInstances(9_000)
+    for (let i = 0; i < 1_000; i++) await t.a.take('/cgi-bin/user/list')
+    const [row] = await db.query<{ used: number[] }>("select used from rate_buckets where key like 'api:/cgi-bin/user/list@62000/%'")
+    // 16 + 32 + 64 + 128 + 256 + 256 + 256 = 1,008 units for 1,000 calls: seven round trips, not 63.
+    expect(row!.used.reduce((a, n) => a + n, 0)).toBe(1_008)
+    t.advance(1_500)
+    await t.a.take('/cgi-bin/user/list') // the 8 held are stale; demand fell: a chunk of 16
+    const [after] = await db.query<{ used: number[] }>("select used from rate_buckets where key like 'api:/cgi-bin/user/list@62000/%'")
+    expect(after!.used.reduce((a, n) => a + n, 0)).toBe(1_024)
   })
 })
