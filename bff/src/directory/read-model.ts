@@ -2,6 +2,7 @@ import type { DepartmentNode } from '@portal/shared'
 import type { Queryable } from '../db'
 import type { StoredDepartment } from './diff'
 import type { MemberRecord } from './member-store'
+import { compareKeys, keyIn } from './member-page'
 import { SearchIndex, type KeysCache } from './search-index'
 import { loadDepartments, loadMembers } from './store-state'
 import { directoryVersion } from './version'
@@ -16,8 +17,13 @@ export interface DirectoryView {
   treeJson: string
   departments: Map<number, { dep: StoredDepartment; path: string[] }>
   members: Map<string, MemberRecord>
-  /** Listed members per department, in WeCom's order (larger `order` first), then by name. */
+  /** Listed members per department, in WeCom's order (larger `order` first), then by name (compareKeys). */
   byDepartment: Map<number, MemberRecord[]>
+  /**
+   * Listed members in no visible department (visible on their own or through a tag): the
+   * directory's 其他可见成员, by name.
+   */
+  others: MemberRecord[]
   search: SearchIndex
   /** Serialized answers of this version (search results), dropped with the view. */
   responses: Map<string, string>
@@ -104,8 +110,9 @@ function build(
       byDepartment.set(x.departmentId, list)
     }
   }
-  const orderIn = (m: MemberRecord, dep: number) => m.departments.find((x) => x.departmentId === dep)?.order ?? 0
-  for (const [dep, list] of byDepartment) list.sort((a, b) => orderIn(b, dep) - orderIn(a, dep) || a.name.localeCompare(b.name, 'zh-CN'))
+  for (const [dep, list] of byDepartment) list.sort((a, b) => compareKeys(keyIn(a, dep), keyIn(b, dep)))
+  const others = [...members.values()].filter((m) => listed(m) && !m.departments.some((x) => liveIds.has(x.departmentId)))
+  others.sort((a, b) => compareKeys(keyIn(a), keyIn(b)))
 
   const children = new Map<number | null, StoredDepartment[]>()
   for (const d of live) {
@@ -139,10 +146,11 @@ function build(
   return {
     version,
     syncedAt,
-    treeJson: JSON.stringify({ roots, syncedAt: syncedAt ? new Date(syncedAt).toISOString() : null }),
+    treeJson: JSON.stringify({ roots, ...(others.length ? { otherMembers: others.length } : {}), syncedAt: syncedAt ? new Date(syncedAt).toISOString() : null }),
     departments,
     members,
     byDepartment,
+    others,
     search: new SearchIndex([...members.values()].filter(listed), keys),
     responses: new Map(),
   }

@@ -3,7 +3,7 @@ import { SANDBOX_DEFAULTS } from '../../src/sandbox/index'
 import { contactToken } from './directory-helpers'
 import { hintPattern, setup } from './helpers'
 
-/** 项目组 names 吴九 (客服中心) and 研发中心's 前端组 (3); 兴趣小组 names 孙七 and the whole 市场部 (7). */
+/** 项目组 names 吴九 (客服中心) and 研发中心's 前端组 (3); 兴趣小组 names 孙七 (行政部) and the whole 产品部 (7). */
 const TAGS = [
   { tagid: 11, tagname: '项目组', users: ['WuJiu'], departments: [3] },
   { tagid: 12, tagname: '兴趣小组', users: ['sunqi'], departments: [7] },
