@@ -166,4 +166,14 @@ describe('sync control', () => {
     ])
     await sandboxAdmin(stack, 'POST', 'settings', { visibleRange: { departments: [1], users: [] } })
   })
+
+  it('lists runs newest first, paged by keyset (before=<id>): a run started between pages shifts nothing', async () => {
+    expect(await api(admin, 'GET', '/api/admin/sync/runs?before=abc')).toMatchObject({ status: 400, body: { error: { fields: { before: expect.any(String) } } } })
+    const all = (await api(admin, 'GET', '/api/admin/sync/runs?limit=100')).body.items as SyncRun[]
+    expect(all.length).toBeGreaterThanOrEqual(1)
+    const first = (await api(admin, 'GET', '/api/admin/sync/runs?limit=1')).body.items as SyncRun[]
+    await settle(syncRunSchema.parse((await api(admin, 'POST', '/api/admin/sync/runs', { kind: 'full' })).body).id)
+    const rest = (await api(admin, 'GET', `/api/admin/sync/runs?limit=100&before=${first[0]!.id}`)).body.items as SyncRun[]
+    expect([...first, ...rest].map((r) => r.id)).toEqual(all.map((r) => r.id))
+  })
 })

@@ -102,7 +102,11 @@ export function directoryRoutes(deps: Deps) {
     })
 
     // Sync control (admins). The admin console (a later issue) builds on these.
-    .get('/api/admin/sync/runs', member, requireRole('admin'), async (c) => c.json({ items: await listRuns(deps.db, intParam(c.req.query('limit'), 'limit', 20, 1, 100)) }))
+    .get('/api/admin/sync/runs', member, requireRole('admin'), async (c) => {
+      const limit = intParam(c.req.query('limit'), 'limit', 20, 1, 100)
+      const before = c.req.query('before') ? intParam(c.req.query('before'), 'before', 0, 1, 2 ** 31 - 1) : undefined
+      return c.json({ items: await listRuns(deps.db, limit, before) })
+    })
     .get('/api/admin/sync/runs/:id', member, requireRole('admin'), async (c) => {
       const run = await getRun(deps.db, intParam(c.req.param('id'), 'id', 0, 1, 2 ** 31 - 1))
       if (!run) throw new ApiFailure('not_found', 'No such sync run.')

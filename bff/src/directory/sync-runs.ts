@@ -98,8 +98,12 @@ export async function getRun(db: Queryable, id: number): Promise<SyncRun | null>
   return rows[0] ? toRun(rows[0]) : null
 }
 
-export async function listRuns(db: Queryable, limit = 20): Promise<SyncRun[]> {
-  const rows = await db.query<Row>('select id, kind, trigger, status, started_at, finished_at, progress, counts, errors, hold from sync_runs order by id desc limit $1', [limit])
+/** Newest first; `before` (a run id) pages by keyset, so runs started meanwhile shift nothing. */
+export async function listRuns(db: Queryable, limit = 20, before?: number): Promise<SyncRun[]> {
+  const rows = await db.query<Row>(
+    'select id, kind, trigger, status, started_at, finished_at, progress, counts, errors, hold from sync_runs where ($2::int is null or id < $2) order by id desc limit $1',
+    [limit, before ?? null],
+  )
   return rows.map(toRun)
 }
 
