@@ -73,7 +73,7 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
   const principals = overrides.principals ?? new PrincipalCache()
   const readModel = overrides.readModel ?? new DirectoryReadModel(db, now)
   const apiLimiter = overrides.apiLimiter ?? createApiLimiter({ budgets: createRateBudgets(db), now })
-  const engine = createSyncEngine({ db, wecom, log, now, principals, maxDisableShare: config.sync.maxDisableShare, limiter: apiLimiter })
+  const engine = createSyncEngine({ db, config, wecom, log, now, principals, maxDisableShare: config.sync.maxDisableShare, limiter: apiLimiter })
   const sync = overrides.sync ?? createSyncService({ db, engine, readModel, log, now })
   const callbacks = overrides.callbacks ?? createCallbacks({ config, db, log, now })
   const outbox = overrides.outbox ?? createOutboxWorker({ db, wecom, log, now, config })

@@ -28,6 +28,7 @@ export const endpoints = {
   ready: { method: 'GET', path: '/readyz', auth: 'public', external: true },
   departments: { method: 'GET', path: '/api/directory/departments', auth: 'member', response: departmentTreeSchema, external: true },
   departmentMembers: { method: 'GET', path: '/api/directory/departments/:id/members', auth: 'member', response: memberPageSchema, external: true },
+  otherMembers: { method: 'GET', path: '/api/directory/other-members', auth: 'member', response: memberPageSchema },
   search: { method: 'GET', path: '/api/directory/search', auth: 'member', response: searchResultSchema, external: true },
   member: { method: 'GET', path: '/api/directory/members/:userid', auth: 'member', response: memberDetailSchema, external: true },
   wecomCallback: { method: 'POST', path: '/wecom/callback', auth: 'public', external: true },

@@ -31,6 +31,7 @@ export const wecomErrors: Record<number, WeComErrorInfo> = {
   40014: info('token', '不合法的 access_token', 'Invalid access_token', '已自动重新获取；持续出现请检查是否有其他服务使用同一 Secret。', 'Refetched automatically; if it persists, check whether another service shares this Secret.'),
   40029: info('auth', '不合法的 oauth_code', 'Invalid or expired OAuth code', '登录码已使用或已超过 5 分钟，请重新进入应用。', 'The sign-in code was already used or is older than 5 minutes; open the app again.'),
   40056: info('config', '不合法的 agentid', 'Invalid AgentID', '请核对应用的 AgentId。', "Check the app's AgentId."),
+  40068: info('input', '不合法的标签 ID', 'Invalid tag ID', '可见范围中的标签不存在或已被删除：请在应用的可见范围里重新选择标签，再同步。', "A tag in the visible range does not exist or was deleted: pick the tags again in the app's visible range, then sync."),
   40091: info('config', 'secret 不合法', 'Secret not valid for this corp', '该 Secret 可能属于其他企业，请核对 CorpID 与 Secret。', 'This Secret probably belongs to another corp; check CorpID and Secret.'),
   40093: info('config', 'jsapi 签名错误', 'JS-SDK signature rejected', '签名用的票据或网址不对：页面网址须与 PUBLIC_URL 一致（协议、域名、端口、路径前缀；反向代理改写了协议时设置 TRUST_PROXY），且域名须为应用的可信域名。', 'Wrong ticket or URL: the page URL must match PUBLIC_URL (scheme, host, port, path prefix; set TRUST_PROXY when a reverse proxy changes the scheme), on the app\'s trusted domain.'),
   41001: info('token', '缺少 access_token 参数', 'Missing access_token', '内部错误，请联系开发者。', 'Internal error; contact the developers.'),

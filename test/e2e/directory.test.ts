@@ -35,4 +35,55 @@ describe.skipIf(!!skip)('directory in Chromium on a phone (app as `pnpm start` r
     await page.waitForURL((u) => /\/contacts\/departments\/\d+$/.test(u.pathname) && !u.pathname.endsWith('/1'))
     await page.getByText('张三').first().waitFor()
   })
+
+  it('people visible on their own or through a tag show under 其他可见成员; the confirmed held run reads 已确认', async () => {
+    const admin = async (path: string, body: unknown) => {
+      const res = await fetch(`${app.sandboxUrl}/sandbox/admin/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      expect(res.status).toBe(200)
+    }
+    // 研发中心, 吴九 by name and 孙七 through a tag: everyone else would go, so the run is held.
+    await admin('settings', {
+      tags: [{ tagid: 21, tagname: '门户试点', users: ['sunqi'], departments: [] }],
+      visibleRange: { departments: [2], users: ['wujiu'], tags: [21] },
+    })
+    const page = await (await newContext(browser, 'wecomMobile')).newPage()
+    await page.goto(`${app.sandboxUrl}/sandbox/client?userid=zhangsan&next=${encodeURIComponent(`${app.appUrl}/admin/sync`)}`)
+    await page.locator('[data-test="sync-run"]').first().waitFor()
+    const api = (method: string, path: string, body?: unknown) =>
+      page.evaluate(
+        async ([m, p, b]) => {
+          const res = await fetch(p as string, { method: m as string, headers: { 'content-type': 'application/json' }, body: b === undefined ? undefined : JSON.stringify(b) })
+          return (await res.json()) as { id: number; status: string }
+        },
+        [method, path, body] as const,
+      )
+    const settle = async (id: number) => {
+      for (let i = 0; i < 300; i++) {
+        const run = await api('GET', `/api/admin/sync/runs/${id}`)
+        if (run.status !== 'running') return run
+        await page.waitForTimeout(100)
+      }
+      throw new Error(`run ${id} still running`)
+    }
+    const held = await settle((await api('POST', '/api/admin/sync/runs', { kind: 'full' })).id)
+    expect(held.status).toBe('held')
+    const done = await settle((await api('POST', `/api/admin/sync/runs/${held.id}/confirm`)).id)
+    expect(done.status).toBe('succeeded')
+    await page.reload()
+    await page.locator('[data-test="run-confirmed"]').waitFor()
+    expect(await page.locator('[data-test="run-confirmed"]').innerText()).toContain(`由同步 #${done.id} 执行`)
+    await page.screenshot({ path: join(SHOTS, 'sync-confirmed-phone.png'), fullPage: true })
+
+    const member = await (await newContext(browser, 'wecomMobile')).newPage()
+    await member.goto(`${app.sandboxUrl}/sandbox/client?userid=lisi&next=${encodeURIComponent(`${app.appUrl}/contacts`)}`)
+    const others = member.locator('[data-test="other-members"]')
+    await others.waitFor()
+    expect(await others.innerText()).toContain('2 人')
+    await member.screenshot({ path: join(SHOTS, 'directory-other-members-link.png') })
+    await others.click()
+    await member.waitForURL((u) => u.pathname === '/contacts/others')
+    await member.getByText('吴九').first().waitFor()
+    expect(await member.locator('body').innerText()).toContain('孙七')
+    await member.screenshot({ path: join(SHOTS, 'directory-other-members.png') })
+  })
 })

@@ -132,30 +132,32 @@ describe('sync control', () => {
     expect(started.status).toBe(202)
     const held = await settle(syncRunSchema.parse(started.body).id)
     expect(held.status).toBe('held')
-    expect(held.hold).toEqual({ wouldDisable: expect.any(Number), activeMembers: expect.any(Number), maxShare: 0.2 }) // no sample in the run itself
+    expect(held.hold).toEqual({ wouldDisable: expect.any(Number), members: expect.any(Number), maxShare: 0.2 }) // no sample in the run itself
 
     const preview = syncPreviewSchema.parse((await api(admin, 'GET', `/api/admin/sync/runs/${held.id}/preview`)).body)
     expect(preview).toMatchObject({ runId: held.id, wouldDisable: held.hold!.wouldDisable })
     expect(preview.sample).toHaveLength(Math.min(100, held.hold!.wouldDisable))
     const wujiu = preview.sample.find((s) => s.userid === 'wujiu')
     const inSample = new Set(preview.sample.map((s) => s.userid))
-    // Active members outside 研发中心 only: 周八 (also in 研发中心) and those who quit are not at risk.
-    for (const safe of ['zhangsan', 'lisi', 'zhouba', 'wangwu', 'zhaoliu']) expect(inSample.has(safe), safe).toBe(false)
+    // Everyone outside 研发中心 the run would disable, whatever their WeCom status; 周八 (also in
+    // 研发中心) is not at risk.
+    for (const safe of ['zhangsan', 'lisi', 'zhouba']) expect(inSample.has(safe), safe).toBe(false)
     if (wujiu) expect(wujiu).toEqual({ userid: 'wujiu', name: '吴九', department: '客服中心' })
     for (const s of preview.sample) {
-      const [row] = await stack.deps.db.query<{ name: string; dep: string; status: number }>(
-        'select m.name, d.name as dep, m.status from members m join departments d on d.id = m.main_department where m.userid = $1',
+      const [row] = await stack.deps.db.query<{ name: string; dep: string; disabled: boolean }>(
+        'select m.name, d.name as dep, m.disabled_at is not null as disabled from members m join departments d on d.id = m.main_department where m.userid = $1',
         [s.userid],
       )
-      expect({ name: s.name, department: s.department, status: row!.status }, s.userid).toEqual({ name: row!.name, department: row!.dep, status: 1 })
+      expect({ name: s.name, department: s.department, disabled: row!.disabled }, s.userid).toEqual({ name: row!.name, department: row!.dep, disabled: false })
     }
 
     const confirmed = await api(admin, 'POST', `/api/admin/sync/runs/${held.id}/confirm`)
     expect(confirmed.status).toBe(202)
     const done = await settle(syncRunSchema.parse(confirmed.body).id)
     expect(done.status).toBe('succeeded')
-    expect(done.counts.membersDisabled).toBeGreaterThanOrEqual(held.hold!.wouldDisable)
-    expect((await api(admin, 'GET', `/api/admin/sync/runs/${held.id}/preview`)).status).toBe(409) // cancelled once confirmed
+    expect(done.counts.membersDisabled).toBe(held.hold!.wouldDisable)
+    expect((await api(admin, 'GET', `/api/admin/sync/runs/${held.id}/preview`)).status).toBe(409) // confirmed: no longer held
+    expect(syncRunSchema.parse((await api(admin, 'GET', `/api/admin/sync/runs/${held.id}`)).body)).toMatchObject({ status: 'confirmed', hold: { confirmedBy: done.id } })
 
     const audit = auditListSchema.parse((await api(admin, 'GET', '/api/admin/audit?action=sync_start,sync_confirm')).body).items
     expect(audit.map((e) => [e.action, e.actor, e.target])).toEqual([
@@ -163,5 +165,15 @@ describe('sync control', () => {
       ['sync_start', 'zhangsan', `run ${held.id}`],
     ])
     await sandboxAdmin(stack, 'POST', 'settings', { visibleRange: { departments: [1], users: [] } })
+  })
+
+  it('lists runs newest first, paged by keyset (before=<id>): a run started between pages shifts nothing', async () => {
+    expect(await api(admin, 'GET', '/api/admin/sync/runs?before=abc')).toMatchObject({ status: 400, body: { error: { fields: { before: expect.any(String) } } } })
+    const all = (await api(admin, 'GET', '/api/admin/sync/runs?limit=100')).body.items as SyncRun[]
+    expect(all.length).toBeGreaterThanOrEqual(1)
+    const first = (await api(admin, 'GET', '/api/admin/sync/runs?limit=1')).body.items as SyncRun[]
+    await settle(syncRunSchema.parse((await api(admin, 'POST', '/api/admin/sync/runs', { kind: 'full' })).body).id)
+    const rest = (await api(admin, 'GET', `/api/admin/sync/runs?limit=100&before=${first[0]!.id}`)).body.items as SyncRun[]
+    expect([...first, ...rest].map((r) => r.id)).toEqual(all.map((r) => r.id))
   })
 })

@@ -122,6 +122,7 @@ const WALK: Partial<Record<keyof typeof allEndpoints, fc.Arbitrary<Req>>> = {
   ready: get('none', '/readyz', ['x']),
   departments: get('admin', '/api/directory/departments', ['x']),
   departmentMembers: get('admin', '/api/directory/departments/:id/members', ['limit', 'cursor']),
+  otherMembers: get('admin', '/api/directory/other-members', ['limit', 'cursor']),
   search: get('admin', '/api/directory/search', ['q', 'limit']),
   member: get('admin', '/api/directory/members/:userid'),
   wecomCallback: fc.oneof(

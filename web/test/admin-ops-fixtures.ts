@@ -41,7 +41,7 @@ export function heldRun(over: Omit<Partial<SyncRun>, 'counts'> = {}): SyncRun {
     id: 8,
     status: 'held',
     progress: { phase: 'held', done: 0, total: 0 },
-    hold: { wouldDisable: 52, activeMembers: 230, maxShare: 0.2 },
+    hold: { wouldDisable: 52, members: 230, maxShare: 0.2 },
     counts: { membersDisabled: 0 },
     ...over,
   })

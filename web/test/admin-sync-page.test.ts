@@ -211,7 +211,8 @@ describe('AdminSyncPage', () => {
       'GET /api/admin/sync/runs': () => jsonResponse(200, { items: listed }),
       'GET /api/admin/sync/runs/8/preview': () => jsonResponse(200, syncPreview()),
       'POST /api/admin/sync/runs/8/confirm': () => {
-        listed = [runningRun({ id: 10 }), { ...heldRun(), status: 'cancelled' }, syncRun({ id: 6 })]
+        const held = heldRun()
+        listed = [runningRun({ id: 10 }), { ...held, status: 'confirmed', hold: { ...held.hold!, confirmedBy: 10 } }, syncRun({ id: 6 })]
         return jsonResponse(202, runningRun({ id: 10 }))
       },
       'GET /api/admin/sync/runs/10': () => jsonResponse(200, runningRun({ id: 10 })),
@@ -219,7 +220,7 @@ describe('AdminSyncPage', () => {
     const w = await open()
     const banner = w.find('[data-test="sync-held"]')
     expect(banner.find('[data-test="held-summary"]').text()).toBe(
-      '本次同步将停用 52 人，占在职成员 230 人的 22.6%，超过了允许的 20%。为防止误操作，这些变化尚未写入。',
+      '本次同步将停用 52 人，占通讯录现有成员 230 人的 22.6%，超过了允许的 20%。为防止误操作，这些变化尚未写入。',
     )
     const sample = banner.findAll('[data-test="preview-sample"] li').map((li) => li.findAll('span').map((s) => s.text()))
     expect(sample).toEqual([
@@ -245,7 +246,10 @@ describe('AdminSyncPage', () => {
     expect(calls('POST', '/api/admin/sync/runs/8/confirm')).toHaveLength(1)
     expect(w.find('[data-test="sync-held"]').exists()).toBe(false)
     expect(w.find('[data-test="sync-current"]').exists()).toBe(true)
-    expect(w.findAll('[data-test="run-status"]').map((s) => s.text())).toEqual(['进行中', '已取消', '成功'])
+    // The held run now reads as confirmed and carried out by the new run, not "cancelled, paused".
+    expect(w.findAll('[data-test="run-status"]').map((s) => s.text())).toEqual(['进行中', '已确认', '成功'])
+    expect(w.find('[data-test="run-confirmed"]').text()).toBe('管理员已确认停用 52 人，由同步 #10 执行')
+    expect(w.text()).not.toContain('已暂停等待确认')
   })
 })
 

@@ -55,8 +55,9 @@ export function fakeDirectoryFetch(data: FakeDirectory): (input: RequestInfo | U
     // Under a PUBLIC_URL prefix (/portal/api/...) the API is the same.
     const p = url.pathname.replace(/^.*?\/api\//, '/api/')
     if (p === '/api/directory/departments') return jsonResponse(200, data.tree ?? sampleTree())
-    const members = /^\/api\/directory\/departments\/(\d+)\/members$/.exec(p)
+    const members = /^\/api\/directory\/departments\/(\d+)\/members$/.exec(p) ?? (p === '/api/directory/other-members' ? [p, '0'] : null)
     if (members) {
+      // Key 0: 其他可见成员.
       const all = data.members?.[Number(members[1])] ?? []
       const from = Number(url.searchParams.get('cursor') ?? 0)
       const limit = Number(url.searchParams.get('limit') ?? 50)

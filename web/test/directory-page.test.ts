@@ -148,3 +148,37 @@ describe('DirectoryPage', () => {
     expect(w.find('[data-test="member-cell"]').text()).toContain('张三')
   })
 })
+
+describe('DirectoryPage: other visible members (其他可见成员)', () => {
+  it('no link when everyone is in a visible department', async () => {
+    fetchMock.mockImplementation(fakeDirectoryFetch({}))
+    const w = await open()
+    expect(w.find('[data-test="org-header"]').exists()).toBe(true)
+    expect(w.find('[data-test="other-members"]').exists()).toBe(false)
+  })
+
+  it('links to the people outside every visible department, who page like a department', async () => {
+    const others = sampleMembers(3, 0).map((m) => ({ ...m, mainDepartment: null }))
+    fetchMock.mockImplementation(fakeDirectoryFetch({ tree: sampleTree({ otherMembers: 3 }), members: { 0: others } }))
+    const w = await open()
+    const link = w.find('[data-test="other-members"]')
+    expect(link.text()).toContain('其他可见成员')
+    expect(link.text()).toContain('3 人')
+    expect(link.attributes('href')).toBe('/contacts/others')
+    wrapper!.unmount()
+    ;({ wrapper } = await mountRoutes('/contacts/others'))
+    await flushPromises()
+    const page = wrapper
+    expect(page.find('h1').text()).toBe('其他可见成员')
+    expect(page.find('[data-test="members"] h2').text()).toBe('成员 · 3')
+    expect(page.findAll('[data-test="member-cell"]').map((c) => c.text())).toEqual(others.map((m) => expect.stringContaining(m.name)))
+    expect(fetchMock.mock.calls.map((c) => String(c[0])).some((u) => u.includes('/api/directory/other-members'))).toBe(true)
+  })
+
+  it('a tree of only other visible members is not "empty"', async () => {
+    fetchMock.mockImplementation(fakeDirectoryFetch({ tree: sampleTree({ roots: [], otherMembers: 1 }), members: { 0: sampleMembers(1, 0) } }))
+    const w = await open()
+    expect(w.text()).not.toContain('通讯录为空')
+    expect(w.find('[data-test="other-members"]').exists()).toBe(true)
+  })
+})

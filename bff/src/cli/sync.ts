@@ -3,7 +3,7 @@ import { applyStoredSettings } from '../admin/settings/startup'
 import { loadConfig } from '../config'
 import { openDb } from '../db'
 import { createDeps } from '../deps'
-import { getRun } from '../directory/sync-runs'
+import { getRun, markConfirmed } from '../directory/sync-runs'
 import { createLogger } from '../log'
 import { createSandbox, SANDBOX_DEFAULTS } from '../sandbox'
 import { createTokenCache, createWeComClient } from '../wecom'
@@ -49,7 +49,7 @@ if (confirmId !== undefined) {
   allowDisableUpTo = held.hold.wouldDisable
 }
 const tty = process.stdout.isTTY
-const result = await deps.sync.start({
+const started = deps.sync.start({
   kind: force ? 'force' : 'full',
   trigger: 'cli',
   allowDisableUpTo,
@@ -57,7 +57,10 @@ const result = await deps.sync.start({
     const line = `${p.phase.padEnd(9)} ${p.total ? `${p.done}/${p.total} departments` : ''}`
     if (tty) process.stdout.write(`\r${line.padEnd(40)}`)
   },
-}).done.catch((e: Error) => (console.error(e.message), 'busy' as const))
+})
+// The held run now reads "confirmed by run N", as after a confirmation in the console.
+if (confirmId !== undefined) void started.runId.then((id) => markConfirmed(deps.db, confirmId, id)).catch(() => {})
+const result = await started.done.catch((e: Error) => (console.error(e.message), 'busy' as const))
 if (tty) process.stdout.write('\n')
 if (result === 'busy') {
   console.error('Another sync is running.')
@@ -67,6 +70,6 @@ const run = (await getRun(deps.db, result.runId))!
 console.log(`Run ${run.id} (${run.kind}): ${run.status}`)
 console.log(Object.entries(run.counts).map(([k, v]) => `  ${k.padEnd(20)} ${v}`).join('\n'))
 for (const e of run.errors) console.log(`  error: ${e.message}${e.hint ? `\n  what to do: ${e.hint}` : ''}`)
-if (run.hold) console.log(`  held: would disable ${run.hold.wouldDisable} of ${run.hold.activeMembers} active members (allowed ${run.hold.maxShare * 100}%). Check the app's visible range, then: pnpm sync --confirm ${run.id}`)
+if (run.hold) console.log(`  held: would disable ${run.hold.wouldDisable} of the directory's ${run.hold.members} members (allowed ${run.hold.maxShare * 100}%). Check the app's visible range, then: pnpm sync --confirm ${run.id}`)
 await deps.db.close()
 process.exit(run.status === 'succeeded' ? 0 : run.status === 'held' ? 2 : 1)

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { isActive, type DepartmentRecord, type MemberRecord } from './member-store'
+import type { DepartmentRecord, MemberRecord } from './member-store'
 
 export interface StoredDepartment extends DepartmentRecord {
   removedAt?: Date
@@ -42,13 +42,16 @@ export function diffDepartments(stored: Map<number, StoredDepartment>, upstream:
   return d
 }
 
-/** Who the complete read did not see, and what the mass-change guard weighs. */
+/**
+ * Who the complete read did not see, and what the mass-change guard weighs. The guard counts
+ * exactly the people the run disables (active, not activated or disabled in WeCom alike), so the
+ * number an admin is shown, the number they confirm and the number disabled are one number.
+ */
 export interface Leftovers {
   /** Userids in the store, not yet disabled, that the complete read did not see. */
   disabled: string[]
-  /** How many of those are active members today. */
-  activeDisabled: number
-  activeMembers: number
+  /** Members in the store not yet disabled: what the share is taken of. */
+  members: number
 }
 
 /**
@@ -95,12 +98,11 @@ export class MemberDiff {
 
   /** Call once the whole read succeeded. */
   leftovers(): Leftovers {
-    const l: Leftovers = { disabled: [], activeDisabled: 0, activeMembers: 0 }
+    const l: Leftovers = { disabled: [], members: 0 }
     for (const [key, old] of this.stored) {
-      if (isActive(old)) l.activeMembers += 1
-      if (old.disabledAt || this.seen.has(key)) continue
-      l.disabled.push(old.userid)
-      if (isActive(old)) l.activeDisabled += 1
+      if (old.disabledAt) continue
+      l.members += 1
+      if (!this.seen.has(key)) l.disabled.push(old.userid)
     }
     return l
   }

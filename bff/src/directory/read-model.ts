@@ -2,6 +2,7 @@ import type { DepartmentNode } from '@portal/shared'
 import type { Queryable } from '../db'
 import type { StoredDepartment } from './diff'
 import type { MemberRecord } from './member-store'
+import { compareKeys, keyIn, type PageKey } from './member-page'
 import { SearchIndex, yieldToLoop, type KeysCache } from './search-index'
 import { loadDepartments, loadMembers } from './store-state'
 import { directoryVersion } from './version'
@@ -16,8 +17,13 @@ export interface DirectoryView {
   treeJson: string
   departments: Map<number, { dep: StoredDepartment; path: string[] }>
   members: Map<string, MemberRecord>
-  /** Listed members per department, in WeCom's order (larger `order` first), then by name. */
+  /** Listed members per department, in WeCom's order (larger `order` first), then by name (compareKeys). */
   byDepartment: Map<number, MemberRecord[]>
+  /**
+   * Listed members in no visible department (visible on their own or through a tag): the
+   * directory's 其他可见成员, by name.
+   */
+  others: MemberRecord[]
   search: SearchIndex
   /** Serialized answers of this version (search results), dropped with the view. */
   responses: Map<string, string>
@@ -87,7 +93,6 @@ export class DirectoryReadModel {
   }
 }
 
-const byName = new Intl.Collator('zh-CN')
 
 async function build(
   version: number,
@@ -110,15 +115,22 @@ async function build(
       byDepartment.set(x.departmentId, list)
     }
   }
-  const orderIn = (m: MemberRecord, dep: number) => m.departments.find((x) => x.departmentId === dep)?.order ?? 0
+  // Each member's key computed once per list, not once per comparison.
+  const sortByKey = (list: MemberRecord[], dep?: number) => {
+    const keyed: Array<[PageKey, MemberRecord]> = list.map((m) => [keyIn(m, dep), m])
+    keyed.sort((a, b) => compareKeys(a[0], b[0]))
+    keyed.forEach(([, m], i) => (list[i] = m))
+  }
   let sorted = 0
   for (const [dep, list] of byDepartment) {
-    list.sort((a, b) => orderIn(b, dep) - orderIn(a, dep) || byName.compare(a.name, b.name))
+    sortByKey(list, dep)
     if ((sorted += list.length) >= 5_000) {
       sorted = 0
       await yieldToLoop()
     }
   }
+  const others = [...members.values()].filter((m) => listed(m) && !m.departments.some((x) => liveIds.has(x.departmentId)))
+  sortByKey(others)
 
   const children = new Map<number | null, StoredDepartment[]>()
   const parentOf = new Map<number, number>()
@@ -165,10 +177,11 @@ async function build(
   return {
     version,
     syncedAt,
-    treeJson: JSON.stringify({ roots, syncedAt: syncedAt ? new Date(syncedAt).toISOString() : null }),
+    treeJson: JSON.stringify({ roots, ...(others.length ? { otherMembers: others.length } : {}), syncedAt: syncedAt ? new Date(syncedAt).toISOString() : null }),
     departments,
     members,
     byDepartment,
+    others,
     search,
     responses: new Map(),
   }

@@ -6,8 +6,9 @@ import type { Deps } from '../deps'
 import { ApiFailure } from '../errors'
 import { listed, type DirectoryView } from './read-model'
 import type { MemberRecord } from './member-store'
+import { decodeCursor, encodeCursor, keyIn, pageAfter, type PageKey } from './member-page'
 import { writeAudit } from '../admin/audit'
-import { getRun, holdPreview, listRuns } from './sync-runs'
+import { getRun, holdPreview, listRuns, markConfirmed } from './sync-runs'
 import { readJsonBody } from '../http/read-body'
 
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-cache' }
@@ -17,6 +18,17 @@ function intParam(value: string | undefined, name: string, dflt: number, min: nu
   const n = Number(value)
   if (!Number.isInteger(n) || n < min || n > max) throw new ApiFailure('bad_request', `${name} must be a whole number from ${min} to ${max}.`, { fields: { [name]: `expected ${min}–${max}` } })
   return n
+}
+
+function pageParams(limit: string | undefined, cursor: string | undefined): { limit: number; after: PageKey | undefined } {
+  const after = cursor ? decodeCursor(cursor) : undefined
+  if (cursor && !after) throw new ApiFailure('bad_request', 'cursor is not one this API gave out: pass nextCursor as it came.', { fields: { cursor: 'a nextCursor value' } })
+  return { limit: intParam(limit, 'limit', 50, 1, 200), after }
+}
+
+function memberPage(v: DirectoryView, list: readonly MemberRecord[], dep: number | undefined, after: PageKey | undefined, limit: number): MemberPage {
+  const page = pageAfter(list, (m) => keyIn(m, dep), after, limit)
+  return { items: page.items.map((m) => summary(v, m, dep)), nextCursor: page.next ? encodeCursor(page.next) : null, total: list.length }
 }
 
 function summary(v: DirectoryView, m: MemberRecord, inDepartment?: number): MemberSummary {
@@ -40,17 +52,16 @@ export function directoryRoutes(deps: Deps) {
 
     .get('/api/directory/departments/:id/members', member, async (c) => {
       const id = intParam(c.req.param('id'), 'id', 0, 1, 2 ** 31 - 1)
-      const limit = intParam(c.req.query('limit'), 'limit', 50, 1, 200)
-      const offset = intParam(c.req.query('cursor'), 'cursor', 0, 0, 10_000_000)
+      const { limit, after } = pageParams(c.req.query('limit'), c.req.query('cursor'))
       const v = await readModel.current()
       if (!v.departments.has(id)) throw new ApiFailure('not_found', `No department ${id} in the directory.`)
-      const all = v.byDepartment.get(id) ?? []
-      const body: MemberPage = {
-        items: all.slice(offset, offset + limit).map((m) => summary(v, m, id)),
-        nextCursor: offset + limit < all.length ? String(offset + limit) : null,
-        total: all.length,
-      }
-      return c.json(body, 200, { 'Cache-Control': 'private, no-cache' })
+      return c.json(memberPage(v, v.byDepartment.get(id) ?? [], id, after, limit), 200, { 'Cache-Control': 'private, no-cache' })
+    })
+
+    .get('/api/directory/other-members', member, async (c) => {
+      const { limit, after } = pageParams(c.req.query('limit'), c.req.query('cursor'))
+      const v = await readModel.current()
+      return c.json(memberPage(v, v.others, undefined, after, limit), 200, { 'Cache-Control': 'private, no-cache' })
     })
 
     .get('/api/directory/search', member, async (c) => {
@@ -91,7 +102,11 @@ export function directoryRoutes(deps: Deps) {
     })
 
     // Sync control (admins). The admin console (a later issue) builds on these.
-    .get('/api/admin/sync/runs', member, requireRole('admin'), async (c) => c.json({ items: await listRuns(deps.db, intParam(c.req.query('limit'), 'limit', 20, 1, 100)) }))
+    .get('/api/admin/sync/runs', member, requireRole('admin'), async (c) => {
+      const limit = intParam(c.req.query('limit'), 'limit', 20, 1, 100)
+      const before = c.req.query('before') ? intParam(c.req.query('before'), 'before', 0, 1, 2 ** 31 - 1) : undefined
+      return c.json({ items: await listRuns(deps.db, limit, before) })
+    })
     .get('/api/admin/sync/runs/:id', member, requireRole('admin'), async (c) => {
       const run = await getRun(deps.db, intParam(c.req.param('id'), 'id', 0, 1, 2 ** 31 - 1))
       if (!run) throw new ApiFailure('not_found', 'No such sync run.')
@@ -121,7 +136,7 @@ export function directoryRoutes(deps: Deps) {
       if (held.status !== 'held' || !held.hold) throw new ApiFailure('conflict', 'Only a held run can be confirmed.')
       const runId = await sync.start({ kind: held.kind, trigger: 'manual', allowDisableUpTo: held.hold.wouldDisable }).runId
       await deps.db.transaction(async (tx) => {
-        await tx.query("update sync_runs set status = 'cancelled' where id = $1 and status = 'held'", [held.id])
+        await markConfirmed(tx, held.id, runId)
         const detail = `run ${runId} may disable up to ${held.hold!.wouldDisable}`
         await writeAudit(tx, { actor: c.get('member').userid, action: 'sync_confirm', target: `run ${held.id}`, detail, at: new Date(deps.now()) })
       })

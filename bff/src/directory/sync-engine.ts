@@ -5,7 +5,7 @@ import type { Db } from '../db'
 import type { Logger } from '../log'
 import { WeComError, WeComTransportError, type WeComClient } from '../wecom'
 import { disableMembers, removeDepartments, upsertDepartments } from './apply-diff'
-import { diffDepartments, MemberDiff, type DepartmentDiff, type DirectoryState, type Leftovers } from './diff'
+import { diffDepartments, MemberDiff, type DepartmentDiff, type Leftovers } from './diff'
 import { withSyncLock } from './leader-lock'
 import { createApiLimiter } from '../rate/api-limiter'
 import { createRateBudgets } from '../rate/budget'
@@ -13,17 +13,18 @@ import { DEFAULT_RETRY, type RetryOptions, type WindowLimiter } from './pacing'
 import { readDirectory } from './read-wecom'
 import { Staging } from './staging'
 import { loadSyncState } from './store-state'
-import { isActive } from './member-store'
 import { createRun, emptyCounts, finishRun, HOLD_SAMPLE_SIZE, reportProgress, type RunError, type StoredHold } from './sync-runs'
 import { bumpDirectoryVersion } from './version'
 
 export interface SyncEngineDeps {
   db: Db
+  /** Read at each run: the AgentId saved in the console applies without a restart. */
+  config: { wecom: { agentId: string } }
   wecom: WeComClient
   log: Logger
   now: () => number
   principals: PrincipalCache
-  /** Share of active members a run may disable without an admin's confirmation. */
+  /** Share of the directory's members a run may disable without an admin's confirmation. */
   maxDisableShare: number
   concurrency?: number
   /** Members per write to the staging table (tests make it small to stage mid-read). */
@@ -48,7 +49,7 @@ const STOPPERS = new Set([60020, 48009, 40001, 40013, 40091, 48002, 50003])
 /**
  * One directory sync: read everything WeCom lets the app see, then write only the difference.
  * Nothing is written unless the whole read succeeded; people missing upstream are disabled, never
- * deleted; a run that would disable more than `maxDisableShare` of active members is held.
+ * deleted; a run that would disable more than `maxDisableShare` of the members is held.
  */
 export function createSyncEngine(d: SyncEngineDeps) {
   const limiter = d.limiter ?? createApiLimiter({ budgets: createRateBudgets(d.db), now: d.now })
@@ -84,6 +85,7 @@ export function createSyncEngine(d: SyncEngineDeps) {
         // Each page is compared as it arrives and only new or changed members are staged: the
         // run holds a few pages, not the directory.
         const departments = await readDirectory(d.wecom, {
+          agentId: d.config.wecom.agentId,
           concurrency: d.concurrency ?? 8,
           retry,
           limiter,
@@ -99,9 +101,9 @@ export function createSyncEngine(d: SyncEngineDeps) {
         report({ phase: 'comparing', done: 0, total: 1 }, true)
         const deps = diffDepartments(state.departments, departments, req.kind === 'force')
         const left = diff.leftovers()
-        const hold = holdFor(left, state, req.allowDisableUpTo)
+        const hold = holdFor(left, req.allowDisableUpTo)
         if (hold) {
-          d.log.warn('sync held: it would disable too many members', { runId: id, wouldDisable: hold.wouldDisable, activeMembers: hold.activeMembers, maxShare: hold.maxShare })
+          d.log.warn('sync held: it would disable too many members', { runId: id, wouldDisable: hold.wouldDisable, members: hold.members, maxShare: hold.maxShare })
           await finishRun(d.db, id, { status: 'held', counts, errors: [], hold, progress: { phase: 'held', done: 0, total: 0 } }, new Date(d.now()))
           return { runId: id, status: 'held' as const }
         }
@@ -134,18 +136,13 @@ export function createSyncEngine(d: SyncEngineDeps) {
     })
   }
 
-  function holdFor(diff: Leftovers, state: DirectoryState, allowed?: number): StoredHold | undefined {
-    if (diff.activeDisabled === 0 || diff.activeMembers === 0) return undefined
-    if (allowed !== undefined && diff.activeDisabled <= allowed) return undefined
-    if (diff.activeDisabled <= d.maxDisableShare * diff.activeMembers) return undefined
-    // Who the admin is asked about: active members only (the inactive ones are no loss).
-    const sample: string[] = []
-    for (const userid of diff.disabled) {
-      if (sample.length >= HOLD_SAMPLE_SIZE) break
-      const m = state.members.get(userid.toLowerCase())
-      if (m && isActive(m)) sample.push(userid)
-    }
-    return { wouldDisable: diff.activeDisabled, activeMembers: diff.activeMembers, maxShare: d.maxDisableShare, sample }
+  /** The guard weighs the very people `disableMembers` would disable, so the counts agree. */
+  function holdFor(diff: Leftovers, allowed?: number): StoredHold | undefined {
+    const n = diff.disabled.length
+    if (n === 0 || diff.members === 0) return undefined
+    if (allowed !== undefined && n <= allowed) return undefined
+    if (n <= d.maxDisableShare * diff.members) return undefined
+    return { wouldDisable: n, members: diff.members, maxShare: d.maxDisableShare, sample: diff.disabled.slice(0, HOLD_SAMPLE_SIZE) }
   }
 
   /** Sessions end when a member is disabled here or stops being active in WeCom. */

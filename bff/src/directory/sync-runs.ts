@@ -35,8 +35,11 @@ type Row = {
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v)
 
 function toRun(r: Row): SyncRun {
-  const stored = r.hold ? json(r.hold) : undefined
-  const hold = stored ? { wouldDisable: stored.wouldDisable, activeMembers: stored.activeMembers, maxShare: stored.maxShare } : undefined
+  const stored = r.hold ? json<Omit<StoredHold, 'members'> & { members?: number; activeMembers?: number }>(r.hold) : undefined
+  // Builds before the guard counted everyone it disables stored `activeMembers`.
+  const hold = stored
+    ? { wouldDisable: stored.wouldDisable, members: stored.members ?? stored.activeMembers ?? 0, maxShare: stored.maxShare, ...(stored.confirmedBy ? { confirmedBy: stored.confirmedBy } : {}) }
+    : undefined
   return {
     id: r.id,
     kind: r.kind,
@@ -95,8 +98,12 @@ export async function getRun(db: Queryable, id: number): Promise<SyncRun | null>
   return rows[0] ? toRun(rows[0]) : null
 }
 
-export async function listRuns(db: Queryable, limit = 20): Promise<SyncRun[]> {
-  const rows = await db.query<Row>('select id, kind, trigger, status, started_at, finished_at, progress, counts, errors, hold from sync_runs order by id desc limit $1', [limit])
+/** Newest first; `before` (a run id) pages by keyset, so runs started meanwhile shift nothing. */
+export async function listRuns(db: Queryable, limit = 20, before?: number): Promise<SyncRun[]> {
+  const rows = await db.query<Row>(
+    'select id, kind, trigger, status, started_at, finished_at, progress, counts, errors, hold from sync_runs where ($2::int is null or id < $2) order by id desc limit $1',
+    [limit, before ?? null],
+  )
   return rows.map(toRun)
 }
 
@@ -127,4 +134,16 @@ export async function holdPreview(db: Queryable, id: number): Promise<SyncPrevie
       return { userid: u, name: r?.name ?? u, department: r?.department ?? '' }
     }),
   }
+}
+
+/**
+ * Marks a held run as confirmed by run `by` (in the transaction that records the confirmation);
+ * false when it was no longer held (another admin confirmed it first).
+ */
+export async function markConfirmed(db: Queryable, heldId: number, by: number): Promise<boolean> {
+  const rows = await db.query(
+    "update sync_runs set status = 'confirmed', hold = hold || jsonb_build_object('confirmedBy', $2::int) where id = $1 and status = 'held' returning 1",
+    [heldId, by],
+  )
+  return rows.length > 0
 }

@@ -16,7 +16,20 @@ export const settingsSchema = z.strictObject({
   tokenExpiresIn: z.number().int().min(1).optional(),
   trustedDomain: z.string().min(1).optional(),
   ipAllowlist: z.array(z.string()).optional(),
-  visibleRange: z.strictObject({ departments: z.array(z.number().int().min(1)), users: z.array(z.string().min(1)) }).optional(),
+  visibleRange: z
+    .strictObject({ departments: z.array(z.number().int().min(1)), users: z.array(z.string().min(1)), tags: z.array(z.number().int().min(1)).optional() })
+    .optional(),
+  /** The corp's tags, replacing the ones there are. Names: 1–32 characters, unique (tag/create's rules, 90210). */
+  tags: z
+    .array(
+      z.strictObject({
+        tagid: z.number().int().min(1).max(2 ** 31 - 1),
+        tagname: z.string().min(1).max(32),
+        users: z.array(z.string().min(1)),
+        departments: z.array(z.number().int().min(1)),
+      }),
+    )
+    .optional(),
   limits: z.strictObject({ perMinutePerApi: z.number().int().min(1).optional(), maxConcurrentPerApi: z.number().int().min(0).optional() }).optional(),
   maxListResponse: z.number().int().min(1).optional(),
   callback: callbackConfigSchema.nullable().optional(),

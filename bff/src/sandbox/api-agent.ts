@@ -36,8 +36,7 @@ function agentDetail(c: Context, s: SandboxState) {
     description: `${COMPANY_NAME}的自建应用（企业微信沙箱）`,
     allow_userinfos: { user: users },
     allow_partys: { partyid: [...range.departments] },
-    // The sandbox has no tags.
-    allow_tags: { tagid: [] as number[] },
+    allow_tags: { tagid: [...range.tags] },
     close: 0,
     redirect_domain: s.settings.trustedDomain,
     report_location_flag: 0,

@@ -13,6 +13,7 @@ export const errmsgs: Record<number, string> = {
   40014: 'invalid access_token',
   40029: 'invalid code',
   40058: 'invalid Request Parameter',
+  40068: 'invalid tagid',
   41001: 'access_token missing',
   41002: 'corpid missing',
   41004: 'corpsecret missing',

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { registerAgent } from './api-agent'
+import { registerTags } from './api-tags'
 import { registerApprovals } from './api-approvals'
 import { registerAuth } from './api-auth'
 import { registerDirectory } from './api-directory'
@@ -79,6 +80,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   registerApprovals(app, state)
   registerMessageSend(app, state)
   registerAgent(app, state)
+  registerTags(app, state)
   app.all('/cgi-bin/*', (c) => wecomError(c, state, 48002, `api forbidden: the sandbox does not implement ${c.req.method} ${c.req.path}`, 404))
   registerAuthorize(app, state)
   registerQrLogin(app, state)

@@ -20,8 +20,10 @@ export interface SandboxOptions {
   org?: OrgSize
   /** The 通讯录同步 (contact-sync) secret: its tokens may call user/list_id; default SANDBOX_DEFAULTS.contactSecret. */
   contactSecret?: string
-  /** The app's 可见范围; default the whole org (DEFAULT_VISIBLE_RANGE). */
-  visibleRange?: VisibleRange
+  /** The app's 可见范围; default the whole org (DEFAULT_VISIBLE_RANGE). `tags` may be left out. */
+  visibleRange?: Omit<VisibleRange, 'tags'> & { tags?: number[] }
+  /** The corp's tags (通讯录 → 标签); default none. */
+  tags?: SandboxTag[]
   /** Frequency/concurrency limits per API (wecom-api.md §10); default DEFAULT_LIMITS. */
   limits?: Partial<SandboxLimits>
   /** Members one user/list answer may carry before it fails with 45029; default 5000. */
@@ -36,10 +38,22 @@ export interface SandboxOptions {
   unlicensedUsers?: string[]
 }
 
-/** Departments include their subtree; `users` adds single members outside them. */
+/**
+ * Departments include their subtree; `users` adds single members outside them; `tags` adds each
+ * tag's members and departments (with their subtrees), as WeCom's 可见范围 does.
+ */
 export interface VisibleRange {
   departments: number[]
   users: string[]
+  tags: number[]
+}
+
+/** A tag (标签) as tag/get describes it: members by userid (lower-cased) and departments. */
+export interface SandboxTag {
+  tagid: number
+  tagname: string
+  users: string[]
+  departments: number[]
 }
 
 export interface SandboxLimits {
@@ -73,7 +87,7 @@ export const SANDBOX_CALLBACK = {
 
 export const DEFAULT_IP_ALLOWLIST: readonly string[] = ['127.0.0.1', '::1', '::ffff:127.0.0.1']
 
-export const DEFAULT_VISIBLE_RANGE: Readonly<VisibleRange> = Object.freeze({ departments: [1], users: [] })
+export const DEFAULT_VISIBLE_RANGE: Readonly<VisibleRange> = Object.freeze({ departments: [1], users: [], tags: [] })
 
 export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({ perMinutePerApi: 10_000, maxConcurrentPerApi: 0 })
 
@@ -104,11 +118,16 @@ export function sandboxSettings(opts: SandboxOptions): SandboxSettings {
     tokenExpiresIn: DEFAULT_TOKEN_EXPIRES_IN,
     trustedDomain: opts.trustedDomain,
     ipAllowlist: [...(opts.ipAllowlist ?? DEFAULT_IP_ALLOWLIST)],
-    visibleRange: { departments: [...range.departments], users: range.users.map((u) => u.toLowerCase()) },
+    visibleRange: { departments: [...range.departments], users: range.users.map((u) => u.toLowerCase()), tags: [...(range.tags ?? [])] },
+    tags: (opts.tags ?? []).map(copyTag),
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     maxListResponse: opts.maxListResponse ?? DEFAULT_MAX_LIST_RESPONSE,
     callback: opts.callback ? { ...opts.callback } : null,
     callbackRetryDelaysMs: [...(opts.callbackRetryDelaysMs ?? DEFAULT_CALLBACK_RETRY_DELAYS_MS)],
     unlicensedUsers: (opts.unlicensedUsers ?? []).map((u) => u.toLowerCase()),
   }
+}
+
+export function copyTag(t: SandboxTag): SandboxTag {
+  return { tagid: t.tagid, tagname: t.tagname, users: t.users.map((u) => u.toLowerCase()), departments: [...t.departments] }
 }

@@ -6,6 +6,7 @@ import { deliverEvent } from './callback-delivery'
 import { addFault } from './faults'
 import { updateUser } from './org-changes-user'
 import { findMember } from './org-index'
+import { copyTag } from './options'
 import { resetState, type SandboxState } from './state'
 import { revokeTokens } from './tokens'
 
@@ -37,7 +38,7 @@ export function registerAdmin(app: Hono, s: SandboxState): void {
     const patch = await parseBody(c, settingsSchema)
     if (!patch.ok) return patch.res
     const unknown = unknownInRange(s, patch.value)
-    if (unknown) return c.json({ errcode: 40058, errmsg: `invalid Request Parameter: visibleRange names ${unknown}` }, 400)
+    if (unknown) return c.json({ errcode: 40058, errmsg: `invalid Request Parameter: ${unknown}` }, 400)
     applySettings(s, patch.value)
     return ok(c, { settings: s.settings })
   })
@@ -70,7 +71,10 @@ function applySettings(s: SandboxState, p: SettingsPatch): void {
   if (p.tokenExpiresIn !== undefined) next.tokenExpiresIn = p.tokenExpiresIn
   if (p.trustedDomain !== undefined) next.trustedDomain = p.trustedDomain
   if (p.ipAllowlist !== undefined) next.ipAllowlist = [...p.ipAllowlist]
-  if (p.visibleRange !== undefined) next.visibleRange = { departments: [...p.visibleRange.departments], users: p.visibleRange.users.map((u) => u.toLowerCase()) }
+  if (p.visibleRange !== undefined) {
+    next.visibleRange = { departments: [...p.visibleRange.departments], users: p.visibleRange.users.map((u) => u.toLowerCase()), tags: [...(p.visibleRange.tags ?? [])] }
+  }
+  if (p.tags !== undefined) next.tags = p.tags.map(copyTag)
   if (p.limits !== undefined) next.limits = { ...s.settings.limits, ...p.limits }
   if (p.maxListResponse !== undefined) next.maxListResponse = p.maxListResponse
   if (p.callback !== undefined) next.callback = p.callback ? { ...p.callback } : null
@@ -79,14 +83,20 @@ function applySettings(s: SandboxState, p: SettingsPatch): void {
   s.settings = next
 }
 
-/** The console only offers existing departments and members. */
+/** The console only offers existing departments, members and tags; tag ids and names are unique. */
 function unknownInRange(s: SandboxState, p: SettingsPatch): string | undefined {
-  const range = p.visibleRange
-  if (!range) return undefined
-  const dept = range.departments.find((id) => !s.directory.departments.has(id))
+  if (!p.visibleRange && !p.tags) return undefined
+  const tags = p.tags ?? s.settings.tags
+  const range = p.visibleRange ?? s.settings.visibleRange
+  const dept = [...(p.visibleRange?.departments ?? []), ...(p.tags ?? []).flatMap((t) => t.departments)].find((id) => !s.directory.departments.has(id))
   if (dept !== undefined) return `unknown department ${dept}`
-  const user = range.users.find((u) => !findMember(s.directory, u))
-  return user === undefined ? undefined : `unknown userid ${user}`
+  const user = [...(p.visibleRange?.users ?? []), ...(p.tags ?? []).flatMap((t) => t.users)].find((u) => !findMember(s.directory, u))
+  if (user !== undefined) return `unknown userid ${user}`
+  const tag = (range.tags ?? []).find((id) => !tags.some((t) => t.tagid === id))
+  if (tag !== undefined) return `unknown tag ${tag}`
+  const ids = new Set(tags.map((t) => t.tagid))
+  const names = new Set(tags.map((t) => t.tagname))
+  return ids.size < tags.length || names.size < tags.length ? 'tags with the same tagid or tagname' : undefined
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> {

@@ -29,7 +29,7 @@ const endpoints = [
 const adminApi = [
   'POST /sandbox/admin/faults {path, errcode?, errmsg?, httpStatus?, latencyMs?, drop?, times?, probability?}',
   'GET | DELETE /sandbox/admin/faults · DELETE /sandbox/admin/faults/:id',
-  'GET | POST /sandbox/admin/settings {tokenExpiresIn?, trustedDomain?, ipAllowlist?, visibleRange?, limits?, maxListResponse?, callback?, callbackRetryDelaysMs?, unlicensedUsers?}',
+  'GET | POST /sandbox/admin/settings {tokenExpiresIn?, trustedDomain?, ipAllowlist?, visibleRange? {departments, users, tags?}, tags? [{tagid, tagname, users, departments}], limits?, maxListResponse?, callback?, callbackRetryDelaysMs?, unlicensedUsers?}',
   'GET /sandbox/admin/stats · POST /sandbox/admin/reset · POST /sandbox/admin/tokens/revoke',
   'POST /sandbox/admin/members/:userid {status?}',
   'POST /sandbox/admin/org/users · PATCH | DELETE /sandbox/admin/org/users/:userid',
@@ -63,7 +63,7 @@ URL、参数、返回字段和错误码按企业微信文档实现；通讯录�
 <tr><th>AgentId</th><td><code>${s.agentId}</code></td></tr>
 <tr><th>Secret</th><td><code>${s.secret}</code></td></tr>
 <tr><th>通讯录同步 Secret</th><td><code>${s.contactSecret}</code></td></tr>
-<tr><th>可见范围</th><td>部门 ${s.settings.visibleRange.departments.join(', ') || '（无）'}${s.settings.visibleRange.users.length ? `；成员 ${s.settings.visibleRange.users.join(', ')}` : ''}</td></tr>
+<tr><th>可见范围</th><td>部门 ${s.settings.visibleRange.departments.join(', ') || '（无）'}${s.settings.visibleRange.users.length ? `；成员 ${s.settings.visibleRange.users.join(', ')}` : ''}${s.settings.visibleRange.tags.length ? `；标签 ${s.settings.visibleRange.tags.join(', ')}` : ''}</td></tr>
 <tr><th>接收消息服务器</th><td>${s.settings.callback ? html`<code>${s.settings.callback.url}</code>` : '（未设置：通讯录变更不推送回调）'}</td></tr>
 <tr><th>可信域名</th><td><code>${s.settings.trustedDomain}</code></td></tr>
 <tr><th>企业可信 IP</th><td>${s.settings.ipAllowlist.length ? s.settings.ipAllowlist.join(', ') : '（无：所有接口调用都会返回 60020）'}</td></tr>

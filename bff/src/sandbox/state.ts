@@ -3,7 +3,7 @@ import { createApprovalStore, type ApprovalStore } from './approval-store'
 import { clearCallbackLog, createCallbackLog, type CallbackLog } from './callback-log'
 import type { Fault } from './faults'
 import { createMessageStore, type MessageStore } from './message-store'
-import type { CallbackConfig, SandboxLimits, VisibleRange } from './options'
+import { copyTag, type CallbackConfig, type SandboxLimits, type SandboxTag, type VisibleRange } from './options'
 import { reindexOrg, type OrgIndex } from './org-index'
 import type { Org } from './org-types'
 import { createRng, type Rng } from './prng'
@@ -15,6 +15,8 @@ export interface SandboxSettings {
   trustedDomain: string
   ipAllowlist: string[]
   visibleRange: VisibleRange
+  /** The corp's tags; replaced whole when changed, so cached views notice. */
+  tags: SandboxTag[]
   limits: SandboxLimits
   /** Members one user/list answer may carry; more → 45029. */
   maxListResponse: number
@@ -149,7 +151,8 @@ export function copySettings(s: Readonly<SandboxSettings>): SandboxSettings {
     tokenExpiresIn: s.tokenExpiresIn,
     trustedDomain: s.trustedDomain,
     ipAllowlist: [...s.ipAllowlist],
-    visibleRange: { departments: [...s.visibleRange.departments], users: [...s.visibleRange.users] },
+    visibleRange: { departments: [...s.visibleRange.departments], users: [...s.visibleRange.users], tags: [...s.visibleRange.tags] },
+    tags: s.tags.map(copyTag),
     limits: { ...s.limits },
     maxListResponse: s.maxListResponse,
     callback: s.callback ? { ...s.callback } : null,

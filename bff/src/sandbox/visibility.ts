@@ -1,4 +1,4 @@
-import type { VisibleRange } from './options'
+import type { SandboxTag, VisibleRange } from './options'
 import { isWithin, walkDepartments } from './org-index'
 import type { Member } from './org-types'
 import type { SandboxState, TokenApp } from './state'
@@ -16,25 +16,32 @@ export type Visibility =
 
 const ALL: Visibility = { all: true }
 
-const caches = new WeakMap<object, { range: VisibleRange; version: number; view: Visibility }>()
+const caches = new WeakMap<object, { range: VisibleRange; tags: SandboxTag[]; version: number; view: Visibility }>()
 
 /**
- * The app's visible range expanded to department ids: O(departments) once per (range, org
- * version), then O(1) per lookup. Cached on object identity: settings replace the range object
- * whenever they change it.
+ * The app's visible range expanded to department ids: O(departments) once per (range, tags, org
+ * version), then O(1) per lookup. Cached on object identity: settings replace the range and tag
+ * objects whenever they change them. A tag in the range adds its members and its departments
+ * (with their subtrees), as the range's own departments and members do: WeCom's console offers
+ * tags as a third way to name who may use the app (https://developer.work.weixin.qq.com/document/path/90227).
+ * Whether department/list also lists a tag's departments is not documented [M]: the sandbox does,
+ * and the portal's sync reads them either way.
  */
 export function visibilityFor(s: SandboxState, app: TokenApp): Visibility {
   if (app === 'contact') return ALL
-  const range = s.settings.visibleRange
+  const { visibleRange: range, tags } = s.settings
   const index = s.directory
   const cache = caches.get(index)
-  if (cache && cache.range === range && cache.version === index.version) return cache.view
-  const listed = range.departments.filter((id) => index.departments.has(id))
+  if (cache && cache.range === range && cache.tags === tags && cache.version === index.version) return cache.view
+  const inRange = tags.filter((t) => range.tags.includes(t.tagid))
+  const named = [...range.departments, ...inRange.flatMap((t) => t.departments)]
+  const listed = [...new Set(named)].filter((id) => index.departments.has(id))
   const roots = listed.filter((id) => !listed.some((other) => other !== id && isWithin(index, id, other)))
   const departments = new Set<number>()
   walkDepartments(index, roots, (d) => departments.add(d.id))
-  const view: Visibility = { all: false, departments, roots, users: new Set(range.users.map((u) => u.toLowerCase())) }
-  caches.set(index, { range, version: index.version, view })
+  const users = new Set([...range.users, ...inRange.flatMap((t) => t.users)].map((u) => u.toLowerCase()))
+  const view: Visibility = { all: false, departments, roots, users }
+  caches.set(index, { range, tags, version: index.version, view })
   return view
 }
 

@@ -111,10 +111,10 @@ describe('directory sync', () => {
   it('warns about a held run, and when none ever ran', async () => {
     expect((await doctor(doctorSetup({ db }).ctx)).check('sync').status).toBe('warn')
     const id = await createRun(db, 'full', 'schedule', new Date())
-    await finishRun(db, id, { status: 'held', counts: emptyCounts(), errors: [], hold: { wouldDisable: 90, activeMembers: 240, maxShare: 0.2 }, progress: { phase: 'held', done: 1, total: 1 } }, new Date())
+    await finishRun(db, id, { status: 'held', counts: emptyCounts(), errors: [], hold: { wouldDisable: 90, members: 240, maxShare: 0.2 }, progress: { phase: 'held', done: 1, total: 1 } }, new Date())
     const s = (await doctor(doctorSetup({ db }).ctx)).check('sync')
     expect(s.status).toBe('warn')
-    expect(s.summary.en).toContain('90 of 240')
+    expect(s.summary.en).toContain("disable 90 of the directory's 240 members")
   })
 })
 

@@ -69,6 +69,8 @@ export const fixtures: Record<string, Fixture> = {
       await db.query(`insert into members (userid, name, status, department_ids, disabled_at) values ('lisi', '李四', 1, '{2}', $1)`, [T1])
       await db.query(`insert into member_departments (userid, department_id, sort_order, is_leader) values ('zhangsan', 2, 10, true), ('lisi', 2, 5, false)`)
       await db.query(`insert into sync_runs (kind, trigger, status, counts) values ('full', 'schedule', 'succeeded', '{"membersAdded":3}')`)
+      // A held run an admin confirmed, as builds before 017 marked it.
+      await db.query(`insert into sync_runs (kind, trigger, status, hold) values ('full', 'startup', 'cancelled', '{"wouldDisable":145,"activeMembers":223,"maxShare":0.2}')`)
       await db.query(`insert into callback_events (hash, msg_type, event, change_type, payload) values ('cb-1', 'event', 'change_contact', 'update_user', '{"UserID":"lisi"}')`)
       await db.query(`update directory_state set version = 7, synced_at = $1`, [T1])
     },
@@ -83,6 +85,8 @@ export const fixtures: Record<string, Fixture> = {
         { userid: 'zhangsan', sort_order: 10, is_leader: true },
       ])
       expect(await db.query(`select kind, trigger, status, counts from sync_runs where trigger = 'schedule'`)).toEqual([{ kind: 'full', trigger: 'schedule', status: 'succeeded', counts: { membersAdded: 3 } }])
+      // 017: a confirmed held run reads 'confirmed', not 'cancelled'.
+      expect(await db.query(`select status, hold from sync_runs where trigger = 'startup'`)).toEqual([{ status: 'confirmed', hold: { wouldDisable: 145, activeMembers: 223, maxShare: 0.2 } }])
       expect(await db.query(`select event, change_type, payload, applied_at from callback_events where hash = 'cb-1'`)).toEqual([{ event: 'change_contact', change_type: 'update_user', payload: { UserID: 'lisi' }, applied_at: null }])
       expect(await db.query(`select version::int as version from directory_state`)).toEqual([{ version: 7 }])
     },
@@ -237,6 +241,18 @@ export const fixtures: Record<string, Fixture> = {
     },
     async check(db) {
       expect(await db.query(`select userid from members where lower(userid) = 'zhaoliu'`)).toEqual([{ userid: 'ZhaoLiu' }])
+    },
+  },
+
+  '017-sync-confirmed.sql': {
+    // Widens a check and relabels confirmed held runs. Older builds still write 'cancelled' when
+    // they confirm, which stays allowed; they show a 'confirmed' run without a label until replaced.
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(`insert into sync_runs (kind, trigger, status, hold) values ('force', 'cli', 'confirmed', '{"wouldDisable":152,"members":230,"maxShare":0.2,"confirmedBy":9}')`)
+    },
+    async check(db) {
+      expect(await db.query(`select status, hold from sync_runs where trigger = 'cli'`)).toEqual([{ status: 'confirmed', hold: { wouldDisable: 152, members: 230, maxShare: 0.2, confirmedBy: 9 } }])
     },
   },
 }

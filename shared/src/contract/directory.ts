@@ -31,6 +31,11 @@ export const departmentNodeSchema: z.ZodMiniType<DepartmentNode> = z.lazy(() =>
 export const departmentTreeSchema = z.object({
   /** Departments whose parent is not visible to the app. */
   roots: z.array(departmentNodeSchema),
+  /**
+   * Members visible to the app on their own or through a tag, in no visible department (其他可见成员):
+   * how many; listed by GET /api/directory/other-members. Absent when there are none.
+   */
+  otherMembers: z.optional(z.int()),
   /** When the last successful sync finished; null before the first. */
   syncedAt: z.nullable(z.string()),
 })
@@ -48,7 +53,11 @@ export const memberSummarySchema = z.object({
 })
 export type MemberSummary = z.infer<typeof memberSummarySchema>
 
-/** GET /api/directory/departments/:id/members?cursor=&limit= (direct members, active only). */
+/**
+ * GET /api/directory/departments/:id/members?cursor=&limit= (direct members, active and not yet
+ * activated) and GET /api/directory/other-members. `nextCursor` is a keyset cursor (the last
+ * member's place in the order), so a sync between two pages neither skips nor repeats anyone.
+ */
 export const memberPageSchema = z.object({
   items: z.array(memberSummarySchema),
   nextCursor: z.nullable(z.string()),
@@ -90,7 +99,8 @@ export const syncRunSchema = z.object({
   /** `full`: scheduled/manual diff sync. `force`: also re-reads every member in detail. */
   kind: z.enum(['full', 'force']),
   trigger: z.enum(['schedule', 'startup', 'manual', 'cli']),
-  status: z.enum(['running', 'succeeded', 'failed', 'held', 'cancelled']),
+  /** `confirmed`: a held run an admin confirmed; `hold.confirmedBy` is the run that carried it out. */
+  status: z.enum(['running', 'succeeded', 'failed', 'held', 'cancelled', 'confirmed']),
   startedAt: z.string(),
   finishedAt: z.nullable(z.string()),
   progress: z.object({ phase: z.string(), done: z.int(), total: z.int() }),
@@ -106,7 +116,11 @@ export const syncRunSchema = z.object({
     rowsWritten: z.int(),
   }),
   errors: z.array(z.object({ errcode: z.optional(z.int()), message: z.string(), hint: z.optional(z.string()) })),
-  /** Held runs: how many people the run would disable, and the share it was allowed. */
-  hold: z.optional(z.object({ wouldDisable: z.int(), activeMembers: z.int(), maxShare: z.number() })),
+  /**
+   * Held (and confirmed) runs: how many people the run would disable — everyone in the directory
+   * it did not see, whatever their WeCom status, exactly the people a confirmed run disables — out
+   * of how many the directory holds (not disabled), and the share it was allowed.
+   */
+  hold: z.optional(z.object({ wouldDisable: z.int(), members: z.int(), maxShare: z.number(), confirmedBy: z.optional(z.int()) })),
 })
 export type SyncRun = z.infer<typeof syncRunSchema>

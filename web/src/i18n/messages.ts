@@ -152,6 +152,9 @@ export const zh = {
   'directory.emptyTitle': '通讯录为空',
   'directory.emptyBody': '本应用的可见范围内还没有部门或成员，请联系管理员调整。',
   'directory.backToDirectory': '返回通讯录',
+  'directory.otherMembers': '其他可见成员',
+  'directory.otherMembersHint': '单独或通过标签加入本应用可见范围、不在任何可见部门中的成员',
+  'directory.noOtherMembers': '没有其他可见成员',
 
   'department.title': '部门',
   'department.breadcrumbs': '部门路径',
@@ -400,6 +403,9 @@ export const en: Messages = {
   'directory.emptyTitle': 'The directory is empty',
   'directory.emptyBody': "There are no departments or members in this app's visible range yet. Ask an admin to adjust it.",
   'directory.backToDirectory': 'Back to contacts',
+  'directory.otherMembers': 'Other visible members',
+  'directory.otherMembersHint': "People in the app's visible range on their own or through a tag, outside every visible department",
+  'directory.noOtherMembers': 'No other visible members',
 
   'department.title': 'Department',
   'department.breadcrumbs': 'Department path',

@@ -20,6 +20,7 @@ export const syncStatusKey: Record<SyncRun['status'], AdminMessageKey> = {
   failed: 'admin.ops.sync.status.failed',
   held: 'admin.ops.sync.status.held',
   cancelled: 'admin.ops.sync.status.cancelled',
+  confirmed: 'admin.ops.sync.status.confirmed',
 }
 
 export const syncTriggerKey: Record<SyncRun['trigger'], AdminMessageKey> = {

@@ -8,6 +8,7 @@ const tones: Record<SyncRun['status'], RunTone> = {
   failed: 'danger',
   held: 'warning',
   cancelled: 'default',
+  confirmed: 'default',
 }
 
 export function runTone(status: SyncRun['status']): RunTone {

@@ -29,6 +29,7 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('../pages/DepartmentPage.vue'),
         meta: { titleKey: 'directory.title' },
       },
+      { path: 'others', name: 'other-members', component: () => import('../pages/OtherMembersPage.vue'), meta: { titleKey: 'directory.title' } },
       { path: 'members/:userid', name: 'member', component: () => import('../pages/MemberPage.vue'), meta: { titleKey: 'member.title' } },
     ],
   },

@@ -128,8 +128,8 @@ export const useAdminSyncStore = defineStore('admin-sync', () => {
     try {
       const run = await confirmSync(id)
       preview.value = null
-      // The held run is settled (cancelled) by the BFF; the list shows it so without a reload.
-      runs.value = runs.value.map((r) => (r.id === id && r.status === 'held' ? { ...r, status: 'cancelled' as const } : r))
+      // The BFF marks the held run confirmed by the new one; the list shows it so without a reload.
+      runs.value = runs.value.map((r) => (r.id === id && r.status === 'held' && r.hold ? { ...r, status: 'confirmed' as const, hold: { ...r.hold, confirmedBy: run.id } } : r))
       upsert(run)
       if (polling && run.status === 'running') schedule(SYNC_POLL_MS)
       return run

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, shallowReactive, shallowRef } from 'vue'
 import type { DepartmentTree, MemberDetail, MemberSummary } from '@portal/shared'
-import { fetchDepartmentMembers, fetchDepartmentTree, fetchMember, searchMembers } from '../api/directory'
+import { fetchDepartmentMembers, fetchDepartmentTree, fetchMember, fetchOtherMembers, searchMembers } from '../api/directory'
 import { ApiRequestError } from '../api/http'
 import { indexDepartments } from '../lib/department-tree'
 import { signInAgain } from '../lib/reauth'
@@ -26,6 +26,8 @@ export interface SearchState {
 }
 
 export const MEMBER_PAGE_SIZE = 100
+/** The member-list key of 其他可见成员 (department ids start at 1). */
+export const OTHER_MEMBERS = 0
 export const SEARCH_LIMIT = 50
 /** Tree data older than this is refreshed in the background on the next visit (sync runs every 10 min). */
 const TREE_TTL_MS = 10 * 60 * 1000
@@ -98,10 +100,12 @@ export const useDirectoryStore = defineStore('directory', () => {
       : { items: [], nextCursor: null, total: 0, status: 'loading', error: null }
     memberLists.set(id, list)
     try {
-      const page = await fetchDepartmentMembers(id, { cursor: prev?.nextCursor, limit: MEMBER_PAGE_SIZE })
+      const query = { cursor: prev?.nextCursor, limit: MEMBER_PAGE_SIZE }
+      const page = await (id === OTHER_MEMBERS ? fetchOtherMembers(query) : fetchDepartmentMembers(id, query))
       // A reset or another load replaced this list meanwhile: its answer wins.
       if (memberLists.get(id) !== list) return
-      // Offset cursors shift when a sync lands between pages: never list a person twice.
+      // The cursors are keysets, so pages do not overlap; someone whose name or order changed
+      // between two pages may still come twice: never list a person twice.
       const seen = new Set(list.items.map((m) => m.userid))
       memberLists.set(id, {
         items: Object.freeze([...list.items, ...page.items.filter((m) => !seen.has(m.userid))]),

@@ -29,8 +29,8 @@ export async function checkSync(r: DoctorRun): Promise<Outcome> {
       const h = run.hold
       return warn(
         L(
-          `同步 #${run.id} 已暂停等待确认：它会停用 ${h?.wouldDisable ?? '?'} / ${h?.activeMembers ?? '?'} 名在职成员，超过允许的 ${Math.round((h?.maxShare ?? 0) * 100)}%。`,
-          `Sync #${run.id} is held for confirmation: it would disable ${h?.wouldDisable ?? '?'} of ${h?.activeMembers ?? '?'} active members, more than the ${Math.round((h?.maxShare ?? 0) * 100)}% allowed.`,
+          `同步 #${run.id} 已暂停等待确认：它会停用通讯录现有 ${h?.members ?? '?'} 名成员中的 ${h?.wouldDisable ?? '?'} 名，超过允许的 ${Math.round((h?.maxShare ?? 0) * 100)}%。`,
+          `Sync #${run.id} is held for confirmation: it would disable ${h?.wouldDisable ?? '?'} of the directory's ${h?.members ?? '?'} members, more than the ${Math.round((h?.maxShare ?? 0) * 100)}% allowed.`,
         ),
         L(`先检查 ${CONSOLE.visibleRange.zh} 是否被缩小；确认这些人确实离开后，在“通讯录同步”页确认该次同步。`, `First check whether ${CONSOLE.visibleRange.en} was narrowed; if those people really left, confirm the run on the directory sync page.`),
       )
@@ -42,6 +42,10 @@ export async function checkSync(r: DoctorRun): Promise<Outcome> {
         e?.hint ? L(e.hint, e.hint) : L('修复上面各项检查指出的问题后，再启动一次同步。', 'Fix what the other checks report, then start a sync again.'),
         e?.errcode,
       )
+    }
+    case 'confirmed': {
+      const by = run.hold?.confirmedBy
+      return ok(L(`同步 #${run.id} 已确认${by ? `，由同步 #${by} 执行` : ''}。`, `Sync #${run.id} was confirmed${by ? ` and carried out by sync #${by}` : ''}.`))
     }
     case 'cancelled':
       return warn(L(`最近一次同步 #${run.id} 已取消。`, `The last sync #${run.id} was cancelled.`), L('在“通讯录同步”页再启动一次同步。', 'Start another sync on the directory sync page.'))
