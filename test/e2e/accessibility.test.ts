@@ -6,6 +6,7 @@ import { SANDBOX_HOST_KEY } from '@portal/bff/config'
 import type { AppProcess } from '../support/app-process'
 import { audit, blocking, describeFindings, type AxeFinding } from '../support/axe'
 import { browserSkipReason, profiles, SHOTS, useAppAndBrowser } from '../support/chromium'
+import { keyboardWalk, type FocusStop } from '../support/keyboard-walk'
 import { settled } from '../support/page-settled'
 
 const skip = browserSkipReason()
@@ -90,6 +91,25 @@ describe.skipIf(!!skip)('accessibility (axe-core) of every page, in both themes 
     const rules = blocking(await audit(page)).map((f) => f.rule)
     expect(rules).toEqual(expect.arrayContaining(['color-contrast', 'label', 'target-size']))
     await page.close()
+  })
+
+  /** Every stop in document order, drawn with a focus ring, on screen. */
+  async function expectKeyboardWalk(page: Page, path: string): Promise<FocusStop[]> {
+    await page.goto(`${app.appUrl}${path}`)
+    await settled(page)
+    const stops = await keyboardWalk(page)
+    const bad = stops.filter((s) => !s.inOrder || !s.visible || !s.onScreen)
+    expect(bad, `${path}: focus stops out of order, without a ring, or off screen`).toEqual([])
+    return stops
+  }
+
+  it('keyboard: the console and member pages can be walked with Tab, in order, always showing where focus is', async () => {
+    const desk = await signedIn(desktop('light'), 'zhangsan', '/admin')
+    for (const path of ['/admin', '/admin/settings', '/admin/roles', '/admin/sync']) expect((await expectKeyboardWalk(desk, path)).length, path).toBeGreaterThan(3)
+    const dark = await signedIn(desktop('dark'), 'zhangsan', '/admin/settings')
+    await expectKeyboardWalk(dark, '/admin/settings')
+    const member = await signedIn(phone('light'), 'lisi', '/')
+    for (const path of ['/', '/contacts', '/me']) expect((await expectKeyboardWalk(member, path)).length, path).toBeGreaterThan(3)
   })
 
   for (const theme of THEMES) {
