@@ -108,6 +108,11 @@ describe.skipIf(!!skip)('accessibility (axe-core) of every page, in both themes 
     for (const path of ['/admin', '/admin/settings', '/admin/roles', '/admin/sync']) expect((await expectKeyboardWalk(desk, path)).length, path).toBeGreaterThan(3)
     const dark = await signedIn(desktop('dark'), 'zhangsan', '/admin/settings')
     await expectKeyboardWalk(dark, '/admin/settings')
+    // What a keyboard user sees: the ring on the third stop (banner link, back link, first field).
+    await dark.goto(`${app.appUrl}/admin/settings`)
+    await settled(dark)
+    for (let i = 0; i < 3; i++) await dark.keyboard.press('Tab')
+    await dark.screenshot({ path: join(SHOTS, 'a11y-focus-ring-dark-desktop.png') })
     const member = await signedIn(phone('light'), 'lisi', '/')
     for (const path of ['/', '/contacts', '/me']) expect((await expectKeyboardWalk(member, path)).length, path).toBeGreaterThan(3)
   })
