@@ -22,3 +22,24 @@ export function wecomVersion(ua: string | null | undefined): string | null {
   const m = ua?.match(/\bwxwork\/([\d.]+)/i)
   return m?.[1] ?? null
 }
+
+/**
+ * The theme the WeCom client is painted in, from its `ColorScheme/Dark` or `ColorScheme/Light`
+ * token; null outside WeCom or when the client does not say (older clients, some desktop builds).
+ */
+export function wecomColorScheme(ua: string | null | undefined): 'dark' | 'light' | null {
+  if (!isWeComClient(ua)) return null
+  const m = ua!.match(/\bColorScheme\/(Dark|Light)\b/i)
+  return m ? (m[1]!.toLowerCase() as 'dark' | 'light') : null
+}
+
+/**
+ * The language chosen in the WeCom client (its own setting, which can differ from the phone's),
+ * from `Language/zh` or `Language/en` (some builds add `Lang/xx` or a region: `zh_CN`); null
+ * outside WeCom or for a language the portal has no text in.
+ */
+export function wecomLanguage(ua: string | null | undefined): 'zh' | 'en' | null {
+  if (!isWeComClient(ua)) return null
+  const m = ua!.match(/\bLang(?:uage)?\/(zh|en)(?:[_-]\w+)?\b/i)
+  return m ? (m[1]!.toLowerCase() as 'zh' | 'en') : null
+}

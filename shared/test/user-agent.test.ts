@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { detectEntryContext, isWeComClient, wecomVersion } from '../src/user-agent'
+import { detectEntryContext, isWeComClient, wecomColorScheme, wecomLanguage, wecomVersion } from '../src/user-agent'
 
 const ios = 'Mozilla/5.0 (iPhone; CPU iPhone OS 14_5_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 wxwork/3.1.9 MicroMessenger/7.0.1 Language/zh ColorScheme/Light'
 const mac = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)wxwork/3.1.8 (MicroMessenger/6.2) WeChat/2.0.4'
@@ -23,5 +23,41 @@ describe('entry context', () => {
     expect(detectEntryContext(win)).toBe('wecom-desktop')
     expect(wecomVersion(win)).toBe('4.1.10')
     expect(wecomVersion(chrome)).toBeNull()
+  })
+})
+
+// Real clients' tokens: iOS `… Language/zh ColorScheme/Dark`, Android `… ColorScheme/Dark … Language/en Lang/en`.
+const iosDark = ios.replace('ColorScheme/Light', 'ColorScheme/Dark')
+const androidEnDark =
+  'Mozilla/5.0 (Linux; Android 11; M2102K1C Build/RKQ1.201112.002; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/77.0.3865.120 MQQBrowser/6.2 TBS/045735 Mobile Safari/537.36 wxwork/3.1.18 ColorScheme/Dark MicroMessenger/7.0.1 NetType/4G Language/en Lang/en'
+
+describe('theme and language the WeCom client reports', () => {
+  it('ignores the tokens outside WeCom: plain WeChat and browsers say nothing the portal follows', () => {
+    expect(wecomColorScheme(`${wechat} ColorScheme/Dark`)).toBeNull()
+    expect(wecomLanguage(wechat)).toBeNull()
+    expect(wecomColorScheme(`${chrome} ColorScheme/Dark`)).toBeNull()
+    expect(wecomLanguage(`${chrome} Language/en`)).toBeNull()
+    expect(wecomColorScheme(undefined)).toBeNull()
+    expect(wecomLanguage('')).toBeNull()
+  })
+  it('is null when a WeCom client does not say, or says a language the portal has no text in', () => {
+    expect(wecomColorScheme(win)).toBeNull()
+    expect(wecomColorScheme(mac)).toBeNull()
+    expect(wecomLanguage(mac)).toBeNull()
+    expect(wecomLanguage(android.replace('Language/zh', 'Language/ja'))).toBeNull()
+    expect(wecomColorScheme(ios.replace('ColorScheme/Light', 'ColorScheme/Sepia'))).toBeNull()
+    expect(wecomLanguage(android.replace('Language/zh', 'Language/english'))).toBeNull()
+  })
+  it('reads the client\'s theme', () => {
+    expect(wecomColorScheme(ios)).toBe('light')
+    expect(wecomColorScheme(iosDark)).toBe('dark')
+    expect(wecomColorScheme(androidEnDark)).toBe('dark')
+  })
+  it('reads the client\'s language, with or without a region', () => {
+    expect(wecomLanguage(ios)).toBe('zh')
+    expect(wecomLanguage(win)).toBe('zh')
+    expect(wecomLanguage(androidEnDark)).toBe('en')
+    expect(wecomLanguage(android.replace('Language/zh', 'Language/en_US'))).toBe('en')
+    expect(wecomLanguage(android.replace('Language/zh', 'Language/zh_CN'))).toBe('zh')
   })
 })

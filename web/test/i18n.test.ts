@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { detectLang, translate, useI18n } from '../src/i18n/use-i18n'
 import { en, zh } from '../src/i18n/messages'
 
 afterEach(() => {
+  vi.unstubAllGlobals()
   useI18n().setLang('auto')
 })
 
@@ -23,6 +24,26 @@ describe('language detection', () => {
   it('a stored override wins over the browser', () => {
     expect(detectLang('zh', 'en-US')).toBe('zh')
     expect(detectLang('en', 'zh-CN')).toBe('en')
+  })
+
+  it('inside WeCom, follows the language set in the client over the phone\'s, until the member chooses one', () => {
+    const wecom = (lang: string) => `Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148 wxwork/4.1.22 MicroMessenger/7.0.1 Language/${lang} ColorScheme/Light`
+    expect(detectLang(null, 'zh-CN', wecom('en'))).toBe('en')
+    expect(detectLang(null, 'en-US', wecom('zh'))).toBe('zh')
+    expect(detectLang('zh', 'zh-CN', wecom('en'))).toBe('zh')
+    expect(detectLang('en', 'en-US', wecom('zh'))).toBe('en')
+    // A language the portal has no text in, or no token: the browser's language decides.
+    expect(detectLang(null, 'en-US', wecom('ja'))).toBe('en')
+    expect(detectLang(null, 'zh-CN', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0 Language/en')).toBe('zh')
+  })
+
+  it('"follow system" in the WeCom client goes back to the client\'s language', () => {
+    vi.stubGlobal('navigator', { language: 'zh-CN', userAgent: 'Mozilla/5.0 (Linux; Android 13) Mobile Safari/537.36 wxwork/4.1.22 Language/en Lang/en' })
+    const { setLang, lang } = useI18n()
+    setLang('zh')
+    expect(lang.value).toBe('zh')
+    setLang('auto')
+    expect(lang.value).toBe('en')
   })
 
   it('setLang persists the choice and "auto" clears it', () => {

@@ -1,4 +1,5 @@
 import { readonly, ref } from 'vue'
+import { wecomLanguage } from '@portal/shared'
 import { en, zh, type MessageKey } from './messages'
 
 export type Lang = 'zh' | 'en'
@@ -6,9 +7,15 @@ export type LangPreference = Lang | 'auto'
 
 const STORAGE_KEY = 'portal.lang'
 
-/** localStorage override first, then the browser's language; Chinese unless it says English. */
-export function detectLang(stored: string | null | undefined, browserLanguage: string | undefined): Lang {
+/**
+ * The member's own choice (localStorage) first; then the language set in the WeCom client, which
+ * its User-Agent carries and which can differ from the phone's; then the browser's language.
+ * Chinese unless one of them says English.
+ */
+export function detectLang(stored: string | null | undefined, browserLanguage: string | undefined, userAgent?: string): Lang {
   if (stored === 'zh' || stored === 'en') return stored
+  const wecom = wecomLanguage(userAgent)
+  if (wecom) return wecom
   return browserLanguage?.toLowerCase().startsWith('en') ? 'en' : 'zh'
 }
 
@@ -28,7 +35,7 @@ function readStored(): string | null {
 }
 
 const preference = ref<LangPreference>(readPreference())
-const lang = ref<Lang>(detectLang(readStored(), globalThis.navigator?.language))
+const lang = ref<Lang>(detectLang(readStored(), globalThis.navigator?.language, globalThis.navigator?.userAgent))
 
 function readPreference(): LangPreference {
   const s = readStored()
@@ -43,7 +50,7 @@ function setLang(next: LangPreference): void {
     // Not persisted; still switch for this page view.
   }
   preference.value = next
-  lang.value = next === 'auto' ? detectLang(null, navigator.language) : next
+  lang.value = next === 'auto' ? detectLang(null, navigator.language, navigator.userAgent) : next
 }
 
 export function useI18n() {
