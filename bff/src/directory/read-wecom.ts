@@ -8,6 +8,8 @@ export interface ReadOptions {
   concurrency: number
   retry: RetryOptions
   limiter: WindowLimiter
+  /** Before each WeCom call; a throw ends the read (a stopping server). */
+  beforeCall?: () => void
   onProgress(done: number, total: number): void
   /**
    * One department's direct members, as read (a member in several departments comes once per
@@ -25,7 +27,9 @@ export interface ReadOptions {
 export async function readDirectory(wecom: WeComClient, o: ReadOptions): Promise<DepartmentRecord[]> {
   const call = <T extends object>(path: string, query: Record<string, string | number>) =>
     withRetry(async () => {
+      o.beforeCall?.()
       await o.limiter.take(path)
+      o.beforeCall?.()
       return wecom.get<T>(path, query)
     }, o.retry)
 
@@ -40,7 +44,7 @@ export async function readDirectory(wecom: WeComClient, o: ReadOptions): Promise
     } catch (e) {
       if (!(e instanceof WeComError && e.errcode === 45029)) throw e
       const { userlist } = await call<{ userlist: { userid: string }[] }>('/cgi-bin/user/simplelist', { department_id: d.id })
-      list = await mapLimit(userlist, 2, (u) => withRetry(async () => (await o.limiter.take('/cgi-bin/user/get'), wecom.getUser(u.userid)), o.retry))
+      list = await mapLimit(userlist, 2, (u) => withRetry(async () => (o.beforeCall?.(), await o.limiter.take('/cgi-bin/user/get'), o.beforeCall?.(), wecom.getUser(u.userid)), o.retry))
     }
     await o.onMembers(list.map(memberFromWeCom))
     o.onProgress(++done, departments.length)

@@ -40,6 +40,20 @@ export interface RunRequest {
   onProgress?: (p: SyncRun['progress']) => void
   /** Called once the run is recorded, with its id. */
   onStarted?: (runId: number) => void
+  /**
+   * The server is stopping: the read ends at the next WeCom call or page, the run is recorded as
+   * failed and nothing is written. Once the write transaction has begun it runs to its end (one
+   * transaction: it commits whole, or a process that dies first leaves it rolled back).
+   */
+  signal?: AbortSignal
+}
+
+/** A run cut short by a stop (SIGTERM): it wrote nothing. */
+export class SyncStopped extends Error {
+  constructor() {
+    super('stopped: the server is shutting down; nothing was written (the next run starts over)')
+    this.name = 'SyncStopped'
+  }
 }
 
 /** These stop a run at once; retrying cannot help until an admin acts. */
@@ -58,6 +72,11 @@ export function createSyncEngine(d: SyncEngineDeps) {
   }
 
   async function run(req: RunRequest): Promise<{ runId: number; status: SyncRun['status'] } | 'busy'> {
+    const checkStopped = () => {
+      if (req.signal?.aborted) throw new SyncStopped()
+    }
+    // A retry's backoff (up to a minute for 45009) ends at once when the server stops.
+    const runRetry: RetryOptions = req.signal ? { ...retry, sleep: (ms) => untilStopped(retry.sleep(ms), req.signal!) } : retry
     return withSyncLock(d.db, async () => {
       const id = await createRun(d.db, req.kind, req.trigger, new Date(d.now()))
       req.onStarted?.(id)
@@ -85,12 +104,17 @@ export function createSyncEngine(d: SyncEngineDeps) {
         // run holds a few pages, not the directory.
         const departments = await readDirectory(d.wecom, {
           concurrency: d.concurrency ?? 8,
-          retry,
+          retry: runRetry,
           limiter,
+          beforeCall: checkStopped,
           onProgress: (done, total) => report({ phase: 'reading', done, total }),
-          onMembers: async (page) => staging.add((await members).changed(page)),
+          onMembers: async (page) => {
+            checkStopped()
+            await staging.add((await members).changed(page))
+          },
         })
         await staging.flush()
+        checkStopped()
         const readMs = d.now() - started
         const state = await stored
         const diff = await members
@@ -105,6 +129,7 @@ export function createSyncEngine(d: SyncEngineDeps) {
           await finishRun(d.db, id, { status: 'held', counts, errors: [], hold, progress: { phase: 'held', done: 0, total: 0 } }, new Date(d.now()))
           return { runId: id, status: 'held' as const }
         }
+        checkStopped()
         report({ phase: 'writing', done: 0, total: 1 }, true)
         const now = new Date(d.now())
         const writeStarted = d.now()
@@ -123,7 +148,8 @@ export function createSyncEngine(d: SyncEngineDeps) {
         return { runId: id, status: 'succeeded' as const }
       } catch (e) {
         const err = describe(e)
-        d.log.warn('sync failed; nothing was written', { runId: id, ...err })
+        if (e instanceof SyncStopped) d.log.info('sync stopped: the server is shutting down; nothing was written', { runId: id })
+        else d.log.warn('sync failed; nothing was written', { runId: id, ...err })
         await finishRun(d.db, id, { status: 'failed', counts, errors: [err], progress }, new Date(d.now()))
         return { runId: id, status: 'failed' as const }
       } finally {
@@ -167,6 +193,14 @@ function countsOf(deps: DepartmentDiff, members: MemberDiff, left: Leftovers) {
     membersUpdated: members.updated,
     membersDisabled: left.disabled.length,
   }
+}
+
+/** `p`, or a SyncStopped rejection as soon as `signal` aborts. */
+function untilStopped<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new SyncStopped())
+  let onAbort!: () => void
+  const stopped = new Promise<never>((_, reject) => signal.addEventListener('abort', (onAbort = () => reject(new SyncStopped())), { once: true }))
+  return Promise.race([p, stopped]).finally(() => signal.removeEventListener('abort', onAbort))
 }
 
 function describe(e: unknown): RunError {
