@@ -14,7 +14,7 @@ import { readDirectory } from './read-wecom'
 import { Staging } from './staging'
 import { loadSyncState } from './store-state'
 import { isActive } from './member-store'
-import { createRun, emptyCounts, finishRun, HOLD_SAMPLE_SIZE, reportProgress, type RunError, type StoredHold } from './sync-runs'
+import { createRun, emptyCounts, failStaleRuns, finishRun, HOLD_SAMPLE_SIZE, reportProgress, type RunError, type StoredHold } from './sync-runs'
 import { bumpDirectoryVersion } from './version'
 
 export interface SyncEngineDeps {
@@ -78,6 +78,9 @@ export function createSyncEngine(d: SyncEngineDeps) {
     // A retry's backoff (up to a minute for 45009) ends at once when the server stops.
     const runRetry: RetryOptions = req.signal ? { ...retry, sleep: (ms) => untilStopped(retry.sleep(ms), req.signal!) } : retry
     return withSyncLock(d.db, async () => {
+      // Holding the lock, no run is going on anywhere: one still marked running died with its
+      // process or lost its database before it could record its end.
+      await failStaleRuns(d.db, new Date(d.now()), 0)
       const id = await createRun(d.db, req.kind, req.trigger, new Date(d.now()))
       req.onStarted?.(id)
       const counts = emptyCounts()
