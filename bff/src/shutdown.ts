@@ -1,6 +1,9 @@
 import type { Server, ServerResponse } from 'node:http'
 import type { Logger } from './log'
 
+/** How long the database may take to close once the bound has passed. */
+const CLOSE_GRACE_MS = 2_000
+
 export interface GracefulStop {
   /** Why /readyz should say no, once a stop has begun; undefined before. */
   stopping(): string | undefined
@@ -22,7 +25,8 @@ export interface StopSteps {
  * open keep-alive connections, are answered (with `Connection: close`, and /readyz 503
  * "stopping", so a load balancer lets go); background work ends or rolls back; the database
  * closes, which releases its locks; exit 0. All within `timeoutMs`: past it, the connections
- * left are cut and the process exits 1 without waiting further, which leaves nothing half done
+ * left are cut (the database then gets CLOSE_GRACE_MS to close) and the process exits 1; work
+ * still running is not waited for, which leaves nothing half done
  * (an unfinished transaction dies with its connection, a sync merges in one transaction, an
  * outbox row stays pending until its send is recorded). A second signal exits 1 at once.
  */
@@ -57,7 +61,10 @@ export function createGracefulStop(o: { timeoutMs: number; log: Logger; steps: (
       o.log.warn('stop timeout: background work still running is left to roll back', { timeoutMs: o.timeoutMs })
       return 1
     }
-    if (steps && !(await before(deadline, steps.close().catch((e) => o.log.error('database did not close cleanly', { err: e }))))) {
+    // Requests cut at the bound use the database no more: it still gets a moment to close, so
+    // PGlite's directory is left consistent and unlocked.
+    const closeBy = Math.max(deadline, Date.now() + CLOSE_GRACE_MS)
+    if (steps && !(await before(closeBy, steps.close().catch((e) => o.log.error('database did not close cleanly', { err: e }))))) {
       o.log.warn('stop timeout: the database did not close in time', { timeoutMs: o.timeoutMs })
       return 1
     }

@@ -1,9 +1,14 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { SANDBOX_HOST_KEY } from '@portal/bff/config'
 import type { Db } from '@portal/bff/db'
 import { createSandbox, SANDBOX_DEFAULTS, type SendRecord } from '@portal/bff/sandbox'
 import { postgresTestDb, REQUIRE_ALL, TEST_DATABASE_URL } from '@portal/bff/testing/db'
 import { afterEach, describe, expect, it } from 'vitest'
 // The enqueue the app itself uses (not a package export, so by path).
 import { enqueueNotification } from '../../bff/src/notify/enqueue'
+import { LOCK_FILE } from '../../bff/src/db/data-dir-lock'
 import { startAppProcess } from '../support/app-process'
 import { listenLate } from '../support/listen'
 import { requestInParts } from '../support/raw-http'
@@ -175,6 +180,82 @@ describe.skipIf(!TEST_DATABASE_URL && !REQUIRE_ALL)('graceful stop (SIGTERM) of 
     expect(await db.query("select 1 from todos where external_id = 'in-flight-1'")).toHaveLength(1)
   }, 600_000)
 })
+
+describe('graceful stop (SIGTERM) of the server process [PGlite]', () => {
+  const cleanups: Array<() => Promise<unknown> | void> = []
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c()
+  })
+
+  /** The server in sandbox mode on a data directory of its own, with lisi synced (a todo for her is accepted). */
+  async function start(env: Record<string, string> = {}) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'graceful-stop-'))
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
+    const app = await startAppProcess({ DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env })
+    cleanups.push(() => app.stop())
+    await waitFor('the first sync', async () => (await createTodo(app.appUrl, 'probe')).status === 201)
+    return { app, lock: join(dataDir, LOCK_FILE) }
+  }
+
+  /** A todo create whose body is half sent: `finish()` sends the rest. */
+  function halfSent(appUrl: string, externalId: string) {
+    const body = JSON.stringify({ externalId, assignee: 'lisi', title: '进行中的请求', link: 'https://oa.example.com/in-flight' })
+    const head = `POST /api/host/todos HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${SANDBOX_HOST_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`
+    return requestInParts(appUrl, head + body.slice(0, 10)).then((r) => ({ finish: () => r.finish(body.slice(10)) }))
+  }
+
+  const refused = (appUrl: string) => fetch(`${appUrl}/healthz`).then(() => false, () => true)
+
+  it('a request in flight is answered; the data directory is closed and unlocked; exit 0', async () => {
+    const { app, lock } = await start()
+    expect(existsSync(lock)).toBe(true)
+    const inFlight = await halfSent(app.appUrl, 'in-flight-pglite')
+    app.kill('SIGTERM')
+    await waitFor('the port to refuse connections', () => refused(app.appUrl))
+    const answer = await inFlight.finish()
+    expect(answer.response?.status).toBe(201)
+    expect(answer.response?.headers.connection).toBe('close')
+    expect(await app.exited).toEqual({ code: 0, signal: null })
+    expect(existsSync(lock)).toBe(false)
+  }, 300_000)
+
+  it('a request that outlasts SHUTDOWN_TIMEOUT is cut at the bound: exit 1, the data directory still closed and unlocked', async () => {
+    const { app, lock } = await start({ SHUTDOWN_TIMEOUT: '2s' })
+    const stalled = await halfSent(app.appUrl, 'stalled')
+    const stopAt = Date.now()
+    app.kill('SIGTERM')
+    expect(await app.exited).toEqual({ code: 1, signal: null })
+    const took = Date.now() - stopAt
+    expect(took).toBeGreaterThanOrEqual(2_000)
+    expect(took).toBeLessThan(8_000)
+    expect(app.output()).toContain('stop timeout: closing the connections still open')
+    expect(existsSync(lock)).toBe(false)
+    // The cut request never got an answer; the connection was closed.
+    const answer = await stalled.finish()
+    expect(answer).toMatchObject({ response: undefined, closedByServer: true })
+  }, 300_000)
+
+  it('a second signal exits at once, without waiting for the bound', async () => {
+    const { app } = await start({ SHUTDOWN_TIMEOUT: '120s' })
+    const stalled = await halfSent(app.appUrl, 'stalled-twice')
+    app.kill('SIGTERM')
+    await waitFor('the port to refuse connections', () => refused(app.appUrl))
+    const secondAt = Date.now()
+    app.kill('SIGTERM')
+    expect(await app.exited).toEqual({ code: 1, signal: null })
+    expect(Date.now() - secondAt).toBeLessThan(5_000)
+    expect(app.output()).toContain('second signal: exiting now')
+    await stalled.finish()
+  }, 300_000)
+})
+
+function createTodo(appUrl: string, externalId: string): Promise<Response> {
+  return fetch(`${appUrl}/api/host/todos`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SANDBOX_HOST_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ externalId, assignee: 'lisi', title: '探测', link: 'https://oa.example.com/probe' }),
+  })
+}
 
 async function count(db: Db, table: string): Promise<number> {
   const [row] = await db.query<{ n: string }>(`select count(*) as n from ${table}`)
