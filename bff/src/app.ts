@@ -23,13 +23,17 @@ import { todoMemberRoutes } from './todos/member-routes'
 import { webAssets } from './web-assets'
 import { WeComError, WeComTransportError } from './wecom'
 
-/** Builds the whole BFF without opening a port; tests call `app.request`. */
-export function createApp(deps: Deps): Hono<AppEnv> {
+/**
+ * Builds the whole BFF without opening a port; tests call `app.request`. `stopping`: why the
+ * server is going away (SIGTERM), which /readyz answers before anything else.
+ */
+export function createApp(deps: Deps, opts: { stopping?: () => string | undefined } = {}): Hono<AppEnv> {
   // Host apps in EMBED_ORIGINS may frame the H5 (`?embed=1`); nobody else may.
   const csp = ["frame-ancestors 'self'", ...deps.config.embedOrigins].join(' ')
   const refuseCrossSite = crossSiteGuard(deps.config)
   warnInsecureEmbedding(deps)
-  const health = healthRoutes(serverReadiness(deps))
+  const ready = serverReadiness(deps)
+  const health = healthRoutes(async () => opts.stopping?.() ?? ready())
   const app = new Hono<AppEnv>()
     .use('*', async (c, next) => {
       // Headers set before the handler ride along on its response; setting them afterwards

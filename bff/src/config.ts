@@ -59,6 +59,8 @@ export interface Config {
   verifyFiles: { name: string; content: string }[]
   webDist: string
   logLevel: 'debug' | 'info' | 'warn' | 'error'
+  /** SHUTDOWN_TIMEOUT: how long a stop (SIGTERM) may take to drain requests and background work. */
+  shutdownMs: number
 }
 
 /** The demo host key in sandbox mode (public: printed at start and in the README). */
@@ -278,6 +280,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     verifyFiles,
     webDist: appFiles.webDist,
     logLevel: logLevel as Config['logLevel'],
+    shutdownMs: duration('SHUTDOWN_TIMEOUT', '10s'),
   }
   return problems.length ? { ok: false, problems } : { ok: true, config }
 }

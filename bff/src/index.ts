@@ -1,4 +1,4 @@
-import { createAdaptorServer, type ServerType } from '@hono/node-server'
+import { createAdaptorServer } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { createApp, createStartingApp } from './app'
 import type { AppEnv } from './app-env'
@@ -11,6 +11,8 @@ import { createDeps } from './deps'
 import { messageOf } from './health'
 import { createLogger } from './log'
 import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS, type Sandbox } from './sandbox'
+import { createGracefulStop, type StopSteps } from './shutdown'
+import type { Server } from 'node:http'
 
 // Reads config, builds deps, serves. Nothing else lives here.
 const loaded = loadConfig()
@@ -27,17 +29,17 @@ const config: Config = loaded.config
  */
 const LISTEN_BACKLOG = 4096
 
-const servers: ServerType[] = []
 let sandbox: Sandbox | undefined
 
 const log = createLogger({ level: config.logLevel })
+// What a stop must finish; nothing while the database is not open yet.
+let stopSteps: StopSteps | undefined
+const graceful = createGracefulStop({ timeoutMs: config.shutdownMs, log, steps: () => stopSteps })
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => graceful.onSignal(signal))
 // The port opens first: /healthz answers at once, /readyz says what the start is waiting for.
 let starting = 'opening the database and applying migrations'
-let app: Hono<AppEnv> = createStartingApp(config, log, () => starting)
-servers.push(await listen((req, env) => app.fetch(req, env), config.port, 'app'))
-// What a stop must finish; nothing while the database is not open yet.
-let stopWork: (() => Promise<unknown>) | undefined
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => shutdown(signal))
+let app: Hono<AppEnv> = createStartingApp(config, log, () => graceful.stopping() ?? starting)
+graceful.track(await listen((req, env) => app.fetch(req, env), config.port, 'app'))
 
 const db = await openDbRetrying(
   { ...config.database, onConnectionError: (e) => log.warn('database connection lost', { err: e }) },
@@ -46,7 +48,7 @@ const db = await openDbRetrying(
     log.warn('database not ready at start', { attempt, retryInMs, err: e })
   },
 )
-stopWork = () => db.close()
+stopSteps = { work: async () => {}, close: () => db.close() }
 // Settings saved in the admin console come first: a corp stored there means WeCom mode.
 starting = 'applying stored settings'
 const settings = createSettingsService({ config, db, log, now: Date.now })
@@ -69,7 +71,8 @@ if (config.mode === 'sandbox') {
     org: config.sandbox.org,
     callback: { url: `${config.publicUrl}/wecom/callback`, token: config.wecom.callbackToken, encodingAesKey: config.wecom.callbackAesKey },
   })
-  servers.push(await listen(sandbox.app.fetch, config.sandbox.port, 'sandbox'))
+  // Not drained: the app's own background work may still call it while stopping.
+  await listen(sandbox.app.fetch, config.sandbox.port, 'sandbox')
 }
 
 starting = 'building the services'
@@ -77,14 +80,17 @@ const deps = await createDeps(config, { db, log, settings })
 const catchUpApprovals = () =>
   void deps.approvals.catchUp().catch((e) => deps.log.warn('approval catch-up failed (does the app have approval API permission?)', { err: e }))
 let approvalJob = scheduleQuartz(config.approvalCron, catchUpApprovals)
-stopWork = () => {
-  deps.settings.stop()
-  deps.sync.stop()
-  approvalJob.stop()
-  // Both workers finish what they hold (sends in flight are recorded) before the db closes.
-  return Promise.allSettled([deps.callbacks.worker.stop(), deps.outbox.stop()]).finally(() => deps.db.close())
+stopSteps = {
+  // A running sync stops reading and records itself failed (nothing merged); both workers
+  // finish what they hold (sends in flight are recorded); then the db closes.
+  work: () => {
+    deps.settings.stop()
+    approvalJob.stop()
+    return Promise.allSettled([deps.sync.stop(), deps.callbacks.worker.stop(), deps.outbox.stop()])
+  },
+  close: () => deps.db.close(),
 }
-app = createApp(deps)
+app = createApp(deps, { stopping: graceful.stopping })
 deps.callbacks.worker.start()
 deps.outbox.start()
 // Follows saves made on other instances; changes apply through the onChange listeners.
@@ -100,16 +106,10 @@ deps.settings.onChange((changed) => {
 catchUpApprovals()
 printBanner()
 
-function shutdown(signal: string): void {
-  log.info('shutting down', { signal })
-  for (const s of servers) s.close()
-  if (!stopWork) process.exit(0)
-  void stopWork().finally(() => process.exit(0))
-}
-
-function listen(fetch: (req: Request, env: unknown) => Response | Promise<Response>, port: number, name: string): Promise<ServerType> {
+function listen(fetch: (req: Request, env: unknown) => Response | Promise<Response>, port: number, name: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createAdaptorServer({ fetch })
+    // Without TLS or HTTP/2 options this is a plain node:http server.
+    const server = createAdaptorServer({ fetch }) as Server
     server.listen({ port, backlog: LISTEN_BACKLOG }, () => resolve(server))
     server.once('error', (e: NodeJS.ErrnoException) => {
       console.error(e.code === 'EADDRINUSE' ? `The ${name} port ${port} is in use; set ${name === 'app' ? 'PORT' : 'SANDBOX_PORT'}.` : e.message)

@@ -53,6 +53,18 @@ describe('/healthz and /readyz', () => {
     expect(await res.json()).toEqual({ ok: true })
   })
 
+  it('stopping (SIGTERM): /readyz says so at once, whatever else holds, while /healthz and requests are still answered', async () => {
+    const db = await pgliteTestDb()
+    cleanups.push(() => db.close())
+    const state: { stopping?: string } = {}
+    const app = createApp(await createDeps(config(), { db, log }), { stopping: () => state.stopping })
+    expect((await app.request('/readyz')).status).toBe(200)
+    state.stopping = 'stopping: the server is shutting down'
+    expect(await unavailable(await app.request('/readyz'))).toBe('stopping: the server is shutting down')
+    expect((await app.request('/healthz')).status).toBe(200)
+    expect((await app.request('/api/host/openapi.json')).status).toBe(200)
+  })
+
   it('under a PUBLIC_URL path prefix, also at the root (probes need not know the prefix)', async () => {
     const db = await pgliteTestDb()
     cleanups.push(() => db.close())

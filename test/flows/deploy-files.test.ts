@@ -82,6 +82,18 @@ describe('deployment files', () => {
     expect(unit).toMatch(/^WantedBy=multi-user\.target$/m)
   })
 
+  it('the service managers wait longer for a stop than the server takes (SHUTDOWN_TIMEOUT plus the database close) before SIGKILL', () => {
+    const loaded = loadConfig({}, '/nonexistent')
+    if (!loaded.ok) throw new Error(loaded.problems.join('\n'))
+    // The bound, then up to 2 s for the database to close.
+    const needsS = loaded.config.shutdownMs / 1000 + 2
+    const unit = read('bff/deploy/portal.service')
+    expect(unit).toMatch(/^KillSignal=SIGTERM$/m)
+    expect(Number(unit.match(/^TimeoutStopSec=(\d+)$/m)?.[1])).toBeGreaterThan(needsS)
+    // Docker's default is 10 s: not enough.
+    expect(Number(read('compose.yaml').match(/^ {4}stop_grace_period: (\d+)s$/m)?.[1])).toBeGreaterThan(needsS)
+  })
+
   it('pnpm start runs the build with plain node; pnpm dev keeps the watch mode', () => {
     const root = JSON.parse(read('package.json')) as { scripts: Record<string, string> }
     const bff = JSON.parse(read('bff/package.json')) as { scripts: Record<string, string> }

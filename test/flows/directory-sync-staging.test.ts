@@ -49,6 +49,28 @@ describe.each(databases)('directory sync staging [%s]', (_name, openDb) => {
     expect(await version(stack)).toBe(0)
   })
 
+  it('a stop mid-read (the server shutting down) ends the run before the read is over: failed as stopped, nothing merged or left staged', async () => {
+    await sandboxAdmin(stack, 'POST', 'faults', { path: '/cgi-bin/user/list', latencyMs: 40 })
+    const stop = new AbortController()
+    let armed: Promise<number> | undefined
+    const run = await syncOnce(stack, 'full', {
+      stageBatch: 5,
+      signal: stop.signal,
+      onProgress: (p) => {
+        if (p.phase !== 'reading' || p.done !== 8 || armed) return
+        armed = staged(stack)
+        stop.abort()
+      },
+    })
+    expect(await armed).toBeGreaterThan(0)
+    expect(run.status).toBe('failed')
+    expect(run.errors[0]!.message).toMatch(/^stopped: the server is shutting down; nothing was written/)
+    expect(run.progress.done).toBeLessThan(run.progress.total)
+    expect(await staged(stack)).toBe(0)
+    expect(await count(stack, 'select count(*) as n from members')).toBe(0)
+    expect(await version(stack)).toBe(0)
+  })
+
   it('rows staged by a run that died are never merged by the next one', async () => {
     // A crashed process leaves its staged rows; the worst case carries the id the next run gets.
     const [{ next }] = (await stack.deps.db.query<{ next: number }>('select coalesce(max(id), 0) + 1 as next from sync_runs')) as [{ next: number }]

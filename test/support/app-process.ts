@@ -22,6 +22,10 @@ export interface AppProcess {
   appUrl: string
   sandboxUrl: string
   output: () => string
+  /** How the process ended (code, or the signal that killed it). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  /** Sends a signal (SIGTERM: the graceful stop under test). */
+  kill(signal: NodeJS.Signals): void
   stop(): Promise<void>
 }
 
@@ -50,6 +54,7 @@ export async function startAppProcess(env: Record<string, string> = {}, opts: { 
   })
   child.stdout!.on('data', (d) => (out += d))
   child.stderr!.on('data', (d) => (out += d))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
   const appUrl = env.PUBLIC_URL ?? `http://localhost:${port}`
   const stop = () => stopChild(child)
   // Slow on a loaded machine (tsx compiles the server on start): generous, and a failed start is
@@ -68,7 +73,7 @@ export async function startAppProcess(env: Record<string, string> = {}, opts: { 
     }
     await new Promise((r) => setTimeout(r, 200))
   }
-  return { appUrl, sandboxUrl: `http://localhost:${sandboxPort}`, pid: child.pid!, output: () => out, stop }
+  return { appUrl, sandboxUrl: `http://localhost:${sandboxPort}`, pid: child.pid!, output: () => out, exited, kill: (signal) => void child.kill(signal), stop }
 }
 
 /** How long a server from source may take to answer /healthz on a loaded machine. */

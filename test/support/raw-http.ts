@@ -61,3 +61,44 @@ export function chunkedRequest(method: string, path: string, headers: Record<str
 }
 
 export const plainGet = (path: string) => `GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`
+
+/**
+ * A request a slow client is still sending: `first` (the head and part of the body) goes out at
+ * once, the rest on `finish`, which resolves with the answer and whether the server then closed
+ * the connection (waited for up to `closeWaitMs`).
+ */
+export async function requestInParts(url: string, first: string | Buffer): Promise<{ finish(rest: string | Buffer, closeWaitMs?: number): Promise<{ response?: RawResponse; closedByServer: boolean }> }> {
+  const { hostname, port } = new URL(url)
+  const socket = connect(Number(port), hostname === 'localhost' ? '127.0.0.1' : hostname)
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject))
+  let buffered: Buffer = Buffer.alloc(0)
+  let response: RawResponse | undefined
+  let answered!: () => void
+  const gotResponse = new Promise<void>((r) => (answered = r))
+  const closed = new Promise<void>((resolve) => {
+    socket.on('end', resolve)
+    socket.on('close', resolve)
+    socket.on('error', () => resolve())
+  })
+  void closed.then(() => answered())
+  socket.on('data', (d) => {
+    buffered = Buffer.concat([buffered, d])
+    const r = takeResponse(buffered)
+    if (r && !response) {
+      response = r.response
+      answered()
+    }
+  })
+  socket.write(first)
+  return {
+    async finish(rest, closeWaitMs = 2_000) {
+      socket.write(rest)
+      await gotResponse
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const closedByServer = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), closeWaitMs)))])
+      clearTimeout(timer)
+      socket.destroy()
+      return { response, closedByServer }
+    },
+  }
+}

@@ -4,7 +4,7 @@ import type { SyncRun } from '@portal/shared'
 import type { Stack } from './stack'
 
 /** Runs one sync to the end on a stack, with instant backoff so fault tests stay fast. */
-export async function syncOnce(stack: Stack, kind: SyncRun['kind'] = 'full', extra: { allowDisableUpTo?: number; stageBatch?: number; onProgress?: (p: SyncRun['progress']) => void } = {}): Promise<SyncRun> {
+export async function syncOnce(stack: Stack, kind: SyncRun['kind'] = 'full', extra: { allowDisableUpTo?: number; stageBatch?: number; onProgress?: (p: SyncRun['progress']) => void; signal?: AbortSignal } = {}): Promise<SyncRun> {
   const { stageBatch, ...request } = extra
   const engine = createSyncEngine({
     ...stack.deps,

@@ -18,6 +18,8 @@ export interface CallbackWorkerOptions {
   sweepMs?: number
   /** On PostgreSQL, when another instance is applying: look again after this long. Default 1 s. */
   busyRetryMs?: number
+  /** After a database error (an outage): look again after this long rather than at the next sweep. Default 5 s. */
+  errorRetryMs?: number
   /** A batch still running after this long counts as failed, so one hung call cannot stall the queue. Default 2 min. */
   handlerTimeoutMs?: number
   /**
@@ -69,6 +71,7 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
   const batchSize = opts.batchSize ?? 500
   const sweepMs = opts.sweepMs ?? 60_000
   const busyRetryMs = opts.busyRetryMs ?? 1000
+  const errorRetryMs = opts.errorRetryMs ?? 5000
   const handlerTimeoutMs = opts.handlerTimeoutMs ?? 120_000
   const now = opts.now ?? Date.now
   const yieldMs = opts.yieldToArrivalsMs ?? 1000
@@ -78,6 +81,15 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
   // Waits for a retry: injected in tests, else a wait that stop() cuts short; wake() cuts it short too.
   const sleep = opts.sleep ?? runner.sleep
   let interrupt: (() => void) | undefined
+
+  function lookAgainIn(ms: number): void {
+    if (runner.stopped()) return
+    busyTimer ??= setTimeout(() => {
+      busyTimer = undefined
+      runner.wake()
+    }, ms)
+    busyTimer.unref?.()
+  }
 
   async function apply(tx: Queryable, batch: InboxEvent[]): Promise<Step> {
     const started = performance.now()
@@ -152,17 +164,14 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
         s = await step()
         if (s === 'idle') retryAt = await nextRetryAt(db, maxAttempts, new Date(now()))
       } catch (e) {
-        // The database itself failed; the sweep (or the next wake) tries again.
+        // The database itself failed (down, restarting): try again soon, not only at the next sweep.
         log.error('wecom callback worker: database error', { err: e })
+        lookAgainIn(errorRetryMs)
         return
       }
       if (s === 'busy') {
         // The other instance may have looked just before our row was committed: look again soon.
-        busyTimer ??= setTimeout(() => {
-          busyTimer = undefined
-          runner.wake()
-        }, busyRetryMs)
-        busyTimer.unref?.()
+        lookAgainIn(busyRetryMs)
         return
       }
       if (s === 'idle') {

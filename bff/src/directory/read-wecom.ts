@@ -11,6 +11,8 @@ export interface ReadOptions {
   concurrency: number
   retry: RetryOptions
   limiter: WindowLimiter
+  /** Before each WeCom call; a throw ends the read (a stopping server). */
+  beforeCall?: () => void
   onProgress(done: number, total: number): void
   /**
    * One department's direct members, as read (a member in several departments comes once per
@@ -31,14 +33,16 @@ export interface ReadOptions {
 export async function readDirectory(wecom: WeComClient, o: ReadOptions): Promise<DepartmentRecord[]> {
   const call = <T extends object>(path: string, query: Record<string, string | number>) =>
     withRetry(async () => {
+      o.beforeCall?.()
       await o.limiter.take(path)
+      o.beforeCall?.()
       return wecom.get<T>(path, query)
     }, o.retry)
 
   const named = await readNamedRange(call, o.agentId, (items, fn) => mapLimit(items, o.concurrency, fn))
   const { department } = await call<{ department: WeComDepartment[] }>('/cgi-bin/department/list', {})
   const departments = (await withTagDepartments(call, department, named.tagDepartments)).map(departmentFromWeCom)
-  const getUser = (userid: string) => withRetry(async () => (await o.limiter.take('/cgi-bin/user/get'), wecom.getUser(userid)), o.retry)
+  const getUser = (userid: string) => withRetry(async () => (o.beforeCall?.(), await o.limiter.take('/cgi-bin/user/get'), o.beforeCall?.(), wecom.getUser(userid)), o.retry)
   let done = 0
   o.onProgress(0, departments.length)
   await mapLimit(departments, o.concurrency, async (d) => {

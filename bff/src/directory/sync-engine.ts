@@ -13,7 +13,7 @@ import { DEFAULT_RETRY, type RetryOptions, type WindowLimiter } from './pacing'
 import { readDirectory } from './read-wecom'
 import { Staging } from './staging'
 import { loadSyncState } from './store-state'
-import { createRun, emptyCounts, finishRun, HOLD_SAMPLE_SIZE, reportProgress, type RunError, type StoredHold } from './sync-runs'
+import { createRun, emptyCounts, failStaleRuns, finishRun, HOLD_SAMPLE_SIZE, reportProgress, type RunError, type StoredHold } from './sync-runs'
 import { bumpDirectoryVersion } from './version'
 
 export interface SyncEngineDeps {
@@ -41,6 +41,20 @@ export interface RunRequest {
   onProgress?: (p: SyncRun['progress']) => void
   /** Called once the run is recorded, with its id. */
   onStarted?: (runId: number) => void
+  /**
+   * The server is stopping: the read ends at the next WeCom call or page, the run is recorded as
+   * failed and nothing is written. Once the write transaction has begun it runs to its end (one
+   * transaction: it commits whole, or a process that dies first leaves it rolled back).
+   */
+  signal?: AbortSignal
+}
+
+/** A run cut short by a stop (SIGTERM): it wrote nothing. */
+export class SyncStopped extends Error {
+  constructor() {
+    super('stopped: the server is shutting down; nothing was written (the next run starts over)')
+    this.name = 'SyncStopped'
+  }
 }
 
 /** These stop a run at once; retrying cannot help until an admin acts. */
@@ -59,7 +73,15 @@ export function createSyncEngine(d: SyncEngineDeps) {
   }
 
   async function run(req: RunRequest): Promise<{ runId: number; status: SyncRun['status'] } | 'busy'> {
+    const checkStopped = () => {
+      if (req.signal?.aborted) throw new SyncStopped()
+    }
+    // A retry's backoff (up to a minute for 45009) ends at once when the server stops.
+    const runRetry: RetryOptions = req.signal ? { ...retry, sleep: (ms) => untilStopped(retry.sleep(ms), req.signal!) } : retry
     return withSyncLock(d.db, async () => {
+      // Holding the lock, no run is going on anywhere: one still marked running died with its
+      // process or lost its database before it could record its end.
+      await failStaleRuns(d.db, new Date(d.now()), 0)
       const id = await createRun(d.db, req.kind, req.trigger, new Date(d.now()))
       req.onStarted?.(id)
       const counts = emptyCounts()
@@ -87,12 +109,17 @@ export function createSyncEngine(d: SyncEngineDeps) {
         const departments = await readDirectory(d.wecom, {
           agentId: d.config.wecom.agentId,
           concurrency: d.concurrency ?? 8,
-          retry,
+          retry: runRetry,
           limiter,
+          beforeCall: checkStopped,
           onProgress: (done, total) => report({ phase: 'reading', done, total }),
-          onMembers: async (page) => staging.add((await members).changed(page)),
+          onMembers: async (page) => {
+            checkStopped()
+            await staging.add((await members).changed(page))
+          },
         })
         await staging.flush()
+        checkStopped()
         const readMs = d.now() - started
         const state = await stored
         const diff = await members
@@ -107,6 +134,7 @@ export function createSyncEngine(d: SyncEngineDeps) {
           await finishRun(d.db, id, { status: 'held', counts, errors: [], hold, progress: { phase: 'held', done: 0, total: 0 } }, new Date(d.now()))
           return { runId: id, status: 'held' as const }
         }
+        checkStopped()
         report({ phase: 'writing', done: 0, total: 1 }, true)
         const now = new Date(d.now())
         const writeStarted = d.now()
@@ -125,7 +153,8 @@ export function createSyncEngine(d: SyncEngineDeps) {
         return { runId: id, status: 'succeeded' as const }
       } catch (e) {
         const err = describe(e)
-        d.log.warn('sync failed; nothing was written', { runId: id, ...err })
+        if (e instanceof SyncStopped) d.log.info('sync stopped: the server is shutting down; nothing was written', { runId: id })
+        else d.log.warn('sync failed; nothing was written', { runId: id, ...err })
         await finishRun(d.db, id, { status: 'failed', counts, errors: [err], progress }, new Date(d.now()))
         return { runId: id, status: 'failed' as const }
       } finally {
@@ -164,6 +193,14 @@ function countsOf(deps: DepartmentDiff, members: MemberDiff, left: Leftovers) {
     membersUpdated: members.updated,
     membersDisabled: left.disabled.length,
   }
+}
+
+/** `p`, or a SyncStopped rejection as soon as `signal` aborts. */
+function untilStopped<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new SyncStopped())
+  let onAbort!: () => void
+  const stopped = new Promise<never>((_, reject) => signal.addEventListener('abort', (onAbort = () => reject(new SyncStopped())), { once: true }))
+  return Promise.race([p, stopped]).finally(() => signal.removeEventListener('abort', onAbort))
 }
 
 function describe(e: unknown): RunError {

@@ -84,11 +84,12 @@ export async function finishRun(
 }
 
 /** Runs left "running" by a process that died (no heartbeat for 2 minutes) are marked failed. */
-export async function failStaleRuns(db: Queryable, now: Date): Promise<number> {
+/** Marks runs still `running` whose heartbeat is older than `staleMs` (default 2 min) as failed. */
+export async function failStaleRuns(db: Queryable, now: Date, staleMs = 120_000): Promise<number> {
   const rows = await db.query(
     `update sync_runs set status = 'failed', finished_at = $1, errors = errors || '[{"message":"interrupted: the process running it stopped"}]'::jsonb
       where status = 'running' and heartbeat_at < $2 returning 1`,
-    [now, new Date(now.getTime() - 120_000)],
+    [now, new Date(now.getTime() - staleMs)],
   )
   return rows.length
 }

@@ -16,12 +16,22 @@ export type RunResult = Awaited<ReturnType<SyncEngine['run']>>
  */
 export function createSyncService(d: { db: Db; engine: SyncEngine; readModel: DirectoryReadModel; log: Logger; now: () => number }) {
   const jobs: Cron[] = []
+  // Aborted by stop(): the runs in progress end without writing (see RunRequest.signal).
+  const stopping = new AbortController()
+  const running = new Set<Promise<unknown>>()
 
-  function start(req: Omit<RunRequest, 'onStarted'>): { runId: Promise<number>; done: Promise<RunResult> } {
+  function start(req: Omit<RunRequest, 'onStarted' | 'signal'>): { runId: Promise<number>; done: Promise<RunResult> } {
     let started!: (id: number) => void
     let refused!: (e: unknown) => void
     const runId = new Promise<number>((res, rej) => ((started = res), (refused = rej)))
-    const done = d.engine.run({ ...req, onStarted: started }).then(
+    if (stopping.signal.aborted) {
+      const e = new ApiFailure('unavailable', 'The server is stopping; start the sync on another instance or after the restart.')
+      refused(e)
+      const done = Promise.reject(e)
+      for (const p of [runId, done]) p.catch(() => {})
+      return { runId, done }
+    }
+    const done = d.engine.run({ ...req, onStarted: started, signal: stopping.signal }).then(
       (r) => {
         if (r === 'busy') refused(new ApiFailure('conflict', 'A sync is already running.'))
         d.readModel.invalidate()
@@ -35,6 +45,8 @@ export function createSyncService(d: { db: Db; engine: SyncEngine; readModel: Di
     // Unobserved rejections must not crash the process; the run records its own errors.
     runId.catch(() => {})
     done.catch((e) => d.log.error('sync crashed', { err: e }))
+    const settled = done.catch(() => {}).finally(() => running.delete(settled))
+    running.add(settled)
     return { runId, done }
   }
 
@@ -69,8 +81,15 @@ export function createSyncService(d: { db: Db; engine: SyncEngine; readModel: Di
       d.log.info('sync schedules changed', next)
     },
     scheduled,
-    stop(): void {
+    /**
+     * No more runs here; a run in progress stops reading and records itself failed, writing
+     * nothing (or finishes its write transaction if it had begun). Resolves when it has ended
+     * and so released the leader lock: another instance can take the next run at once.
+     */
+    async stop(): Promise<void> {
       stopJobs()
+      stopping.abort()
+      await Promise.all(running)
     },
   }
 }

@@ -172,6 +172,26 @@ describeEachDb('WeCom callback worker', (open) => {
 
   // ---- lifecycle -------------------------------------------------------------------------------
 
+  it('after a database error (an outage) it looks again by itself, well before the next sweep', async () => {
+    await enqueue(db, textXml('after-outage', 1))
+    // The database refuses everything until it is "back".
+    let down = true
+    const refuse = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))
+    const flaky: Db = { ...db, query: (sql, params) => (down ? refuse() : db.query(sql, params)), transaction: (fn) => (down ? refuse() : db.transaction(fn)) }
+    const dispatcher = createCallbackDispatcher()
+    const seen: string[] = []
+    dispatcher.on({ msgType: 'text' }, async (m) => void seen.push(contentOf(m)))
+    const { log, lines } = recordingLog()
+    const w = createCallbackWorker({ db: flaky, log, dispatcher, sweepMs: 600_000, errorRetryMs: 50 })
+    w.start()
+    await vi.waitFor(() => expect(lines.some((l) => l.includes('database error'))).toBe(true), { timeout: 10_000 })
+    down = false
+    // No wake, no sweep for 10 minutes: only the retry after the error can apply it.
+    await vi.waitFor(async () => expect(await pending()).toBe(0), { timeout: 10_000 })
+    expect(seen).toEqual(['after-outage'])
+    await w.stop()
+  })
+
   it('start() applies what a previous process left behind, and stop() ends cleanly', async () => {
     await enqueue(db, textXml('left-1', 1))
     await enqueue(db, textXml('left-2', 2))
