@@ -10,6 +10,7 @@ import { openDbRetrying } from './db/open-retrying'
 import { createDeps } from './deps'
 import { messageOf } from './health'
 import { createLogger } from './log'
+import { serveMetrics } from './metrics/server'
 import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS, type Sandbox } from './sandbox'
 
 // Reads config, builds deps, serves. Nothing else lives here.
@@ -51,6 +52,8 @@ stopWork = () => db.close()
 starting = 'applying stored settings'
 const settings = createSettingsService({ config, db, log, now: Date.now })
 await applyStoredSettings(config, settings)
+// A level saved in the console applies from the start (and follows saves: deps.ts).
+log.setLevel(config.logLevel)
 if (config.mode === 'wecom' && !config.settingsKey.persistent && !config.locked.secret) {
   log.warn('the corp comes from the admin console but neither SETTINGS_KEY nor SESSION_SECRET is set: its secrets cannot be decrypted after a restart')
 }
@@ -85,6 +88,8 @@ stopWork = () => {
   return Promise.allSettled([deps.callbacks.worker.stop(), deps.outbox.stop()]).finally(() => deps.db.close())
 }
 app = createApp(deps)
+// Off the public port: see serveMetrics. Closed with the other servers.
+if (config.metrics.port !== undefined) servers.push(await serveMetrics(deps.metrics, { port: config.metrics.port, host: config.metrics.host, log, processMetrics: true }))
 deps.callbacks.worker.start()
 deps.outbox.start()
 // Follows saves made on other instances; changes apply through the onChange listeners.

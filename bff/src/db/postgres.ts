@@ -86,6 +86,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     async close() {
       await pool.end()
     },
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, max: opts.poolMax ?? DEFAULT_POOL_MAX, waiting: pool.waitingCount }),
   }
 }
 

@@ -24,4 +24,14 @@ export interface Db extends Tx {
    */
   write<T>(fn: WriteFn<T>): Promise<T>
   close(): Promise<void>
+  /** Connection use for the metrics, read without a query. */
+  stats?(): DbStats
+}
+
+/** PostgreSQL: the pool's connections and the queries waiting for one. PGlite: writes queued for the next group commit. */
+export interface DbStats {
+  total?: number
+  idle?: number
+  max?: number
+  waiting: number
 }
