@@ -7,8 +7,8 @@ import type { Metrics } from '../metrics'
 
 /** An incoming X-Request-Id (a proxy's, e.g. nginx `$request_id`) is kept only if it is this tame: it goes into every log line. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
-/** Load balancers ask every few seconds: their lines would drown the rest at `info`. */
-const PROBES = new Set(['/healthz', '/readyz'])
+/** Load balancers ask every few seconds (at the root or under the prefix): their lines would drown the rest at `info`. */
+const PROBE = /\/(healthz|readyz)$/
 const MAX_LOGGED_PATH = 200
 
 /**
@@ -45,7 +45,7 @@ export function requestContext(deps: { log: Logger; metrics: Metrics }): Middlew
       const path = c.req.path.length > MAX_LOGGED_PATH ? `${c.req.path.slice(0, MAX_LOGGED_PATH)}…` : c.req.path
       const line = { method: c.req.method, route, path, status, ms: Math.round(ms * 10) / 10 }
       // The line is written in the request's context, so it carries the id and the userid.
-      runInRequest(ctx, () => (PROBES.has(c.req.path) && status < 400 ? deps.log.debug('request', line) : deps.log.info('request', line)))
+      runInRequest(ctx, () => (PROBE.test(c.req.path) && status < 400 ? deps.log.debug('request', line) : deps.log.info('request', line)))
     }
   }
 }
