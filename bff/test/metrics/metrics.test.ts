@@ -5,10 +5,11 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config'
 import type { Db } from '../../src/db'
+import { DEFAULT_POOL_MAX } from '../../src/db/pool-size'
 import { createLogger } from '../../src/log'
 import { createMetrics } from '../../src/metrics'
 import { serveMetrics } from '../../src/metrics/server'
-import { pgliteTestDb } from '../helpers/test-db'
+import { describeEachDb, pgliteTestDb } from '../helpers/test-db'
 
 const cwd = () => mkdtempSync(join(tmpdir(), 'metrics-cfg-'))
 const log = createLogger({ level: 'error', write: () => {} })
@@ -108,5 +109,19 @@ describe('metrics server', () => {
     expect(sample(first, 'portal_db_pool_connections{state="idle"}')).toBe('0')
     expect(queries).toBe(1)
     answer()
+  })
+})
+
+describeEachDb('metrics: database pool', (freshDb) => {
+  it('reports the pool (PostgreSQL: total, idle, max; both: waiting) and the queues', async () => {
+    const db = await freshDb()
+    cleanup.push(() => db.close())
+    const text = await createMetrics({ db, now: Date.now }).text()
+    expect(sample(text, 'portal_metrics_db_up')).toBe('1')
+    expect(sample(text, 'portal_db_pool_waiting')).toBe('0')
+    if (db.kind === 'postgres') {
+      expect(Number(sample(text, 'portal_db_pool_connections{state="total"}'))).toBeGreaterThanOrEqual(1)
+      expect(sample(text, 'portal_db_pool_connections{state="max"}')).toBe(String(DEFAULT_POOL_MAX))
+    } else expect(sample(text, 'portal_db_pool_connections{state="total"}')).toBeUndefined()
   })
 })

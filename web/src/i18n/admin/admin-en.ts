@@ -137,7 +137,7 @@ const settingsEn: Record<keyof typeof settingsZh, string> = {
   'admin.settings.hint.approvalCron': 'Re-reads approval states on a schedule in case a callback was missed',
   'admin.settings.hint.messageEnable': 'When off, todos are still recorded but members get no WeCom messages',
   'admin.settings.hint.rolePolicy': 'Changed on the Roles page',
-  'admin.settings.hint.logLevel': 'The least severe lines the server log keeps; applies at once on every instance, no restart. Switch to Debug while tracing a problem',
+  'admin.settings.hint.logLevel': 'The server logs this level and above; applies at once on every instance, no restart. Switch to Debug while tracing a problem',
   'admin.settings.logLevel.debug': 'Debug',
   'admin.settings.logLevel.info': 'Info',
   'admin.settings.logLevel.warn': 'Warning',

@@ -37,7 +37,7 @@ export const settingsZh = {
   'admin.settings.hint.approvalCron': '按计划补查审批状态，弥补漏收的回调',
   'admin.settings.hint.messageEnable': '关闭后仍记录待办，但不再给成员发企业微信消息',
   'admin.settings.hint.rolePolicy': '在「角色与权限」中修改',
-  'admin.settings.hint.logLevel': '服务器日志写到哪一级为止；保存后所有实例立即生效，无需重启。排查问题时可临时改为「调试」',
+  'admin.settings.hint.logLevel': '服务器只记录此级别及更严重的日志；保存后所有实例立即生效，无需重启。排查问题时可临时改为「调试」',
   'admin.settings.logLevel.debug': '调试',
   'admin.settings.logLevel.info': '信息',
   'admin.settings.logLevel.warn': '警告',
