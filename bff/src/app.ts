@@ -14,9 +14,9 @@ import { DatabaseUnavailableError } from './db'
 import type { Deps } from './deps'
 import { ApiFailure } from './errors'
 import { healthRoutes, serverReadiness } from './health'
+import { requestContext } from './http/request-context'
 import { jssdkRoutes } from './jssdk/routes'
 import type { Logger } from './log'
-import { randomHex } from './auth/tokens'
 import { crossSiteGuard } from './auth/same-origin'
 import { hostRoutes } from './todos/host-routes'
 import { todoMemberRoutes } from './todos/member-routes'
@@ -34,13 +34,13 @@ export function createApp(deps: Deps, opts: { stopping?: () => string | undefine
   warnInsecureEmbedding(deps)
   const ready = serverReadiness(deps)
   const health = healthRoutes(async () => opts.stopping?.() ?? ready())
+  // Request id, log context, the request's log line and its metrics.
+  const context = requestContext(deps)
   const app = new Hono<AppEnv>()
+    .use('*', context)
     .use('*', async (c, next) => {
       // Headers set before the handler ride along on its response; setting them afterwards
       // would make @hono/node-server build a full web Response (a third of the throughput).
-      const requestId = c.req.header('x-request-id')?.slice(0, 64) || nextRequestId()
-      c.set('requestId', requestId)
-      c.header('X-Request-Id', requestId)
       c.header('X-Content-Type-Options', 'nosniff')
       c.header('Referrer-Policy', 'strict-origin-when-cross-origin')
       c.header('Content-Security-Policy', csp)
@@ -68,7 +68,7 @@ export function createApp(deps: Deps, opts: { stopping?: () => string | undefine
   if (!prefix) return app
   // WeCom fetches WW_verify_*.txt from the domain root, whatever prefix the app lives under;
   // health probes (load balancers, HEALTHCHECK) need not know the prefix either.
-  const root = new Hono<AppEnv>().route(prefix, app).route('/', verifyFileServing(deps)).route('/', health)
+  const root = new Hono<AppEnv>().use('*', context).route(prefix, app).route('/', verifyFileServing(deps)).route('/', health)
   root.onError((err, c) => toErrorResponse(err, c, deps))
   return root
 }
@@ -121,14 +121,6 @@ function toErrorResponse(err: Error, c: Context<AppEnv>, deps: Pick<Deps, 'log'>
   }
   const payload = apiErrorSchema.parse({ error: { ...body, requestId } })
   return c.json(payload, httpStatusOf[payload.error.code] as ContentfulStatusCode)
-}
-
-/** Unique per process and cheap: a random prefix and a counter. */
-const requestIdPrefix = randomHex(4)
-let requestCounter = 0
-function nextRequestId(): string {
-  requestCounter = (requestCounter + 1) % 0x7fffffff
-  return `${requestIdPrefix}-${requestCounter.toString(36)}`
 }
 
 function codeForStatus(status: number): ErrorCode {

@@ -58,9 +58,12 @@ export interface Config {
   /** WW_verify_*.txt files from WECOM_VERIFY_FILES (a directory or comma-separated file paths). */
   verifyFiles: { name: string; content: string }[]
   webDist: string
+  /** LOG_LEVEL, or the console's setting; followed at run time. */
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   /** SHUTDOWN_TIMEOUT: how long a stop (SIGTERM) may take to drain requests and background work. */
   shutdownMs: number
+  /** Prometheus metrics on a port of their own (METRICS_PORT, unset = off), bound to METRICS_HOST. */
+  metrics: { port?: number; host: string }
 }
 
 /** The demo host key in sandbox mode (public: printed at start and in the README). */
@@ -164,6 +167,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
   if (policy !== 'all-members' && policy !== 'explicit') problems.push(`ROLE_POLICY: expected all-members or explicit, got "${policy}"`)
   const logLevel = str('LOG_LEVEL') ?? 'info'
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`LOG_LEVEL: expected debug, info, warn or error, got "${logLevel}"`)
+  const metricsPort = str('METRICS_PORT') === undefined ? undefined : int('METRICS_PORT', 0)
+  if (metricsPort !== undefined && (metricsPort === port || (mode === 'sandbox' && metricsPort === sandboxPort))) {
+    problems.push(`METRICS_PORT: must differ from PORT${mode === 'sandbox' ? ' and SANDBOX_PORT' : ''} (metrics stay off the public port), got ${metricsPort}`)
+  }
+  const metricsHost = str('METRICS_HOST') ?? '127.0.0.1'
+  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(metricsHost)) problems.push(`METRICS_HOST: expected an IP address or host name to listen on, like 127.0.0.1 or 0.0.0.0, got "${metricsHost}"`)
   const databaseUrl = str('DATABASE_URL')
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL: expected postgres://user@host:port/db')
 
@@ -226,6 +235,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
   pin('approvalCron', 'APPROVAL_SYNC_CRON', undefined)
   pin('messageEnable', 'MESSAGE_ENABLE', file.messageEnable)
   pin('rolePolicy', 'ROLE_POLICY', undefined)
+  pin('logLevel', 'LOG_LEVEL', undefined)
   // The corp identity comes as a whole: from env/file, or from the console.
   if (locked.corpId) locked.agentId ??= { source: locked.corpId.source, envVar: 'WECOM_AGENT_ID' }
   if (locked.corpId) locked.secret ??= { source: locked.corpId.source, envVar: 'WECOM_SECRET' }
@@ -281,6 +291,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     webDist: appFiles.webDist,
     logLevel: logLevel as Config['logLevel'],
     shutdownMs: duration('SHUTDOWN_TIMEOUT', '10s'),
+    metrics: { port: metricsPort, host: metricsHost },
   }
   return problems.length ? { ok: false, problems } : { ok: true, config }
 }

@@ -12,6 +12,7 @@ import { createSyncEngine } from './directory/sync-engine'
 import { createSyncService, type SyncService } from './directory/sync-service'
 import { openDb, type Db } from './db'
 import { createLogger, type Logger } from './log'
+import { createMetrics, type Metrics } from './metrics'
 import { createOutboxWorker, type OutboxWorker } from './notify'
 import { createTokenCache, type WeComClient } from './wecom'
 import { createSwitchableWeComClient } from './wecom/switchable-client'
@@ -47,12 +48,15 @@ export interface Deps {
   apiLimiter: ApiLimiter
   /** Members' todo lists in memory; every todo write reports the members it touched. */
   todoLists: TodoLists
+  /** Prometheus metrics of this instance (served on METRICS_PORT by the server entry). */
+  metrics: Metrics
 }
 
 export async function createDeps(config: Config, overrides: Partial<Omit<Deps, 'config'>> = {}): Promise<Deps> {
   const log = overrides.log ?? createLogger({ level: config.logLevel })
   const db = overrides.db ?? (await openDb({ ...config.database, onConnectionError: (e) => log.warn('database connection lost', { err: e }) }))
   const now = overrides.now ?? Date.now
+  const metrics = overrides.metrics ?? createMetrics({ db, now })
   const marks = overrides.marks ?? createHealthMarks({ db, now, log })
   const settings = overrides.settings ?? createSettingsService({ config, db, log, now })
   const tokens = createTokenCache()
@@ -69,22 +73,24 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
       logger: log,
       // A 60020 says which IP WeCom sees: the setup page shows it to add under 企业可信IP.
       onError: recordIpRejected(marks),
+      onCall: metrics.wecomCall,
     }))
   const principals = overrides.principals ?? new PrincipalCache()
   const readModel = overrides.readModel ?? new DirectoryReadModel(db, now)
   const apiLimiter = overrides.apiLimiter ?? createApiLimiter({ budgets: createRateBudgets(db), now })
-  const engine = createSyncEngine({ db, config, wecom, log, now, principals, maxDisableShare: config.sync.maxDisableShare, limiter: apiLimiter })
+  const engine = createSyncEngine({ db, config, wecom, log, now, principals, maxDisableShare: config.sync.maxDisableShare, limiter: apiLimiter, onFinished: metrics.syncRun })
   const sync = overrides.sync ?? createSyncService({ db, engine, readModel, log, now })
   const callbacks = overrides.callbacks ?? createCallbacks({ config, db, log, now })
   const outbox = overrides.outbox ?? createOutboxWorker({ db, wecom, log, now, config })
   const todoLists = overrides.todoLists ?? createTodoLists({ db, now })
   const approvals = overrides.approvals ?? createApprovalSync({ config, db, wecom, log, now, outbox, apiLimiter, todoLists })
-  const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox, approvals, settings, marks, apiLimiter, todoLists }
+  const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox, approvals, settings, marks, apiLimiter, todoLists, metrics }
   settings.onChange((changed) => {
     if (changed.includes('syncCron') || changed.includes('forceSyncCron')) sync.reschedule({ cron: config.sync.cron, forceCron: config.sync.forceCron })
     // Cached principals carry roles computed under the old policy.
     if (changed.includes('rolePolicy')) principals.clear()
     // Sends held back while messages were off, or paused on the old credentials' errors, may go now.
+    if (changed.includes('logLevel')) log.setLevel(config.logLevel)
     if (changed.some((k) => k === 'messageEnable' || k === 'secret' || k === 'agentId' || k === 'apiBase')) outbox.resume()
   })
   const applyContactChange = contactChangeHandler(deps)

@@ -10,6 +10,7 @@ import { openDbRetrying } from './db/open-retrying'
 import { createDeps } from './deps'
 import { messageOf } from './health'
 import { createLogger } from './log'
+import { serveMetrics } from './metrics/server'
 import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS, type Sandbox } from './sandbox'
 import { createGracefulStop, type StopSteps } from './shutdown'
 import type { Server } from 'node:http'
@@ -53,6 +54,8 @@ stopSteps = { work: async () => {}, close: () => db.close() }
 starting = 'applying stored settings'
 const settings = createSettingsService({ config, db, log, now: Date.now })
 await applyStoredSettings(config, settings)
+// A level saved in the console applies from the start (and follows saves: deps.ts).
+log.setLevel(config.logLevel)
 if (config.mode === 'wecom' && !config.settingsKey.persistent && !config.locked.secret) {
   log.warn('the corp comes from the admin console but neither SETTINGS_KEY nor SESSION_SECRET is set: its secrets cannot be decrypted after a restart')
 }
@@ -91,6 +94,8 @@ stopSteps = {
   close: () => deps.db.close(),
 }
 app = createApp(deps, { stopping: graceful.stopping })
+// Off the public port: see serveMetrics. Closed with the other servers.
+if (config.metrics.port !== undefined) graceful.track(await serveMetrics(deps.metrics, { port: config.metrics.port, host: config.metrics.host, log, processMetrics: true }))
 deps.callbacks.worker.start()
 deps.outbox.start()
 // Follows saves made on other instances; changes apply through the onChange listeners.

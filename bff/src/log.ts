@@ -1,13 +1,30 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+
 /** JSON-lines logger. Secrets are scrubbed here, once, whatever a caller passes in. */
 export interface Logger {
   debug(msg: string, data?: object): void
   info(msg: string, data?: object): void
   warn(msg: string, data?: object): void
   error(msg: string, data?: object): void
+  /** The least severe level written; changed at run time from the admin console. */
+  readonly level: LogLevel
+  setLevel(level: LogLevel): void
 }
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const
-type Level = keyof typeof LEVELS
+export type LogLevel = keyof typeof LEVELS
+export const isLogLevel = (v: string): v is LogLevel => Object.hasOwn(LEVELS, v)
+
+/** What every line logged while serving one request carries (see http/request-context.ts). */
+export interface RequestLogContext {
+  requestId: string
+  /** Set once the member is known (a session, or a sign-in). */
+  userid?: string
+}
+const requestContext = new AsyncLocalStorage<RequestLogContext>()
+/** Runs `fn` (and everything it starts) as part of one request: its lines carry the request id. */
+export const runInRequest = <T>(ctx: RequestLogContext, fn: () => T): T => requestContext.run(ctx, fn)
+export const currentRequest = (): RequestLogContext | undefined => requestContext.getStore()
 
 const SECRET_KEYS = /^(secret|corpsecret|corp_secret|access_token|accesstoken|token|ticket|jsapi_ticket|password|cookie|authorization|session_secret|code|user_ticket|aeskey|encodingaeskey)$/i
 const SECRET_IN_TEXT = /((?:access_token|corpsecret|ticket|code|user_ticket)=)[^&\s"']+/gi
@@ -25,12 +42,27 @@ export function redact(value: unknown, depth = 0): unknown {
   return out
 }
 
-export function createLogger(opts: { level?: Level; write?: (line: string) => void } = {}): Logger {
-  const min = LEVELS[opts.level ?? 'info']
+export function createLogger(opts: { level?: LogLevel; write?: (line: string) => void } = {}): Logger {
+  let level: LogLevel = opts.level ?? 'info'
+  let min: number = LEVELS[level]
   const write = opts.write ?? ((line: string) => process.stdout.write(line + '\n'))
-  const log = (level: Level) => (msg: string, data?: object) => {
-    if (LEVELS[level] < min) return
-    write(JSON.stringify({ t: new Date().toISOString(), level, msg: redact(msg), ...(data ? (redact(data) as object) : {}) }))
+  const log = (at: LogLevel) => (msg: string, data?: object) => {
+    if (LEVELS[at] < min) return
+    const req = requestContext.getStore()
+    const context = req ? { requestId: req.requestId, ...(req.userid ? { userid: req.userid } : {}) } : {}
+    write(JSON.stringify({ t: new Date().toISOString(), level: at, msg: redact(msg), ...context, ...(data ? (redact(data) as object) : {}) }))
   }
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }
+  return {
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    get level() {
+      return level
+    },
+    setLevel(next) {
+      level = next
+      min = LEVELS[next]
+    },
+  }
 }

@@ -107,7 +107,7 @@ describe('AdminSettingsPage', () => {
   it('groups the fields; locked ones are disabled, say where they come from, and are never sent', async () => {
     stubApi({ 'PUT /api/admin/settings': () => jsonResponse(200, settingsView()) })
     const w = await open()
-    expect(w.findAll('.settings-group__title').map((h) => h.text())).toEqual(['企业与应用', '通讯录同步', '回调（接收消息）', '审批与消息', '权限'])
+    expect(w.findAll('.settings-group__title').map((h) => h.text())).toEqual(['企业与应用', '通讯录同步', '回调（接收消息）', '审批与消息', '运维', '权限'])
     expect(input(w, 'secret').element.disabled).toBe(true)
     expect(row(w, 'secret').find('[data-test="setting-locked"]').text()).toBe('由环境变量 WECOM_SECRET 设置')
     expect(input(w, 'forceSyncCron').element.disabled).toBe(true)
@@ -200,5 +200,27 @@ describe('AdminSettingsPage', () => {
     expect(policy.find('input').exists()).toBe(false)
     expect(policy.text()).toContain('所有在可见范围内的成员')
     expect(policy.find('a').attributes('href')).toBe('/admin/roles')
+  })
+
+  it('the log level is a choice of four; only a change is sent', async () => {
+    stubApi({ 'PUT /api/admin/settings': () => jsonResponse(200, settingsView({}, { logLevel: { value: 'debug', source: 'stored' } })) })
+    const w = await open()
+    const chips = row(w, 'logLevel').findAll('[role="radio"]')
+    expect(chips.map((c) => c.text())).toEqual(['调试', '信息', '警告', '错误'])
+    expect(row(w, 'logLevel').find('[data-test="log-level-info"]').attributes('aria-checked')).toBe('true')
+    await row(w, 'logLevel').find('[data-test="log-level-info"]').trigger('click')
+    expect(w.find('[data-test="settings-save"]').attributes('disabled')).toBeDefined()
+    await row(w, 'logLevel').find('[data-test="log-level-debug"]').trigger('click')
+    await save(w)
+    expect(puts()).toEqual([{ logLevel: 'debug' }])
+    expect(row(w, 'logLevel').find('[data-test="log-level-debug"]').attributes('aria-checked')).toBe('true')
+  })
+
+  it('a log level pinned by LOG_LEVEL shows locked, without choices', async () => {
+    stubApi({ 'GET /api/admin/settings': () => jsonResponse(200, settingsView({}, { logLevel: { value: 'warn', source: 'env', locked: true } })) })
+    const w = await open()
+    expect(row(w, 'logLevel').find('[role="radio"]').exists()).toBe(false)
+    expect(input(w, 'logLevel').element.disabled).toBe(true)
+    expect(row(w, 'logLevel').find('[data-test="setting-locked"]').text()).toContain('LOG_LEVEL')
   })
 })

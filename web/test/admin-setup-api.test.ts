@@ -59,7 +59,7 @@ describe('admin setup api: requests', () => {
     fetchMock.mockResolvedValueOnce(jsonResponse(200, settingsView()))
     expect((await fetchSetup()).trustedDomain).toBe('portal.example.com')
     expect(await fetchVerifyFiles()).toEqual([verifyFile()])
-    expect((await fetchSettings()).fields).toHaveLength(12)
+    expect((await fetchSettings()).fields).toHaveLength(13)
     expect([0, 1, 2].map((i) => call(i).url)).toEqual(['/api/admin/setup', '/api/admin/verify-files', '/api/admin/settings'])
   })
 

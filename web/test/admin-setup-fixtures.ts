@@ -70,6 +70,7 @@ export function settingsView(over: Partial<SettingsView> = {}, fields: Partial<R
     field({ key: 'approvalCron', envVar: 'APPROVAL_SYNC_CRON', value: '30 0/5 * * * ?', source: 'default' }),
     field({ key: 'messageEnable', envVar: 'MESSAGE_ENABLE', value: true, source: 'default' }),
     field({ key: 'rolePolicy', envVar: 'ROLE_POLICY', value: 'all-members', source: 'default' }),
+    field({ key: 'logLevel', envVar: 'LOG_LEVEL', value: 'info', source: 'default' }),
   ].map((f) => ({ ...f, ...fields[f.key] }))
   return valid(settingsViewSchema, {
     fields: base,

@@ -3,6 +3,7 @@ import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { departmentNames, getMember, isActive, type MemberRecord } from '../directory/member-store'
 import { ApiFailure } from '../errors'
+import { setRequestUser } from '../http/request-context'
 import { readCookie, SESSION_COOKIE } from './cookies'
 import type { Principal } from './principal-cache'
 import { adminContacts, rolesFor } from './roles'
@@ -30,6 +31,7 @@ export function requireMember(deps: Deps): MiddlewareHandler<AppEnv> {
     c.set('session', p.session)
     c.set('member', p.member)
     c.set('roles', p.roles)
+    setRequestUser(p.member.userid)
     await next()
   }
 }

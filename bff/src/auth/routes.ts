@@ -14,11 +14,14 @@ import { isTransient, WeComError } from '../wecom'
 import { BROWSER_COOKIE, clearCookie, readCookie, SESSION_COOKIE, writeCookie } from './cookies'
 import { markEntry } from './entry-gate'
 import { consumeLoginState, createLoginState, newBrowserId } from './login-state'
-import { redirectToProblem } from './problem'
+import { redirectToProblem as problemPage, type ProblemFacts } from './problem'
 import { resolveMember } from './resolve-member'
 import { adminContacts, rolesFor } from './roles'
 import { isActive } from '../directory/member-store'
+import type { SignInOutcome } from '../metrics'
 import { createSession, revokeSession } from './sessions'
+import { setRequestUser } from '../http/request-context'
+import type { ProblemReason } from '@portal/shared'
 
 const BROWSER_COOKIE_MAX_AGE = 30 * 86_400
 /**
@@ -31,7 +34,12 @@ const SPENT_CODE = new Set([40029, 42022])
 const spentCode = (e: unknown) => e instanceof WeComError && SPENT_CODE.has(e.errcode)
 
 export function authRoutes(deps: Deps) {
-  const { config, db, wecom, log, now, principals } = deps
+  const { config, db, wecom, log, now, principals, metrics } = deps
+  /** Every way a sign-in ends on the problem page is counted by its reason (portal_sign_ins_total). */
+  const redirectToProblem = (c: Context, cfg: typeof config, reason: ProblemReason & SignInOutcome, facts?: ProblemFacts): Response => {
+    metrics.signIn(reason)
+    return problemPage(c, cfg, reason, facts)
+  }
 
   async function endSession(id: string, reason: string): Promise<void> {
     principals.forget(id)
@@ -144,6 +152,7 @@ export function authRoutes(deps: Deps) {
         // work. Once, silently, as for 40029. https://developer.work.weixin.qq.com/document/path/91023
         if (retry === 0 && (spentCode(e) || isTransient(e))) {
           if (!spentCode(e)) log.warn('code exchange failed; restarting sign-in once', { err: e })
+          metrics.signIn('restarted')
           return startLogin(c, returnTo, 1, embed)
         }
         if (spentCode(e)) return redirectToProblem(c, config, 'code_invalid', { returnTo })
@@ -181,6 +190,8 @@ export function authRoutes(deps: Deps) {
       writeCookie(c, config, BROWSER_COOKIE, newBrowserId(), BROWSER_COOKIE_MAX_AGE, embed)
       // The page this sign-in lands on is confirmed already: the entry gate serves it as it is.
       if (isWeComClient(ua) && !embed) markEntry(c, config)
+      setRequestUser(member.userid)
+      metrics.signIn('ok')
       log.info('signed in', { userid: member.userid, entry: detectEntryContext(ua), ...(embed ? { embed } : {}) })
       return c.redirect(appPath(config, returnTo), 302)
     })

@@ -22,7 +22,10 @@ export const MAX_GROUP = 64
  * is aborted" a group-mate caused) and the others commit. Savepoints cost two statements per
  * write, so the first attempt goes without them.
  */
-export function groupCommit(transaction: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, maxGroup = MAX_GROUP): <T>(fn: WriteFn<T>) => Promise<T> {
+export function groupCommit(
+  transaction: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>,
+  maxGroup = MAX_GROUP,
+): (<T>(fn: WriteFn<T>) => Promise<T>) & { queued: () => number } {
   const queue: Pending[] = []
   let draining = false
 
@@ -84,9 +87,11 @@ export function groupCommit(transaction: <T>(fn: (tx: Tx) => Promise<T>) => Prom
     group.forEach((w, i) => w.settle(outcomes[i]!))
   }
 
-  return <T>(fn: WriteFn<T>) =>
+  const write = <T>(fn: WriteFn<T>) =>
     new Promise<T>((resolve, reject) => {
       queue.push({ fn: fn as WriteFn<unknown>, settle: (o) => (o.ok ? resolve(o.value as T) : reject(o.error)) })
       if (!draining) void drain()
     })
+  // Writes waiting for the next group (the metrics' PGlite queue depth).
+  return Object.assign(write, { queued: () => queue.length })
 }

@@ -48,6 +48,7 @@ export async function openPglite(dataDir?: string, snapshot?: Blob, opts: { lock
         exec: async (sql) => void (await tx.exec(sql)),
       }),
     )
+  const write = groupCommit(transaction)
   return {
     kind: 'pglite',
     changes: localChangeFeed(),
@@ -59,7 +60,8 @@ export async function openPglite(dataDir?: string, snapshot?: Blob, opts: { lock
     },
     transaction,
     // PGlite runs one transaction at a time: concurrent writes share one.
-    write: groupCommit(transaction),
+    write,
+    stats: () => ({ waiting: write.queued() }),
     async close() {
       try {
         await pg.close()

@@ -90,6 +90,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
       await changes.close()
       await pool.end()
     },
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, max: opts.poolMax ?? DEFAULT_POOL_MAX, waiting: pool.waitingCount }),
   }
 }
 

@@ -28,4 +28,14 @@ export interface Db extends Tx {
   /** Changes announced to every instance on this database (caches listen to drop what is stale). */
   readonly changes: ChangeFeed
   close(): Promise<void>
+  /** Connection use for the metrics, read without a query. */
+  stats?(): DbStats
+}
+
+/** PostgreSQL: the pool's connections and the queries waiting for one. PGlite: writes queued for the next group commit. */
+export interface DbStats {
+  total?: number
+  idle?: number
+  max?: number
+  waiting: number
 }

@@ -31,6 +31,8 @@ export interface SyncEngineDeps {
   stageBatch?: number
   retry?: RetryOptions
   limiter?: WindowLimiter
+  /** Hears how each run ended (metrics); never changes the outcome. */
+  onFinished?: (run: { kind: SyncRun['kind']; status: 'succeeded' | 'failed' | 'held'; seconds: number; rowsWritten: number }) => void
 }
 
 export interface RunRequest {
@@ -96,6 +98,14 @@ export function createSyncEngine(d: SyncEngineDeps) {
       }
       const staging = new Staging(d.db, id, d.stageBatch)
       const started = d.now()
+      const finished = (status: 'succeeded' | 'failed' | 'held') => {
+        try {
+          d.onFinished?.({ kind: req.kind, status, seconds: (d.now() - started) / 1000, rowsWritten: counts.rowsWritten })
+        } catch {
+          // An observer must not fail a run.
+        }
+        return { runId: id, status }
+      }
       try {
         // Whatever an earlier run left (a crash) is never merged by this one.
         await Staging.clear(d.db)
@@ -132,7 +142,7 @@ export function createSyncEngine(d: SyncEngineDeps) {
         if (hold) {
           d.log.warn('sync held: it would disable too many members', { runId: id, wouldDisable: hold.wouldDisable, members: hold.members, maxShare: hold.maxShare })
           await finishRun(d.db, id, { status: 'held', counts, errors: [], hold, progress: { phase: 'held', done: 0, total: 0 } }, new Date(d.now()))
-          return { runId: id, status: 'held' as const }
+          return finished('held')
         }
         checkStopped()
         report({ phase: 'writing', done: 0, total: 1 }, true)
@@ -150,13 +160,13 @@ export function createSyncEngine(d: SyncEngineDeps) {
         await revokeLeavers([...left.disabled, ...diff.leavers])
         await finishRun(d.db, id, { status: 'succeeded', counts, errors: [], progress: { phase: 'done', done: 1, total: 1 } }, new Date(d.now()))
         d.log.info('sync finished', { runId: id, kind: req.kind, ...counts, readMs, writeMs: d.now() - writeStarted })
-        return { runId: id, status: 'succeeded' as const }
+        return finished('succeeded')
       } catch (e) {
         const err = describe(e)
         if (e instanceof SyncStopped) d.log.info('sync stopped: the server is shutting down; nothing was written', { runId: id })
         else d.log.warn('sync failed; nothing was written', { runId: id, ...err })
         await finishRun(d.db, id, { status: 'failed', counts, errors: [err], progress }, new Date(d.now()))
-        return { runId: id, status: 'failed' as const }
+        return finished('failed')
       } finally {
         // A failed or held run's staged members are dropped; a merged run's are spent.
         await staging.settled()

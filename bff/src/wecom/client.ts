@@ -30,6 +30,7 @@ export function createWeComClient(opts: WeComClientOptions): WeComClient {
     dispatcher: wecomDispatcher(opts.proxyUrl, timeoutMs),
     logger,
     onError: opts.onError,
+    onCall: opts.onCall,
   }
 
   // gettoken errors (40001/40013/40091…) are configuration problems: thrown, never retried.

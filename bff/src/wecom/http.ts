@@ -1,7 +1,7 @@
 import { WeComError, WeComTransportError, type TransportFailure } from './errors'
 import { isRequestTimeout } from './pool'
 import { describeUrl, redactUrl, safeCause, scrub } from './redact'
-import type { WeComLogger, WeComQuery } from './types'
+import type { WeComCall, WeComLogger, WeComQuery } from './types'
 
 /** How to reach WeCom; one per client. */
 export interface Transport {
@@ -17,6 +17,8 @@ export interface Transport {
   logger?: WeComLogger
   /** Sees every WeComError before it is thrown (the doctor's marks); never changes the outcome. */
   onError?: (e: WeComError) => void
+  /** Hears every exchange's outcome and duration (metrics); never changes the outcome. */
+  onCall?: (call: WeComCall) => void
 }
 
 export interface WeComRequest {
@@ -35,6 +37,26 @@ export type WeComJson = Record<string, unknown> & { errcode?: number; errmsg?: s
  * WeComError for errcode ≠ 0, WeComTransportError for everything that is not a WeCom answer.
  */
 export async function requestWeCom(t: Transport, req: WeComRequest): Promise<WeComJson> {
+  if (!t.onCall) return exchange(t, req)
+  const started = performance.now()
+  const seen: Omit<WeComCall, 'seconds'> = { path: req.path, errcode: 0 }
+  try {
+    return await exchange(t, req)
+  } catch (e) {
+    if (e instanceof WeComError) seen.errcode = e.errcode
+    else if (e instanceof WeComTransportError) seen.failure = e.failure
+    else seen.failure = 'network'
+    throw e
+  } finally {
+    try {
+      t.onCall({ ...seen, seconds: (performance.now() - started) / 1000 })
+    } catch {
+      // An observer must not change what the caller gets.
+    }
+  }
+}
+
+async function exchange(t: Transport, req: WeComRequest): Promise<WeComJson> {
   const url = buildUrl(t.apiBase, req.path, req.query)
   const signal = AbortSignal.timeout(t.overallTimeoutMs)
   const init: { method: string; signal: AbortSignal; headers: Record<string, string>; body?: string; dispatcher?: unknown } = { method: req.method, signal, headers: { accept: 'application/json' } }

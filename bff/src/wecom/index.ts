@@ -9,6 +9,7 @@ export { jsapiSignature, signUrl, signableUrl, newNonce, type JsapiSignature } f
 export type { StoredTicket, TicketClaim, TicketStore } from './ticket-store'
 export type {
   WeComClient,
+  WeComCall,
   WeComClientOptions,
   WeComDepartment,
   WeComExtAttr,

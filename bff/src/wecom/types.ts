@@ -1,4 +1,4 @@
-import type { WeComError } from './errors'
+import type { TransportFailure, WeComError } from './errors'
 import type { TokenCache } from './token-cache'
 
 export type WeComQuery = Record<string, string | number | undefined>
@@ -32,6 +32,17 @@ export interface WeComClientOptions {
    * the final one), before it is thrown or retried. Observes only: what it throws is ignored.
    */
   onError?: (e: WeComError) => void
+  /** Called once per HTTP exchange with WeCom, whatever its outcome (metrics). Observes only. */
+  onCall?: (call: WeComCall) => void
+}
+
+/** One exchange with WeCom as an observer sees it: `errcode` 0 is success; `failure` when WeCom gave no answer. */
+export interface WeComCall {
+  /** API path without query, e.g. `/cgi-bin/user/list`. */
+  path: string
+  errcode: number
+  failure?: TransportFailure
+  seconds: number
 }
 
 /** cgi-bin/auth/getuserinfo (wecom-api.md §2.2). */

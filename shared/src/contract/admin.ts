@@ -63,6 +63,7 @@ export const settingKeys = [
   'approvalCron',
   'messageEnable',
   'rolePolicy',
+  'logLevel',
 ] as const
 export const settingKeySchema = z.enum(settingKeys)
 export type SettingKey = z.infer<typeof settingKeySchema>

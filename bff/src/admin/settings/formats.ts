@@ -1,5 +1,6 @@
 import type { Localized, SettingKey } from '@portal/shared'
 import { validQuartz } from '../../config/quartz'
+import { isLogLevel } from '../../log'
 
 export type Checked = { ok: true; value: string | boolean | null } | { ok: false; problem: Localized }
 
@@ -38,6 +39,8 @@ export function checkFormat(key: SettingKey, raw: string | boolean | null): Chec
       return validQuartz(v) ? ok(v) : bad('不是有效的计划：应为 Quartz 表达式，秒在最前，例如 "10 0/10 * * * ?"。', 'Not a valid schedule: expected a Quartz cron expression, seconds first, e.g. "10 0/10 * * * ?".')
     case 'rolePolicy':
       return v === 'all-members' || v === 'explicit' ? ok(v) : bad('应为 all-members 或 explicit。', 'Expected all-members or explicit.')
+    case 'logLevel':
+      return isLogLevel(v) ? ok(v) : bad('应为 debug、info、warn 或 error。', 'Expected debug, info, warn or error.')
   }
 }
 
