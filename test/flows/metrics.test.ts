@@ -79,7 +79,8 @@ describe('metrics after a sign-in, syncs and a WeCom errcode', () => {
   })
 
   it('counts WeCom calls by API and errcode, and token refreshes', () => {
-    expect(sample(text, 'portal_wecom_calls_total{api="/cgi-bin/department/list",errcode="60020"}')).toBe(1)
+    // A run starts with agent/get (the visible range): that is the call WeCom refused.
+    expect(sample(text, 'portal_wecom_calls_total{api="/cgi-bin/agent/get",errcode="60020"}')).toBe(1)
     expect(sample(text, 'portal_wecom_calls_total{api="/cgi-bin/department/list",errcode="0"}')).toBe(1)
     expect(sample(text, 'portal_wecom_calls_total{api="/cgi-bin/auth/getuserinfo",errcode="0"}')).toBe(1)
     expect(sample(text, 'portal_wecom_calls_total{api="/cgi-bin/gettoken",errcode="0"}')).toBe(1)
