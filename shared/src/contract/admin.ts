@@ -63,6 +63,7 @@ export const settingKeys = [
   'approvalCron',
   'messageEnable',
   'rolePolicy',
+  'timeZone',
 ] as const
 export const settingKeySchema = z.enum(settingKeys)
 export type SettingKey = z.infer<typeof settingKeySchema>

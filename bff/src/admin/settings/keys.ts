@@ -1,5 +1,6 @@
 import { secretSettingKeys, settingKeys, type SettingKey } from '@portal/shared'
 import type { Config } from '../../config'
+import { DEFAULT_TIME_ZONE } from '../../time/corp-time'
 
 /** A setting's value in effect; undefined = not set (optional settings only). */
 export type SettingValue = string | boolean | undefined
@@ -18,6 +19,7 @@ export const envVars: Record<SettingKey, string> = {
   approvalCron: 'APPROVAL_SYNC_CRON',
   messageEnable: 'MESSAGE_ENABLE',
   rolePolicy: 'ROLE_POLICY',
+  timeZone: 'CORP_TIME_ZONE',
 }
 
 /** Which corp and app the process talks to: changing the corp needs a restart (its directory, its sessions). */
@@ -44,6 +46,7 @@ export function readSetting(config: Config, key: SettingKey): SettingValue {
     case 'approvalCron': return config.approvalCron
     case 'messageEnable': return config.messageEnable
     case 'rolePolicy': return config.roles.policy
+    case 'timeZone': return config.timeZone
   }
 }
 
@@ -63,6 +66,7 @@ export function writeSetting(config: Config, key: SettingKey, value: SettingValu
     case 'approvalCron': config.approvalCron = text; break
     case 'messageEnable': config.messageEnable = value === true; break
     case 'rolePolicy': config.roles.policy = text === 'explicit' ? 'explicit' : 'all-members'; break
+    case 'timeZone': config.timeZone = text || DEFAULT_TIME_ZONE; break
   }
 }
 
