@@ -59,6 +59,10 @@ describe.each([
     const link = new URL(card.template_card.card_action.url)
     expect(`${link.origin}${link.pathname}`).toBe(`${stack.appUrl}/auth/login`)
     expect(link.searchParams.get('returnTo')).toMatch(/^\/todos\/[\w-]+$/)
+    // The submit time is written in the corp's zone (Asia/Shanghai by default), never as UTC.
+    const [todo] = await stack.deps.db.query<{ summary: string; created_at: Date }>("select summary, created_at from todos where origin = $1 and source = 'approval' limit 1", [spNo])
+    const shanghai = new Date(new Date(todo!.created_at).getTime() + 8 * 3600_000).toISOString().slice(0, 13).replace('T', ' ')
+    expect(todo!.summary).toMatch(new RegExp(`^请假 · 李四 提交于 ${shanghai}:\\d\\d$`))
     await settle() // repeated events change nothing
     expect(await todosOf(stack, spNo)).toHaveLength(2)
   })
