@@ -206,6 +206,8 @@ const describeStore = (name: string, openDb: () => Promise<Db>) =>
         admin.request(`${stack.appUrl}/api/admin/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', origin: new URL(stack.appUrl).origin }, body: JSON.stringify(body) })
       expect((await put({ timeZone: 'Mars/Olympus' })).status).toBe(400)
       expect((await put({ timeZone: 'UTC' })).status).toBe(200)
+      // The H5 learns it from /api/app and shows its times (audit log, sync runs, todo facts) in it.
+      expect(((await (await fetch(`${stack.appUrl}/api/app`)).json()) as { timeZone: string }).timeZone).toBe('UTC')
       try {
         const { send } = await delivered('card-utc', { dueAt: '2026-12-04T10:00:00+08:00' })
         expect(cardOf(cardIn('lisi', send.msgid))!.horizontal_content_list).toContainEqual({ keyname: '截止', value: '2026-12-04 02:00' })
