@@ -8,6 +8,7 @@ import { DEFAULT_POOL_MAX } from './db/pool-size'
 import { readO2oaFile } from './config/o2oa-file'
 import { validQuartz } from './config/quartz'
 import { DEMO_ORG_SIZE, ORG_SIZE_LIMITS } from './sandbox/demo-org'
+import { DEFAULT_TIME_ZONE, validTimeZone } from './time/corp-time'
 
 /** The one reader of process.env. Everything else receives a Config. */
 export interface Config {
@@ -44,6 +45,8 @@ export interface Config {
   roles: { adminUserids: string[]; policy: 'all-members' | 'explicit' }
   sync: { cron: string; forceCron: string; maxDisableShare: number; enabled: boolean }
   messageEnable: boolean
+  /** IANA zone every time written for people is shown in (CORP_TIME_ZONE; console 时区). */
+  timeZone: string
   /** Keys the existing app uses for /api/host/*: `Authorization: Bearer <key>`; the name marks its todos. */
   hostApiKeys: { name: string; key: string }[]
   /** Where an approval todo's action goes; `{sp_no}` is replaced. WeCom documents no such URL. */
@@ -236,9 +239,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
   pin('messageEnable', 'MESSAGE_ENABLE', file.messageEnable)
   pin('rolePolicy', 'ROLE_POLICY', undefined)
   pin('logLevel', 'LOG_LEVEL', undefined)
+  pin('timeZone', 'CORP_TIME_ZONE', undefined)
   // The corp identity comes as a whole: from env/file, or from the console.
   if (locked.corpId) locked.agentId ??= { source: locked.corpId.source, envVar: 'WECOM_AGENT_ID' }
   if (locked.corpId) locked.secret ??= { source: locked.corpId.source, envVar: 'WECOM_SECRET' }
+
+  const timeZone = str('CORP_TIME_ZONE') ?? DEFAULT_TIME_ZONE
+  if (!validTimeZone(timeZone)) problems.push(`CORP_TIME_ZONE: "${timeZone}" is not a time zone this Node knows; expected an IANA name such as Asia/Shanghai or UTC`)
 
   const settingsKey = str('SETTINGS_KEY')
   if (settingsKey && settingsKey.length < 32) problems.push('SETTINGS_KEY: must be at least 32 characters')
@@ -281,6 +288,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
       enabled: bool('SYNC_ENABLE', true),
     },
     messageEnable: bool('MESSAGE_ENABLE', file.messageEnable ?? true),
+    timeZone,
     hostApiKeys,
     approvalLinkTemplate: str('APPROVAL_LINK_TEMPLATE') ?? (mode === 'wecom' ? WECOM_APPROVAL_LINK : undefined),
     approvalCron: str('APPROVAL_SYNC_CRON') ?? '30 0/5 * * * ?',

@@ -5,6 +5,7 @@ import { createCallbacks, type Callbacks } from './callbacks'
 import type { Config } from './config'
 import { contactChangeHandler } from './directory/contact-events'
 import { approvalNumber } from './todos/approval-event'
+import { recordCardEvent } from './todos/card-events'
 import { createApprovalSync, type ApprovalSync } from './todos/approval-sync'
 import { createTodoLists, type TodoLists } from './todos/list-cache'
 import { DirectoryReadModel } from './directory/read-model'
@@ -96,5 +97,8 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
   const applyContactChange = contactChangeHandler(deps)
   callbacks.dispatcher.onBatch({ event: 'change_contact' }, (msgs) => applyContactChange(msgs.map((msg) => ({ changeType: msg.changeType ?? '', fields: msg.fields }))))
   callbacks.dispatcher.on({ event: 'sys_approval_change' }, (msg) => deps.approvals.applyApproval(approvalNumber(msg.fields)))
+  callbacks.dispatcher.on({ event: 'template_card_event' }, async (msg) => {
+    if (await recordCardEvent(db, msg)) outbox.wake()
+  })
   return deps
 }

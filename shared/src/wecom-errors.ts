@@ -51,6 +51,8 @@ export const wecomErrors: Record<number, WeComErrorInfo> = {
   60021: info('permission', 'userid 不在应用可见范围内', 'UserID outside the app\'s visible range', '请管理员把该成员加入应用的可见范围。', "An admin must add the member to the app's visible range."),
   60111: info('input', 'UserID 不存在', 'UserID does not exist', '该成员可能已被删除。', 'The member may have been deleted.'),
   80001: info('config', '可信域名不正确，或者无 ICP 备案', 'Trusted domain invalid or not ICP-filed', '可信域名须为完整域名且已备案，不能是 IP 或带端口。', 'The trusted domain must be a full, ICP-filed domain name, not an IP.'),
+  43012: info('config', '应用需配置回调 URL', 'The app needs a callback URL', '按钮卡片会回调应用：请在 应用管理 → 应用 → 接收消息 中设置 API 接收（URL、Token、EncodingAESKey），待办卡片才能发出。', "Button cards call the app back: set 接收消息 → 设置API接收 (URL, Token, EncodingAESKey) for the app, then the todo cards can go out."),
+  60140: info('input', '无效的 response_code', 'Invalid response_code', '卡片的更新码只能用一次且 72 小时内有效；已用过或已过期时卡片保持原样，无需处理。', 'A card\'s response_code works once, within 72 hours; when spent or expired the card simply stays as it is.'),
   81013: info('input', '成员、部门、标签全部非法或无权限', 'All recipients invalid or outside the visible range', '请检查接收人是否在应用可见范围内。', "Check that the recipients are in the app's visible range."),
   85005: info('config', '可信域名未通过所有权校验', 'Trusted domain ownership not verified', '请把 WW_verify_*.txt 放到域名根目录。', 'Serve the WW_verify_*.txt file at the domain root.'),
 }

@@ -50,15 +50,19 @@ describe.each([
       { assignee: 'zhangsan', status: 'pending', title: '李四的请假' },
       { assignee: 'zhouba', status: 'pending', title: '李四的请假' },
     ])
-    const outbox = await stack.deps.db.query<{ userid: string; message: { textcard: { url: string } } | string }>(
+    const outbox = await stack.deps.db.query<{ userid: string; message: { template_card: { card_action: { url: string } } } | string }>(
       "select o.userid, o.message from outbox o join todos t on t.id = o.todo_id where t.origin = $1 order by o.userid",
       [spNo],
     )
     expect(outbox.map((o) => o.userid)).toEqual(['zhangsan', 'zhouba'])
     const card = typeof outbox[0]!.message === 'string' ? JSON.parse(outbox[0]!.message) : outbox[0]!.message
-    const link = new URL(card.textcard.url)
+    const link = new URL(card.template_card.card_action.url)
     expect(`${link.origin}${link.pathname}`).toBe(`${stack.appUrl}/auth/login`)
     expect(link.searchParams.get('returnTo')).toMatch(/^\/todos\/[\w-]+$/)
+    // The submit time is written in the corp's zone (Asia/Shanghai by default), never as UTC.
+    const [todo] = await stack.deps.db.query<{ summary: string; created_at: Date }>("select summary, created_at from todos where origin = $1 and source = 'approval' limit 1", [spNo])
+    const shanghai = new Date(new Date(todo!.created_at).getTime() + 8 * 3600_000).toISOString().slice(0, 13).replace('T', ' ')
+    expect(todo!.summary).toMatch(new RegExp(`^请假 · 李四 提交于 ${shanghai}:\\d\\d$`))
     await settle() // repeated events change nothing
     expect(await todosOf(stack, spNo)).toHaveLength(2)
   })

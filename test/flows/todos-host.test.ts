@@ -29,9 +29,11 @@ const fieldsOf = (r: Sent) => apiErrorSchema.parse(r.body).error.fields ?? {}
 
 const todo = (externalId: string, extra: object = {}) => ({ externalId, assignee: 'lisi', title: '审核报销单', link: 'https://oa.example.com/x/1', ...extra })
 
-type OutboxRow = { userid: string; todo_id: string | null; dedupe_key: string; message: { msgtype: string; textcard?: { title: string; description: string; url: string }; text?: { content: string } } }
+type Card = { main_title: { title: string }; horizontal_content_list?: { keyname: string; value: string }[]; card_action: { url: string }; button_list: { url: string; key: string }[] }
+type OutboxRow = { userid: string; todo_id: string | null; dedupe_key: string; message: { msgtype: string; textcard?: { title: string; description: string; url: string }; text?: { content: string }; template_card?: Card } }
+/** Messages sent (card updates are rows of their own, kind 'update'). */
 async function outbox(where: string, params: unknown[]): Promise<OutboxRow[]> {
-  const rows = await stack.deps.db.query<OutboxRow>(`select userid, todo_id, dedupe_key, message from outbox where ${where} order by id`, params)
+  const rows = await stack.deps.db.query<OutboxRow>(`select userid, todo_id, dedupe_key, message from outbox where kind = 'send' and (${where}) order by id`, params)
   return rows.map((r) => ({ ...r, message: typeof r.message === 'string' ? JSON.parse(r.message) : r.message }))
 }
 /** How many todos host `oa` has under `externalId`. */
@@ -118,16 +120,21 @@ describe('POST /api/host/todos', () => {
     const rows = await outbox('todo_id = $1', [created.id])
     expect(rows).toHaveLength(1)
     expect(rows[0]!.userid).toBe('lisi')
-    expect(rows[0]!.message.msgtype).toBe('textcard')
-    expect(rows[0]!.message.textcard!.description).toContain('张三')
-    expect(returnToOf(rows[0]!.message.textcard!.url)).toBe(`/todos/${created.id}`)
+    expect(rows[0]!.message.msgtype).toBe('template_card')
+    const card = rows[0]!.message.template_card!
+    expect(card.horizontal_content_list).toEqual([
+      { keyname: '来自', value: '张三' },
+      { keyname: '截止', value: '2025-07-01 18:00' },
+    ])
+    expect(returnToOf(card.card_action.url)).toBe(`/todos/${created.id}`)
+    expect(card.button_list).toEqual([expect.objectContaining({ url: card.card_action.url, key: `todo:${created.id}` })])
   })
 
   it('follows the card link: the assignee signs in silently and lands on the todo', async () => {
     const { id } = hostTodoSchema.parse((await post(todo('exp-1024-link'))).body)
     const [row] = await outbox('todo_id = $1', [id])
     const b = new TestBrowser(UA.wecomMobile)
-    const { url } = await b.go(row!.message.textcard!.url, signedInAs('lisi'))
+    const { url } = await b.go(row!.message.template_card!.button_list[0]!.url, signedInAs('lisi'))
     expect(url).toBe(`${stack.appUrl}/todos/${id}`)
     const res = await b.request(`${stack.appUrl}/api/todos/${id}`)
     expect(res.status).toBe(200)
@@ -224,7 +231,7 @@ describe('PATCH /api/host/todos/:externalId', () => {
     await patch('patch-reassign', { assignee: 'WuJiu' })
     const rows = await outbox('todo_id = $1', [id])
     expect(rows.map((r) => r.userid)).toEqual(['lisi', 'wujiu', 'lisi'])
-    expect(returnToOf(rows[1]!.message.textcard!.url)).toBe(`/todos/${id}`)
+    expect(returnToOf(rows[1]!.message.template_card!.card_action.url)).toBe(`/todos/${id}`)
     const [row] = await stack.deps.db.query<{ assignee: string }>('select assignee from todos where id = $1', [id])
     expect(row!.assignee).toBe('wujiu') // the directory's spelling, not the host's
   })

@@ -10,7 +10,7 @@ export function meRoutes(deps: Deps) {
   // Rebuilt when what it says changes: the admin console may switch mode-relevant values live.
   let app: { key: string; body: AppInfo } | undefined
   const appInfo = (): AppInfo => {
-    const key = `${config.mode}\n${config.wecom.corpId}\n${config.wecom.agentId}`
+    const key = `${config.mode}\n${config.wecom.corpId}\n${config.wecom.agentId}\n${config.timeZone}`
     if (app?.key !== key) {
       app = {
         key,
@@ -20,6 +20,7 @@ export function meRoutes(deps: Deps) {
           agentId: config.wecom.agentId,
           ...(config.mode === 'sandbox' ? { sandboxUrl: config.sandbox.url } : {}),
           embedOrigins: config.embedOrigins,
+          timeZone: config.timeZone,
         },
       }
     }

@@ -1,9 +1,8 @@
 import type { Queryable } from '../db'
+import type { AppMessage } from '../wecom/messages'
 
 /** The part of a message/send body that varies (touser and agentid are added when sending). */
-export type OutboxMessage =
-  | { msgtype: 'textcard'; textcard: { title: string; description: string; url: string; btntxt?: string } }
-  | { msgtype: 'text'; text: { content: string } }
+export type OutboxMessage = Extract<AppMessage, { msgtype: 'textcard' | 'text' | 'template_card' }>
 
 export interface Notification {
   dedupeKey: string
@@ -24,8 +23,8 @@ export async function enqueueNotification(q: Queryable, n: Notification & { now:
 export async function enqueueNotifications(q: Queryable, now: Date, list: Notification[]): Promise<number> {
   if (!list.length) return 0
   const rows = await q.query(
-    `insert into outbox (dedupe_key, userid, todo_id, message, next_attempt_at, created_at)
-     select n.dedupe_key, n.userid, n.todo_id, n.message::jsonb, $5, $5
+    `insert into outbox (dedupe_key, userid, todo_id, message, task_id, next_attempt_at, created_at)
+     select n.dedupe_key, n.userid, n.todo_id, n.message::jsonb, n.message::jsonb -> 'template_card' ->> 'task_id', $5, $5
        from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as n (dedupe_key, userid, todo_id, message)
      on conflict (dedupe_key) do nothing returning 1`,
     [list.map((n) => n.dedupeKey), list.map((n) => n.userid), list.map((n) => n.todoId ?? null), list.map((n) => JSON.stringify(n.message)), now],

@@ -5,24 +5,33 @@ import type { NotifyProblem } from './member-problem'
 /** What one send attempt means for its row. */
 export type Outcome =
   /** Delivered (or recognised by WeCom's duplicate check as already delivered). */
-  | { kind: 'sent'; msgid: string | null; invaliduser: string[]; unlicenseduser: string[] }
+  | { kind: 'sent'; msgid: string | null; invaliduser: string[]; unlicenseduser: string[]; responseCode?: string | null; spent?: SpentCode }
   /** WeCom will not deliver to this member: failed, and the reason kept on the member. */
   | { kind: 'undeliverable'; problem: NotifyProblem; reason: string; msgid: string | null; invaliduser: string[]; unlicenseduser: string[] }
   /** This message can never be sent as it is (40003, 45002, …): failed at once. */
-  | { kind: 'rejected'; reason: string }
+  | { kind: 'rejected'; reason: string; spent?: SpentCode }
   /** Worth another try later (-1, 45009, 45033, 5xx, timeouts, network). */
   | { kind: 'transient'; reason: string; error: unknown }
   /** The app cannot send at all (secret, trusted IP, agentid, API base …): not this row's fault. */
   | { kind: 'blocked'; reason: string }
   /** Held back by the per-member frequency limit until `untilMs`; nothing was sent. */
   | { kind: 'paced'; untilMs: number }
+  /** A card update whose card is not sent yet: looked at again at `untilMs`; nothing was sent. */
+  | { kind: 'waiting'; untilMs: number; reason: string }
+
+/** The response_code a card update used (or found invalid): single use, so it is dropped from the card. */
+export interface SpentCode {
+  cardId: string
+  code: string
+}
 
 /**
- * Errcodes that stop every message of the app until an admin acts (wecom-api.md §9): secret or
- * corp wrong, token refused even after a refetch, no permission, app disabled, agentid not this
- * app's, server IP not trusted. Failing the rows would lose every notification over a config slip.
+ * Errcodes that stop every message of the app until an admin acts
+ * (https://developer.work.weixin.qq.com/document/path/90313): secret or corp wrong, token refused
+ * even after a refetch, no permission, app disabled, agentid not this app's, server IP not
+ * trusted, no callback URL for the button cards (43012). Failing the rows would lose every notification over a config slip.
  */
-const APP_BLOCKED: ReadonlySet<number> = new Set([40001, 40013, 40014, 40056, 40091, 41001, 42001, 48002, 48006, 50003, 60020, 301002])
+const APP_BLOCKED: ReadonlySet<number> = new Set([40001, 40013, 40014, 40056, 40091, 41001, 42001, 43012, 48002, 48006, 50003, 60020, 301002])
 
 /** Our one recipient is in WeCom's answer (it lower-cases userids). */
 const names = (list: string[], userid: string) => list.includes(userid.toLowerCase()) || list.includes(userid)
@@ -32,6 +41,7 @@ export function fromResult(userid: string, res: SendMessageResult): Outcome {
     return { kind: 'undeliverable', problem: 'invaliduser', reason: `errcode 81013: ${res.errmsg || 'all recipients invalid'}`, msgid: null, invaliduser: res.invaliduser, unlicenseduser: [] }
   }
   const lists = { msgid: res.msgid, invaliduser: res.invaliduser, unlicenseduser: res.unlicenseduser }
+  const responseCode = res.responseCode
   // WeCom answers ok yet skips these: the member did not get it, and no retry will change that.
   if (names(res.unlicenseduser, userid)) {
     return { kind: 'undeliverable', problem: 'unlicenseduser', reason: `unlicenseduser: ${userid} has no interface licence; WeCom did not deliver`, ...lists }
@@ -39,7 +49,7 @@ export function fromResult(userid: string, res: SendMessageResult): Outcome {
   if (names(res.invaliduser, userid)) {
     return { kind: 'undeliverable', problem: 'invaliduser', reason: `invaliduser: WeCom did not deliver to ${userid}`, ...lists }
   }
-  return { kind: 'sent', ...lists }
+  return { kind: 'sent', ...lists, responseCode }
 }
 
 export function fromError(err: unknown): Outcome {

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db'
 import { clearNotifyProblem, setNotifyProblem } from './member-problem'
-import { markFailed, markSent, reschedule, type OutboxRow } from './outbox-store'
+import { markFailed, markSent, reschedule, spendResponseCode, type OutboxRow } from './outbox-store'
 import type { Outcome } from './outcome'
 
 export interface RecordContext {
@@ -18,9 +18,10 @@ export type Settled = 'sent' | 'failed' | 'retry' | 'gave-up' | 'held'
 /** Writes one attempt's outcome on its row (and on the member). The row leaves `pending` only here. */
 export async function recordOutcome(q: Queryable, row: OutboxRow, o: Outcome, ctx: RecordContext): Promise<Settled> {
   const attempts = row.attempts + 1
+  if ((o.kind === 'sent' || o.kind === 'rejected') && o.spent) await spendResponseCode(q, o.spent.cardId, o.spent.code)
   switch (o.kind) {
     case 'sent':
-      await markSent(q, row.id, { attempts, msgid: o.msgid, invaliduser: o.invaliduser, unlicenseduser: o.unlicenseduser, now: ctx.now })
+      await markSent(q, row.id, { attempts, msgid: o.msgid, invaliduser: o.invaliduser, unlicenseduser: o.unlicenseduser, responseCode: o.responseCode, now: ctx.now })
       await clearNotifyProblem(q, row.userid)
       return 'sent'
     case 'undeliverable':
@@ -43,6 +44,9 @@ export async function recordOutcome(q: Queryable, row: OutboxRow, o: Outcome, ct
       return 'held'
     case 'paced':
       await reschedule(q, row.id, { attempts: row.attempts, next: new Date(o.untilMs), reason: null })
+      return 'held'
+    case 'waiting':
+      await reschedule(q, row.id, { attempts: row.attempts, next: new Date(o.untilMs), reason: o.reason })
       return 'held'
   }
 }

@@ -2,7 +2,8 @@ import type { Config } from '../config'
 import type { Db, Queryable } from '../db'
 import type { Logger } from '../log'
 import type { WeComClient } from '../wecom'
-import { MAX_DUPLICATE_CHECK_SECONDS, sendMessage } from '../wecom/messages'
+import { MAX_DUPLICATE_CHECK_SECONDS, sendMessage, type AppMessage } from '../wecom/messages'
+import { attemptCardUpdate } from './card-update-attempt'
 import { createRateBudgets, type RateBudgets } from '../rate/budget'
 import { HOLD_MS, MemberPacer, WECOM_MEMBER_LIMITS, type MemberLimits, type Slot } from './member-pacing'
 import { claimDue, suppressDue, type OutboxRow } from './outbox-store'
@@ -104,15 +105,17 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   const runner = createPollRunner({ run: loop, pollMs, sleep: opts.sleep, onCrash: (e) => log.error('outbox worker crashed', { err: e }) })
   const stopped = runner.stopped
 
-  async function attempt(row: OutboxRow, slot: Slot): Promise<Outcome> {
+  async function attempt(q: Queryable, row: OutboxRow, slot: Slot): Promise<Outcome> {
     // A slot taken too long ago (slow sends before this one) no longer covers this send: take another.
     if ('at' in slot && now() - slot.at > HOLD_MS) slot = (await pacer.reserve([row.userid], now()))[0]!
     if ('untilMs' in slot) return { kind: 'paced', untilMs: slot.untilMs }
+    // A card update reaches the member like a message: it is paced, suppressed and recorded the same way.
+    if (row.kind === 'update') return attemptCardUpdate(q, wecom, opts.config.wecom.agentId, row, now())
     try {
       const res = await sendMessage(wecom, {
         agentId: opts.config.wecom.agentId,
         touser: [row.userid],
-        message: row.message,
+        message: row.message as AppMessage,
         duplicateCheckSeconds: MAX_DUPLICATE_CHECK_SECONDS,
       })
       return fromResult(row.userid, res)
@@ -141,6 +144,7 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     const data = { id: row.id, userid: row.userid, attempts: row.attempts + 1 }
     if (settled === 'sent') log.debug('notification sent', data)
     else if (o.kind === 'paced') log.debug('notification held back: member frequency limit', { ...data, untilMs: o.untilMs })
+    else if (o.kind === 'waiting') log.debug('card update waits for its card', { ...data, untilMs: o.untilMs })
     else if (o.kind === 'blocked') log.error('WeCom refuses messages from this app; outbox paused', { ...data, reason: o.reason, pauseMs: blockedPauseMs })
     else if ('reason' in o) {
       if (settled === 'retry') log.warn('notification send failed; will retry', { ...data, reason: o.reason })
@@ -157,7 +161,7 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
         const i = next++
         const row = rows[i]!
         try {
-          const o = await attempt(row, slots[i]!)
+          const o = await attempt(q, row, slots[i]!)
           if (pauseAfter(o)) halted = true
           const t = now()
           const settled = await recordOutcome(q, row, o, {

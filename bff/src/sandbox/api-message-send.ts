@@ -6,7 +6,8 @@ import { formatErrmsg, wecomError, wecomOk } from './errors'
 import { callerIp } from './client-ip'
 import { checkContent } from './message-content'
 import { resolveRecipients } from './message-recipients'
-import { keepMessage, keepSend, takeMemberSlot } from './message-store'
+import { issueResponseCode, keepMessage, keepSend, takeMemberSlot } from './message-store'
+import { isInteractive } from './template-card'
 import type { SandboxState } from './state'
 
 const PATH = '/cgi-bin/message/send'
@@ -31,6 +32,10 @@ export function registerMessageSend(app: Hono, s: SandboxState): void {
     if (safe !== 0 && safe !== 1 && safe !== 2) return wecomError(c, s, 40058, 'invalid Request Parameter, safe')
     const content = checkContent(body)
     if (!content.ok) return wecomError(c, s, content.errcode, content.errmsg)
+    // Interactive cards call the app back, so the app needs a callback URL: "应用需配置回调url" (43012,
+    // https://developer.work.weixin.qq.com/document/path/90313).
+    const interactive = content.payload.msgtype === 'template_card' && isInteractive(content.payload.template_card.card_type)
+    if (interactive && !s.settings.callback) return wecomError(c, s, 43012, 'agent need callback url: set 接收消息 URL first')
     // "news消息不支持保密消息类型" (40074).
     if (content.payload.msgtype === 'news' && safe === 1) return wecomError(c, s, 40074, 'news message does not support safe')
     const dupInterval = duplicateInterval(body)
@@ -64,14 +69,19 @@ export function registerMessageSend(app: Hono, s: SandboxState): void {
       keepMessage(s.messages, { msgid, userid: m.userid, time: record.time, msgtype: content.payload.msgtype, payload: content.payload, safe, status })
     }
     keepSend(s.messages, record)
-    const response = { ...invalid, unlicenseduser: record.unlicensed.join('|'), msgid }
+    // One response_code per call, for the cards of everyone it reached (the update names whom).
+    const responseCode =
+      interactive && content.payload.msgtype === 'template_card'
+        ? { response_code: issueResponseCode(s.messages, { msgid, taskId: content.payload.template_card.task_id ?? '', userids: record.delivered, issuedAt: now }) }
+        : {}
+    const response = { ...invalid, unlicenseduser: record.unlicensed.join('|'), msgid, ...responseCode }
     if (dupKey) s.messages.duplicates.set(dupKey, { until: now + dupInterval * 1000, response })
     return wecomOk(c, response)
   })
 }
 
 /** Missing → 41011, not an integer → 40056, another app's → 301002 (wecom-api.md §6, §9). */
-function checkAgentId(s: SandboxState, raw: unknown): { errcode: number; errmsg: string } | undefined {
+export function checkAgentId(s: SandboxState, raw: unknown): { errcode: number; errmsg: string } | undefined {
   if (raw === undefined || raw === null || raw === '') return { errcode: 41011, errmsg: 'missing agentid' }
   const text = String(raw)
   if ((typeof raw !== 'number' && typeof raw !== 'string') || !/^\d{1,10}$/.test(text)) return { errcode: 40056, errmsg: 'invalid agentid' }

@@ -1,5 +1,6 @@
 import { esc, html, raw, type Html } from './html'
 import type { InboxMessage } from './message-store'
+import type { TemplateCardPayload } from './template-card'
 import { linkWith } from './query'
 
 const DIV_CLASSES = new Set(['gray', 'normal', 'highlight'])
@@ -60,5 +61,27 @@ export function messageBubble(m: InboxMessage): Html {
       return html`<li class="msg">${when}<div class="bubble news">${p.news.articles.map(
         (a) => html`<a class="art" href="${a.url ? asClient(m.userid, a.url) : '#'}"><b>${a.title}</b><div class="muted">${a.description}</div></a>`,
       )}</div></li>`
+    case 'template_card':
+      return html`<li class="msg">${when}${templateCard(m, p.template_card)}</li>`
   }
+}
+
+/**
+ * A template card as the client draws it: source, title, texts, key–value rows, buttons. A tap on
+ * a button goes through /sandbox/inbox/:userid/tap, which calls the app back (a button with a
+ * key) and opens the button's url (type 1). After update_template_card the buttons are one grey
+ * button reading replace_name.
+ */
+function templateCard(m: InboxMessage, card: TemplateCardPayload): Html {
+  const open = card.card_action?.type === 1 && card.card_action.url ? asClient(m.userid, card.card_action.url) : undefined
+  const body = html`${card.source?.desc ? html`<div class="tpl-source">${card.source.desc}</div>` : ''}
+<div class="tc-title">${card.main_title.title}</div>${card.main_title.desc ? html`<div class="tpl-desc">${card.main_title.desc}</div>` : ''}
+${card.sub_title_text ? html`<div class="tc-desc">${card.sub_title_text}</div>` : ''}${card.horizontal_content_list.map((r) => html`<div class="tpl-row"><span class="tpl-key">${r.keyname}</span> <span>${r.value}</span></div>`)}`
+  const buttons =
+    m.replaceName !== undefined
+      ? html`<div class="tpl-btns"><span class="tpl-btn done" data-replaced="true">${m.replaceName}</span></div>`
+      : html`<div class="tpl-btns">${card.button_list.map(
+          (b, i) => html`<a class="tpl-btn" href="${linkWith(`/sandbox/inbox/${encodeURIComponent(m.userid)}/tap`, {}, { msgid: m.msgid, button: String(i) })}">${b.text}</a>`,
+        )}</div>`
+  return html`<div class="bubble tcard tpl" data-card-type="${card.card_type}">${open ? html`<a class="tpl-open" href="${open}">${body}</a>` : body}${buttons}</div>`
 }

@@ -7,6 +7,7 @@ import { registerDirectory } from './api-directory'
 import { registerGettoken } from './api-gettoken'
 import { registerJsapiTickets } from './api-jsapi-tickets'
 import { registerMessageSend } from './api-message-send'
+import { registerUpdateTemplateCard } from './api-update-template-card'
 import { callbacksSettled } from './callback-delivery'
 import { cgiGate } from './cgi-gate'
 import { buildDemoOrg } from './demo-org'
@@ -79,6 +80,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   registerJsapiTickets(app, state)
   registerApprovals(app, state)
   registerMessageSend(app, state)
+  registerUpdateTemplateCard(app, state)
   registerAgent(app, state)
   registerTags(app, state)
   app.all('/cgi-bin/*', (c) => wecomError(c, state, 48002, `api forbidden: the sandbox does not implement ${c.req.method} ${c.req.path}`, 404))

@@ -1,10 +1,12 @@
 /** Per-type checks of a message/send body (wecom-api.md §6): the stored, truncated payload or an errcode. */
+import { checkTemplateCard, type TemplateCardPayload } from './template-card'
 
 export type MessagePayload =
   | { msgtype: 'text'; text: { content: string } }
   | { msgtype: 'markdown'; markdown: { content: string } }
   | { msgtype: 'textcard'; textcard: { title: string; description: string; url: string; btntxt: string } }
   | { msgtype: 'news'; news: { articles: NewsArticle[] } }
+  | { msgtype: 'template_card'; template_card: TemplateCardPayload }
 
 export interface NewsArticle {
   title: string
@@ -18,7 +20,7 @@ export interface NewsArticle {
 export type ContentResult = { ok: true; payload: MessagePayload } | { ok: false; errcode: number; errmsg: string }
 
 /** Types WeCom has that need media or interactive machinery the sandbox does not simulate. */
-const NOT_SIMULATED = new Set(['image', 'voice', 'video', 'file', 'mpnews', 'miniprogram_notice', 'template_card', 'interactive_taskcard'])
+const NOT_SIMULATED = new Set(['image', 'voice', 'video', 'file', 'mpnews', 'miniprogram_notice', 'interactive_taskcard'])
 
 const TEXT_MAX_B = 2048
 const TITLE_MAX_B = 128
@@ -93,6 +95,17 @@ export function checkContent(body: Record<string, unknown>): ContentResult {
     }
     case 'news':
       return checkNews(part.articles)
+    case 'template_card': {
+      const card = checkTemplateCard(body.template_card)
+      if (!card.ok) return card
+      for (const [i, b] of card.card.button_list.entries()) {
+        const bad = b.url ? checkUrl(b.url, `template_card.button_list[${i}].url`) : undefined
+        if (bad) return bad
+      }
+      const bad = card.card.card_action?.url ? checkUrl(card.card.card_action.url, 'template_card.card_action.url') : undefined
+      if (bad) return bad
+      return { ok: true, payload: { msgtype, template_card: card.card } }
+    }
     default:
       if (NOT_SIMULATED.has(msgtype)) return err(48002, `api forbidden: the sandbox does not simulate msgtype ${msgtype}`)
       return err(40008, `invalid message type: ${msgtype}`)

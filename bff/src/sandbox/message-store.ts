@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { MessagePayload } from './message-content'
 
 /** One message as a member's client holds it. */
@@ -12,6 +13,19 @@ export interface InboxMessage {
   safe: number
   /** dropped = over the per-member frequency limit: WeCom answers ok and silently drops it. */
   status: 'delivered' | 'dropped'
+  /** A template card whose buttons update_template_card replaced with one grey button reading this. */
+  replaceName?: string
+}
+
+/** A response_code WeCom issued (message/send of an interactive card, or a template_card_event). */
+export interface ResponseCode {
+  msgid: string
+  taskId: string
+  /** Whose card it may update. */
+  userids: string[]
+  /** ms */
+  issuedAt: number
+  spent: boolean
 }
 
 /** One successful message/send call. */
@@ -34,10 +48,20 @@ export interface MessageStore {
   recent: Map<string, number[]>
   /** enable_duplicate_check: body → the first answer and when it stops counting as a duplicate. */
   duplicates: Map<string, { until: number; response: Record<string, unknown> }>
+  responseCodes: Map<string, ResponseCode>
 }
 
 export function createMessageStore(): MessageStore {
-  return { inbox: new Map(), sends: [], recent: new Map(), duplicates: new Map() }
+  return { inbox: new Map(), sends: [], recent: new Map(), duplicates: new Map(), responseCodes: new Map() }
+}
+
+/** "可调用一次…72小时内" (https://developer.work.weixin.qq.com/document/path/94888). */
+export const RESPONSE_CODE_TTL_MS = 72 * 3600_000
+
+export function issueResponseCode(store: MessageStore, c: Omit<ResponseCode, 'spent'>): string {
+  const code = randomBytes(24).toString('base64url')
+  store.responseCodes.set(code, { ...c, spent: false })
+  return code
 }
 
 /** Per app → one member (wecom-api.md §6, §10). */

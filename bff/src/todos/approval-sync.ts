@@ -3,6 +3,8 @@ import { memberNames } from '../directory/member-store'
 import { setTodoStatus, todosOfOrigin, upsertTodo } from './store'
 import { closedStatus, currentApprovers, type ApprovalInfo } from './approval-view'
 import { notifyNewTodo } from './notify-todo'
+import { queueCardUpdates } from '../notify/card-updates'
+import { formatCorpTime } from '../time/corp-time'
 
 const DAY = 86_400_000
 /** getapprovalinfo accepts at most this span per call (31 days is [M] in our reference; stay under it). */
@@ -27,7 +29,7 @@ export function createApprovalSync(d: SyncDeps) {
     const approvers = currentApprovers(info)
     const names = await memberNames(d.db, [info.applyer.userid])
     const applicant = names.get(info.applyer.userid.toLowerCase()) ?? info.applyer.userid
-    const submitted = new Date(info.apply_time * 1000).toISOString().slice(0, 16).replace('T', ' ')
+    const submitted = formatCorpTime(new Date(info.apply_time * 1000), d.config.timeZone)
     let queued = false
     // Members whose lists this changes: told after the commit (or its failure, which may have committed).
     const touched = new Set<string>()
@@ -41,7 +43,7 @@ export function createApprovalSync(d: SyncDeps) {
             origin: info.sp_no,
             ref: approver.toLowerCase(),
             title: `${applicant}的${info.sp_name}`,
-            summary: `${info.sp_name} · ${applicant} 提交于 ${submitted} UTC`,
+            summary: `${info.sp_name} · ${applicant} 提交于 ${submitted}`,
             link: link(info.sp_no),
             status: 'pending',
             requester: info.applyer.userid,
@@ -53,10 +55,11 @@ export function createApprovalSync(d: SyncDeps) {
       }
       const current = new Set(approvers.map((a) => a.toLowerCase()))
       for (const t of await todosOfOrigin(tx, 'approval', info.sp_no)) {
-        if (t.status === 'pending' && !current.has(t.assignee.toLowerCase())) {
-          touched.add(t.assignee)
-          await setTodoStatus(tx, t.id, closedStatus(info, t.assignee), now)
-        }
+        if (t.status !== 'pending' || current.has(t.assignee.toLowerCase())) continue
+        touched.add(t.assignee)
+        const status = closedStatus(info, t.assignee)
+        await setTodoStatus(tx, t.id, status, now)
+        queued = (await queueCardUpdates(tx, { todoId: t.id, state: status, now })) > 0 || queued
       }
     }).finally(() => d.todoLists.changed(touched))
     if (queued) d.outbox.wake()

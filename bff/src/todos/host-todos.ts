@@ -1,6 +1,7 @@
 import type { HostTodoInput, HostTodoPatch } from '@portal/shared'
 import type { Deps } from '../deps'
 import { ApiFailure } from '../errors'
+import { closeCardsOnChange } from './card-close'
 import { checkPeople, sameUser } from './host-people'
 import { notifyReassigned } from './notify-reassigned'
 import { notifyNewTodo } from './notify-todo'
@@ -35,10 +36,11 @@ export async function upsertHostTodo(deps: Deps, host: string, input: HostTodoIn
   const result = await deps.db.write(async (tx) => {
     const { before, ...r } = await upsertTodo(tx, fields, now)
     if (before) touched.add(before.assignee)
-    let queued = false
+    // Cards already out are updated whatever `notify` says: they must not stay "待处理".
+    let queued = await closeCardsOnChange(tx, before, r.todo, now)
     if (input.notify !== false && r.todo.status === 'pending') {
-      if (r.created) queued = await notifyNewTodo(tx, deps.config, r.todo, people.requester?.name, now)
-      else if (before && !sameUser(before.assignee, r.todo.assignee)) queued = await notifyReassigned(tx, deps.config, r.todo, now)
+      if (r.created) queued = (await notifyNewTodo(tx, deps.config, r.todo, people.requester?.name, now)) || queued
+      else if (before && !sameUser(before.assignee, r.todo.assignee)) queued = (await notifyReassigned(tx, deps.config, r.todo, now)) || queued
     }
     return { ...r, queued }
   }).finally(() => deps.todoLists.changed(touched))
@@ -70,8 +72,9 @@ export async function patchHostTodo(deps: Deps, host: string, externalId: string
       dueAt: patch.dueAt === undefined ? before.dueAt : patch.dueAt === null ? undefined : new Date(patch.dueAt),
     }
     const { before: _b, ...r } = await updateTodo(tx, before, fields, now)
-    const queued = r.todo.status === 'pending' && !sameUser(before.assignee, r.todo.assignee) && (await notifyReassigned(tx, deps.config, r.todo, now))
     touched.add(r.todo.assignee)
+    const closed = await closeCardsOnChange(tx, before, r.todo, now)
+    const queued = (r.todo.status === 'pending' && !sameUser(before.assignee, r.todo.assignee) && (await notifyReassigned(tx, deps.config, r.todo, now))) || closed
     return { ...r, created: false, queued }
   }).finally(() => deps.todoLists.changed(touched))
   if (result.queued) deps.outbox.wake()

@@ -1,7 +1,7 @@
 import type { Config } from '../config'
 import type { Queryable } from '../db'
 import { enqueueNotification } from '../notify/enqueue'
-import { clipBytes, todoDeepLink } from './notify-todo'
+import { todoCard } from './todo-card'
 import type { TodoRecord } from './store'
 
 /**
@@ -14,14 +14,6 @@ export async function notifyReassigned(q: Queryable, config: Config, todo: TodoR
     userid: todo.assignee,
     todoId: todo.id,
     now,
-    message: {
-      msgtype: 'textcard',
-      textcard: {
-        title: clipBytes(`待办转给你：${todo.title}`, 128),
-        description: clipBytes(todo.summary || '有一项待办转给了你', 512),
-        url: todoDeepLink(config, todo.id),
-        btntxt: '查看',
-      },
-    },
+    message: { msgtype: 'template_card', template_card: todoCard(config, todo, { heading: '待办转给你：', card: { assignee: todo.assignee } }) },
   })
 }

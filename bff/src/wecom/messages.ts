@@ -16,6 +16,23 @@ export type AppMessage =
   | { msgtype: 'text'; text: { content: string } }
   | { msgtype: 'markdown'; markdown: { content: string } }
   | { msgtype: 'textcard'; textcard: { title: string; description: string; url: string; btntxt?: string } }
+  | { msgtype: 'template_card'; template_card: TemplateCard }
+
+/**
+ * The button_interaction template card we send (https://developer.work.weixin.qq.com/document/path/90236):
+ * task_id is unique per app ([0-9A-Za-z_-@], ≤128 bytes); a button of type 1 opens its url, and
+ * one with a key calls back (template_card_event) with that key as EventKey.
+ */
+export interface TemplateCard {
+  card_type: 'button_interaction'
+  task_id: string
+  source?: { desc: string }
+  main_title: { title: string; desc?: string }
+  sub_title_text?: string
+  horizontal_content_list?: { keyname: string; value: string }[]
+  card_action: { type: 1; url: string }
+  button_list: { type: 0 | 1; text: string; style?: number; key?: string; url?: string }[]
+}
 
 export interface SendMessageInput {
   agentId: string | number
@@ -34,6 +51,8 @@ export type SendMessageResult =
       invaliduser: string[]
       /** Named recipients without an interface licence: not delivered. */
       unlicenseduser: string[]
+      /** Interactive template cards only: updates the card once, within 72 h. */
+      responseCode: string | null
     }
   | {
       /** 81013: every recipient was invalid or outside the visible range; nothing was sent. */
@@ -91,8 +110,26 @@ export async function sendMessage(wecom: Pick<WeComClient, 'post'>, input: SendM
     msgid: typeof res.msgid === 'string' && res.msgid ? res.msgid : null,
     invaliduser: splitIds(res.invaliduser),
     unlicenseduser: splitIds(res.unlicenseduser),
+    responseCode: typeof res.response_code === 'string' && res.response_code ? res.response_code : null,
   }
 }
+
+export const UPDATE_TEMPLATE_CARD_PATH = '/cgi-bin/message/update_template_card'
+
+/**
+ * message/update_template_card (https://developer.work.weixin.qq.com/document/path/94888): turns
+ * the card's buttons into one grey, untappable button reading `replaceName`, for `userids` only.
+ * The response_code is single use and lasts 72 h; a spent or expired one is errcode 60140
+ * (https://developer.work.weixin.qq.com/document/path/90313), thrown as WeComError like any other.
+ */
+export async function updateTemplateCard(wecom: Pick<WeComClient, 'post'>, input: { agentId: string | number; userids: readonly string[]; responseCode: string; replaceName: string }): Promise<void> {
+  const agentid = Number(input.agentId)
+  if (!Number.isSafeInteger(agentid) || agentid <= 0) throw new RangeError(`agentId: expected digits, got "${input.agentId}"`)
+  await wecom.post(UPDATE_TEMPLATE_CARD_PATH, { userids: [...input.userids], agentid, response_code: input.responseCode, button: { replace_name: input.replaceName } })
+}
+
+/** "无效的response_code" — spent or past its 72 h (https://developer.work.weixin.qq.com/document/path/90313). */
+export const RESPONSE_CODE_INVALID = 60140
 
 function splitIds(v: unknown): string[] {
   return typeof v === 'string' ? v.split('|').filter(Boolean) : []

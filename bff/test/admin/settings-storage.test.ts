@@ -83,6 +83,7 @@ describe('settings at rest', () => {
     expect(f.get('messageEnable')).toMatchObject({ value: true, source: 'default' })
     expect(view).toMatchObject({ keyPersistent: true, updatedBy: 'zhangsan', updatedAt: expect.any(String) })
     expect(view.fields.map((x) => x.key)).toHaveLength(13)
+    expect(f.get('timeZone')).toMatchObject({ value: 'Asia/Shanghai', source: 'default', envVar: 'CORP_TIME_ZONE' })
   })
 
   it('restores the default when a stored value is cleared', async () => {

@@ -255,4 +255,22 @@ export const fixtures: Record<string, Fixture> = {
       expect(await db.query(`select status, hold from sync_runs where trigger = 'cli'`)).toEqual([{ status: 'confirmed', hold: { wouldDisable: 152, members: 230, maxShare: 0.2, confirmedBy: 9 } }])
     },
   },
+
+  '018-todo-cards.sql': {
+    // Columns with defaults or nullable, an index and a new table: older builds neither read nor miss them.
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(
+        `insert into outbox (dedupe_key, userid, todo_id, message, status, attempts, next_attempt_at, created_at)
+         values ('todo:t-18:new', 'lisi', 't-18', '{"msgtype":"textcard","textcard":{"title":"待办","description":"x","url":"https://a.example/t"}}', 'sent', 1, $1, $1)`,
+        [T1],
+      )
+    },
+    async check(db) {
+      expect(await db.query(`select dedupe_key, kind, card_of, task_id, response_code from outbox where dedupe_key = 'todo:t-18:new'`)).toEqual([
+        { dedupe_key: 'todo:t-18:new', kind: 'send', card_of: null, task_id: null, response_code: null },
+      ])
+      expect(await db.query('select count(*)::int as n from card_events')).toEqual([{ n: 0 }])
+    },
+  },
 }

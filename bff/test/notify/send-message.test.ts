@@ -59,10 +59,10 @@ describe('sendMessage: the body and the answer', () => {
   })
 
   it('parses msgid and the "|"-joined invaliduser / unlicenseduser lists', async () => {
-    const wecom = scripted(() => ({ errcode: 0, errmsg: 'ok', msgid: 'm2', invaliduser: 'ghost|x', unlicenseduser: 'wujiu' }))
-    await expect(sendMessage(wecom, { ...input, touser: ['lisi', 'ghost', 'x', 'wujiu'] })).resolves.toEqual({ kind: 'sent', msgid: 'm2', invaliduser: ['ghost', 'x'], unlicenseduser: ['wujiu'] })
+    const wecom = scripted(() => ({ errcode: 0, errmsg: 'ok', msgid: 'm2', invaliduser: 'ghost|x', unlicenseduser: 'wujiu', response_code: 'rc-1' }))
+    await expect(sendMessage(wecom, { ...input, touser: ['lisi', 'ghost', 'x', 'wujiu'] })).resolves.toEqual({ kind: 'sent', msgid: 'm2', invaliduser: ['ghost', 'x'], unlicenseduser: ['wujiu'], responseCode: 'rc-1' })
     const bare = scripted(() => ({ errcode: 0, errmsg: 'ok' }))
-    await expect(sendMessage(bare, input)).resolves.toEqual({ kind: 'sent', msgid: null, invaliduser: [], unlicenseduser: [] })
+    await expect(sendMessage(bare, input)).resolves.toEqual({ kind: 'sent', msgid: null, invaliduser: [], unlicenseduser: [], responseCode: null })
   })
 
   it('against the sandbox: a resend of the identical body within the interval is answered with the first msgid and delivered once', async () => {

@@ -64,6 +64,7 @@ export const settingKeys = [
   'messageEnable',
   'rolePolicy',
   'logLevel',
+  'timeZone',
 ] as const
 export const settingKeySchema = z.enum(settingKeys)
 export type SettingKey = z.infer<typeof settingKeySchema>

@@ -36,6 +36,8 @@ export const appInfoSchema = z.object({
   sandboxUrl: z.optional(z.string()),
   /** Origins allowed to frame the H5 (`?embed=1`); its postMessage events go only to these. */
   embedOrigins: z.array(z.string()),
+  /** The corp's IANA time zone (CORP_TIME_ZONE): times are shown in it, not the device's. */
+  timeZone: z.optional(z.string()),
 })
 export type AppInfo = z.infer<typeof appInfoSchema>
 

@@ -3,11 +3,21 @@ import type { MessageKey } from '../i18n/messages'
 
 const locale = (lang: Lang) => (lang === 'en' ? 'en-US' : 'zh-CN')
 
-/** "2026年11月21日 09:30" / "Nov 21, 2026, 9:30 AM"; the raw value if it is not a date. */
+/** The corp's zone from /api/app (the admin console's 时区); until known, or if unknown here, the device's. */
+let corpZone: string | undefined
+export function setCorpTimeZone(zone: string | undefined): void {
+  try {
+    corpZone = zone ? (new Intl.DateTimeFormat('en-US', { timeZone: zone }), zone) : undefined
+  } catch {
+    corpZone = undefined
+  }
+}
+
+/** "2026年11月21日 09:30" / "Nov 21, 2026, 9:30 AM" in the corp's zone; the raw value if it is not a date. */
 export function formatDateTime(iso: string, lang: Lang): string {
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium', timeStyle: 'short' }).format(d)
+  return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium', timeStyle: 'short', ...(corpZone ? { timeZone: corpZone } : {}) }).format(d)
 }
 
 /** Time only when it is today, else date and time: short enough for a cell value. */

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, shallowRef } from 'vue'
 import type { AppInfo } from '@portal/shared'
 import { fetchAppInfo } from '../api/app'
+import { setCorpTimeZone } from '../lib/format'
 
 export const useAppStore = defineStore('app', () => {
   const info = shallowRef<AppInfo | null>(null)
@@ -13,6 +14,7 @@ export const useAppStore = defineStore('app', () => {
     loaded ??= fetchAppInfo()
       .then((i) => {
         info.value = i
+        setCorpTimeZone(i.timeZone)
       })
       .catch(() => {
         loaded = null

@@ -54,7 +54,7 @@ export async function checkCallback(r: DoctorRun): Promise<Outcome> {
     const reason = String(failed!.detail.reason ?? '')
     const known = REASONS[reason]
     return fail(
-      L(`${when(failed!.at)} 企业微信的回调被拒绝：${known?.summary.zh ?? reason}。`, `WeCom's callback at ${when(failed!.at)} was refused: ${known?.summary.en ?? reason}.`),
+      L(`${when(failed!.at, config.timeZone)} 企业微信的回调被拒绝：${known?.summary.zh ?? reason}。`, `WeCom's callback at ${when(failed!.at, config.timeZone)} was refused: ${known?.summary.en ?? reason}.`),
       known
         ? join([L(`请核对 ${known.fix.zh}。`, `Check the ${known.fix.en}.`), paste])
         : paste,
@@ -62,5 +62,5 @@ export async function checkCallback(r: DoctorRun): Promise<Outcome> {
   }
   if (!good) return warn(L('还没有收到过企业微信的回调或 URL 校验。', 'No callback or URL check from WeCom has arrived yet.'), paste)
   const what = good === m.get('callback_accepted') ? L('收到回调', 'callback received') : L('URL 校验通过', 'URL check passed')
-  return ok(L(`最近一次${what.zh}：${when(good.at)}。`, `Last ${what.en}: ${when(good.at)}.`))
+  return ok(L(`最近一次${what.zh}：${when(good.at, config.timeZone)}。`, `Last ${what.en}: ${when(good.at, config.timeZone)}.`))
 }

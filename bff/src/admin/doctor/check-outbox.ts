@@ -9,6 +9,8 @@ const MANY_FAILED = 5
  * The notification outbox: paused because WeCom refuses the app (a configuration errcode on
  * pending rows), or many failures in the last day.
  */
+// Card updates (kind 'update') that found their response_code spent or past 72 h are settled as
+// failed by design: they are not delivery failures, so only sends count here.
 export async function checkOutbox(r: DoctorRun): Promise<Outcome> {
   const { db, config, now } = r.ctx
   if (!db) return skip(L('数据库未打开，无法查看通知记录。', 'The database is not open: notifications cannot be read.'))
@@ -16,9 +18,9 @@ export async function checkOutbox(r: DoctorRun): Promise<Outcome> {
   const [row] = await db.query<{ pending: string | number; sent: string | number; failed: string | number; held_error: string | null; last_failure: string | null }>(
     `select count(*) filter (where status = 'pending') as pending,
             count(*) filter (where status = 'sent' and sent_at >= $1) as sent,
-            count(*) filter (where status = 'failed' and created_at >= $1) as failed,
-            (select last_error from outbox where status = 'pending' and last_error is not null order by next_attempt_at desc, id desc limit 1) as held_error,
-            (select last_error from outbox where status = 'failed' and created_at >= $1 order by id desc limit 1) as last_failure
+            count(*) filter (where status = 'failed' and created_at >= $1 and kind = 'send') as failed,
+            (select last_error from outbox where status = 'pending' and last_error is not null and kind = 'send' order by next_attempt_at desc, id desc limit 1) as held_error,
+            (select last_error from outbox where status = 'failed' and created_at >= $1 and kind = 'send' order by id desc limit 1) as last_failure
        from outbox`,
     [since],
   )

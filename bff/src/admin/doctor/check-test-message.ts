@@ -1,5 +1,6 @@
 import { sendMessage } from '../../wecom/messages'
 import { describeFailure } from './describe-error'
+import { when } from './when'
 import type { DoctorRun } from './doctor-run'
 import { CONSOLE, fail, L, ok, skip, type Outcome } from './types'
 
@@ -7,7 +8,7 @@ import { CONSOLE, fail, L, ok, skip, type Outcome } from './types'
 export async function checkTestMessage(r: DoctorRun): Promise<Outcome> {
   const { config, testMessageTo: to, now } = r.ctx
   if (!to) return skip(L('没有可发送测试消息的成员。', 'No member to send the test message to.'))
-  const at = new Date(now()).toISOString()
+  const at = when(new Date(now()), config.timeZone)
   let res
   try {
     res = await sendMessage(r.app, {

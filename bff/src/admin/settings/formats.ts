@@ -1,6 +1,7 @@
 import type { Localized, SettingKey } from '@portal/shared'
 import { validQuartz } from '../../config/quartz'
 import { isLogLevel } from '../../log'
+import { validTimeZone } from '../../time/corp-time'
 
 export type Checked = { ok: true; value: string | boolean | null } | { ok: false; problem: Localized }
 
@@ -37,6 +38,8 @@ export function checkFormat(key: SettingKey, raw: string | boolean | null): Chec
     case 'forceSyncCron':
     case 'approvalCron':
       return validQuartz(v) ? ok(v) : bad('不是有效的计划：应为 Quartz 表达式，秒在最前，例如 "10 0/10 * * * ?"。', 'Not a valid schedule: expected a Quartz cron expression, seconds first, e.g. "10 0/10 * * * ?".')
+    case 'timeZone':
+      return validTimeZone(v) ? ok(v) : bad('应为时区名称（IANA），例如 Asia/Shanghai 或 UTC。', 'Expected an IANA time zone name, e.g. Asia/Shanghai or UTC.')
     case 'rolePolicy':
       return v === 'all-members' || v === 'explicit' ? ok(v) : bad('应为 all-members 或 explicit。', 'Expected all-members or explicit.')
     case 'logLevel':

@@ -1,6 +1,7 @@
 import { secretSettingKeys, settingKeys, type SettingKey } from '@portal/shared'
 import type { Config } from '../../config'
 import { isLogLevel } from '../../log'
+import { DEFAULT_TIME_ZONE } from '../../time/corp-time'
 
 /** A setting's value in effect; undefined = not set (optional settings only). */
 export type SettingValue = string | boolean | undefined
@@ -20,6 +21,7 @@ export const envVars: Record<SettingKey, string> = {
   messageEnable: 'MESSAGE_ENABLE',
   rolePolicy: 'ROLE_POLICY',
   logLevel: 'LOG_LEVEL',
+  timeZone: 'CORP_TIME_ZONE',
 }
 
 /** Which corp and app the process talks to: changing the corp needs a restart (its directory, its sessions). */
@@ -47,6 +49,7 @@ export function readSetting(config: Config, key: SettingKey): SettingValue {
     case 'messageEnable': return config.messageEnable
     case 'rolePolicy': return config.roles.policy
     case 'logLevel': return config.logLevel
+    case 'timeZone': return config.timeZone
   }
 }
 
@@ -67,6 +70,7 @@ export function writeSetting(config: Config, key: SettingKey, value: SettingValu
     case 'messageEnable': config.messageEnable = value === true; break
     case 'rolePolicy': config.roles.policy = text === 'explicit' ? 'explicit' : 'all-members'; break
     case 'logLevel': config.logLevel = isLogLevel(text) ? text : 'info'; break
+    case 'timeZone': config.timeZone = text || DEFAULT_TIME_ZONE; break
   }
 }
 

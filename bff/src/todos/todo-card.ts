@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto'
+import type { Config } from '../config'
+import { formatCorpTime } from '../time/corp-time'
+import type { TemplateCard } from '../wecom/messages'
+import { clipBytes, todoDeepLink } from './notify-todo-link'
+import type { TodoRecord } from './store'
+
+/** The button's key: a template_card_event carries it back as EventKey, naming the todo. */
+export const TODO_KEY_PREFIX = 'todo:'
+export const todoButtonKey = (todoId: string) => `${TODO_KEY_PREFIX}${todoId}`
+/** The todo a button key names, or undefined for a key that is not ours. */
+export function todoIdOfKey(key: string): string | undefined {
+  return key.startsWith(TODO_KEY_PREFIX) && key.length > TODO_KEY_PREFIX.length ? key.slice(TODO_KEY_PREFIX.length) : undefined
+}
+
+/**
+ * task_id must be unique per app and only [0-9A-Za-z_-@] (≤128 bytes,
+ * https://developer.work.weixin.qq.com/document/path/90236): the todo's id (base64url) and which
+ * card of it this is (`new`, or a hash of the assignee it was handed to).
+ */
+export function cardTaskId(todoId: string, card: 'new' | { assignee: string }): string {
+  const which = card === 'new' ? 'new' : `to-${createHash('sha256').update(card.assignee.toLowerCase()).digest('hex').slice(0, 16)}`
+  return `todo-${todoId.replace(/[^0-9A-Za-z_-]/g, '_')}-${which}`
+}
+
+/**
+ * A todo as a button_interaction card: tapping the card or its button opens the todo through
+ * /auth/login (silent sign-in), as the textcard's link did; the button's key names the todo for
+ * the template_card_event callback. Times are in the corp's zone. Texts are clipped to WeCom's
+ * suggested lengths, and the whole is built from the todo alone, so a resend is byte-identical.
+ */
+export function todoCard(config: Config, todo: TodoRecord, o: { heading: string; requesterName?: string; card: 'new' | { assignee: string } }): TemplateCard {
+  const url = todoDeepLink(config, todo.id)
+  const rows: { keyname: string; value: string }[] = []
+  if (o.requesterName) rows.push({ keyname: '来自', value: clipBytes(o.requesterName, 90) })
+  if (todo.dueAt) rows.push({ keyname: '截止', value: formatCorpTime(todo.dueAt, config.timeZone) })
+  return {
+    card_type: 'button_interaction',
+    task_id: cardTaskId(todo.id, o.card),
+    source: { desc: clipBytes(todo.source === 'approval' ? '审批' : todo.origin, 39) },
+    main_title: { title: clipBytes(`${o.heading}${todo.title}`, 128), desc: '待处理' },
+    ...(todo.summary ? { sub_title_text: clipBytes(todo.summary, 336) } : {}),
+    ...(rows.length ? { horizontal_content_list: rows } : {}),
+    card_action: { type: 1, url },
+    button_list: [{ type: 1, text: '查看', style: 1, key: todoButtonKey(todo.id), url }],
+  }
+}
