@@ -83,12 +83,18 @@ export function createSyncEngine(d: SyncEngineDeps) {
         const members = stored.then((s) => new MemberDiff(s.members, req.kind === 'force'))
         // Each page is compared as it arrives and only new or changed members are staged: the
         // run holds a few pages, not the directory.
+        // Members read so far go with the progress: the run's counts are known only after the read.
+        let membersRead = 0
         const departments = await readDirectory(d.wecom, {
           concurrency: d.concurrency ?? 8,
           retry,
           limiter,
-          onProgress: (done, total) => report({ phase: 'reading', done, total }),
-          onMembers: async (page) => staging.add((await members).changed(page)),
+          onProgress: (done, total) => report({ phase: 'reading', done, total, members: membersRead }),
+          onMembers: async (page) => {
+            const diff = await members
+            await staging.add(diff.changed(page))
+            membersRead = diff.membersSeen
+          },
         })
         await staging.flush()
         const readMs = d.now() - started
