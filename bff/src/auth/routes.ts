@@ -98,7 +98,8 @@ export function authRoutes(deps: Deps) {
           agentid: config.wecom.agentId,
           redirect_uri: callbackUrl(config),
           state,
-          redirect_type: 'top',
+          // In a host's iframe `top` would take the host page away: the H5 follows the code itself.
+          redirect_type: embed ? 'callback' : 'top',
         },
         fullPageUrl: buildQrLoginUrl({
           loginBase: config.wecom.loginBase,
