@@ -130,7 +130,9 @@ export function authRoutes(deps: Deps) {
       })
       if (!s.ok) {
         log.warn('login state rejected', { why: s.why })
-        return redirectToProblem(c, config, 'state_invalid')
+        // Each cause reads differently: an OAuth link opened in another browser is not "open too long".
+        const why = s.why === 'malformed' || s.why === 'bad_signature' || s.why === 'unknown' ? 'invalid' : s.why
+        return redirectToProblem(c, config, 'state_invalid', { why })
       }
       const { returnTo, retry } = s
       const embed = !!s.embed
