@@ -150,7 +150,8 @@ export const zh = {
   'directory.resultCount': '找到 {count} 人',
   'directory.resultLimited': '找到 {count} 人，仅显示前 {shown} 人，请输入更完整的关键词',
   'directory.peopleCount': '{count} 人',
-  'directory.orgTotal': '共 {count} 人',
+  // Who the directory lists (active and not yet activated): the sync guard and the doctor count active members only.
+  'directory.orgTotal': '共 {count} 人（含未激活）',
   'directory.myDepartment': '我的部门',
   'directory.structure': '组织架构',
   'directory.syncedAt': '通讯录同步于 {time}',
@@ -405,7 +406,7 @@ export const en: Messages = {
   'directory.resultCount': '{count} found',
   'directory.resultLimited': '{count} found, showing the first {shown}; type more to narrow it down',
   'directory.peopleCount': '{count}',
-  'directory.orgTotal': '{count} people',
+  'directory.orgTotal': '{count} people (incl. not yet activated)',
   'directory.myDepartment': 'My department',
   'directory.structure': 'Organization',
   'directory.syncedAt': 'Directory synced {time}',
