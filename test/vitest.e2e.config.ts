@@ -6,6 +6,7 @@ export default defineProject({
     name: 'e2e',
     root: import.meta.dirname,
     include: ['e2e/**/*.test.ts'],
+    setupFiles: ['support/page-errors-setup.ts'],
     fileParallelism: false,
     // Generous: the app starts from source (up to 150 s on a loaded machine) beside a Chromium.
     testTimeout: 120_000,

@@ -34,6 +34,20 @@ describe.skipIf(!!skip)('directory in Chromium on a phone (app as `pnpm start` r
     await page.getByText('研发中心').first().click()
     await page.waitForURL((u) => /\/contacts\/departments\/\d+$/.test(u.pathname) && !u.pathname.endsWith('/1'))
     await page.getByText('张三').first().waitFor()
+    await page.screenshot({ path: join(SHOTS, 'department-phone.png') })
+  })
+
+  it('on a 1,280 px desktop the breadcrumb shows names in full, and avatars are one style', async () => {
+    const page = await (await newContext(browser, 'wecomDesktop')).newPage()
+    await page.goto(`${app.sandboxUrl}/sandbox/client?userid=lisi&next=${encodeURIComponent(`${app.appUrl}/contacts/departments/1`)}`)
+    await page.getByText('研发中心').first().click()
+    await page.waitForURL((u) => /\/contacts\/departments\/\d+$/.test(u.pathname) && !u.pathname.endsWith('/1'))
+    await page.getByText('张三').first().waitFor()
+    const crumbs = page.locator('[data-test="breadcrumbs"] a, [data-test="breadcrumbs"] [aria-current]')
+    expect(await crumbs.count()).toBeGreaterThan(1)
+    const cut = await crumbs.evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent))
+    expect(cut).toEqual([])
+    await page.screenshot({ path: join(SHOTS, 'department-desktop.png') })
   })
 
   it('people visible on their own or through a tag show under 其他可见成员; the confirmed held run reads 已确认', async () => {

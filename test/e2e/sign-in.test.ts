@@ -21,7 +21,7 @@ describe.skipIf(!!skip)('sign-in in Chromium (app started like `pnpm start`, san
   it('rejects a tampered state with a clear page', async () => {
     const page = await (await newContext(browser, 'wecomMobile')).newPage()
     await page.goto(`${app.appUrl}/auth/callback?code=abc&state=${'0'.repeat(64)}`)
-    await page.getByText('登录链接已过期').waitFor()
+    await page.getByText('登录链接无效').waitFor()
     expect(new URL(page.url()).pathname).toBe('/problem')
     expect(await page.content()).not.toMatch(/at \w+ \(|Error:/) // never a stack trace
   })
@@ -35,7 +35,7 @@ describe.skipIf(!!skip)('sign-in in Chromium (app started like `pnpm start`, san
     await page.getByText('李四').first().waitFor()
     const replay = await (await newContext(browser, 'wecomMobile')).newPage()
     await replay.goto(callbacks[0]!)
-    await replay.getByText('登录链接已过期').waitFor()
+    await replay.getByText('登录链接已用过').waitFor()
   })
 
   it('tells a non-member they are not in this corp', async () => {

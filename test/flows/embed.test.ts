@@ -80,8 +80,12 @@ describe('embedded sign-in', () => {
     expect(login.headers.get('location')).toBe('/login?returnTo=%2Fme%3Fembed%3D1&embed=1')
     const page = new URL(login.headers.get('location')!, embedding.appUrl)
     const optionsUrl = `${embedding.appUrl}/api/auth/login-options?returnTo=${encodeURIComponent(page.searchParams.get('returnTo')!)}&embed=1`
-    const opts = (await (await b.request(optionsUrl)).json()) as { fullPageUrl: string }
+    const opts = (await (await b.request(optionsUrl)).json()) as { fullPageUrl: string; panel: { redirect_type: string } }
     expect(cookieAttrs(b, 'wp_browser')).toMatch(/SameSite=None/i)
+    // The QR panel must not take the host page away: the frame follows the code itself.
+    expect(opts.panel.redirect_type).toBe('callback')
+    const top = (await (await b.request(`${embedding.appUrl}/api/auth/login-options?returnTo=%2F`)).json()) as { panel: { redirect_type: string } }
+    expect(top.panel.redirect_type).toBe('top')
     const full = new URL(opts.fullPageUrl)
     full.searchParams.set('sandbox_userid', 'lisi')
     const { url } = await b.go(full.toString())

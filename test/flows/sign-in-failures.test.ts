@@ -26,7 +26,7 @@ describe('sign-in failures end on a clear problem page', () => {
     const state = authorize.searchParams.get('state')!
     const tampered = state.slice(0, -1) + (state.endsWith('0') ? '1' : '0')
     const { url } = await b.go(`${stack.appUrl}/auth/callback?code=whatever&state=${tampered}`)
-    expect(problemOf(url)).toEqual({ reason: 'state_invalid' })
+    expect(problemOf(url)).toEqual({ reason: 'state_invalid', why: 'invalid' })
   })
 
   it('rejects a state started in another browser (login CSRF)', async () => {
@@ -37,7 +37,7 @@ describe('sign-in failures end on a clear problem page', () => {
     const cb = (await attacker.request(authorize.toString())).headers.get('location')!
     const victim = new TestBrowser(UA.wecomMobile)
     const { url } = await victim.go(cb)
-    expect(problemOf(url).reason).toBe('state_invalid')
+    expect(problemOf(url)).toEqual({ reason: 'state_invalid', why: 'other_browser' })
   })
 
   it('replaying a callback URL does not sign in twice', async () => {
@@ -45,7 +45,7 @@ describe('sign-in failures end on a clear problem page', () => {
     await b.go(`${stack.appUrl}/auth/login?returnTo=/`, signedInAs('zhangsan'))
     const callback = b.hops.find((h) => h.includes('/auth/callback'))!
     const again = await b.go(callback)
-    expect(problemOf(again.url).reason).toBe('state_invalid')
+    expect(problemOf(again.url)).toEqual({ reason: 'state_invalid', why: 'used' })
   })
 
   it('restarts sign-in once, silently, when the code is spent (40029)', async () => {

@@ -65,6 +65,11 @@ describe.each([
     expect(todo!.summary).toMatch(new RegExp(`^请假 · 李四 提交于 ${shanghai}:\\d\\d$`))
     await settle() // repeated events change nothing
     expect(await todosOf(stack, spNo)).toHaveLength(2)
+    // In sandbox mode 查看审批 opens the sandbox's approval page (this stack plays a real corp,
+    // so its todos link to WeCom's): a page a person can read and act on.
+    const page = await fetch(`${stack.sandboxUrl}/sandbox/approvals/${spNo}`)
+    expect(page.headers.get('content-type')).toMatch(/text\/html/)
+    expect(await page.text()).toContain('以张三身份同意')
   })
 
   it('或签: one approver decides, the other todo is cancelled', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
 import { startAppProcess, type AppProcess } from './app-process'
 import { chromium, devices, type Browser, type BrowserContext } from 'playwright-core'
+import { watchPageErrors } from './page-errors'
 
 export const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(
   (p): p is string => !!p && existsSync(p),
@@ -17,11 +18,12 @@ export function browserSkipReason(): string | undefined {
   return why
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
+  return watchPageErrors(browser)
 }
 
 const WXWORK = 'wxwork/4.1.22 MicroMessenger/7.0.1 Language/zh ColorScheme/Light'

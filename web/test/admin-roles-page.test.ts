@@ -8,6 +8,8 @@ import { sampleTree } from './directory-fixtures'
 import { mountRoutes } from './route-mount'
 import { usePageEnv } from './page-env'
 import { eventually } from './wait'
+import { useI18n } from '../src/i18n/use-i18n'
+import { loadAdminEnglish } from '../src/i18n/admin/use-admin-i18n'
 
 let wrapper: VueWrapper | undefined
 const fetchMock = usePageEnv(() => {
@@ -230,5 +232,44 @@ describe('AdminRolesPage', () => {
     expect(entries()[20]!.text()).toContain('撤销角色')
     // A short page means the end.
     expect(w.find('[data-test="audit-more"]').exists()).toBe(false)
+  })
+
+  describe('the audit log in the admin\'s language', () => {
+    // Entries exactly as the BFF writes them.
+    const written = [
+      auditEntry({ id: 5, action: 'sync_confirm', target: 'run 4', detail: 'run 5 may disable up to 145' }),
+      auditEntry({ id: 4, action: 'settings', target: 'syncCron,forceSyncCron' }),
+      auditEntry({ id: 3, action: 'settings', target: 'rolePolicy' }),
+      auditEntry({ id: 2, action: 'sync_start', target: 'run 3', detail: 'force' }),
+      auditEntry({ id: 1, action: 'grant', target: '研发中心 (department 2)', detail: 'admin' }),
+    ]
+    const texts = async () => {
+      stubApi({ 'GET /api/admin/audit': () => jsonResponse(200, { items: written }) })
+      const w = await open()
+      return w.findAll('[data-test="audit-entry"]').map((e) => e.text())
+    }
+
+    it('Chinese: no raw keys, kinds, roles or English', async () => {
+      const [confirm, crons, policy, start, grant] = await texts()
+      expect(confirm).toContain('第 4 次同步')
+      expect(confirm).toContain('第 5 次同步最多可停用 145 人')
+      expect(crons).toContain('同步计划、强制同步计划')
+      expect(policy).toContain('谁能使用门户')
+      expect(start).toContain('强制同步')
+      expect(grant).toContain('研发中心（部门 2）')
+      expect(grant).toContain('角色：管理员')
+      for (const text of [confirm, crons, policy, start, grant]) expect(text).not.toMatch(/\brun \d|may disable|syncCron|rolePolicy|\bforce\b|\badmin\b|department \d/)
+    })
+
+    it('English: the same entries in words', async () => {
+      useI18n().setLang('en')
+      await loadAdminEnglish()
+      const [confirm, crons, policy, start, grant] = await texts()
+      expect(confirm).toContain('run 5 may disable up to 145 people')
+      expect(crons).toContain('Sync schedule, Force sync schedule')
+      expect(policy).toContain('Who may use the portal')
+      expect(start).toContain('Force sync')
+      expect(grant).toContain('Role: Admin')
+    })
   })
 })

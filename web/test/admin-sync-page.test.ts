@@ -175,6 +175,20 @@ describe('AdminSyncPage', () => {
     expect(calls('GET', '/api/admin/sync/runs/9')).toHaveLength(polls)
   })
 
+  it('a run just recorded says it is starting in words; while reading, the members and departments read so far', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true })
+    const zero = { membersSeen: 0, departmentsSeen: 0 }
+    let current = syncRun({ id: 9, trigger: 'manual', status: 'running', finishedAt: null, progress: { phase: 'starting', done: 0, total: 0 }, counts: zero })
+    stubApi({ 'GET /api/admin/sync/runs': () => runsAnswer([current])(), 'GET /api/admin/sync/runs/9': () => jsonResponse(200, current) })
+    const w = await open()
+    expect(w.find('[data-test="sync-phase"]').text()).toBe('准备中')
+
+    current = syncRun({ ...current, progress: { phase: 'reading', done: 40, total: 230, members: 1500 }, counts: zero })
+    await vi.advanceTimersByTimeAsync(SYNC_POLL_MS)
+    await flushPromises()
+    expect(w.find('[data-test="sync-current"]').text()).toContain('已读取成员 1500 人、部门 230 个')
+  })
+
   it('stops polling when the page is left', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true })
     stubApi({ 'GET /api/admin/sync/runs': runsAnswer([runningRun()]), 'GET /api/admin/sync/runs/9': () => jsonResponse(200, runningRun()) })
@@ -194,6 +208,9 @@ describe('AdminSyncPage', () => {
     await flushPromises()
     const dialog = () => w.findAll('[data-test="sync-confirm"]').find((d) => d.isVisible())!
     expect(dialog().text()).toContain('开始强制同步？')
+    // What a forced run really does: the same WeCom calls, every row rewritten.
+    expect(dialog().text()).toContain('调用的企业微信接口与普通同步相同')
+    expect(w.text()).toContain('重写本地全部部门和成员')
     await dialog().find('.van-dialog__cancel').trigger('click')
     await flushPromises()
     expect(calls('POST', '/api/admin/sync/runs')).toHaveLength(0)

@@ -25,7 +25,10 @@ describe('appBase', () => {
 
 describe('avatar fallback', () => {
   it('uses the surname or an initial, with a stable color', () => {
-    expect(avatarInitial('张三')).toBe('张')
+    // As WeCom's default avatars (and the sandbox's images): the last two characters of a Chinese name.
+    expect(avatarInitial('张三')).toBe('张三')
+    expect(avatarInitial('欧阳娜娜')).toBe('娜娜')
+    expect(avatarInitial('王')).toBe('王')
     expect(avatarInitial(' alice ')).toBe('A')
     expect(avatarInitial('')).toBe('?')
     expect(avatarColor('zhangsan')).toBe(avatarColor('zhangsan'))

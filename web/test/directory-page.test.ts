@@ -83,7 +83,7 @@ describe('DirectoryPage', () => {
   it('shows the organization, my department shortcut is absent without a session, and sub-departments with counts', async () => {
     fetchMock.mockImplementation(fakeDirectoryFetch({}))
     const w = await open()
-    expect(w.find('[data-test="org-header"]').text()).toContain('共 268 人')
+    expect(w.find('[data-test="org-header"]').text()).toContain('共 268 人（含未激活）')
     expect(w.find('[data-test="org-header"]').attributes('href')).toBe('/contacts/departments/1')
     const rows = w.findAll('[data-test="department-row"]')
     expect(rows.map((r) => r.text().replace(/\s+/g, ''))).toEqual(['研发中心255人', '市场部12人'])

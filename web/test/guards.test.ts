@@ -134,3 +134,23 @@ describe('page chunks load while the session does', () => {
     expect(errors.length).toBeGreaterThan(0)
   })
 })
+
+describe('whenRouterReady', () => {
+  it('does not reject when the guard aborts the first navigation, and resolves with the next one that completes', async () => {
+    let status: SessionStatus = 'unauthenticated'
+    const router = makeRouter(async () => status)
+    const { whenRouterReady } = await import('../src/lib/router-ready')
+    const ready = whenRouterReady(router)
+    let resolved = false
+    void ready.then(() => (resolved = true))
+    // What App.vue used to wait on: rejected by the aborted cold entry.
+    const raw = router.isReady()
+    await router.push('/me')
+    await expect(raw).rejects.toThrow()
+    expect(resolved).toBe(false)
+    status = 'ready'
+    await router.push('/me')
+    await ready
+    expect(router.currentRoute.value.path).toBe('/me')
+  })
+})

@@ -4,12 +4,20 @@ import LoginPage from '../src/pages/LoginPage.vue'
 import { useI18n } from '../src/i18n/use-i18n'
 import { mountAt } from './mount-helpers'
 import { jsonResponse, sandboxLoginOptions } from './fixtures'
+import { PANEL_LOAD_MS, WECOM_LOGIN_ORIGIN } from '../src/lib/login-panel'
+import { embedded } from '../src/lib/embed'
 
-const createWWLoginPanel = vi.fn((_options: { el: Element; params: Record<string, unknown> }) => ({ unmount: vi.fn() }))
+interface PanelOptions {
+  el: Element
+  params: Record<string, unknown>
+  onLoginSuccess?: (r: { code: string }) => void
+  onCheckWeComLogin?: (r: { isWeComLogin: boolean }) => void
+}
+const createWWLoginPanel = vi.fn((_options: PanelOptions) => ({ unmount: vi.fn() }))
 vi.mock('@wecom/jssdk', () => ({
   createWWLoginPanel,
   WWLoginType: { corpApp: 'CorpApp' },
-  WWLoginRedirectType: { top: 'top' },
+  WWLoginRedirectType: { top: 'top', callback: 'callback', self: 'self' },
   WWLoginPanelSizeType: { small: 'small', middle: 'middle' },
   WWLoginLangType: { zh: 'zh', en: 'en' },
 }))
@@ -73,6 +81,53 @@ describe('LoginPage', () => {
     const link = wrapper.find('[data-test="full-page-login"]')
     expect(link.attributes('href')).toBe(options.fullPageUrl)
     expect(link.text()).toContain('在新页面中打开企业微信登录')
+  })
+
+  describe("WeCom's QR frame", () => {
+    const realOptions = () => ({ ...sandboxLoginOptions(), mode: 'wecom' as const, fullPageUrl: 'https://login.work.weixin.qq.com/wwlogin/sso/login?x=1' })
+    afterEach(() => {
+      vi.useRealTimers()
+      embedded.value = false
+    })
+
+    it('that never loads (blocked, unreachable): says what happened and offers the full login page', async () => {
+      vi.useFakeTimers({ shouldAdvanceTime: true })
+      fetchMock.mockResolvedValueOnce(jsonResponse(200, realOptions()))
+      wrapper = await mountAt(LoginPage, '/login')
+      await flushPromises()
+      expect(wrapper.find('[data-test="panel-unreachable"]').exists()).toBe(false)
+      await vi.advanceTimersByTimeAsync(PANEL_LOAD_MS)
+      expect(wrapper.find('[data-test="panel-unreachable"]').text()).toContain('企业微信登录二维码没有加载出来')
+      const fallback = wrapper.find('[data-test="full-page-login"]')
+      expect(fallback.attributes('href')).toBe(realOptions().fullPageUrl)
+      expect(fallback.classes()).toContain('van-button--primary')
+    })
+
+    it('that loads and talks to the page: no message', async () => {
+      vi.useFakeTimers({ shouldAdvanceTime: true })
+      fetchMock.mockResolvedValueOnce(jsonResponse(200, realOptions()))
+      wrapper = await mountAt(LoginPage, '/login')
+      await flushPromises()
+      // Another origin's message proves nothing.
+      window.dispatchEvent(new MessageEvent('message', { origin: 'https://evil.example', data: '{}' }))
+      window.dispatchEvent(new MessageEvent('message', { origin: WECOM_LOGIN_ORIGIN, data: '{"type":"ww-iframe-handle:ready"}' }))
+      await vi.advanceTimersByTimeAsync(PANEL_LOAD_MS * 2)
+      expect(wrapper.find('[data-test="panel-unreachable"]').exists()).toBe(false)
+    })
+
+    it("inside a host's iframe: asks for an embedded login, and the code brings this frame, not the host page, to the callback", async () => {
+      embedded.value = true
+      const assign = vi.spyOn(window.location, 'assign').mockImplementation(() => {})
+      fetchMock.mockResolvedValueOnce(jsonResponse(200, { ...realOptions(), panel: { ...realOptions().panel, redirect_type: 'callback' } }))
+      wrapper = await mountAt(LoginPage, '/login?returnTo=%2Fme')
+      await flushPromises()
+      expect(String(fetchMock.mock.calls[0]![0])).toBe('/api/auth/login-options?returnTo=%2Fme&embed=1')
+      const arg = createWWLoginPanel.mock.calls[0]![0]
+      expect(arg.params.redirect_type).toBe('callback')
+      arg.onLoginSuccess!({ code: 'CODE-1' })
+      expect(assign).toHaveBeenCalledWith('http://localhost:3000/auth/callback?code=CODE-1&state=s-123')
+      assign.mockRestore()
+    })
   })
 
   it('sanitizes returnTo before asking for login options', async () => {

@@ -41,6 +41,22 @@ describe('ProblemPage', () => {
     expect(wrapper.find('[data-test="contact"]').text()).toContain('李四、王五')
   })
 
+  it('state_invalid says what happened: another browser, a used link or a broken one is not "open too long"', async () => {
+    const text = async (why: string) => {
+      wrapper?.unmount()
+      wrapper = await mountAt(ProblemPage, `/problem?reason=state_invalid&why=${why}`)
+      return wrapper.text()
+    }
+    const other = await text('other_browser')
+    expect(other).toContain('另一个浏览器或企业微信客户端中发起')
+    expect(other).not.toContain('停留太久')
+    expect(await text('used')).toContain('已经完成过一次登录')
+    expect(await text('invalid')).toContain('不完整或已被改动')
+    expect(await text('expired')).toContain('登录页停留太久')
+    // Anything else: the general text, never the raw value.
+    expect(await text('%3Cb%3Ex')).toContain('登录页停留太久')
+  })
+
   it('state_invalid offers a retry through /auth/login with the sanitized returnTo', async () => {
     wrapper = await mountAt(ProblemPage, `/problem?reason=state_invalid&returnTo=${encodeURIComponent('/me?tab=session')}`)
     expect(wrapper.text()).toContain('登录链接已过期')

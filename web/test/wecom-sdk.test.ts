@@ -193,3 +193,15 @@ describe('WeCom SDK: inside WeCom', () => {
     expect(fake.calls).toContainEqual({ name: 'onMenuShareAppMessage', params: { title: '通讯录 · 员工门户', desc: '员工门户', link: PAGE } })
   })
 })
+
+describe('WeCom SDK: what ww.register leaves unhandled', () => {
+  it('a refused config is reported once (onAgentConfigFail), not again as an uncaught rejection', async () => {
+    const { isRegisterRejection } = await import('../src/lib/wecom-sdk-errors')
+    expect(isRegisterRejection({ errMsg: 'agentConfig:invalid signature', errCode: 40093 })).toBe(true)
+    expect(isRegisterRejection({ errMsg: 'preVerifyJSAPI:fail' })).toBe(true)
+    expect(isRegisterRejection(new Error('SDK Error: Aborted'))).toBe(true)
+    // Anything else stays an error the page (and a corp's monitor) should see.
+    expect(isRegisterRejection({ errMsg: 'scanQRCode:fail' })).toBe(false)
+    expect(isRegisterRejection(new Error('boom'))).toBe(false)
+  })
+})

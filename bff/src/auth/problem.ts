@@ -10,6 +10,8 @@ export interface ProblemFacts {
   contact?: string
   status?: number
   returnTo?: string
+  /** state_invalid: why the login state was refused (other_browser, used, expired, invalid). */
+  why?: string
 }
 
 /** Sends the browser to the H5's problem page, which explains `reason` in plain words. */

@@ -106,7 +106,8 @@ export function authRoutes(deps: Deps) {
           agentid: config.wecom.agentId,
           redirect_uri: callbackUrl(config),
           state,
-          redirect_type: 'top',
+          // In a host's iframe `top` would take the host page away: the H5 follows the code itself.
+          redirect_type: embed ? 'callback' : 'top',
         },
         fullPageUrl: buildQrLoginUrl({
           loginBase: config.wecom.loginBase,
@@ -137,7 +138,9 @@ export function authRoutes(deps: Deps) {
       })
       if (!s.ok) {
         log.warn('login state rejected', { why: s.why })
-        return redirectToProblem(c, config, 'state_invalid')
+        // Each cause reads differently: an OAuth link opened in another browser is not "open too long".
+        const why = s.why === 'malformed' || s.why === 'bad_signature' || s.why === 'unknown' ? 'invalid' : s.why
+        return redirectToProblem(c, config, 'state_invalid', { why })
       }
       const { returnTo, retry } = s
       const embed = !!s.embed

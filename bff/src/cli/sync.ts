@@ -1,12 +1,13 @@
 import { createSettingsService } from '../admin/settings/service'
 import { applyStoredSettings } from '../admin/settings/startup'
-import { loadConfig } from '../config'
+import { cliLanguage, loadConfig } from '../config'
 import { openDb } from '../db'
 import { createDeps } from '../deps'
 import { getRun, markConfirmed } from '../directory/sync-runs'
 import { createLogger } from '../log'
 import { createSandbox, SANDBOX_DEFAULTS } from '../sandbox'
 import { createTokenCache, createWeComClient } from '../wecom'
+import { progressLine, runReport, SAY } from './sync-output'
 
 // `pnpm sync [--force] [--confirm <held run id>]`: one directory sync in the terminal, with live
 // progress. Exit code 0 succeeded, 2 held by the mass-change guard, 1 failed.
@@ -15,15 +16,18 @@ const force = args.includes('--force')
 const confirmAt = args.indexOf('--confirm')
 const confirmId = confirmAt >= 0 ? Number(args[confirmAt + 1]) : undefined
 
+// In the LANG language, as `pnpm run doctor` (zh for zh_*, else English).
+const lang = cliLanguage()
+
 const loaded = loadConfig()
 if (!loaded.ok) {
+  console.error(SAY.configProblems[lang])
   console.error(loaded.problems.map((p) => `  - ${p}`).join('\n'))
   process.exit(1)
 }
 const config = loaded.config
 if (!config.database.url && (await fetch(`http://127.0.0.1:${config.port}/healthz`).then((r) => r.ok, () => false))) {
-  console.error(`The server on port ${config.port} is running and holds the embedded database (PGlite).\n` +
-    'Start the sync from the admin API (POST /api/admin/sync/runs) or stop the server first.')
+  console.error(SAY.serverHoldsDb(config.port)[lang])
   process.exit(1)
 }
 // Settings saved in the admin console count here too: a corp stored there means WeCom mode.
@@ -43,7 +47,7 @@ let allowDisableUpTo: number | undefined
 if (confirmId !== undefined) {
   const held = Number.isInteger(confirmId) ? await getRun(deps.db, confirmId) : null
   if (!held?.hold || held.status !== 'held') {
-    console.error(`Run ${args[confirmAt + 1]} is not a held run.`)
+    console.error(SAY.notHeld(String(args[confirmAt + 1]))[lang])
     process.exit(1)
   }
   allowDisableUpTo = held.hold.wouldDisable
@@ -54,8 +58,7 @@ const started = deps.sync.start({
   trigger: 'cli',
   allowDisableUpTo,
   onProgress: (p) => {
-    const line = `${p.phase.padEnd(9)} ${p.total ? `${p.done}/${p.total} departments` : ''}`
-    if (tty) process.stdout.write(`\r${line.padEnd(40)}`)
+    if (tty) process.stdout.write(`\r\x1b[K${progressLine(p, lang)}`)
   },
 })
 // The held run now reads "confirmed by run N", as after a confirmation in the console.
@@ -63,13 +66,10 @@ if (confirmId !== undefined) void started.runId.then((id) => markConfirmed(deps.
 const result = await started.done.catch((e: Error) => (console.error(e.message), 'busy' as const))
 if (tty) process.stdout.write('\n')
 if (result === 'busy') {
-  console.error('Another sync is running.')
+  console.error(SAY.busy[lang])
   process.exit(1)
 }
 const run = (await getRun(deps.db, result.runId))!
-console.log(`Run ${run.id} (${run.kind}): ${run.status}`)
-console.log(Object.entries(run.counts).map(([k, v]) => `  ${k.padEnd(20)} ${v}`).join('\n'))
-for (const e of run.errors) console.log(`  error: ${e.message}${e.hint ? `\n  what to do: ${e.hint}` : ''}`)
-if (run.hold) console.log(`  held: would disable ${run.hold.wouldDisable} of the directory's ${run.hold.members} members (allowed ${run.hold.maxShare * 100}%). Check the app's visible range, then: pnpm sync --confirm ${run.id}`)
+console.log(runReport(run, lang))
 await deps.db.close()
 process.exit(run.status === 'succeeded' ? 0 : run.status === 'held' ? 2 : 1)

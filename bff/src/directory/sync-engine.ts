@@ -116,16 +116,20 @@ export function createSyncEngine(d: SyncEngineDeps) {
         const members = stored.then((s) => new MemberDiff(s.members, req.kind === 'force'))
         // Each page is compared as it arrives and only new or changed members are staged: the
         // run holds a few pages, not the directory.
+        // Members read so far go with the progress: the run's counts are known only after the read.
+        let membersRead = 0
         const departments = await readDirectory(d.wecom, {
           agentId: d.config.wecom.agentId,
           concurrency: d.concurrency ?? 8,
           retry: runRetry,
           limiter,
           beforeCall: checkStopped,
-          onProgress: (done, total) => report({ phase: 'reading', done, total }),
+          onProgress: (done, total) => report({ phase: 'reading', done, total, members: membersRead }),
           onMembers: async (page) => {
             checkStopped()
-            await staging.add((await members).changed(page))
+            const diff = await members
+            await staging.add(diff.changed(page))
+            membersRead = diff.membersSeen
           },
         })
         await staging.flush()

@@ -24,6 +24,7 @@ import { registerAuthorize } from './route-authorize'
 import { registerAvatar } from './route-avatar'
 import { registerClient } from './route-client'
 import { registerInbox } from './route-inbox'
+import { registerApprovalPage } from './route-approval-page'
 import { registerIndex } from './route-index'
 import { registerQrLogin } from './route-qr-login'
 import { createState, type SandboxState } from './state'
@@ -93,6 +94,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   registerAdminCallbacks(app, state)
   registerAdminApprovals(app, state)
   registerInbox(app, state)
+  registerApprovalPage(app, state)
   registerIndex(app, state)
   app.get('/favicon.ico', (c) => c.body(null, 204))
   app.onError((err, c) => {

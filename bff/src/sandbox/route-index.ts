@@ -37,7 +37,7 @@ const adminApi = [
   'GET /sandbox/admin/callbacks · POST /sandbox/admin/callbacks/settle',
   'POST /sandbox/admin/callbacks/verify-url {url?, token?, encodingAesKey?}',
   'POST /sandbox/admin/callbacks/raw {method?, plaintext?, encrypt?, receiveId?, body?, msg_signature?, timestamp?, nonce?, query?}',
-  'GET /sandbox/admin/approvals · GET /sandbox/admin/approvals/:sp_no · POST /sandbox/admin/approvals {…applyevent body, apply_time?}',
+  'GET /sandbox/approvals/:sp_no (the approval as a person sees it, with 同意 / 驳回) · GET /sandbox/admin/approvals · GET /sandbox/admin/approvals/:sp_no · POST /sandbox/admin/approvals {…applyevent body, apply_time?}',
   'POST /sandbox/admin/approvals/:sp_no/act {userid, action: approve|reject|revoke|delete|comment, speech?}',
   'GET /sandbox/admin/messages[?userid] · GET /sandbox/inbox/:userid（成员收到的应用消息）',
 ]

@@ -19,7 +19,7 @@ type SyncDeps = Pick<Deps, 'config' | 'db' | 'wecom' | 'log' | 'now' | 'outbox' 
  */
 export function createApprovalSync(d: SyncDeps) {
   const link = (spNo: string) =>
-    (d.config.approvalLinkTemplate ?? `${d.config.mode === 'sandbox' ? d.config.sandbox.url : ''}/sandbox/admin/approvals/{sp_no}`).replace('{sp_no}', encodeURIComponent(spNo))
+    (d.config.approvalLinkTemplate ?? `${d.config.mode === 'sandbox' ? d.config.sandbox.url : ''}/sandbox/approvals/{sp_no}`).replace('{sp_no}', encodeURIComponent(spNo))
 
   /** Re-reads one approval and applies it. Idempotent: callbacks may repeat or arrive out of order. */
   async function applyApproval(spNo: string): Promise<void> {

@@ -106,6 +106,20 @@ describe('visible range', () => {
     expect(text(range)).toContain('suspiciously small')
   })
 
+  it('without the database (the CLI while the server runs) claims nothing about the sync; with it, says when none ran', async () => {
+    const blind = (await doctor(doctorSetup().ctx)).check('visibleRange')
+    expect(blind.summary.en).not.toContain('has not been synced')
+    expect(blind.summary.en).toContain('the sync was not checked (the running server holds the database')
+    expect(blind.summary.zh).toContain('同步情况未检查')
+    const db = await pgliteTestDb()
+    try {
+      const fresh = (await doctor(doctorSetup({ db }).ctx)).check('visibleRange')
+      expect(fresh.summary.en).toContain('the directory has not been synced yet')
+    } finally {
+      await db.close()
+    }
+  })
+
   it('is fine with the whole company, counting what the app sees', async () => {
     const range = (await doctor(doctorSetup().ctx)).check('visibleRange')
     expect(range.status).toBe('ok')

@@ -96,14 +96,18 @@ export type MemberDetail = z.infer<typeof memberDetailSchema>
 
 export const syncRunSchema = z.object({
   id: z.int(),
-  /** `full`: scheduled/manual diff sync. `force`: also re-reads every member in detail. */
+  /** `full`: writes what changed. `force`: the same reads, then rewrites every department and member. */
   kind: z.enum(['full', 'force']),
   trigger: z.enum(['schedule', 'startup', 'manual', 'cli']),
   /** `confirmed`: a held run an admin confirmed; `hold.confirmedBy` is the run that carried it out. */
   status: z.enum(['running', 'succeeded', 'failed', 'held', 'cancelled', 'confirmed']),
   startedAt: z.string(),
   finishedAt: z.nullable(z.string()),
-  progress: z.object({ phase: z.string(), done: z.int(), total: z.int() }),
+  /**
+   * `done`/`total`: departments read (reading) or steps; `members`: distinct members read so far,
+   * while reading (the counts are filled in after the read).
+   */
+  progress: z.object({ phase: z.string(), done: z.int(), total: z.int(), members: z.optional(z.int()) }),
   counts: z.object({
     departmentsSeen: z.int(),
     membersSeen: z.int(),

@@ -51,7 +51,13 @@ export const loginOptionsSchema = z.object({
     agentid: z.string(),
     redirect_uri: z.string(),
     state: z.string(),
-    redirect_type: z.literal('top'),
+    /**
+     * `top` takes the whole page to redirect_uri; `callback` hands the code to onLoginSuccess and
+     * the page navigates itself (inside a host's iframe, so the host page stays). The component's
+     * third value, `self`, would load our callback inside WeCom's small QR frame.
+     * https://developer.work.weixin.qq.com/document/path/98478
+     */
+    redirect_type: z.enum(['top', 'callback']),
   }),
   /** The full `wwlogin/sso/login` page (the sandbox's own in sandbox mode). */
   fullPageUrl: z.string(),

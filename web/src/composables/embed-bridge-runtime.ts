@@ -6,6 +6,7 @@ import { useAppStore } from '../stores/app'
 import { useSessionStore } from '../stores/session'
 import { BADGE_DEBOUNCE_MS, ON_SHOW_MAX_AGE_MS, TODOS_FRESH_MS, useTodosStore } from '../stores/todos'
 import { debounce } from '../lib/debounce'
+import { whenRouterReady } from '../lib/router-ready'
 import { hostPath, postToHost, watchHeight, type HostWindow } from '../lib/embed-bridge'
 
 export interface EmbedBridgeDeps {
@@ -33,7 +34,7 @@ export function startEmbedBridge(d: EmbedBridgeDeps): () => void {
     const route = d.router.currentRoute
 
     const routerReady = ref(false)
-    void d.router.isReady().then(() => (routerReady.value = true))
+    void whenRouterReady(d.router).then(() => (routerReady.value = true))
     const origins = computed(() => app.info?.embedOrigins ?? [])
     // Started only once embedded (a flag that never clears): origins and the first route decide.
     const active = computed(() => origins.value.length > 0 && routerReady.value)

@@ -1,9 +1,13 @@
 const palette = ['#3370ff', '#0fbf9f', '#ff8800', '#7b61ff', '#f54a45', '#14a9ff', '#00b578', '#e6408f']
 
-/** The first character of the name: a Chinese surname, or an initial for Latin names. */
+/**
+ * What a member without a photo shows, as WeCom's own default avatars do (and so the sandbox's):
+ * the last two characters of a Chinese name (张三 → 张三, 欧阳娜娜 → 娜娜), else an initial.
+ */
 export function avatarInitial(name: string): string {
-  const ch = Array.from(name.trim())[0]
-  return ch ? ch.toUpperCase() : '?'
+  const chars = Array.from(name.trim())
+  if (chars.length >= 2 && chars.every((c) => /\p{Script=Han}/u.test(c))) return chars.slice(-2).join('')
+  return chars[0] ? chars[0].toUpperCase() : '?'
 }
 
 /** A stable color per person, so the same member always looks the same. */

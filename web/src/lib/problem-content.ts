@@ -36,6 +36,13 @@ const look: Record<ProblemReason, { tone: ProblemTone; icon: string; action: Pro
 }
 
 
+/** state_invalid by cause; `expired` and anything else keep the general text. */
+const stateWhy: Record<string, { title: MessageKey; body: MessageKey }> = {
+  other_browser: { title: 'problem.state_invalid.otherBrowser.title', body: 'problem.state_invalid.otherBrowser.body' },
+  used: { title: 'problem.state_invalid.used.title', body: 'problem.state_invalid.used.body' },
+  invalid: { title: 'problem.state_invalid.invalid.title', body: 'problem.state_invalid.invalid.body' },
+}
+
 function isReason(v: string | undefined): v is ProblemReason {
   return (problemReasons as readonly string[]).includes(v ?? '')
 }
@@ -85,6 +92,11 @@ export function problemContent(query: LocationQuery, lang: Lang): ProblemContent
     returnTo,
   }
 
+  const why = queryString(query, 'why')
+  if (rawReason === 'state_invalid' && why && Object.hasOwn(stateWhy, why)) {
+    content.title = t(stateWhy[why]!.title)
+    content.body = t(stateWhy[why]!.body)
+  }
   if (rawReason === 'wecom_error' && errcode !== undefined) {
     const info = wecomErrorInfo(errcode)
     const meaning = info ? info[lang] : t('problem.wecom_error.unknown', { code: errcode })

@@ -2,6 +2,8 @@ import type { SyncRun } from '@portal/shared'
 import type { AdminMessageKey } from '../i18n/admin/use-admin-i18n'
 
 const phases: Record<string, AdminMessageKey> = {
+  // A run just recorded, before its first progress report (the column's default).
+  starting: 'admin.ops.sync.phase.starting',
   reading: 'admin.ops.sync.phase.reading',
   comparing: 'admin.ops.sync.phase.comparing',
   writing: 'admin.ops.sync.phase.writing',

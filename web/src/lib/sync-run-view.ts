@@ -32,6 +32,18 @@ export function formatDuration(ms: number, lang: 'zh' | 'en'): string {
   return [h && `${h}小时`, m && `${m}分`, (sec || (!h && !m)) && `${sec}秒`].filter(Boolean).join('')
 }
 
+/**
+ * Members and departments read so far. The run's counts are filled in once the read is complete;
+ * while it reads, the progress carries the members read and the departments in the read.
+ */
+export function seenCounts(run: SyncRun): { members: number; departments: number } {
+  const { phase, total, members } = run.progress
+  if (phase === 'reading' && run.counts.membersSeen === 0 && run.counts.departmentsSeen === 0) {
+    return { members: members ?? 0, departments: total }
+  }
+  return { members: run.counts.membersSeen, departments: run.counts.departmentsSeen }
+}
+
 /** Share of the current phase done, when the engine knows the total. */
 export function progressPercent(run: SyncRun): number | null {
   const { done, total } = run.progress

@@ -17,3 +17,12 @@ export function isCancelled(e: unknown): boolean {
 export function isSuperseded(e: unknown): boolean {
   return e instanceof Error && /SDK Error: Aborted/.test(e.message)
 }
+
+/**
+ * A config/agentConfig outcome that ww.register leaves unhandled: @wecom/jssdk 2.4's register starts
+ * the config and drops the promise, so a refusal, already reported through onConfigFail and
+ * onAgentConfigFail, would reach the page a second time as an uncaught error.
+ */
+export function isRegisterRejection(e: unknown): boolean {
+  return isSuperseded(e) || (isBridgeResult(e) && /^(config|agentConfig|preVerifyJSAPI):/i.test(e.errMsg))
+}

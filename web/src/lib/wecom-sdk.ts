@@ -2,7 +2,7 @@ import { computed, readonly, ref, type Ref } from 'vue'
 import type * as WwModule from '@wecom/jssdk'
 import { isWeComClient, type JssdkSignatures } from '@portal/shared'
 import { createSignatureCache } from './signature-cache'
-import { isCancelled, isSuperseded } from './wecom-sdk-errors'
+import { isCancelled, isRegisterRejection, isSuperseded } from './wecom-sdk-errors'
 
 /** The part of @wecom/jssdk we use; the module itself is loaded only inside WeCom. */
 export type Ww = Pick<typeof WwModule, 'register' | 'invoke' | 'ensureConfigReady' | 'openEnterpriseChat' | 'openUserProfile' | 'scanQRCode' | 'shareAppMessage' | 'onMenuShareAppMessage'>
@@ -55,6 +55,10 @@ export interface WecomSdkDeps {
 
 const unsupported = { ok: false, reason: 'unsupported' } as const
 
+function ignoreRegisterRejection(e: PromiseRejectionEvent): void {
+  if (isRegisterRejection(e.reason)) e.preventDefault()
+}
+
 export function createWecomSdk(deps: WecomSdkDeps): WecomSdk {
   const supported = isWeComClient(deps.userAgent)
   const status = ref<SdkStatus>(supported ? 'idle' : 'unsupported')
@@ -76,6 +80,8 @@ export function createWecomSdk(deps: WecomSdkDeps): WecomSdk {
     // The first signatures also tell us corpId and agentId; the SDK's own first request for
     // this URL is then answered from the cache.
     const first = await signatures(deps.pageUrl().split('#')[0]!)
+    // One listener however often this runs: the same function is added once.
+    globalThis.addEventListener?.('unhandledrejection', ignoreRegisterRejection)
     ww.register({
       corpId: first.corpId,
       agentId: first.agentId,

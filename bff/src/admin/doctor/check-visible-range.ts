@@ -25,7 +25,12 @@ export async function checkVisibleRange(r: DoctorRun): Promise<Outcome> {
       ? L(`可见范围设置了 ${parties} 个部门、${users} 名成员、${tags} 个标签`, `The range lists ${parties} department(s), ${users} member(s) and ${tags} tag(s)`)
       : L('无法读取应用详情（agent/get）', "The app's details (agent/get) could not be read"),
     visibleDepartments !== undefined ? L(`应用能看到 ${visibleDepartments} 个部门`, `the app sees ${visibleDepartments} department(s)`) : undefined,
-    synced?.synced ? L(`上次同步得到 ${synced.active} 名在职成员`, `the last sync kept ${synced.active} active member(s)`) : L('通讯录尚未同步', 'the directory has not been synced yet'),
+    !synced
+      ? // No database here (`pnpm run doctor` while the server holds PGlite): nothing is known of the sync.
+        L('同步情况未检查（数据库由运行中的服务占用，请在控制台查看）', 'the sync was not checked (the running server holds the database; see the console)')
+      : synced.synced
+        ? L(`上次同步得到 ${synced.active} 名在职成员`, `the last sync kept ${synced.active} active member(s)`)
+        : L('通讯录尚未同步', 'the directory has not been synced yet'),
   ]
   const summary = join(parts, L('；', '; '))
   const where = L(`请在 ${CONSOLE.visibleRange.zh} 中加入使用本应用的部门或成员（通常是整个企业）。`, `Add the departments or members who use the app (usually the whole company) under ${CONSOLE.visibleRange.en}.`)
