@@ -44,6 +44,8 @@ export interface Config {
   roles: { adminUserids: string[]; policy: 'all-members' | 'explicit' }
   sync: { cron: string; forceCron: string; maxDisableShare: number; enabled: boolean }
   messageEnable: boolean
+  /** Ask members once for their contact details (snsapi_privateinfo); off by default. */
+  contactConsent: boolean
   /** Keys the existing app uses for /api/host/*: `Authorization: Bearer <key>`; the name marks its todos. */
   hostApiKeys: { name: string; key: string }[]
   /** Where an approval todo's action goes; `{sp_no}` is replaced. WeCom documents no such URL. */
@@ -224,6 +226,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
   pin('approvalCron', 'APPROVAL_SYNC_CRON', undefined)
   pin('messageEnable', 'MESSAGE_ENABLE', file.messageEnable)
   pin('rolePolicy', 'ROLE_POLICY', undefined)
+  pin('contactConsent', 'CONTACT_CONSENT', undefined)
   // The corp identity comes as a whole: from env/file, or from the console.
   if (locked.corpId) locked.agentId ??= { source: locked.corpId.source, envVar: 'WECOM_AGENT_ID' }
   if (locked.corpId) locked.secret ??= { source: locked.corpId.source, envVar: 'WECOM_SECRET' }
@@ -269,6 +272,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
       enabled: bool('SYNC_ENABLE', true),
     },
     messageEnable: bool('MESSAGE_ENABLE', file.messageEnable ?? true),
+    contactConsent: bool('CONTACT_CONSENT', false),
     hostApiKeys,
     approvalLinkTemplate: str('APPROVAL_LINK_TEMPLATE') ?? (mode === 'wecom' ? WECOM_APPROVAL_LINK : undefined),
     approvalCron: str('APPROVAL_SYNC_CRON') ?? '30 0/5 * * * ?',

@@ -9,6 +9,7 @@ import type { MemberRecord } from './member-store'
 import { writeAudit } from '../admin/audit'
 import { getRun, holdPreview, listRuns } from './sync-runs'
 import { readJsonBody } from '../http/read-body'
+import { withConsentedContact } from '../member-contact/merge'
 
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-cache' }
 
@@ -87,7 +88,7 @@ export function directoryRoutes(deps: Deps) {
         ...(m.email ? { email: m.email } : {}),
         ...(m.bizMail ? { bizMail: m.bizMail } : {}),
       }
-      return c.json(body, 200, { 'Cache-Control': 'private, no-cache' })
+      return c.json(await withConsentedContact(deps.db, body), 200, { 'Cache-Control': 'private, no-cache' })
     })
 
     // Sync control (admins). The admin console (a later issue) builds on these.

@@ -16,4 +16,5 @@ export type {
   WeComLogger,
   WeComQuery,
   WeComUser,
+  WeComUserDetail,
 } from './types'

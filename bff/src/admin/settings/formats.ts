@@ -1,4 +1,4 @@
-import type { Localized, SettingKey } from '@portal/shared'
+import { booleanSettingKeys, type Localized, type SettingKey } from '@portal/shared'
 import { validQuartz } from '../../config/quartz'
 
 export type Checked = { ok: true; value: string | boolean | null } | { ok: false; problem: Localized }
@@ -12,7 +12,7 @@ const L = (zh: string, en: string): Localized => ({ zh, en })
  */
 export function checkFormat(key: SettingKey, raw: string | boolean | null): Checked {
   if (raw === null) return { ok: true, value: null }
-  if (key === 'messageEnable') return typeof raw === 'boolean' ? { ok: true, value: raw } : { ok: false, problem: L('应为开或关（true / false）。', 'Expected true or false.') }
+  if (booleanSettingKeys.includes(key)) return typeof raw === 'boolean' ? { ok: true, value: raw } : { ok: false, problem: L('应为开或关（true / false）。', 'Expected true or false.') }
   if (typeof raw !== 'string') return { ok: false, problem: L('应为文本。', 'Expected text.') }
   const v = raw.trim()
   if (v === '') return { ok: true, value: null }
@@ -38,6 +38,9 @@ export function checkFormat(key: SettingKey, raw: string | boolean | null): Chec
       return validQuartz(v) ? ok(v) : bad('不是有效的计划：应为 Quartz 表达式，秒在最前，例如 "10 0/10 * * * ?"。', 'Not a valid schedule: expected a Quartz cron expression, seconds first, e.g. "10 0/10 * * * ?".')
     case 'rolePolicy':
       return v === 'all-members' || v === 'explicit' ? ok(v) : bad('应为 all-members 或 explicit。', 'Expected all-members or explicit.')
+    case 'messageEnable':
+    case 'contactConsent':
+      return bad('应为开或关（true / false）。', 'Expected true or false.')
   }
 }
 

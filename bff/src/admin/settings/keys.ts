@@ -1,4 +1,4 @@
-import { secretSettingKeys, settingKeys, type SettingKey } from '@portal/shared'
+import { booleanSettingKeys, secretSettingKeys, settingKeys, type SettingKey } from '@portal/shared'
 import type { Config } from '../../config'
 
 /** A setting's value in effect; undefined = not set (optional settings only). */
@@ -18,6 +18,7 @@ export const envVars: Record<SettingKey, string> = {
   approvalCron: 'APPROVAL_SYNC_CRON',
   messageEnable: 'MESSAGE_ENABLE',
   rolePolicy: 'ROLE_POLICY',
+  contactConsent: 'CONTACT_CONSENT',
 }
 
 /** Which corp and app the process talks to: changing the corp needs a restart (its directory, its sessions). */
@@ -27,6 +28,7 @@ export const credentialKeys: readonly SettingKey[] = [...identityKeys, 'contactS
 
 export const allKeys: readonly SettingKey[] = settingKeys
 export const isSecret = (key: SettingKey) => secretSettingKeys.includes(key)
+export const isBoolean = (key: SettingKey) => booleanSettingKeys.includes(key)
 
 /** The one place that knows where each setting lives in Config. */
 export function readSetting(config: Config, key: SettingKey): SettingValue {
@@ -44,6 +46,7 @@ export function readSetting(config: Config, key: SettingKey): SettingValue {
     case 'approvalCron': return config.approvalCron
     case 'messageEnable': return config.messageEnable
     case 'rolePolicy': return config.roles.policy
+    case 'contactConsent': return config.contactConsent
   }
 }
 
@@ -63,9 +66,10 @@ export function writeSetting(config: Config, key: SettingKey, value: SettingValu
     case 'approvalCron': config.approvalCron = text; break
     case 'messageEnable': config.messageEnable = value === true; break
     case 'rolePolicy': config.roles.policy = text === 'explicit' ? 'explicit' : 'all-members'; break
+    case 'contactConsent': config.contactConsent = value === true; break
   }
 }
 
-/** Rows hold text; messageEnable is the one boolean. */
+/** Rows hold text; the on/off settings hold 'true' or 'false'. */
 export const toText = (v: string | boolean): string => (typeof v === 'boolean' ? String(v) : v)
-export const fromText = (key: SettingKey, text: string): string | boolean => (key === 'messageEnable' ? text === 'true' : text)
+export const fromText = (key: SettingKey, text: string): string | boolean => (isBoolean(key) ? text === 'true' : text)
