@@ -1,6 +1,7 @@
-import type { ContactOutcome } from '@portal/shared'
+import { isWeComClient, type ContactOutcome } from '@portal/shared'
 import type { Context } from 'hono'
 import { readCookie, SESSION_COOKIE } from '../auth/cookies'
+import { markEntry } from '../auth/entry-gate'
 import { loadSession } from '../auth/sessions'
 import type { Deps } from '../deps'
 import { appPath } from '../paths'
@@ -21,6 +22,11 @@ export async function finishConsent(
 ): Promise<Response> {
   const { config, db, wecom, log, now } = deps
   const back = (outcome: ContactOutcome) => c.redirect(appPath(config, withOutcome(i.returnTo, outcome)), 302)
+  /** WeCom confirmed the signed-in member: the entry gate serves the page they come back to as it is. */
+  const confirmed = (outcome: ContactOutcome) => {
+    if (isWeComClient(c.req.header('user-agent'))) markEntry(c, config)
+    return back(outcome)
+  }
   const refuse = (why: string, extra: Record<string, unknown> = {}) => {
     log.warn('contact consent not stored', { userid: i.consentFor, why, ...extra })
     return back('failed')
@@ -54,11 +60,11 @@ export async function finishConsent(
   if (!fields) {
     await recordDecision(db, i.consentFor, 'declined', now())
     log.info('contact consent declined', { userid: i.consentFor })
-    return back('declined')
+    return confirmed('declined')
   }
   await saveContact(db, i.consentFor, fields, now())
   log.info('contact consent stored', { userid: i.consentFor, fields: Object.keys(fields) })
-  return back('saved')
+  return confirmed('saved')
 }
 
 /**
