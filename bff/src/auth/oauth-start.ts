@@ -5,7 +5,7 @@ import { callbackUrl } from '../paths'
 import { BROWSER_COOKIE, readCookie, writeCookie } from './cookies'
 import { createLoginState, newBrowserId } from './login-state'
 
-const BROWSER_COOKIE_MAX_AGE = 30 * 86_400
+export const BROWSER_COOKIE_MAX_AGE = 30 * 86_400
 
 export interface StateRequest {
   returnTo: string
@@ -44,5 +44,3 @@ export function oauthStarter(deps: Pick<Deps, 'config' | 'db' | 'now'>) {
     },
   }
 }
-
-export { BROWSER_COOKIE_MAX_AGE }

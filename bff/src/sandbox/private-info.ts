@@ -8,7 +8,7 @@ export interface PrivateInfo {
   address: string
 }
 
-const ADDRESS_DOMAIN_FALLBACK = 'xinghe-tech.com'
+const EMAIL_DOMAIN = 'xinghe-tech.com'
 const DISTRICTS = ['深圳市南山区科技园', '广州市海珠区新港中路', '北京市海淀区中关村大街', '上海市浦东新区张江路', '杭州市西湖区文三路']
 
 /**
@@ -22,7 +22,7 @@ export function privateInfoFor(m: Member): PrivateInfo {
   if (m.sensitive) return { ...m.sensitive, address }
   return {
     mobile: `139${String(10_000_000 + (h % 89_999_999)).padStart(8, '0')}`,
-    email: `${m.userid}@${ADDRESS_DOMAIN_FALLBACK}`,
+    email: `${m.userid}@${EMAIL_DOMAIN}`,
     gender: h % 2 === 0 ? '1' : '2',
     address,
   }
