@@ -6,6 +6,7 @@ import type { AppEnv } from './app-env'
 import { adminRoutes } from './admin/routes'
 import { verifyFileServing } from './admin/verify-files'
 import { meRoutes } from './auth/me-routes'
+import { memberContactRoutes } from './member-contact/routes'
 import { callbackRoutes } from './callbacks'
 import { directoryRoutes } from './directory/routes'
 import { authRoutes } from './auth/routes'
@@ -52,6 +53,7 @@ export function createApp(deps: Deps, opts: { stopping?: () => string | undefine
     .route('/', health)
     .route('/', authRoutes(deps))
     .route('/', meRoutes(deps))
+    .route('/', memberContactRoutes(deps))
     .route('/', jssdkRoutes(deps))
     .route('/', directoryRoutes(deps))
     .route('/', callbackRoutes(deps, deps.callbacks.worker))

@@ -47,6 +47,8 @@ export interface Config {
   messageEnable: boolean
   /** IANA zone every time written for people is shown in (CORP_TIME_ZONE; console 时区). */
   timeZone: string
+  /** Ask members once for their contact details (snsapi_privateinfo); off by default. */
+  contactConsent: boolean
   /** Keys the existing app uses for /api/host/*: `Authorization: Bearer <key>`; the name marks its todos. */
   hostApiKeys: { name: string; key: string }[]
   /** Where an approval todo's action goes; `{sp_no}` is replaced. WeCom documents no such URL. */
@@ -240,6 +242,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
   pin('rolePolicy', 'ROLE_POLICY', undefined)
   pin('logLevel', 'LOG_LEVEL', undefined)
   pin('timeZone', 'CORP_TIME_ZONE', undefined)
+  pin('contactConsent', 'CONTACT_CONSENT', undefined)
   // The corp identity comes as a whole: from env/file, or from the console.
   if (locked.corpId) locked.agentId ??= { source: locked.corpId.source, envVar: 'WECOM_AGENT_ID' }
   if (locked.corpId) locked.secret ??= { source: locked.corpId.source, envVar: 'WECOM_SECRET' }
@@ -289,6 +292,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     },
     messageEnable: bool('MESSAGE_ENABLE', file.messageEnable ?? true),
     timeZone,
+    contactConsent: bool('CONTACT_CONSENT', false),
     hostApiKeys,
     approvalLinkTemplate: str('APPROVAL_LINK_TEMPLATE') ?? (mode === 'wecom' ? WECOM_APPROVAL_LINK : undefined),
     approvalCron: str('APPROVAL_SYNC_CRON') ?? '30 0/5 * * * ?',

@@ -1,6 +1,7 @@
 import type { z } from 'zod/mini'
 import { departmentTreeSchema, memberDetailSchema, memberPageSchema, searchResultSchema } from './contract/directory'
 import { jssdkSignaturesSchema } from './contract/jssdk'
+import { contactConsentStartSchema, myContactSchema } from './contract/member-contact'
 import { appInfoSchema, loginOptionsSchema, meSchema } from './contract/session'
 import { hostTodoSchema, todoListSchema, todoSchema } from './contract/todos'
 
@@ -38,6 +39,10 @@ export const endpoints = {
   hostPatchTodo: { method: 'PATCH', path: '/api/host/todos/:externalId', auth: 'host-key', response: hostTodoSchema, external: true },
   hostNotify: { method: 'POST', path: '/api/host/notifications', auth: 'host-key', external: true },
   hostOpenApi: { method: 'GET', path: '/api/host/openapi.json', auth: 'public', external: true },
+  myContact: { method: 'GET', path: '/api/me/contact', auth: 'member', response: myContactSchema },
+  myContactConsent: { method: 'POST', path: '/api/me/contact/consent', auth: 'member', response: contactConsentStartSchema },
+  myContactDismiss: { method: 'POST', path: '/api/me/contact/dismiss', auth: 'member', response: myContactSchema },
+  myContactWithdraw: { method: 'DELETE', path: '/api/me/contact', auth: 'member', response: myContactSchema },
   jssdkSignatures: { method: 'GET', path: '/api/jssdk/signatures', auth: 'member', response: jssdkSignaturesSchema, external: true },
 } as const satisfies Record<string, Endpoint>
 

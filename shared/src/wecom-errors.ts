@@ -46,6 +46,8 @@ export const wecomErrors: Record<number, WeComErrorInfo> = {
   50001: info('config', 'redirect_uri 未登记可信域名', 'Redirect domain is not a trusted domain', '请在应用详情 → 网页授权及JS-SDK 中把可信域名设置为 {domain}（须完全一致，含端口）。', 'Set the trusted domain (App details → Web authorization and JS-SDK) to exactly {domain}, port included.'),
   50002: info('permission', '成员不在权限范围', 'Member outside the app\'s visible range', '请管理员把该成员加入应用的可见范围。', "An admin must add the member to the app's visible range."),
   50003: info('permission', '应用已禁用', 'The app is disabled', '请管理员在管理后台启用该应用。', 'An admin must enable the app in the admin console.'),
+  84014: info('auth', '成员票据过期', 'The member ticket (user_ticket) expired', '授权后 30 分钟内有效；请成员重新点“补充联系方式”授权一次。', 'It lasts 30 minutes after consent; ask the member to tap 补充联系方式 and consent again.'),
+  84015: info('auth', '成员票据无效', 'Invalid member ticket (user_ticket)', '票据不是本应用发出的，或已被使用；请成员重新授权。', 'The ticket was not issued to this app; ask the member to consent again.'),
   60011: info('permission', '指定的成员/部门/标签参数无权限', 'No permission for this member/department', '请检查应用的可见范围。', "Check the app's visible range."),
   60020: info('config', '不安全的访问 IP', 'Access from an untrusted IP', '请在应用详情 → 企业可信IP 中添加服务器出口 IP {ip}。', "Add the server's egress IP {ip} under App details → Trusted corporate IP (企业可信IP)."),
   60021: info('permission', 'userid 不在应用可见范围内', 'UserID outside the app\'s visible range', '请管理员把该成员加入应用的可见范围。', "An admin must add the member to the app's visible range."),

@@ -13,7 +13,7 @@ import { syncOnce } from '../support/sync'
 const ROOT = join(import.meta.dirname, '../..')
 const HOST_KEY = 'oa-backup-key-0123456789abcdefghij'
 /** Every table an operator would miss: people, todos, settings, grants, notifications not yet sent. */
-const TABLES = ['members', 'departments', 'member_departments', 'todos', 'outbox', 'settings', 'settings_version', 'role_grants', 'admin_audit', 'sessions', 'schema_migrations']
+const TABLES = ['members', 'departments', 'member_departments', 'todos', 'outbox', 'settings', 'settings_version', 'role_grants', 'admin_audit', 'sessions', 'member_contacts', 'member_contact_prompts', 'schema_migrations']
 
 /**
  * `pnpm backup` and `pnpm restore` (PGlite) as an operator runs them: processes against a data
@@ -44,6 +44,8 @@ describe('backups that restore [PGlite]', () => {
       }
       await stack.deps.settings.save({ syncCron: '0 0 3 * * ?' }, 'zhangsan')
       await grantRole(stack.deps.db, { kind: 'member', target: 'lisi', role: 'admin' }, 'zhangsan', new Date())
+      // Contact details a member shared cannot be synced back: the backup must carry them.
+      await stack.deps.db.query(`insert into member_contacts (userid, mobile, address, consented_at) values ('lisi', '13900000001', '深圳市南山区', now())`)
     } finally {
       await stack.close()
     }
@@ -54,6 +56,7 @@ describe('backups that restore [PGlite]', () => {
     expect(before.outbox!.filter((r) => (r as { status: string }).status === 'pending')).toHaveLength(2)
     expect(before.settings).toHaveLength(1)
     expect(before.role_grants).toHaveLength(1)
+    expect(before.member_contacts).toHaveLength(1)
   }, 180_000)
 
   afterAll(() => rmSync(work, { recursive: true, force: true }))

@@ -140,6 +140,10 @@ const WALK: Partial<Record<keyof typeof allEndpoints, fc.Arbitrary<Req>>> = {
   }),
   hostOpenApi: get('none', '/api/host/openapi.json', ['x']),
   jssdkSignatures: get('admin', '/api/jssdk/signatures', ['url']),
+  myContact: get('admin', '/api/me/contact', ['x']),
+  myContactConsent: req('POST', 'admin', fc.constant('/api/me/contact/consent'), { body: fc.oneof(body({ returnTo: '/me' }), fc.constantFrom(...RAW_BODIES)) }),
+  myContactDismiss: req('POST', 'admin', fc.constant('/api/me/contact/dismiss'), { body: fc.oneof(hostileString, fc.constantFrom(...RAW_BODIES)) }),
+  myContactWithdraw: req('DELETE', 'admin', fc.constant('/api/me/contact')),
   syncRuns: get('admin', '/api/admin/sync/runs', ['limit']),
   syncRun: get('admin', '/api/admin/sync/runs/:id'),
   // Always a hostile kind: an empty body would start a real sync run.

@@ -1,5 +1,4 @@
 import {
-  buildAuthorizeUrl,
   buildQrLoginUrl,
   detectEntryContext,
   isWeComClient,
@@ -11,9 +10,11 @@ import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { appPath, callbackUrl } from '../paths'
 import { isTransient, WeComError } from '../wecom'
+import { finishConsent } from '../member-contact/consent-callback'
 import { BROWSER_COOKIE, clearCookie, readCookie, SESSION_COOKIE, writeCookie } from './cookies'
 import { markEntry } from './entry-gate'
-import { consumeLoginState, createLoginState, newBrowserId } from './login-state'
+import { consumeLoginState, newBrowserId } from './login-state'
+import { BROWSER_COOKIE_MAX_AGE, oauthStarter } from './oauth-start'
 import { redirectToProblem as problemPage, type ProblemFacts } from './problem'
 import { resolveMember } from './resolve-member'
 import { adminContacts, rolesFor } from './roles'
@@ -23,7 +24,6 @@ import { createSession, revokeSession } from './sessions'
 import { setRequestUser } from '../http/request-context'
 import type { ProblemReason } from '@portal/shared'
 
-const BROWSER_COOKIE_MAX_AGE = 30 * 86_400
 /**
  * The `state` of the OAuth-wrapped 应用主页 links this app used to hand out: WeCom started those
  * sign-ins, not this browser, so their codes are never exchanged (anyone could forward one).
@@ -49,31 +49,15 @@ export function authRoutes(deps: Deps) {
   /** `?embed=1` (the H5 inside a host app's iframe) counts only when EMBED_ORIGINS allows framing at all. */
   const embedOf = (c: Context) => c.req.query('embed') === '1' && config.embedOrigins.length > 0
 
-  /**
-   * A fresh login `state` bound to this browser (the cookie is created when missing). An embedded
-   * login re-sends the cookie as SameSite=None: the callback comes back inside the frame.
-   */
-  async function newState(c: Context, returnTo: string, retry: number, embed: boolean): Promise<string> {
-    const known = readCookie(c, BROWSER_COOKIE)
-    const browserId = known && known.length <= 64 ? known : newBrowserId()
-    if (browserId !== known || embed) writeCookie(c, config, BROWSER_COOKIE, browserId, BROWSER_COOKIE_MAX_AGE, embed)
-    return createLoginState(db, config.session.secret, { browserId, returnTo, retry, embed, now: now() })
-  }
+  const oauth = oauthStarter(deps)
+  const newState = (c: Context, returnTo: string, retry: number, embed: boolean) => oauth.newState(c, { returnTo, retry, embed })
 
   /** Inside WeCom: straight to OAuth. Elsewhere: the QR login page. */
   async function startLogin(c: Context, returnTo: string, retry: number, embed: boolean): Promise<Response> {
     if (!isWeComClient(c.req.header('user-agent'))) {
       return c.redirect(appPath(config, `/login?returnTo=${encodeURIComponent(returnTo)}${embed ? '&embed=1' : ''}`), 302)
     }
-    const state = await newState(c, returnTo, retry, embed)
-    const url = buildAuthorizeUrl({
-      oauthBase: config.wecom.oauthBase,
-      corpId: config.wecom.corpId,
-      agentId: config.wecom.agentId,
-      redirectUri: callbackUrl(config),
-      state,
-    })
-    return c.redirect(url, 302)
+    return c.redirect(oauth.authorizeUrl(await newState(c, returnTo, retry, embed)), 302)
   }
 
   function wecomProblem(c: Context, e: unknown, returnTo: string): Response {
@@ -143,6 +127,8 @@ export function authRoutes(deps: Deps) {
         return redirectToProblem(c, config, 'state_invalid', { why })
       }
       const { returnTo, retry } = s
+      // A member sharing contact details: their session stays as it is.
+      if (s.consentFor) return finishConsent(deps, c, { code, consentFor: s.consentFor, returnTo })
       const embed = !!s.embed
       if (!code) return redirectToProblem(c, config, 'login_cancelled', { returnTo })
 

@@ -21,7 +21,7 @@ export interface ArchiveSummary {
 }
 
 /** Tables counted in a summary, when the schema version has them. */
-export const SUMMARY_TABLES = ['members', 'departments', 'todos', 'outbox', 'role_grants', 'settings', 'sessions', 'admin_audit'] as const
+export const SUMMARY_TABLES = ['members', 'departments', 'todos', 'outbox', 'role_grants', 'settings', 'sessions', 'admin_audit', 'member_contacts'] as const
 
 /**
  * Checks an archive before anything is replaced: gzip intact (its CRC), a tar holding a

@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor, keyIn, pageAfter, type PageKey } from './me
 import { writeAudit } from '../admin/audit'
 import { getRun, holdPreview, listRuns, markConfirmed } from './sync-runs'
 import { readJsonBody } from '../http/read-body'
+import { withConsentedContact } from '../member-contact/merge'
 
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-cache' }
 
@@ -98,7 +99,7 @@ export function directoryRoutes(deps: Deps) {
         ...(m.email ? { email: m.email } : {}),
         ...(m.bizMail ? { bizMail: m.bizMail } : {}),
       }
-      return c.json(body, 200, { 'Cache-Control': 'private, no-cache' })
+      return c.json(await withConsentedContact(deps.db, body), 200, { 'Cache-Control': 'private, no-cache' })
     })
 
     // Sync control (admins). The admin console (a later issue) builds on these.

@@ -8,10 +8,11 @@ export function issueCode(
   flow: IssuedCode['flow'],
   scope: string,
   redirectUri: string,
+  consented?: boolean,
 ): string {
   pruneCodes(s)
   const code = randomBytes(32).toString('base64url')
-  s.codes.set(code, { identity, flow, scope, redirectUri, issuedAt: s.now(), used: false })
+  s.codes.set(code, { identity, flow, scope, redirectUri, issuedAt: s.now(), used: false, ...(consented !== undefined ? { consented } : {}) })
   s.counters.codesIssued += 1
   return code
 }

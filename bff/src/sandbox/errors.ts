@@ -49,6 +49,8 @@ export const errmsgs: Record<number, string> = {
   60132: 'is_leader_in_dept and department count mismatch',
   81013: 'user & party & tag all invalid',
   82001: 'All touser & toparty & totag invalid',
+  84014: 'user ticket expired',
+  84015: 'invalid user ticket',
   301002: 'not allow to operate another agent',
   301025: 'get approval param error',
 }

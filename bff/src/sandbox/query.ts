@@ -1,5 +1,5 @@
 /** Query parameters the sandbox adds to WeCom's own; they are dropped when links are rebuilt. */
-export const SANDBOX_PARAMS = ['sandbox_userid', 'sandbox_pick', 'sandbox_scan', 'sandbox_cancel', 'sandbox_q'] as const
+export const SANDBOX_PARAMS = ['sandbox_userid', 'sandbox_pick', 'sandbox_scan', 'sandbox_cancel', 'sandbox_q', 'sandbox_consent'] as const
 
 /** The request's own parameters minus the sandbox's, for hidden form fields and links. */
 export function wecomParams(query: Record<string, string>): Record<string, string> {

@@ -26,15 +26,23 @@ export function registerAuthorize(app: Hono, s: SandboxState): void {
     const checked = checkAuthorizeParams(s, q)
     if (!checked.ok) return errorPage(c, checked.title, checked.detail)
     const params = checked.value
-    const go = (identity: CodeIdentity) =>
-      c.redirect(appendParams(params.redirectUri, [['code', issueCode(s, identity, 'oauth', params.scope, params.redirectUri)], ['state', params.state]]), 302)
+    const go = (identity: CodeIdentity, keep: Record<string, string> = {}) => {
+      // snsapi_privateinfo asks the member first (WeCom's 手动授权 page); either answer returns a code.
+      const consent = params.scope === 'snsapi_privateinfo' && identity.kind === 'member' ? q.sandbox_consent : undefined
+      if (params.scope === 'snsapi_privateinfo' && identity.kind === 'member' && consent !== 'agree' && consent !== 'decline') {
+        return consentPage(c, s, q, identity.userid, keep)
+      }
+      const consented = consent === undefined ? undefined : consent === 'agree'
+      return c.redirect(appendParams(params.redirectUri, [['code', issueCode(s, identity, 'oauth', params.scope, params.redirectUri, consented)], ['state', params.state]]), 302)
+    }
 
     for (const key of ['sandbox_pick', 'sandbox_userid'] as const) {
       if (q[key] === undefined) continue
       const identity = resolveChoice(s, q[key])
       if (!identity) return errorPage(c, '成员不存在', `沙箱通讯录中没有账号 ${q[key]}。`)
       if (key === 'sandbox_pick') rememberChoice(c, q[key])
-      return go(identity)
+      // Automation's identity is not remembered: the consent page's answers carry it on.
+      return go(identity, key === 'sandbox_userid' ? { sandbox_userid: q[key] } : {})
     }
     const remembered = rememberedChoice(c)
     const identity = resolveChoice(s, remembered)
@@ -42,6 +50,27 @@ export function registerAuthorize(app: Hono, s: SandboxState): void {
     if (remembered) forgetChoice(c)
     return pickerPage(c, s, q, params)
   })
+}
+
+/**
+ * The member's consent for snsapi_privateinfo (https://developer.work.weixin.qq.com/document/path/91022):
+ * WeCom shows the app's request for the member's private fields. Agreeing or declining both go
+ * back with a code; only after agreement does auth/getuserdetail return mobile, email, avatar,
+ * gender and address (https://developer.work.weixin.qq.com/document/path/95833).
+ */
+function consentPage(c: Context, s: SandboxState, q: Record<string, string>, userid: string, keep: Record<string, string>): Response {
+  const base = wecomParams(q)
+  const name = s.directory.members.get(userid.toLowerCase())?.name ?? userid
+  const agree = linkWith(PATH, base, { ...keep, sandbox_consent: 'agree' })
+  const decline = linkWith(PATH, base, { ...keep, sandbox_consent: 'decline' })
+  return sendPage(
+    c,
+    '授权确认',
+    html`<div class="card" data-sandbox="consent"><h1>员工门户（沙箱）申请获取以下信息</h1>
+<p class="muted">${name}，应用希望获取你的手机号、邮箱、头像、性别和地址，用于在通讯录中向同事展示。你可以随时在应用中撤回。</p>
+<ul class="muted"><li>手机号</li><li>邮箱</li><li>头像与性别</li><li>地址</li></ul>
+<p><a class="btn" href="${agree}" data-sandbox="consent-agree">同意</a> <a class="btn plain" href="${decline}" data-sandbox="consent-decline">拒绝</a></p></div>`,
+  )
 }
 
 function pickerPage(c: Context, s: SandboxState, q: Record<string, string>, p: AuthorizeParams): Response {

@@ -49,6 +49,15 @@ export interface IssuedCode {
   redirectUri: string
   issuedAt: number
   used: boolean
+  /** snsapi_privateinfo only: whether the member agreed on the consent page. */
+  consented?: boolean
+}
+
+/** A user_ticket: valid 1,800 s; `consented` decides whether auth/getuserdetail returns the private fields. */
+export interface IssuedUserTicket {
+  userid: string
+  expiresAt: number
+  consented: boolean
 }
 
 export interface SandboxState {
@@ -74,7 +83,7 @@ export interface SandboxState {
   /** Same for the contact-sync secret. */
   currentContactToken: IssuedToken | undefined
   codes: Map<string, IssuedCode>
-  userTickets: Map<string, { userid: string; expiresAt: number }>
+  userTickets: Map<string, IssuedUserTicket>
   faults: Fault[]
   /** Requests per path (cgi-bin and the browser pages). */
   calls: Map<string, number>

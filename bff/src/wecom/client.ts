@@ -10,6 +10,7 @@ import type {
   WeComIdentity,
   WeComQuery,
   WeComUser,
+  WeComUserDetail,
 } from './types'
 
 const GETTOKEN = '/cgi-bin/gettoken'
@@ -91,6 +92,20 @@ export function createWeComClient(opts: WeComClientOptions): WeComClient {
         return externalUserid ? { kind: 'non-member', openid, externalUserid } : { kind: 'non-member', openid }
       }
       throw new WeComTransportError({ path, failure: 'body', message: `WeCom GET ${apiBase}${path}: response has neither userid nor openid` })
+    },
+
+    async getUserDetail(userTicket: string): Promise<WeComUserDetail> {
+      const path = '/cgi-bin/auth/getuserdetail'
+      const { errcode: _c, errmsg: _m, ...detail } = await call('POST', path, undefined, { user_ticket: userTicket })
+      if (!str(detail.userid)) {
+        throw new WeComTransportError({ path, failure: 'body', message: `WeCom POST ${apiBase}${path}: response has no userid` })
+      }
+      const out: WeComUserDetail = { userid: str(detail.userid)! }
+      for (const k of ['gender', 'avatar', 'qr_code', 'mobile', 'email', 'biz_mail', 'address'] as const) {
+        const v = str(detail[k])
+        if (v) out[k] = v
+      }
+      return out
     },
 
     async getUser(userid: string): Promise<WeComUser> {

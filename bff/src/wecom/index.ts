@@ -17,4 +17,5 @@ export type {
   WeComLogger,
   WeComQuery,
   WeComUser,
+  WeComUserDetail,
 } from './types'

@@ -28,6 +28,7 @@ export function createSwitchableWeComClient(current: () => WeComClientOptions): 
     get: (path, query) => client().get(path, query),
     post: (path, body, query) => client().post(path, body, query),
     getUserIdentity: (code) => client().getUserIdentity(code),
+    getUserDetail: (ticket) => client().getUserDetail(ticket),
     getUser: (userid) => client().getUser(userid),
     getDepartment: (id) => client().getDepartment(id),
   }

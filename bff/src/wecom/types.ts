@@ -50,6 +50,22 @@ export type WeComIdentity =
   | { kind: 'member'; userid: string; userTicket?: string }
   | { kind: 'non-member'; openid: string; externalUserid?: string }
 
+/**
+ * auth/getuserdetail's answer (https://developer.work.weixin.qq.com/document/path/95833): the
+ * member's own fields, returned only after they agreed on the snsapi_privateinfo page. gender is
+ * a string there: "0" unknown (and all WeCom sends without agreement), "1" male, "2" female.
+ */
+export interface WeComUserDetail {
+  userid: string
+  gender?: string
+  avatar?: string
+  qr_code?: string
+  mobile?: string
+  email?: string
+  biz_mail?: string
+  address?: string
+}
+
 export interface WeComExtAttr {
   type: number
   name: string
@@ -110,6 +126,8 @@ export interface WeComClient {
   get<T extends object>(path: string, query?: WeComQuery): Promise<T>
   post<T extends object>(path: string, body: unknown, query?: WeComQuery): Promise<T>
   getUserIdentity(code: string): Promise<WeComIdentity>
+  /** POST auth/getuserdetail with a user_ticket from a snsapi_privateinfo sign-in. */
+  getUserDetail(userTicket: string): Promise<WeComUserDetail>
   getUser(userid: string): Promise<WeComUser>
   getDepartment(id: number): Promise<WeComDepartment>
 }

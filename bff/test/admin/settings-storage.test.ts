@@ -81,6 +81,8 @@ describe('settings at rest', () => {
     expect(f.get('corpId')).toMatchObject({ value: SANDBOX_DEFAULTS.corpId, source: 'stored', secret: false })
     expect(f.get('forceSyncCron')).toMatchObject({ value: '10 45 8,12 * * ?', source: 'default' })
     expect(f.get('messageEnable')).toMatchObject({ value: true, source: 'default' })
+    // Asking members for their contact details is off until an admin turns it on.
+    expect(f.get('contactConsent')).toMatchObject({ value: false, source: 'default', envVar: 'CONTACT_CONSENT' })
     expect(view).toMatchObject({ keyPersistent: true, updatedBy: 'zhangsan', updatedAt: expect.any(String) })
     expect(view.fields.map((x) => x.key)).toHaveLength(13)
     expect(f.get('timeZone')).toMatchObject({ value: 'Asia/Shanghai', source: 'default', envVar: 'CORP_TIME_ZONE' })

@@ -47,4 +47,11 @@ describeEachDb('login state', (open) => {
     expect(state).toMatch(/^[a-zA-Z0-9]{1,128}$/)
     expect(await consumeLoginState(db, SECRET, { state, browserId: 'b', now: T0 + STATE_TTL_MS - 1 })).toEqual({ ok: true, returnTo: '/x?y=1', retry: 1 })
   })
+
+  it('carries the member a consent sign-in belongs to, and only for that kind of sign-in', async () => {
+    const consent = await createLoginState(db, SECRET, { browserId: 'b', returnTo: '/me', consentFor: 'lisi', now: T0 })
+    expect(await consumeLoginState(db, SECRET, { state: consent, browserId: 'b', now: T0 })).toEqual({ ok: true, returnTo: '/me', retry: 0, consentFor: 'lisi' })
+    const plain = await createLoginState(db, SECRET, { browserId: 'b', returnTo: '/me', now: T0 })
+    expect(await consumeLoginState(db, SECRET, { state: plain, browserId: 'b', now: T0 })).not.toHaveProperty('consentFor')
+  })
 })

@@ -273,4 +273,29 @@ export const fixtures: Record<string, Fixture> = {
       expect(await db.query('select count(*)::int as n from card_events')).toEqual([{ n: 0 }])
     },
   },
+
+  '021-member-contacts.sql': {
+    // Adds two tables and a nullable column: older code neither reads nor misses them.
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(
+        `insert into member_contacts (userid, mobile, email, biz_mail, avatar, gender, address, consented_at)
+         values ('lisi', '13900000001', 'lisi@example.com', null, 'https://x.example/l.png', 2, '深圳市南山区', $1)`,
+        [T0],
+      )
+      await db.query(`insert into member_contact_prompts (userid, decision, decided_at) values ('lisi', 'consented', $1), ('zhouba', 'dismissed', $1)`, [T0])
+      await db.query(`insert into login_states (nonce, browser_hash, return_to, created_at, consent_for) values ('n-consent', 'b2', '/me', $1, 'lisi')`, [T0])
+    },
+    async check(db) {
+      const [c] = await db.query<Record<string, unknown>>(`select userid, mobile, email, biz_mail, avatar, gender, address, consented_at from member_contacts where userid = 'lisi'`)
+      expect({ ...c, consented_at: iso(c!.consented_at) }).toEqual({
+        userid: 'lisi', mobile: '13900000001', email: 'lisi@example.com', biz_mail: null, avatar: 'https://x.example/l.png', gender: 2, address: '深圳市南山区', consented_at: T0,
+      })
+      expect(await db.query(`select userid, decision from member_contact_prompts order by userid`)).toEqual([
+        { userid: 'lisi', decision: 'consented' },
+        { userid: 'zhouba', decision: 'dismissed' },
+      ])
+      expect(await db.query(`select consent_for from login_states where nonce = 'n-consent'`)).toEqual([{ consent_for: 'lisi' }])
+    },
+  },
 }

@@ -72,7 +72,7 @@ describe('sandbox auth/getuserinfo', () => {
   it('adds user_ticket for snsapi_privateinfo in the client, never for web login', async () => {
     const t = setup()
     const token = await t.token()
-    const code = await codeFor(t, { sandbox_userid: 'lisi', scope: 'snsapi_privateinfo' })
+    const code = await codeFor(t, { sandbox_userid: 'lisi', scope: 'snsapi_privateinfo', sandbox_consent: 'agree' })
     expect(await t.json(`/cgi-bin/auth/getuserinfo?access_token=${token}&code=${code}`)).toEqual({
       errcode: 0,
       errmsg: 'ok',

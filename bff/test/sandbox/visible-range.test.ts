@@ -70,7 +70,7 @@ describe('sandbox visible range (可见范围)', () => {
   it('gives no user_ticket for a member outside the range', async () => {
     const t = setup({ visibleRange: NARROW })
     const token = await t.token()
-    const codeFor = async (userid: string) => redirectParams(await t.get(authorizeUrl({ sandbox_userid: userid, scope: 'snsapi_privateinfo' }))).searchParams.get('code')!
+    const codeFor = async (userid: string) => redirectParams(await t.get(authorizeUrl({ sandbox_userid: userid, scope: 'snsapi_privateinfo', sandbox_consent: 'agree' }))).searchParams.get('code')!
     expect(await t.json(`/cgi-bin/auth/getuserinfo?access_token=${token}&code=${await codeFor('sunqi')}`)).toEqual({ errcode: 0, errmsg: 'ok', userid: 'sunqi' })
     expect((await t.json(`/cgi-bin/auth/getuserinfo?access_token=${token}&code=${await codeFor('lisi')}`)).user_ticket).toEqual(expect.any(String))
   })

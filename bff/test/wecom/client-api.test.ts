@@ -50,6 +50,30 @@ describe('getUserIdentity (cgi-bin/auth/getuserinfo)', () => {
   })
 })
 
+describe('getUserDetail (cgi-bin/auth/getuserdetail)', () => {
+  it('POSTs the ticket in the body and keeps only the fields WeCom sent', async () => {
+    const { wecom, client } = setup()
+    wecom.script('/cgi-bin/auth/getuserdetail', { errcode: 0, errmsg: 'ok', userid: 'lisi', gender: '2', mobile: '13800000000', email: '', address: '广州' })
+    await expect(client.getUserDetail('TICKET')).resolves.toEqual({ userid: 'lisi', gender: '2', mobile: '13800000000', address: '广州' })
+    const call = wecom.calls.find((c) => c.path === '/cgi-bin/auth/getuserdetail')
+    expect(call?.method).toBe('POST')
+    expect(call?.body).toEqual({ user_ticket: 'TICKET' })
+    expect(call?.query).not.toHaveProperty('user_ticket')
+  })
+
+  it('an expired ticket → WeComError 84014 with what to do', async () => {
+    const { wecom, client } = setup()
+    wecom.script('/cgi-bin/auth/getuserdetail', { errcode: 84014, errmsg: 'user ticket expired' })
+    await expect(client.getUserDetail('OLD')).rejects.toMatchObject({ errcode: 84014, hint: expect.stringMatching(/consent again/) })
+  })
+
+  it('an answer without userid is a transport error', async () => {
+    const { wecom, client } = setup()
+    wecom.script('/cgi-bin/auth/getuserdetail', { errcode: 0, errmsg: 'ok' })
+    await expect(client.getUserDetail('x')).rejects.toBeInstanceOf(WeComTransportError)
+  })
+})
+
 describe('getUser / getDepartment', () => {
   it('out of visible range → WeComError 60011 with hint', async () => {
     const { client } = setup()

@@ -65,9 +65,12 @@ export const settingKeys = [
   'rolePolicy',
   'logLevel',
   'timeZone',
+  'contactConsent',
 ] as const
 export const settingKeySchema = z.enum(settingKeys)
 export type SettingKey = z.infer<typeof settingKeySchema>
+/** On/off settings: true or false, stored as text. */
+export const booleanSettingKeys: readonly SettingKey[] = ['messageEnable', 'contactConsent']
 /** Never sent back in full once saved. */
 export const secretSettingKeys: readonly SettingKey[] = ['secret', 'contactSecret', 'callbackToken', 'callbackAesKey']
 

@@ -91,6 +91,10 @@ export const memberDetailSchema = z.object({
   telephone: z.optional(z.string()),
   email: z.optional(z.string()),
   bizMail: z.optional(z.string()),
+  /** Only from the member's own consent (auth/getuserdetail): WeCom's directory never sends it to apps. */
+  address: z.optional(z.string()),
+  /** Which of the fields above the member shared themselves (filled where the directory had none). */
+  consented: z.optional(z.array(z.enum(['avatar', 'gender', 'mobile', 'email', 'bizMail', 'address']))),
 })
 export type MemberDetail = z.infer<typeof memberDetailSchema>
 

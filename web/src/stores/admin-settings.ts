@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { shallowRef } from 'vue'
-import type { SettingField, SettingKey, SettingsUpdate, SettingsView } from '@portal/shared'
+import { booleanSettingKeys, type SettingField, type SettingKey, type SettingsUpdate, type SettingsView } from '@portal/shared'
 import { fetchSettings, saveSettings } from '../api/admin-setup'
 import type { ApiRequestError } from '../api/http'
 import type { LoadStatus } from './directory'
@@ -14,7 +14,7 @@ export type SettingsClears = Partial<Record<SettingKey, boolean>>
 /** Edited by the Roles page, never from this form. */
 const NOT_EDITED_HERE: readonly SettingKey[] = ['rolePolicy']
 
-export const isSwitch = (f: SettingField): boolean => typeof f.value === 'boolean' || f.key === 'messageEnable'
+export const isSwitch = (f: SettingField): boolean => typeof f.value === 'boolean' || booleanSettingKeys.includes(f.key)
 export const isEditable = (f: SettingField): boolean => !f.locked && !NOT_EDITED_HERE.includes(f.key)
 
 /** The form's starting values. Secrets are never prefilled: only their mask is shown. */

@@ -1,4 +1,4 @@
-import type { Localized, SettingKey } from '@portal/shared'
+import { booleanSettingKeys, type Localized, type SettingKey } from '@portal/shared'
 import { validQuartz } from '../../config/quartz'
 import { isLogLevel } from '../../log'
 import { validTimeZone } from '../../time/corp-time'
@@ -14,7 +14,7 @@ const L = (zh: string, en: string): Localized => ({ zh, en })
  */
 export function checkFormat(key: SettingKey, raw: string | boolean | null): Checked {
   if (raw === null) return { ok: true, value: null }
-  if (key === 'messageEnable') return typeof raw === 'boolean' ? { ok: true, value: raw } : { ok: false, problem: L('应为开或关（true / false）。', 'Expected true or false.') }
+  if (booleanSettingKeys.includes(key)) return typeof raw === 'boolean' ? { ok: true, value: raw } : { ok: false, problem: L('应为开或关（true / false）。', 'Expected true or false.') }
   if (typeof raw !== 'string') return { ok: false, problem: L('应为文本。', 'Expected text.') }
   const v = raw.trim()
   if (v === '') return { ok: true, value: null }
@@ -44,6 +44,9 @@ export function checkFormat(key: SettingKey, raw: string | boolean | null): Chec
       return v === 'all-members' || v === 'explicit' ? ok(v) : bad('应为 all-members 或 explicit。', 'Expected all-members or explicit.')
     case 'logLevel':
       return isLogLevel(v) ? ok(v) : bad('应为 debug、info、warn 或 error。', 'Expected debug, info, warn or error.')
+    case 'messageEnable':
+    case 'contactConsent':
+      return bad('应为开或关（true / false）。', 'Expected true or false.')
   }
 }
 

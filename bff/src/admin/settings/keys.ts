@@ -1,4 +1,4 @@
-import { secretSettingKeys, settingKeys, type SettingKey } from '@portal/shared'
+import { booleanSettingKeys, secretSettingKeys, settingKeys, type SettingKey } from '@portal/shared'
 import type { Config } from '../../config'
 import { isLogLevel } from '../../log'
 import { DEFAULT_TIME_ZONE } from '../../time/corp-time'
@@ -22,6 +22,7 @@ export const envVars: Record<SettingKey, string> = {
   rolePolicy: 'ROLE_POLICY',
   logLevel: 'LOG_LEVEL',
   timeZone: 'CORP_TIME_ZONE',
+  contactConsent: 'CONTACT_CONSENT',
 }
 
 /** Which corp and app the process talks to: changing the corp needs a restart (its directory, its sessions). */
@@ -31,6 +32,7 @@ export const credentialKeys: readonly SettingKey[] = [...identityKeys, 'contactS
 
 export const allKeys: readonly SettingKey[] = settingKeys
 export const isSecret = (key: SettingKey) => secretSettingKeys.includes(key)
+export const isBoolean = (key: SettingKey) => booleanSettingKeys.includes(key)
 
 /** The one place that knows where each setting lives in Config. */
 export function readSetting(config: Config, key: SettingKey): SettingValue {
@@ -50,6 +52,7 @@ export function readSetting(config: Config, key: SettingKey): SettingValue {
     case 'rolePolicy': return config.roles.policy
     case 'logLevel': return config.logLevel
     case 'timeZone': return config.timeZone
+    case 'contactConsent': return config.contactConsent
   }
 }
 
@@ -71,9 +74,10 @@ export function writeSetting(config: Config, key: SettingKey, value: SettingValu
     case 'rolePolicy': config.roles.policy = text === 'explicit' ? 'explicit' : 'all-members'; break
     case 'logLevel': config.logLevel = isLogLevel(text) ? text : 'info'; break
     case 'timeZone': config.timeZone = text || DEFAULT_TIME_ZONE; break
+    case 'contactConsent': config.contactConsent = value === true; break
   }
 }
 
-/** Rows hold text; messageEnable is the one boolean. */
+/** Rows hold text; the on/off settings hold 'true' or 'false'. */
 export const toText = (v: string | boolean): string => (typeof v === 'boolean' ? String(v) : v)
-export const fromText = (key: SettingKey, text: string): string | boolean => (key === 'messageEnable' ? text === 'true' : text)
+export const fromText = (key: SettingKey, text: string): string | boolean => (isBoolean(key) ? text === 'true' : text)

@@ -5,7 +5,7 @@ import type { Logger } from '../../log'
 import { writeAudit } from '../audit'
 import { createSettingsCipher } from './crypto'
 import { checkFormat } from './formats'
-import { isSecret, readSetting, toText } from './keys'
+import { fromText, isSecret, readSetting, toText } from './keys'
 import { newOverlayState, overlay } from './overlay'
 import { readRows, readVersion, writeRows } from './store'
 import { validateUpdate } from './validate'
@@ -68,7 +68,7 @@ export function createSettingsService(d: {
         next.set(row.key, { problem: UNDECRYPTABLE, ...meta })
         continue
       }
-      const checked = checkFormat(row.key, row.key === 'messageEnable' ? text === 'true' : text)
+      const checked = checkFormat(row.key, fromText(row.key, text))
       if (!checked.ok || checked.value === null) {
         log.warn('stored setting is not valid; ignoring it', { setting: row.key })
         const why = checked.ok ? { zh: '为空', en: 'empty' } : checked.problem
