@@ -63,3 +63,23 @@ describe('todo view', () => {
     expect(actionKey({ source: 'host', status: 'cancelled' })).toBe('todo.view')
   })
 })
+
+describe('todo times in the corp\'s zone', () => {
+  it('reads days and times in the zone the console set, not the device\'s', async () => {
+    const { setCorpTimeZone, formatShortDateTime } = await import('../src/lib/format')
+    // 02:00 UTC on 4 December is 10:00 in Shanghai; at 17:00 UTC on the 3rd it is already the 4th there.
+    const due = '2026-12-04T02:00:00Z'
+    const late = new Date('2026-12-03T17:00:00Z')
+    try {
+      setCorpTimeZone('Asia/Shanghai')
+      expect(dayAndTime(due, 'zh', late)).toBe('今天 10:00')
+      expect(dueInfo(due, 'zh', late)?.text).toContain('今天 10:00')
+      expect(formatShortDateTime(due, 'zh', late)).toBe('10:00')
+      setCorpTimeZone('America/New_York')
+      // 21:00 on the 3rd in New York, and 12:00 on the 3rd there too: same day.
+      expect(dayAndTime(due, 'en', new Date('2026-12-03T17:00:00Z'))).toBe('today 21:00')
+    } finally {
+      setCorpTimeZone(undefined)
+    }
+  })
+})

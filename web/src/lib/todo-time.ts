@@ -1,4 +1,5 @@
 import { translate, type Lang } from '../i18n/use-i18n'
+import { corpDay, inCorpZone } from './format'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -11,14 +12,14 @@ const parse = (iso: string) => {
   const d = new Date(iso)
   return Number.isNaN(d.getTime()) ? null : d
 }
-const startOfDay = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime()
-/** Calendar days from `now` to `d` (local time): -1 yesterday, 0 today, 1 tomorrow. */
-const dayOffset = (d: Date, now: Date) => Math.round((startOfDay(d) - startOfDay(now)) / DAY)
+/** Calendar days from `now` to `d` in the corp's zone: -1 yesterday, 0 today, 1 tomorrow. */
+const dayOffset = (d: Date, now: Date) => corpDay(d) - corpDay(now)
+const yearOf = (d: Date) => new Intl.DateTimeFormat('en-US', { year: 'numeric', ...inCorpZone() }).format(d)
 
 function dateOnly(d: Date, lang: Lang, now: Date): string {
   const opts: Intl.DateTimeFormatOptions =
-    d.getFullYear() === now.getFullYear() ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' }
-  return new Intl.DateTimeFormat(locale(lang), opts).format(d)
+    yearOf(d) === yearOf(now) ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' }
+  return new Intl.DateTimeFormat(locale(lang), { ...opts, ...inCorpZone() }).format(d)
 }
 
 /** "刚刚", "5分钟前", "3小时前", "昨天", "3天前", then the date ("11月2日"). */
@@ -41,7 +42,7 @@ export function relativeTime(iso: string, lang: Lang, now = new Date()): string 
 export function dayAndTime(iso: string, lang: Lang, now = new Date()): string {
   const d = parse(iso)
   if (!d) return iso
-  const time = new Intl.DateTimeFormat(locale(lang), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d)
+  const time = new Intl.DateTimeFormat(locale(lang), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...inCorpZone() }).format(d)
   const days = dayOffset(d, now)
   if (days === 0) return translate(lang, 'time.today', { time })
   if (days === 1) return translate(lang, 'time.tomorrow', { time })
