@@ -30,7 +30,7 @@ describe.skipIf(!!skip)('a host todo reaches the assignee in WeCom (app as `pnpm
     let delivered = false
     for (let i = 0; i < 100 && !delivered; i++) {
       const { messages } = (await (await fetch(`${app.sandboxUrl}/sandbox/admin/messages?userid=lisi`)).json()) as { messages: { msgtype: string }[] }
-      delivered = messages.some((m) => m.msgtype === 'textcard')
+      delivered = messages.some((m) => m.msgtype === 'template_card')
       if (!delivered) await new Promise((r) => setTimeout(r, 100))
     }
     expect(delivered).toBe(true)
@@ -38,7 +38,8 @@ describe.skipIf(!!skip)('a host todo reaches the assignee in WeCom (app as `pnpm
     const page = await (await newContext(browser, 'wecomMobile')).newPage()
     await page.goto(`${app.sandboxUrl}/sandbox/inbox/lisi`)
     await page.screenshot({ path: join(SHOTS, 'sandbox-inbox-lisi.png') })
-    await page.locator('a.tcard').first().click()
+    // The todo card's link (the card itself; its 查看 button goes the same way).
+    await page.locator('.tcard a.tpl-open').first().click()
     await page.waitForURL((u) => u.origin === app.appUrl && /^\/todos\/[\w-]+$/.test(u.pathname))
     await page.getByText('审核采购合同').first().waitFor()
     await page.screenshot({ path: join(SHOTS, 'todo-detail-phone.png'), fullPage: true })

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SANDBOX_HOST_KEY } from '@portal/bff/config'
 import type { Db } from '@portal/bff/db'
-import { createSandbox, SANDBOX_DEFAULTS, type SendRecord } from '@portal/bff/sandbox'
+import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS, type SendRecord } from '@portal/bff/sandbox'
 import { postgresTestDb, REQUIRE_ALL, TEST_DATABASE_URL } from '@portal/bff/testing/db'
 import { afterEach, describe, expect, it } from 'vitest'
 // The enqueue the app itself uses (not a package export, so by path).
@@ -134,6 +134,8 @@ describe.skipIf(!TEST_DATABASE_URL && !REQUIRE_ALL)('graceful stop (SIGTERM) of 
     sandbox.state.faults.push({ id: 'latency', path: '/cgi-bin/message/send', latencyMs: 30, hits: 0 })
 
     const a = await start()
+    // The app's 接收消息 URL is set in WeCom, as a todo card (a template_card with a button) needs.
+    sandbox.state.settings.callback = { url: `${a.appUrl}/wecom/callback`, ...SANDBOX_CALLBACK }
     await waitFor('the first sync', async () => (await db.query("select 1 from sync_runs where status = 'succeeded'")).length > 0)
     // A request still arriving when the signal comes: its body is half sent.
     const body = JSON.stringify({ externalId: 'in-flight-1', assignee: 'lisi', title: '进行中的请求', link: 'https://oa.example.com/in-flight' })

@@ -1,4 +1,5 @@
-const palette = ['#3370ff', '#0fbf9f', '#ff8800', '#7b61ff', '#f54a45', '#14a9ff', '#00b578', '#e6408f']
+// Deep enough that white text reads at 4.5:1 or more (WCAG AA for regular-weight text) on each.
+const palette = ['#245bdb', '#0a7f6a', '#b35900', '#6446e0', '#c9302c', '#0b72b5', '#007a4d', '#b8306f']
 
 /**
  * What a member without a photo shows, as WeCom's own default avatars do (and so the sandbox's):
