@@ -227,3 +227,28 @@ else if (REQUIRE_ALL) {
     })
   })
 } else console.warn('\n  !!! SKIPPED: "todo cards" on PostgreSQL — set TEST_DATABASE_URL to run it.\n')
+
+describe('todo notifications for an app that does not receive callbacks', () => {
+  let stack: Stack
+  beforeAll(async () => {
+    // No Token/EncodingAESKey here and no 接收消息 URL in WeCom: a card with a button would get 43012.
+    stack = await startStack({ env: { HOST_API_KEYS: `oa:${KEY}`, WECOM_CALLBACK_TOKEN: '', WECOM_CALLBACK_AES_KEY: '' }, sandbox: { callback: undefined } })
+    expect((await syncOnce(stack)).status).toBe('succeeded')
+  })
+  afterAll(() => stack.close())
+
+  it('go out as textcards, are delivered, and nothing waits for a card update that cannot come', async () => {
+    const call = (method: string, path: string, body: object) =>
+      fetch(`${stack.appUrl}${path}`, { method, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const res = await call('POST', '/api/host/todos', { externalId: 'no-cb-1', assignee: 'lisi', title: '审核合同', link: 'https://oa.example.com/c/1', dueAt: '2026-12-04T10:00:00+08:00' })
+    expect(res.status).toBe(201)
+    await stack.deps.outbox.drain()
+    const inbox = stack.sandbox.state.messages.inbox.get('lisi') ?? []
+    const card = inbox.map((m) => m.payload as { msgtype: string; textcard?: { title: string; description: string } }).find((p) => p.textcard?.title === '待办：审核合同')
+    expect(card?.msgtype).toBe('textcard')
+    expect(card?.textcard?.description).toContain('截止 2026-12-04 10:00')
+    expect((await call('PATCH', '/api/host/todos/no-cb-1', { status: 'done' })).status).toBe(200)
+    const rows = await stack.deps.db.query<{ kind: string; status: string }>("select kind, status from outbox where todo_id = (select id from todos where external_id = 'no-cb-1')")
+    expect(rows).toEqual([{ kind: 'send', status: 'sent' }])
+  })
+})

@@ -1,7 +1,7 @@
 import type { Config } from '../config'
 import type { Queryable } from '../db'
 import { enqueueNotification } from '../notify/enqueue'
-import { todoCard } from './todo-card'
+import { todoMessage } from './todo-card'
 import type { TodoRecord } from './store'
 
 /**
@@ -14,6 +14,6 @@ export async function notifyReassigned(q: Queryable, config: Config, todo: TodoR
     userid: todo.assignee,
     todoId: todo.id,
     now,
-    message: { msgtype: 'template_card', template_card: todoCard(config, todo, { heading: '待办转给你：', card: { assignee: todo.assignee } }) },
+    message: todoMessage(config, todo, { heading: '待办转给你：', card: { assignee: todo.assignee } }),
   })
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../config'
 import type { Queryable } from '../db'
 import { enqueueNotification } from '../notify/enqueue'
-import { todoCard } from './todo-card'
+import { todoMessage } from './todo-card'
 import type { TodoRecord } from './store'
 
 export { appDeepLink, clipBytes, todoDeepLink } from './notify-todo-link'
@@ -13,6 +13,6 @@ export async function notifyNewTodo(q: Queryable, config: Config, todo: TodoReco
     userid: todo.assignee,
     todoId: todo.id,
     now,
-    message: { msgtype: 'template_card', template_card: todoCard(config, todo, { heading: '待办：', requesterName, card: 'new' }) },
+    message: todoMessage(config, todo, { heading: '待办：', requesterName, card: 'new' }),
   })
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Config } from '../config'
 import { formatCorpTime } from '../time/corp-time'
+import type { OutboxMessage } from '../notify/enqueue'
 import type { TemplateCard } from '../wecom/messages'
 import { clipBytes, todoDeepLink } from './notify-todo-link'
 import type { TodoRecord } from './store'
@@ -43,5 +44,27 @@ export function todoCard(config: Config, todo: TodoRecord, o: { heading: string;
     ...(rows.length ? { horizontal_content_list: rows } : {}),
     card_action: { type: 1, url },
     button_list: [{ type: 1, text: '查看', style: 1, key: todoButtonKey(todo.id), url }],
+  }
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+
+/**
+ * The todo's notification: a template card when this app receives WeCom's callbacks, else the
+ * textcard of before. WeCom refuses a card with buttons (43012) from an app whose 接收消息 URL is
+ * not set, and our Token and EncodingAESKey being set is what says it is: without them a corp
+ * still gets its todos (the card just cannot turn into 已处理 later).
+ * https://developer.work.weixin.qq.com/document/path/90236
+ */
+export function todoMessage(config: Config, todo: TodoRecord, o: { heading: string; requesterName?: string; card: 'new' | { assignee: string } }): OutboxMessage {
+  if (config.wecom.callbackToken && config.wecom.callbackAesKey) return { msgtype: 'template_card', template_card: todoCard(config, todo, o) }
+  const lines = [
+    o.requesterName ? `<div class="gray">${escapeHtml(o.requesterName)} · ${todo.source === 'approval' ? '审批' : escapeHtml(todo.origin)}</div>` : '',
+    todo.summary ? `<div class="normal">${escapeHtml(todo.summary)}</div>` : '',
+    todo.dueAt ? `<div class="highlight">截止 ${formatCorpTime(todo.dueAt, config.timeZone)}</div>` : '',
+  ].filter(Boolean)
+  return {
+    msgtype: 'textcard',
+    textcard: { title: clipBytes(`${o.heading}${todo.title}`, 128), description: clipBytes(lines.join('') || '你有一项待办', 512), url: todoDeepLink(config, todo.id), btntxt: '查看' },
   }
 }
