@@ -12,7 +12,7 @@ import { canSeeMember, visibilityFor } from './visibility'
 
 const DETAIL_PATH = '/cgi-bin/auth/getuserdetail'
 
-/** GET /cgi-bin/auth/getuserinfo?access_token&code (wecom-api.md §2.2, §3.1); POST auth/getuserdetail. */
+/** GET /cgi-bin/auth/getuserinfo?access_token&code (https://developer.work.weixin.qq.com/document/path/91023); POST auth/getuserdetail (https://developer.work.weixin.qq.com/document/path/95833). */
 export function registerAuth(app: Hono, s: SandboxState): void {
   app.get('/cgi-bin/auth/getuserinfo', (c) => {
     const value = c.req.query('code')
