@@ -83,7 +83,7 @@ describe.skipIf(!!missing && !REQUIRE_ALL)('PostgreSQL restarted under load [own
       db = undefined
       await cluster.stop()
       const ackedBeforeRestart = acked.size
-      await waitFor('503s while the database is down', async () => failures.length >= 10)
+      await waitFor(() => `503s while the database is down (acked ${acked.size}, failures ${failures.length}, broken ${broken.length}: ${broken.slice(-3).join('; ')})`, async () => failures.length >= 10)
       const ready = await fetch(`${a.appUrl}/readyz`)
       expect(ready.status).toBe(503)
       expect(((await ready.json()) as { error: { message: string } }).error.message).toMatch(/^database not reachable: /)
@@ -131,10 +131,11 @@ describe.skipIf(!!missing && !REQUIRE_ALL)('PostgreSQL restarted under load [own
   }, 600_000)
 })
 
-async function waitFor(what: string, check: () => Promise<boolean>, ms = 120_000): Promise<void> {
+/** `what` may be a function, to say what the test saw when it gives up. */
+async function waitFor(what: string | (() => string), check: () => Promise<boolean>, ms = 120_000): Promise<void> {
   const deadline = Date.now() + ms
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`)
     await new Promise((r) => setTimeout(r, 100))
   }
 }
