@@ -71,6 +71,30 @@ describe.each(databases)('directory sync staging [%s]', (_name, openDb) => {
     expect(await version(stack)).toBe(0)
   })
 
+  it('the database failing while WeCom is still being read fails the run, and leaves no rejection unhandled (that ends the server)', async () => {
+    // The stored state is loaded while the first pages come in; here its query fails before any
+    // page arrives, as when PostgreSQL goes away mid-read.
+    await sandboxAdmin(stack, 'POST', 'faults', { path: '/cgi-bin/user/list', latencyMs: 200 })
+    const real = stack.deps.db
+    const db: Db = Object.create(real, {
+      query: { value: (sql: string, params?: unknown[]) => (sql.includes('string_agg') ? Promise.reject(new Error('connection lost')) : real.query(sql, params)) },
+    })
+    const unhandled: unknown[] = []
+    const onUnhandled = (e: unknown) => void unhandled.push(e)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const r = await createSyncEngine({ ...stack.deps, db, maxDisableShare: stack.config.sync.maxDisableShare, retry: { attempts: 1, baseMs: 1, maxMs: 2, limitWaitMs: 1, sleep: async () => {} } }).run({ kind: 'full', trigger: 'manual' })
+      if (r === 'busy') throw new Error('sync busy')
+      expect(r.status).toBe('failed')
+      expect((await getRun(real, r.runId))!.errors[0]!.message).toMatch(/connection lost/)
+      await new Promise((r) => setTimeout(r, 50))
+      expect(unhandled).toEqual([])
+      expect(await staged(stack)).toBe(0)
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
   it('rows staged by a run that died are never merged by the next one', async () => {
     // A crashed process leaves its staged rows; the worst case carries the id the next run gets.
     const [{ next }] = (await stack.deps.db.query<{ next: number }>('select coalesce(max(id), 0) + 1 as next from sync_runs')) as [{ next: number }]

@@ -111,9 +111,11 @@ export function createSyncEngine(d: SyncEngineDeps) {
         await Staging.clear(d.db)
         // Load the stored hashes while WeCom's first answers come in. A member a callback adds
         // meanwhile is simply absent from the stored side: staged as new, never wrongly disabled.
+        // Both are awaited only later (or never, when the read fails first): a rejection meanwhile
+        // must not go unhandled, which would end the process (the database going away mid-read).
         const stored = loadSyncState(d.db)
-        stored.catch(() => {})
         const members = stored.then((s) => new MemberDiff(s.members, req.kind === 'force'))
+        for (const p of [stored, members]) p.catch(() => {})
         // Each page is compared as it arrives and only new or changed members are staged: the
         // run holds a few pages, not the directory.
         // Members read so far go with the progress: the run's counts are known only after the read.
