@@ -168,6 +168,33 @@ describe.each(databases)('directory sync staging [%s]', (_name, openDb) => {
 })
 
 describe.skipIf(!TEST_DATABASE_URL)('two BFF instances on one PostgreSQL, racing', () => {
+  it('a run whose lock connection ends mid-read (a database restart) writes nothing: another instance may hold the lock by then', async () => {
+    const a = await startStack({ db: await postgresTestDb(TEST_DATABASE_URL!), sandbox: { callback: undefined } })
+    try {
+      await sandboxAdmin(a, 'POST', 'faults', { path: '/cgi-bin/user/list', latencyMs: 30 })
+      let killed: Promise<unknown> | undefined
+      const r = await engineFor(a).run({
+        kind: 'full',
+        trigger: 'manual',
+        // The session holding the advisory lock is ended, as a restart would.
+        onProgress: (p) =>
+          void (p.phase === 'reading' && p.done === 12 && (killed ??= a.deps.db.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and objid::bigint = 4242002"))),
+      })
+      expect(await killed).toHaveLength(1)
+      if (r === 'busy') throw new Error('run busy')
+      expect(r.status).toBe('failed')
+      expect((await getRun(a.deps.db, r.runId))!.errors[0]!.message).toMatch(/^lost the sync lock/)
+      expect(await count(a, 'select count(*) as n from members')).toBe(0)
+      expect(await staged(a)).toBe(0)
+      // The next run takes the lock afresh and writes everything.
+      const next = await syncOnce(a)
+      expect(next.status).toBe('succeeded')
+      expect(await count(a, 'select count(*) as n from members')).toBe(next.counts.membersSeen)
+    } finally {
+      await a.close()
+    }
+  })
+
   it('the instance that loses the leader lock leaves the winner its staged rows', async () => {
     const url = TEST_DATABASE_URL!
     const a = await startStack({ db: await postgresTestDb(url), sandbox: { callback: undefined } })

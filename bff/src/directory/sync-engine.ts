@@ -80,7 +80,7 @@ export function createSyncEngine(d: SyncEngineDeps) {
     }
     // A retry's backoff (up to a minute for 45009) ends at once when the server stops.
     const runRetry: RetryOptions = req.signal ? { ...retry, sleep: (ms) => untilStopped(retry.sleep(ms), req.signal!) } : retry
-    return withSyncLock(d.db, async () => {
+    return withSyncLock(d.db, async (stillLeader) => {
       // Holding the lock, no run is going on anywhere: one still marked running died with its
       // process or lost its database before it could record its end.
       await failStaleRuns(d.db, new Date(d.now()), 0)
@@ -155,6 +155,7 @@ export function createSyncEngine(d: SyncEngineDeps) {
         const now = new Date(d.now())
         const writeStarted = d.now()
         counts.rowsWritten = await d.db.transaction(async (tx) => {
+          await stillLeader(tx)
           let rows = await upsertDepartments(tx, [...deps.created, ...deps.updated], now)
           rows += await removeDepartments(tx, deps.removed, now)
           rows += await staging.merge(tx, now)
