@@ -24,6 +24,13 @@ describeEachDb('todo list cache', (open) => {
 
   beforeAll(async () => {
     db = await open()
+    // Nothing is cached until the change feed listens (on PostgreSQL a connection of its own,
+    // opened at the first subscription): these tests are about the cache, so wait for it.
+    db.changes.subscribe('portal_todos', { message: () => {}, gap: () => {} })
+    for (let i = 0; !db.changes.live(); i++) {
+      if (i > 100) throw new Error('the change feed did not start listening in 10 s')
+      await new Promise((r) => setTimeout(r, 100))
+    }
   })
   afterAll(() => db.close())
 
