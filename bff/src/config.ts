@@ -7,6 +7,7 @@ import { appFiles } from './app-files'
 import { DEFAULT_POOL_MAX } from './db/pool-size'
 import { readO2oaFile } from './config/o2oa-file'
 import { validQuartz } from './config/quartz'
+import { HOST_NAME_PATTERN, parseHostNames, SANDBOX_HOST_NAMES, type HostNames } from './config/host-names'
 import { DEMO_ORG_SIZE, ORG_SIZE_LIMITS } from './sandbox/demo-org'
 import { DEFAULT_TIME_ZONE, validTimeZone } from './time/corp-time'
 
@@ -51,6 +52,8 @@ export interface Config {
   contactConsent: boolean
   /** Keys the existing app uses for /api/host/*: `Authorization: Bearer <key>`; the name marks its todos. */
   hostApiKeys: { name: string; key: string }[]
+  /** What members read as a host's name (HOST_DISPLAY_NAMES; console 业务系统名称); a host without one shows its key name. */
+  hostDisplayNames: HostNames
   /** Where an approval todo's action goes; `{sp_no}` is replaced. WeCom documents no such URL. */
   approvalLinkTemplate?: string
   approvalCron: string
@@ -193,6 +196,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     if (problem) problems.push(`HOST_API_KEYS: ${problem}`)
     else hostApiKeys.push({ name: entry.slice(0, entry.indexOf(':')), key: entry.slice(entry.indexOf(':') + 1) })
   }
+  const hostNames = parseHostNames(str('HOST_DISPLAY_NAMES') ?? (mode === 'sandbox' ? SANDBOX_HOST_NAMES : ''))
+  if (!hostNames.ok) problems.push(`HOST_DISPLAY_NAMES: ${hostNames.problem.en}`)
 
   const embedOrigins: string[] = []
   for (const o of (str('EMBED_ORIGINS') ?? '').split(/[\s,]+/).filter(Boolean)) {
@@ -243,6 +248,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
   pin('logLevel', 'LOG_LEVEL', undefined)
   pin('timeZone', 'CORP_TIME_ZONE', undefined)
   pin('contactConsent', 'CONTACT_CONSENT', undefined)
+  pin('hostDisplayNames', 'HOST_DISPLAY_NAMES', undefined)
   // The corp identity comes as a whole: from env/file, or from the console.
   if (locked.corpId) locked.agentId ??= { source: locked.corpId.source, envVar: 'WECOM_AGENT_ID' }
   if (locked.corpId) locked.secret ??= { source: locked.corpId.source, envVar: 'WECOM_SECRET' }
@@ -294,6 +300,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     timeZone,
     contactConsent: bool('CONTACT_CONSENT', false),
     hostApiKeys,
+    hostDisplayNames: hostNames.ok ? hostNames.names : {},
     approvalLinkTemplate: str('APPROVAL_LINK_TEMPLATE') ?? (mode === 'wecom' ? WECOM_APPROVAL_LINK : undefined),
     approvalCron: str('APPROVAL_SYNC_CRON') ?? '30 0/5 * * * ?',
     embedOrigins,
@@ -315,8 +322,8 @@ function hostKeyProblem(entry: string, earlier: Config['hostApiKeys']): string |
   const key = at < 0 ? '' : entry.slice(at + 1)
   // Without a ':' the entry may be a bare key: never echo it.
   if (at < 0) return `expected name:key pairs separated by commas; an entry of ${entry.length} characters has no ':'`
-  const shown = /^[\w.-]{1,32}$/.test(name) ? `"${name}:…"` : `an entry of ${entry.length} characters`
-  if (!/^[\w.-]{1,32}$/.test(name)) return `${shown}: the name (before the first ':') must be 1–32 letters, digits, '.', '_' or '-'`
+  const shown = HOST_NAME_PATTERN.test(name) ? `"${name}:…"` : `an entry of ${entry.length} characters`
+  if (!HOST_NAME_PATTERN.test(name)) return `${shown}: the name (before the first ':') must be 1–32 letters, digits, '.', '_' or '-'`
   if (key.length < 24) return `${shown}: the key (everything after the first ':') must be at least 24 characters, got ${key.length}`
   if (!/^[\x21-\x7E]+$/.test(key)) return `${shown}: the key may hold only visible ASCII (no spaces, no other characters): it goes in an Authorization: Bearer header`
   if (earlier.some((k) => k.key === key)) return `${shown}: the same key is configured twice; each host needs its own`
@@ -326,17 +333,19 @@ function hostKeyProblem(entry: string, earlier: Config['hostApiKeys']): string |
 /**
  * Sandbox mode was chosen because env and the O2OA file name no corp, but the admin console
  * stored one: WeCom mode after all. The sandbox-only defaults give way to WeCom's (API, OAuth and
- * login bases, the approval link); the public demo host key and the demo admin (zhangsan, who
+ * login bases, the approval link); the public demo host key (and its display name) and the demo admin (zhangsan, who
  * may well exist in a real corp) are dropped. Whatever env set stays. Call at start, once the
  * stored settings are applied and before anything is built on the config.
  */
-export function useWeComMode(config: Config, opts: { apiBaseStored: boolean }, env: Env = process.env): void {
+export function useWeComMode(config: Config, opts: { apiBaseStored: boolean; hostDisplayNamesStored?: boolean }, env: Env = process.env): void {
   const set = (k: string) => !!env[k]?.trim()
   config.mode = 'wecom'
   if (!config.locked.apiBase && !opts.apiBaseStored) config.wecom.apiBase = WECOM_API_BASE
   if (!set('WECOM_OAUTH_BASE')) config.wecom.oauthBase = WECOM_OAUTH_BASE
   if (!set('WECOM_LOGIN_BASE')) config.wecom.loginBase = WECOM_LOGIN_BASE
   if (!set('HOST_API_KEYS')) config.hostApiKeys = config.hostApiKeys.filter((k) => k.key !== SANDBOX_HOST_KEY)
+  // The demo host's name goes with its key; a name set in env or the console stays.
+  if (!set('HOST_DISPLAY_NAMES') && !opts.hostDisplayNamesStored) config.hostDisplayNames = {}
   if (!set('ADMIN_USERIDS')) config.roles.adminUserids = []
   if (!set('APPROVAL_LINK_TEMPLATE')) config.approvalLinkTemplate = WECOM_APPROVAL_LINK
 }

@@ -3,6 +3,7 @@ import type { Hono } from 'hono'
 import { createApp, createStartingApp } from './app'
 import type { AppEnv } from './app-env'
 import { loadConfig, SANDBOX_HOST_KEY, type Config } from './config'
+import { hostDisplayName } from './config/host-names'
 import { scheduleQuartz } from './config/quartz'
 import { createSettingsService } from './admin/settings/service'
 import { applyStoredSettings } from './admin/settings/startup'
@@ -137,7 +138,7 @@ function printBanner(): void {
       `  Sandbox corp:    CorpID ${config.wecom.corpId} · AgentID ${config.wecom.agentId} · Secret ${config.wecom.secret}`,
       `  Callbacks:       URL ${config.publicUrl}/wecom/callback · Token ${config.wecom.callbackToken} · EncodingAESKey ${config.wecom.callbackAesKey}`,
       // The demo key is public (README); a configured HOST_API_KEYS is never printed.
-      ...config.hostApiKeys.filter((k) => k.key === SANDBOX_HOST_KEY).map((k) => `  Host API:        Authorization: Bearer ${k.key} (host "${k.name}") · ${config.publicUrl}/api/host/openapi.json`),
+      ...config.hostApiKeys.filter((k) => k.key === SANDBOX_HOST_KEY).map((k) => `  Host API:        Authorization: Bearer ${k.key} (host "${k.name}", shown as "${hostDisplayName(config.hostDisplayNames, k.name) ?? k.name}") · ${config.publicUrl}/api/host/openapi.json`),
       `  Open it as the WeCom client would (silent sign-in): ${config.sandbox.url}/sandbox/client?userid=zhangsan&next=${encodeURIComponent(`${config.publicUrl}/`)}`,
       '  Or open the app in a browser and "scan" on the sandbox QR page as any of:',
       ...sandbox.demoUsers().slice(0, 8).map((u) => `    ${u.userid.padEnd(12)} ${u.name}  ${u.position} · ${u.department}${u.note ? `  (${u.note})` : ''}`),

@@ -137,4 +137,40 @@ describe('config', () => {
       expect(r.problems[0]).not.toContain('justakey')
     })
   })
+
+  describe('HOST_DISPLAY_NAMES', () => {
+    const named = (value: string | undefined, extra: Record<string, string> = {}) => loadConfig({ ...(value === undefined ? {} : { HOST_DISPLAY_NAMES: value }), ...extra }, cwd())
+
+    it('names hosts for people, full-width commas and spaces allowed; locks the console setting', () => {
+      const r = named(' oa = OA 审批 ，crm=客户系统,\nconstructor=构造 ')
+      expect(r.ok).toBe(true)
+      if (!r.ok) return
+      expect({ ...r.config.hostDisplayNames }).toEqual({ oa: 'OA 审批', crm: '客户系统', constructor: '构造' })
+      expect(r.config.locked.hostDisplayNames).toEqual({ source: 'env', envVar: 'HOST_DISPLAY_NAMES' })
+    })
+
+    it('gives the sandbox demo host a Chinese name, and a real corp none', () => {
+      const sandbox = named(undefined)
+      expect(sandbox.ok && { ...sandbox.config.hostDisplayNames }).toEqual({ 'demo-host': '示例 OA' })
+      const corp = named(undefined, { WECOM_CORP_ID: 'ww0123456789abcdef', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'x'.repeat(43), PUBLIC_URL: 'https://portal.example.com', SESSION_SECRET: 's'.repeat(32) })
+      expect(corp.ok && { ...corp.config.hostDisplayNames }).toEqual({})
+    })
+
+    it.each([
+      ['no "="', 'oa OA 审批', /has no "="/],
+      ['a bad host name', 'o a=OA', /the host must be its name in HOST_API_KEYS/],
+      ['an empty display name', 'oa=', /1–16 characters, got 0/],
+      ['a display name too long for the tag', `oa=${'审'.repeat(17)}`, /1–16 characters, got 17/],
+      ['a control character', 'oa=OA\u0007', /control characters/],
+      ['a host named twice', 'oa=A,oa=B', /"oa" is named twice/],
+      ['__proto__ twice', '__proto__=A,__proto__=B', /"__proto__" is named twice/],
+    ])('refuses %s at start, naming the variable', (_label, value, message) => {
+      const r = named(value)
+      expect(r.ok).toBe(false)
+      if (r.ok) return
+      expect(r.problems).toHaveLength(1)
+      expect(r.problems[0]).toMatch(/^HOST_DISPLAY_NAMES: /)
+      expect(r.problems[0]).toMatch(message)
+    })
+  })
 })

@@ -1,4 +1,4 @@
-/** Where the H5 was opened from. Detection is by User-Agent only (see wecom-api.md §4.4). */
+/** Where the H5 was opened from. Detection is by User-Agent only (`wxwork/` marks every WeCom client: see the README, "Sign-in"). */
 export type EntryContext = 'wecom-mobile' | 'wecom-desktop' | 'browser'
 
 const WECOM = /\bwxwork(local)?\//i

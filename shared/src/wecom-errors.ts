@@ -1,6 +1,6 @@
 /**
  * What each WeCom errcode we can meet means, and what a person can do about it
- * (wecom-api.md §9). Shared so the BFF's error responses and logs and the H5's problem pages
+ * (global error codes: https://developer.work.weixin.qq.com/document/path/90313). Shared so the BFF's error responses and logs and the H5's problem pages
  * say the same thing. `{ip}` and `{domain}` are filled from the failing call.
  */
 export interface WeComErrorInfo {

@@ -1,4 +1,4 @@
-/** URL builders for WeCom's browser-facing endpoints (wecom-api.md §2.1, §3.1). Pure, no I/O. */
+/** URL builders for WeCom's browser-facing endpoints (OAuth: https://developer.work.weixin.qq.com/document/path/91022; web login: https://developer.work.weixin.qq.com/document/path/98151). Pure, no I/O. */
 
 export const WECOM_OAUTH_BASE = 'https://open.weixin.qq.com'
 export const WECOM_LOGIN_BASE = 'https://login.work.weixin.qq.com'

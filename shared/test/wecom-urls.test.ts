@@ -4,7 +4,7 @@ import { ipFromErrmsg, wecomHint } from '../src/wecom-errors'
 
 describe('WeCom URL builders', () => {
   it('matches the official authorize example', () => {
-    // wecom-api.md §2.1: the doc's example, with agentid added as we always send it.
+    // https://developer.work.weixin.qq.com/document/path/91022: the doc's example, with agentid added as we always send it.
     const url = buildAuthorizeUrl({
       corpId: 'wxCorpId',
       agentId: 1000002,

@@ -42,8 +42,15 @@ describe.skipIf(!!skip)('a host todo reaches the assignee in WeCom (app as `pnpm
     await page.locator('.tcard a.tpl-open').first().click()
     await page.waitForURL((u) => u.origin === app.appUrl && /^\/todos\/[\w-]+$/.test(u.pathname))
     await page.getByText('审核采购合同').first().waitFor()
+    // The source tag names the demo host as people know it (HOST_DISPLAY_NAMES' sandbox default), not by its key's name.
+    expect(await page.locator('[data-test="todo-source"]').first().textContent()).toBe('示例 OA')
     await page.screenshot({ path: join(SHOTS, 'todo-detail-phone.png'), fullPage: true })
     const me = (await page.evaluate(async () => (await fetch('/api/me')).json())) as { userid: string }
     expect(me.userid).toBe('lisi')
+    // And so does the list.
+    await page.goto(`${app.appUrl}/todos`)
+    await page.getByText('审核采购合同').first().waitFor()
+    expect(await page.locator('[data-test="todo-source"]').allTextContents()).toContain('示例 OA')
+    expect(await page.locator('[data-test="todo-source"]').allTextContents()).not.toContain('demo-host')
   })
 })

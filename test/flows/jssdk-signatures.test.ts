@@ -7,7 +7,7 @@ import { startStack, type Stack } from '../support/stack'
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex')
 
-/** What WeCom's client computes for a page (wecom-api.md §4.2). */
+/** What WeCom's client computes for a page (https://developer.work.weixin.qq.com/document/path/90506). */
 function expectSigned(sig: { timestamp: number; nonceStr: string; signature: string }, ticket: string, pageUrl: string) {
   expect(sig.signature).toBe(sha1(`jsapi_ticket=${ticket}&noncestr=${sig.nonceStr}&timestamp=${sig.timestamp}&url=${pageUrl.split('#')[0]}`))
 }

@@ -58,6 +58,7 @@ describe('todo view', () => {
     expect(sourceLabel({ source: 'approval', origin: '202611200001' }, t)).toBe('审批')
     expect(sourceLabel({ source: 'host', origin: '排班系统' }, t)).toBe('排班系统')
     expect(sourceLabel({ source: 'host', origin: '' }, t)).toBe('业务系统')
+    expect(sourceLabel({ source: 'host', origin: 'oa', originName: 'OA 审批' }, t)).toBe('OA 审批')
     expect(actionKey({ source: 'approval', status: 'done' })).toBe('todo.viewApproval')
     expect(actionKey({ source: 'host', status: 'pending' })).toBe('todo.handle')
     expect(actionKey({ source: 'host', status: 'cancelled' })).toBe('todo.view')

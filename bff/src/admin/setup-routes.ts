@@ -33,7 +33,7 @@ export function setupRoutes(deps: Deps) {
     })
 
     .post(adminEndpoints.adminCallbackCredentials.path, async (c) => {
-      // 接收消息 → 设置API接收: any Token; the EncodingAESKey is 43 of [A-Za-z0-9] (wecom-api.md §8.1).
+      // 接收消息 → 设置API接收: any Token; the EncodingAESKey is 43 of [A-Za-z0-9] (https://developer.work.weixin.qq.com/document/path/90930).
       const creds: CallbackCredentials = { token: randomAlnum(32), encodingAesKey: randomAlnum(43) }
       // The settings service validates, encrypts, audits and applies (and refuses env-locked keys).
       await deps.settings.save({ callbackToken: creds.token, callbackAesKey: creds.encodingAesKey }, c.get('member').userid, requestLang(c))

@@ -5,7 +5,7 @@ import type { Config } from '../config'
 import type { Mark, MarkName } from './marks'
 
 /**
- * What is wrong with PUBLIC_URL as a trusted domain (wecom-api.md §9): WeCom refuses bare IPs
+ * What is wrong with PUBLIC_URL as a trusted domain (80001 in https://developer.work.weixin.qq.com/document/path/90313; the README, "WeCom setup (real corp)"): WeCom refuses bare IPs
  * and `localhost` (and needs an ICP-filed domain); JS-SDK and Web login expect https. In
  * sandbox mode the sandbox accepts anything, so only real corps hear about it.
  */

@@ -3,7 +3,7 @@ import type { Config } from '../config'
 import type { Db, Queryable } from '../db'
 import { writeAudit } from './audit'
 
-// WW_verify_*.txt files (域名归属校验, wecom-api.md §9): WeCom's console hands out a file whose
+// WW_verify_*.txt files (域名归属校验, see the README, "WeCom setup (real corp)"): WeCom's console hands out a file whose
 // body is a short code; it must be served byte for byte at https://<domain>/<name>.
 
 /** WeCom's files hold a 16-character code; anything much longer is not one of them. */

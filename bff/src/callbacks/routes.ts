@@ -33,7 +33,7 @@ type Rejection = { status: ContentfulStatusCode; reason: string; detail?: object
 export type CallbackFailure = 'signature' | 'decrypt' | 'receiveid' | 'xml'
 
 /**
- * WeCom's callback URL (接收消息, wecom-api.md §8): GET answers the URL check on Save, POST
+ * WeCom's callback URL (接收消息, https://developer.work.weixin.qq.com/document/path/90930): GET answers the URL check on Save, POST
  * queues the event and answers 200 with an empty body at once; the worker applies it later,
  * because WeCom gives us 5 s and retries (3 times) on anything slower or non-200.
  * Anything that is not a genuine, fresh WeCom callback for our corp gets a 4xx and changes nothing.

@@ -8,7 +8,7 @@ import type { DepartmentRecord, MemberRecord } from './member-store'
 import { mapLimit } from './pacing'
 import { bumpDirectoryVersion } from './version'
 
-/** A decrypted `change_contact` event: ChangeType plus its fields (wecom-api.md §8.5). */
+/** A decrypted `change_contact` event: ChangeType plus its fields (https://developer.work.weixin.qq.com/document/path/90970). */
 export interface ContactChange {
   changeType: string
   fields: Record<string, unknown>

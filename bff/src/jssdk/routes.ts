@@ -18,7 +18,7 @@ export function jssdkRoutes(deps: Deps) {
   const { config } = deps
   const store = createDbTicketStore(deps.db)
   // One cache per (corp, app), read per request: the admin console may change the AgentId live,
-  // and tickets belong to the app (wecom-api.md §4.1). The database makes instances share them.
+  // and tickets belong to the app (https://developer.work.weixin.qq.com/document/path/90506). The database makes instances share them.
   const caches = new Map<string, JsapiTickets>()
   const ticketsFor = (scope: string): JsapiTickets => {
     let t = caches.get(scope)

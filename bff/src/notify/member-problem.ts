@@ -1,6 +1,6 @@
 import type { Queryable } from '../db'
 
-/** Why WeCom would not deliver to a member, as message/send reports it (wecom-api.md §6). */
+/** Why WeCom would not deliver to a member, as message/send reports it (https://developer.work.weixin.qq.com/document/path/90236). */
 export type NotifyProblem = 'invaliduser' | 'unlicenseduser'
 
 /** Remembers on the member why the last message did not reach them (shown to admins). */

@@ -14,7 +14,7 @@ import { canSeeMember, visibilityFor } from './visibility'
 type Handler = (c: Context, body: Record<string, unknown>) => Response | Promise<Response>
 
 /**
- * oa/getapprovalinfo, oa/getapprovaldetail and oa/applyevent (wecom-api.md §7). The token must be
+ * oa/getapprovalinfo, oa/getapprovaldetail and oa/applyevent (https://developer.work.weixin.qq.com/document/path/91816, https://developer.work.weixin.qq.com/document/path/91983, https://developer.work.weixin.qq.com/document/path/91853). The token must be
  * the app's (the contact-sync secret gets 48002). Parameter errors are 301025 (审批开放接口参数错误)
  * with a message naming the field. An unknown or invisible sp_no is 301025 too: 301055 does not
  * appear in WeCom's global code list (90313) and community notes tie it to missing 审批 data
@@ -23,7 +23,7 @@ type Handler = (c: Context, body: Record<string, unknown>) => Response | Promise
 export function registerApprovals(app: Hono, s: SandboxState): void {
   const post = (path: string, handler: Handler) =>
     app.all(path, async (c) => {
-      // §7.1: getapprovalinfo answers a GET as if the times were missing; the others name the method.
+      // getapprovalinfo (https://developer.work.weixin.qq.com/document/path/91816) answers a GET as if the times were missing; the others name the method.
       if (c.req.method !== 'POST') return wecomError(c, s, 301025, path.endsWith('/getapprovalinfo') ? 'invalid starttime or endtime' : 'get approval param error: POST required')
       if (callerApp(c, s) === 'contact') return wecomError(c, s, 48002, 'api forbidden: approvals need the app secret')
       const body = await readJsonObject(c)

@@ -61,7 +61,7 @@ export function registerAuth(app: Hono, s: SandboxState): void {
 
 /**
  * user_ticket only for in-client snsapi_privateinfo and members in the app's visible range
- * (wecom-api.md §2.2); web (QR) login never carries one.
+ * (https://developer.work.weixin.qq.com/document/path/91023); web (QR) login never carries one (https://developer.work.weixin.qq.com/document/path/98177).
  */
 function userTicketFor(s: SandboxState, code: IssuedCode): string | undefined {
   if (code.flow !== 'oauth' || code.scope !== 'snsapi_privateinfo' || code.identity.kind !== 'member') return undefined

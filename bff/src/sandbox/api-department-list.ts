@@ -9,7 +9,7 @@ import type { SandboxState } from './state'
 import { visibilityFor, visibleRoots, type Visibility } from './visibility'
 
 /**
- * department/list and department/simplelist (wecom-api.md §5.2): without id every visible
+ * department/list and department/simplelist (https://developer.work.weixin.qq.com/document/path/90208, https://developer.work.weixin.qq.com/document/path/95350): without id every visible
  * department, with id that department's subtree; parents always come before their children.
  * A top visible department keeps its real parentid even though the app cannot see the parent.
  */

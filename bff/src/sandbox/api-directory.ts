@@ -10,14 +10,14 @@ import type { SandboxState } from './state'
 import { canSeeDepartment, canSeeMember, visibilityFor } from './visibility'
 
 /**
- * The directory read APIs (wecom-api.md §5), each limited to the app's visible range. An
+ * The directory read APIs (members https://developer.work.weixin.qq.com/document/path/90196, departments https://developer.work.weixin.qq.com/document/path/90208), each limited to the app's visible range. An
  * out-of-range member or department answers 60011 ("no privilege to access/modify
  * contact/party/agent"), which is what WeCom sends for user/get and department/* outside the
  * range; 50002 is the OAuth/agent-side code and 60111 means "no such userid".
  *
  * Since 2022-08-15 the contact-sync secret may not read member details (user/get, user/list,
  * user/simplelist, department/list) from IPs added after that date — and every IP is new to the
- * sandbox — so those answer 48009 to its tokens (wecom-api.md §5.1).
+ * sandbox — so those answer 48009 to its tokens (48009 in https://developer.work.weixin.qq.com/document/path/90313).
  */
 export function registerDirectory(app: Hono, s: SandboxState): void {
   app.get('/cgi-bin/user/get', (c) => {

@@ -3,7 +3,7 @@ import { wecomError, wecomOk } from './errors'
 import type { SandboxState } from './state'
 import { getOrIssueToken } from './tokens'
 
-/** GET /cgi-bin/gettoken?corpid&corpsecret (wecom-api.md §1): the app secret or the contact-sync one. */
+/** GET /cgi-bin/gettoken?corpid&corpsecret (https://developer.work.weixin.qq.com/document/path/91039): the app secret or the contact-sync one. */
 export function registerGettoken(app: Hono, s: SandboxState): void {
   app.get('/cgi-bin/gettoken', (c) => {
     const corpid = c.req.query('corpid')

@@ -8,7 +8,7 @@ import type { SandboxState } from './state'
 const NOT_THE_APP = "api forbidden: jsapi tickets need the app's own access_token"
 
 /**
- * The JS-SDK tickets (wecom-api.md §4.1) with their hourly limits, and an admin view of what was
+ * The JS-SDK tickets (https://developer.work.weixin.qq.com/document/path/90506) with their hourly limits, and an admin view of what was
  * issued. The tickets are secrets of the app, but the sandbox plays WeCom, which knows what it
  * issued: tests read them here to check the BFF's signatures, as WeCom's client would.
  */

@@ -11,12 +11,12 @@ import { isInteractive } from './template-card'
 import type { SandboxState } from './state'
 
 const PATH = '/cgi-bin/message/send'
-/** duplicate_check_interval: default 1800 s, at most 4 hours (wecom-api.md §6). */
+/** duplicate_check_interval: default 1800 s, at most 4 hours (https://developer.work.weixin.qq.com/document/path/90236). */
 const DEFAULT_DUP_INTERVAL_S = 1800
 const MAX_DUP_INTERVAL_S = 4 * 3600
 
 /**
- * POST message/send (wecom-api.md §6). Checks run agentid → content → recipients; then the
+ * POST message/send (https://developer.work.weixin.qq.com/document/path/90236). Checks run agentid → content → recipients; then the
  * duplicate check, then delivery into each member's inbox (GET /sandbox/inbox/:userid).
  * Recipients over the per-member frequency limit are dropped silently, as on WeCom, and recorded.
  */
@@ -80,7 +80,7 @@ export function registerMessageSend(app: Hono, s: SandboxState): void {
   })
 }
 
-/** Missing → 41011, not an integer → 40056, another app's → 301002 (wecom-api.md §6, §9). */
+/** Missing → 41011, not an integer → 40056, another app's → 301002 (https://developer.work.weixin.qq.com/document/path/90236, https://developer.work.weixin.qq.com/document/path/90313). */
 export function checkAgentId(s: SandboxState, raw: unknown): { errcode: number; errmsg: string } | undefined {
   if (raw === undefined || raw === null || raw === '') return { errcode: 41011, errmsg: 'missing agentid' }
   const text = String(raw)

@@ -18,7 +18,7 @@ interface Position {
 }
 
 /**
- * POST user/list_id (wecom-api.md §5.3): one row per (member, department) over the whole
+ * POST user/list_id (https://developer.work.weixin.qq.com/document/path/96067): one row per (member, department) over the whole
  * directory, for the contact-sync secret only (48002 otherwise; it ignores the app's visible
  * range). Quit members are not listed. The cursor names the next row by directory position, so
  * each page is O(limit + log n) and paging stays stable while members come and go.

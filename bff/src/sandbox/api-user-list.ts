@@ -9,7 +9,7 @@ import type { SandboxState } from './state'
 import { visibilityFor } from './visibility'
 
 /**
- * user/simplelist and user/list (wecom-api.md §5.3): the members of one visible department,
+ * user/simplelist and user/list (https://developer.work.weixin.qq.com/document/path/90200, https://developer.work.weixin.qq.com/document/path/90201): the members of one visible department,
  * with `fetch_child=1` those of its whole subtree (each member once). Disabled (2) and
  * not-activated (4) members are listed as WeCom lists them; quit members (5) are not: WeCom
  * removes them from the directory (90313 on 40003/60111: "已离职或已删除成员，userid会从通讯录中移除").

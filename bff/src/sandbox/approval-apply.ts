@@ -12,7 +12,7 @@ type Body = Record<string, unknown>
 const fail = (errmsg: string): ApplyResult => ({ ok: false, errmsg })
 
 /**
- * Validates an oa/applyevent body (wecom-api.md §7.3) and builds the form. Every refusal is
+ * Validates an oa/applyevent body (https://developer.work.weixin.qq.com/document/path/91853) and builds the form. Every refusal is
  * 301025 ("审批开放接口参数错误") with a message naming the field, as WeCom's do. `applyTime`
  * (unix s) lets the admin API back-date a form; applyevent always uses now.
  */

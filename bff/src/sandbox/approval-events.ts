@@ -3,7 +3,7 @@ import { cdata } from './callback-message'
 import type { SandboxState } from './state'
 
 /**
- * The decrypted sys_approval_change message (wecom-api.md §7.4): SpStatus is the status after
+ * The decrypted sys_approval_change message (https://developer.work.weixin.qq.com/document/path/91815): SpStatus is the status after
  * the change, StatuChangeEvent what happened. One <SpRecord> per node and one <Details> per
  * approver, repeated elements as in WeCom's sample.
  */

@@ -4,8 +4,8 @@ import type { Approval, SpRecord } from './approval-types'
 export type ApprovalAction = 'approve' | 'reject' | 'revoke' | 'delete' | 'comment'
 
 /**
- * StatuChangeEvent values (wecom-api.md §7.4, marked [M] there: from a WeCom staff answer, not
- * re-verified): 1 提单, 2 同意, 3 驳回, 6 撤销, 8 通过后撤销, 10 添加备注. WeCom lists no value
+ * StatuChangeEvent values (https://developer.work.weixin.qq.com/document/path/91815; the list is from a WeCom staff
+ * answer, not re-verified on that page): 1 提单, 2 同意, 3 驳回, 6 撤销, 8 通过后撤销, 10 添加备注. WeCom lists no value
  * for deleting a form, so a delete sends no callback: only getapprovaldetail shows sp_status 7.
  */
 export const STATU_CHANGE = { submit: 1, approve: 2, reject: 3, revoke: 6, revokeApproved: 8, comment: 10 } as const

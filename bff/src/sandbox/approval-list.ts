@@ -7,7 +7,7 @@ import { canSeeMember, visibilityFor } from './visibility'
 
 /**
  * The longest starttime–endtime span getapprovalinfo accepts. WeCom's current page does not
- * state it (wecom-api.md §7.1, [M]); 31 days follows the doc's note and admits any calendar
+ * state it (https://developer.work.weixin.qq.com/document/path/91816); 31 days follows the doc's note and admits any calendar
  * month, where the old getapprovaldata's 30 days would not.
  */
 export const MAX_SPAN_S = 31 * 24 * 3600
@@ -70,7 +70,7 @@ function parseFilters(raw: unknown): Parsed<Map<FilterKey, string[]>> {
     if (typeof key !== 'string' || !(FILTER_KEYS as readonly string[]).includes(key)) return bad(`invalid filters key ${String(key)}`)
     if (typeof value !== 'string' && typeof value !== 'number') return bad(`invalid filters value for ${key}`)
     const values = filters.get(key as FilterKey) ?? []
-    // §7.1: "only department may repeat".
+    // https://developer.work.weixin.qq.com/document/path/91816: only department may repeat.
     if (values.length > 0 && key !== 'department') return bad(`invalid filters: ${key} may appear once`)
     filters.set(key as FilterKey, [...values, String(value)])
   }
@@ -94,7 +94,7 @@ function matches(a: Approval, key: FilterKey, value: string): boolean {
 
 /**
  * One page of sp_no in (apply_time, sp_no) order. Self-built apps only see forms whose applicant
- * is in the app's visible range (§7 Access).
+ * is in the app's visible range (https://developer.work.weixin.qq.com/document/path/91816).
  */
 export function listPage(s: SandboxState, q: ListQuery): { spNos: string[]; next: string; nextOffset: number } {
   const visible = visibilityFor(s, 'agent')

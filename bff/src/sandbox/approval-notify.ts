@@ -8,7 +8,7 @@ import { canSeeMember, visibilityFor } from './visibility'
 
 const LABEL = { event: 'sys_approval_change' }
 
-/** Only forms from members inside the app's visible range reach a self-built app (§7.4). */
+/** Only forms from members inside the app's visible range reach a self-built app (https://developer.work.weixin.qq.com/document/path/91815). */
 function reachesApp(s: SandboxState, a: Approval): boolean {
   const m = findMember(s.directory, a.applyer.userid)
   return m !== undefined && canSeeMember(visibilityFor(s, 'agent'), m)

@@ -1,4 +1,4 @@
-/** Approvals as getapprovaldetail returns them (wecom-api.md §7.2). */
+/** Approvals as getapprovaldetail returns them (https://developer.work.weixin.qq.com/document/path/91983). */
 
 /** Whole form: 1 审批中, 2 已通过, 3 已驳回, 4 已撤销, 6 通过后撤销, 7 已删除, 10 已支付. */
 export type SpStatus = 1 | 2 | 3 | 4 | 6 | 7 | 10

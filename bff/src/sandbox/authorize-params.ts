@@ -10,12 +10,12 @@ export interface AuthorizeParams {
 export type Checked<T> = { ok: true; value: T } | { ok: false; title: string; detail: string }
 
 const SCOPES = new Set(['snsapi_base', 'snsapi_privateinfo', 'snsapi_userinfo'])
-/** wecom-api.md §2.1: state is at most 128 bytes. */
+/** https://developer.work.weixin.qq.com/document/path/91022: state is at most 128 bytes. */
 const MAX_STATE_BYTES = 128
 
 const fail = (title: string, detail: string) => ({ ok: false as const, title, detail })
 
-/** The checks the WeCom client makes before it will hand out a code (wecom-api.md §2.1). */
+/** The checks the WeCom client makes before it will hand out a code (https://developer.work.weixin.qq.com/document/path/91022). */
 export function checkAuthorizeParams(s: SandboxState, q: Record<string, string>): Checked<AuthorizeParams> {
   if (!q.appid) return fail('参数错误', '缺少 appid 参数（应为企业 CorpID）。')
   if (q.appid !== s.corpId) return fail('参数错误', `appid 无效：${q.appid} 不是本企业的 CorpID（沙箱企业为 ${s.corpId}）。`)
@@ -35,7 +35,7 @@ export interface QrLoginParams {
   state: string
 }
 
-/** wwlogin/sso/login checks (wecom-api.md §3.1); the sandbox is one self-built app. */
+/** wwlogin/sso/login checks (https://developer.work.weixin.qq.com/document/path/98151); the sandbox is one self-built app. */
 export function checkQrLoginParams(s: SandboxState, q: Record<string, string>): Checked<QrLoginParams> {
   if (q.login_type === 'ServiceApp') return fail('参数错误', '沙箱只模拟企业自建应用：login_type 须为 CorpApp。')
   if (q.login_type !== 'CorpApp') return fail('参数错误', 'login_type 参数错误，企业自建应用应为 CorpApp。')

@@ -1,7 +1,7 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto'
 
 /**
- * WeCom's message crypto (wecom-api.md §8.4), sending side only: the sandbox encrypts and signs,
+ * WeCom's message crypto (https://developer.work.weixin.qq.com/document/path/90968), sending side only: the sandbox encrypts and signs,
  * the app decrypts and checks. Kept internal: the portal has its own independent implementation.
  */
 

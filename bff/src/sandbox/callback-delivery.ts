@@ -3,7 +3,7 @@ import { contactEventXml, signedPost, type SignedRequest } from './callback-mess
 import type { ContactEvent } from './contact-events'
 import type { SandboxState } from './state'
 
-/** "retries, 3 times in total" (wecom-api.md §8.3). */
+/** "retries, 3 times in total" (https://developer.work.weixin.qq.com/document/path/90930). */
 const ATTEMPTS = 3
 const BODY_KEPT = 500
 

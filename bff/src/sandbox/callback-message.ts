@@ -8,7 +8,7 @@ export function cdata(value: string): string {
   return `<![CDATA[${value.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`
 }
 
-/** The decrypted change_contact message (wecom-api.md §8.5): common header, ChangeType, the fields. */
+/** The decrypted change_contact message (https://developer.work.weixin.qq.com/document/path/90970): common header, ChangeType, the fields. */
 export function contactEventXml(s: SandboxState, event: ContactEvent): string {
   const fields = event.fields.map(([tag, value]) => `<${tag}>${typeof value === 'number' ? value : cdata(value)}</${tag}>`).join('')
   return (
@@ -39,7 +39,7 @@ export function envelope(s: SandboxState, encrypted: string): string {
   return `<xml><ToUserName>${cdata(s.corpId)}</ToUserName><AgentID>${cdata(s.agentId)}</AgentID><Encrypt>${cdata(encrypted)}</Encrypt></xml>`
 }
 
-/** POST url?msg_signature&timestamp&nonce with the encrypted envelope (wecom-api.md §8.3). */
+/** POST url?msg_signature&timestamp&nonce with the encrypted envelope (https://developer.work.weixin.qq.com/document/path/90930). */
 export function signedPost(s: SandboxState, cfg: CallbackConfig, plaintext: string): SignedRequest {
   const encrypted = encryptMessage(cfg.encodingAesKey, plaintext, s.corpId)
   const timestamp = String(Math.floor(s.now() / 1000))
@@ -48,7 +48,7 @@ export function signedPost(s: SandboxState, cfg: CallbackConfig, plaintext: stri
   return { method: 'POST', url: withQuery(cfg.url, { msg_signature, timestamp, nonce }), body: envelope(s, encrypted) }
 }
 
-/** GET url?msg_signature&timestamp&nonce&echostr: the check WeCom makes when the URL is saved (§8.2). */
+/** GET url?msg_signature&timestamp&nonce&echostr: the check WeCom makes when the URL is saved (https://developer.work.weixin.qq.com/document/path/90930). */
 export function verificationGet(s: SandboxState, cfg: CallbackConfig, echo: string): SignedRequest {
   const echostr = encryptMessage(cfg.encodingAesKey, echo, s.corpId)
   const timestamp = String(Math.floor(s.now() / 1000))

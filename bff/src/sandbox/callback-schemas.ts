@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-/** 接收消息 settings as the admin console validates them (wecom-api.md §8.1). */
+/** 接收消息 settings as the admin console validates them (https://developer.work.weixin.qq.com/document/path/90930). */
 export const callbackConfigSchema = z.strictObject({
   url: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'url must be http(s)'),
   token: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'token: 1–32 letters or digits'),

@@ -12,5 +12,5 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   }
 }
 
-/** WeCom's answer to a body that is not JSON (wecom-api.md preamble). */
+/** WeCom's answer to a body that is not JSON ("Warning: wrong json format.", https://developer.work.weixin.qq.com/document/path/90313). */
 export const WRONG_JSON = 'Warning: wrong json format.'

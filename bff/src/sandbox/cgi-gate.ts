@@ -12,8 +12,8 @@ export function countCall(s: SandboxState, path: string): void {
 }
 
 /**
- * A valid code makes getuserinfo exempt from the frequency limits (wecom-api.md §2.2, §10);
- * app messages "don't count toward the base API limit" — they have per-member limits instead (§6).
+ * A valid code makes getuserinfo exempt from the frequency limits (https://developer.work.weixin.qq.com/document/path/90312);
+ * app messages "don't count toward the base API limit" — they have per-member limits instead (https://developer.work.weixin.qq.com/document/path/90236).
  */
 const FREQUENCY_EXEMPT = new Set(['/cgi-bin/auth/getuserinfo', '/cgi-bin/message/send'])
 
@@ -21,7 +21,7 @@ const FREQUENCY_EXEMPT = new Set(['/cgi-bin/auth/getuserinfo', '/cgi-bin/message
  * Runs before every /cgi-bin/ handler: count, injected faults, access_token and the trusted-IP
  * check, then the per-API frequency (45009) and concurrency (45033) limits. The IP check comes
  * after the token because the allowlist belongs to the app the token identifies. gettoken is not
- * IP-gated: WeCom does not document whether it is (wecom-api.md §9, open question), and gating it
+ * IP-gated: WeCom does not document whether it is (neither https://developer.work.weixin.qq.com/document/path/91039 nor 60020 in https://developer.work.weixin.qq.com/document/path/90313 says), and gating it
  * would hide token bugs behind 60020. A latency-only fault is served inside the concurrency slot,
  * so slow calls overlap the way slow real ones do.
  */

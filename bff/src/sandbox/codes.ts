@@ -21,7 +21,7 @@ export type RedeemResult = { ok: true; code: IssuedCode } | { ok: false; errcode
 
 /**
  * Single use, 5 minutes (40029), and the redirect_uri's host:port must equal the trusted domain
- * exactly (50001, wecom-api.md §9). A 50001 does not spend the code: nothing was exchanged.
+ * exactly (50001, https://developer.work.weixin.qq.com/document/path/90313). A 50001 does not spend the code: nothing was exchanged.
  */
 export function redeemCode(s: SandboxState, value: string): RedeemResult {
   const code = s.codes.get(value)

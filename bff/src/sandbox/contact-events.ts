@@ -3,7 +3,7 @@ import type { Department, Member } from './org-types'
 /** One XML element of the event: strings go in CDATA, numbers (ids, status, time) bare, as WeCom's samples do. */
 export type EventField = readonly [tag: string, value: string | number]
 
-/** A change_contact event before it is wrapped, encrypted and signed (wecom-api.md §8.5). */
+/** A change_contact event before it is wrapped, encrypted and signed (https://developer.work.weixin.qq.com/document/path/90970). */
 export interface ContactEvent {
   changeType: 'create_user' | 'update_user' | 'delete_user' | 'create_party' | 'update_party' | 'delete_party'
   fields: EventField[]
@@ -12,7 +12,7 @@ export interface ContactEvent {
 /**
  * Member fields in the order of WeCom's create_user sample. Mobile, Gender, Email and Avatar
  * only for members the sandbox treats as pre-2022, by the same rule as user/get: apps created
- * after 2022-06-20 do not receive them (wecom-api.md §5.1, §8.5).
+ * after 2022-06-20 do not receive them (https://developer.work.weixin.qq.com/document/path/90196, https://developer.work.weixin.qq.com/document/path/90970).
  */
 function memberFields(m: Member, origin: string): EventField[] {
   const fields: EventField[] = [
@@ -36,7 +36,7 @@ export function userCreated(m: Member, origin: string): ContactEvent {
 
 /**
  * UserID is the id before the change, NewUserID the new one if it changed; of the other fields
- * only those that changed are sent (§8.5 "only changed fields are present").
+ * only those that changed are sent ("only changed fields are present", https://developer.work.weixin.qq.com/document/path/90970).
  */
 export function userUpdated(before: Member, after: Member, origin: string): ContactEvent | undefined {
   const old = new Map(memberFields(before, origin).map(([tag, value]) => [tag, value]))

@@ -6,7 +6,7 @@ import { linkWith } from './query'
 const DIV_CLASSES = new Set(['gray', 'normal', 'highlight'])
 
 /**
- * A textcard description: plain text plus WeCom's `<div class="gray|normal|highlight">` (§6).
+ * A textcard description: plain text plus WeCom's `<div class="gray|normal|highlight">` (https://developer.work.weixin.qq.com/document/path/90236).
  * Everything else is escaped; unclosed divs are closed and stray closers dropped.
  */
 export function cardDescription(text: string): Html {

@@ -58,7 +58,7 @@ export interface Sandbox {
   callbacksSettled(): Promise<void>
 }
 
-/** A local stand-in for WeCom's servers and client (wecom-api.md §1–3, 5–10). */
+/** A local stand-in for WeCom's servers and client (each file cites the WeCom page it plays). */
 export function createSandbox(opts: SandboxOptions): Sandbox {
   const buildOrg = () => buildDemoOrg(opts.org)
   const state = createState({

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { SandboxState } from './state'
 
-/** `corp` from get_jsapi_ticket, `agent_config` from ticket/get?type=agent_config (wecom-api.md §4.1). */
+/** `corp` from get_jsapi_ticket, `agent_config` from ticket/get?type=agent_config (https://developer.work.weixin.qq.com/document/path/90506). */
 export type TicketKind = 'corp' | 'agent_config'
 
 export interface IssuedTicket {
@@ -17,8 +17,8 @@ export const TICKET_EXPIRES_IN_S = 7200
 const HOUR_MS = 3_600_000
 
 /**
- * Hourly caps (wecom-api.md §4.1, §10): get_jsapi_ticket ≤400 per corp and ≤100 per app;
- * the app ticket ≤100 per app (believed; WeCom's page was not re-read, §11).
+ * Hourly caps (https://developer.work.weixin.qq.com/document/path/90506, https://developer.work.weixin.qq.com/document/path/90312): get_jsapi_ticket ≤400 per corp and ≤100 per app;
+ * the app ticket ≤100 per app (believed: WeCom's pages do not say it for this ticket).
  */
 export const TICKET_LIMITS = {
   corpTicketPerCorp: 400,

@@ -1,7 +1,7 @@
 import type { Department, Member } from './org-types'
 
 /**
- * user/get's body for a self-built app (wecom-api.md §5.3). mobile/email/gender/avatar appear
+ * user/get's body for a self-built app (https://developer.work.weixin.qq.com/document/path/90196). mobile/email/gender/avatar appear
  * only for members flagged as created before 2022, as post-2022-06-20 apps see the directory.
  * Avatars point at the sandbox itself (`origin`) because the machine is offline.
  */

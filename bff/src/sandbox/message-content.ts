@@ -1,4 +1,4 @@
-/** Per-type checks of a message/send body (wecom-api.md §6): the stored, truncated payload or an errcode. */
+/** Per-type checks of a message/send body (https://developer.work.weixin.qq.com/document/path/90236): the stored, truncated payload or an errcode. */
 import { checkTemplateCard, type TemplateCardPayload } from './template-card'
 
 export type MessagePayload =

@@ -39,7 +39,7 @@ function canReceive(m: Member): boolean {
 }
 
 /**
- * touser / toparty / totag (wecom-api.md §6): ≤1000 users (40032), ≤100 parties (82002) and tags
+ * touser / toparty / totag (https://developer.work.weixin.qq.com/document/path/90236): ≤1000 users (40032), ≤100 parties (82002) and tags
  * (82003); none given → 82001. `@all` is everyone in the visible range and overrides the rest.
  * A party sends to its whole subtree. The sandbox org has no tags, so every tag is invalid.
  */

@@ -64,7 +64,7 @@ export function issueResponseCode(store: MessageStore, c: Omit<ResponseCode, 'sp
   return code
 }
 
-/** Per app → one member (wecom-api.md §6, §10). */
+/** Per app → one member (https://developer.work.weixin.qq.com/document/path/90236, https://developer.work.weixin.qq.com/document/path/90312). */
 export const PER_MEMBER_PER_MINUTE = 30
 export const PER_MEMBER_PER_HOUR = 1000
 /** Bounds memory in a long-running sandbox; the oldest go first. */

@@ -24,7 +24,7 @@ export interface SandboxOptions {
   visibleRange?: Omit<VisibleRange, 'tags'> & { tags?: number[] }
   /** The corp's tags (通讯录 → 标签); default none. */
   tags?: SandboxTag[]
-  /** Frequency/concurrency limits per API (wecom-api.md §10); default DEFAULT_LIMITS. */
+  /** Frequency/concurrency limits per API (https://developer.work.weixin.qq.com/document/path/90312); default DEFAULT_LIMITS. */
   limits?: Partial<SandboxLimits>
   /** Members one user/list answer may carry before it fails with 45029; default 5000. */
   maxListResponse?: number
@@ -32,7 +32,7 @@ export interface SandboxOptions {
   callback?: CallbackConfig
   /** Waits before the 2nd and 3rd delivery attempt; default [1000, 2000]. */
   callbackRetryDelaysMs?: number[]
-  /** How long WeCom waits for the callback's answer; default 5000 (wecom-api.md §8.3). */
+  /** How long WeCom waits for the callback's answer; default 5000 (https://developer.work.weixin.qq.com/document/path/90930). */
   callbackTimeoutMs?: number
   /** Members without an interface licence: message/send lists them in `unlicenseduser` and skips them. */
   unlicensedUsers?: string[]
@@ -101,10 +101,10 @@ export const DEFAULT_CALLBACK_TIMEOUT_MS = 5000
 /** 7200 s, as WeCom documents. */
 export const DEFAULT_TOKEN_EXPIRES_IN = 7200
 
-/** Codes die 5 minutes after issue (wecom-api.md §2.1). */
+/** Codes die 5 minutes after issue (https://developer.work.weixin.qq.com/document/path/91023). */
 export const CODE_TTL_MS = 5 * 60 * 1000
 
-/** user_ticket lives 1800 s (wecom-api.md §2.2). */
+/** user_ticket lives 1800 s (https://developer.work.weixin.qq.com/document/path/91023). */
 export const USER_TICKET_TTL_S = 1800
 
 /** The one non-member identity the sandbox offers: an outside WeChat user. */

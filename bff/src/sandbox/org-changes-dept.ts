@@ -14,7 +14,7 @@ const refuse = (httpStatus: Refusal['httpStatus'], errcode: number, errmsg?: str
 /** 90313: 60001 "不能为空且长度不能超过32个字", 60009 "不能含有 :?*\"<>| 等字符". */
 const MAX_NAME = 32
 const BAD_NAME_CHARS = /[\\:*?"<>|]/
-/** "≤15 levels" (wecom-api.md §5.2). */
+/** "≤15 levels" (https://developer.work.weixin.qq.com/document/path/90205). */
 const MAX_DEPTH = 15
 
 export function createDepartment(s: SandboxState, input: OrgDepartmentCreate): ChangeOutcome<Department> {

@@ -15,7 +15,7 @@ type Refusal = Extract<ChangeOutcome<never>, { ok: false }>
 
 const refuse = (httpStatus: Refusal['httpStatus'], errcode: number, errmsg?: string): Refusal => ({ ok: false, httpStatus, errcode, errmsg })
 
-/** 1–64 chars of [A-Za-z0-9_-@.], first a letter or digit (wecom-api.md §5.3). */
+/** 1–64 chars of [A-Za-z0-9_-@.], first a letter or digit (https://developer.work.weixin.qq.com/document/path/90195). */
 const USERID = /^[A-Za-z0-9][A-Za-z0-9_\-@.]{0,63}$/
 /** "用户同时归属部门不超过20个" (90313 on 60110). */
 const MAX_DEPARTMENTS = 20

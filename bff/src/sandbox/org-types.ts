@@ -17,7 +17,7 @@ export interface Department {
   depth: number
 }
 
-/** 1 active, 2 disabled, 4 not activated, 5 quit (wecom-api.md §5.3). */
+/** 1 active, 2 disabled, 4 not activated, 5 quit (https://developer.work.weixin.qq.com/document/path/90196). */
 export type MemberStatus = 1 | 2 | 4 | 5
 export const memberStatuses: readonly MemberStatus[] = [1, 2, 4, 5]
 

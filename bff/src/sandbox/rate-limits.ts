@@ -1,6 +1,6 @@
 import type { SandboxLimits } from './options'
 
-/** Per-API counters for wecom-api.md §10: a one-minute window and the calls in flight. */
+/** Per-API counters for WeCom's frequency limits (https://developer.work.weixin.qq.com/document/path/90312): a one-minute window and the calls in flight. */
 export interface RateState {
   windows: Map<string, { start: number; count: number }>
   inflight: Map<string, number>
@@ -12,7 +12,7 @@ export function createRateState(): RateState {
 
 const MINUTE_MS = 60_000
 
-/** APIs WeCom limits more tightly than the per-corp 10,000/min (wecom-api.md §7.1, §10). */
+/** APIs WeCom limits more tightly than the per-corp 10,000/min (https://developer.work.weixin.qq.com/document/path/91816, https://developer.work.weixin.qq.com/document/path/90312). */
 const API_MINUTE_LIMITS: Readonly<Record<string, number>> = {
   '/cgi-bin/oa/getapprovalinfo': 600,
 }

@@ -9,7 +9,7 @@ import type { CallbackConfig } from './options'
 import type { SandboxState } from './state'
 
 const BASE = '/sandbox/admin/callbacks'
-/** "Reply within 1 second" to the URL check (wecom-api.md §8.2). */
+/** "Reply within 1 second" to the URL check (https://developer.work.weixin.qq.com/document/path/90930). */
 const VERIFY_TIMEOUT_MS = 1000
 
 /** Result of POST /sandbox/admin/callbacks/verify-url. */

@@ -15,7 +15,7 @@ const PATH = '/connect/oauth2/authorize'
 const PICKER_LIMIT = 50
 
 /**
- * The WeCom client's side of OAuth (wecom-api.md §2.1). The "signed-in client user" is, in
+ * The WeCom client's side of OAuth (https://developer.work.weixin.qq.com/document/path/91022). The "signed-in client user" is, in
  * order: `sandbox_pick` (a click on the picker; remembered in a cookie), `sandbox_userid`
  * (automation; not remembered), the `wwsandbox_user` cookie, else the picker page.
  */

@@ -16,7 +16,7 @@ const PATH = '/wwlogin/sso/login'
 const LIST_LIMIT = 30
 
 /**
- * WeCom's web login page (wecom-api.md §3.1). A "scan" (`sandbox_scan`, or `sandbox_userid`
+ * WeCom's web login page (https://developer.work.weixin.qq.com/document/path/98151). A "scan" (`sandbox_scan`, or `sandbox_userid`
  * for automation) redirects to `redirect_uri?code&state&appid`; cancelling redirects with
  * `state` only, as WeCom does when the user refuses. No cookie: a browser is not the client.
  */

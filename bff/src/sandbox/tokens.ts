@@ -8,7 +8,7 @@ export function tokenExpiresAt(s: SandboxState, t: IssuedToken): number {
 /**
  * WeCom (older doc revisions): "有效期内重复获取返回相同结果" — within validity the same token comes
  * back. expires_in is then the time it has left, so a client that caches for expires_in never
- * holds a dead token. Each secret (app, contact-sync) has its own token (wecom-api.md §1).
+ * holds a dead token. Each secret (app, contact-sync) has its own token (https://developer.work.weixin.qq.com/document/path/91039).
  */
 export function getOrIssueToken(s: SandboxState, app: TokenApp = 'agent'): { token: IssuedToken; expiresIn: number } {
   const now = s.now()

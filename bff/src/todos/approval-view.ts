@@ -1,4 +1,4 @@
-/** The parts of oa/getapprovaldetail's `info` we use (wecom-api.md §7.2). */
+/** The parts of oa/getapprovaldetail's `info` we use (https://developer.work.weixin.qq.com/document/path/91983). */
 export interface ApprovalInfo {
   sp_no: string
   sp_name: string

@@ -16,14 +16,15 @@ const PRIVATE = { 'Cache-Control': 'private, no-cache' }
  */
 async function withNames(deps: Deps, todos: TodoRecord[]): Promise<Todo[]> {
   const view = deps.readModel.latest()
-  if (!view) return toTodos(deps.db, todos)
+  const hosts = deps.config.hostDisplayNames
+  if (!view) return toTodos(deps.db, todos, hosts)
   const { members } = view
   const names = new Map<string, string>()
   for (const t of todos) {
     const m = t.requester ? members.get(t.requester.toLowerCase()) : undefined
     if (m) names.set(m.userid.toLowerCase(), m.name)
   }
-  return todos.map((t) => toTodo(t, names))
+  return todos.map((t) => toTodo(t, names, hosts))
 }
 
 /** The signed-in member's own todos: the list (with both tab counts) and one todo. */

@@ -162,7 +162,7 @@ export function hostOpenApi(publicUrl: string): Record<string, unknown> {
         hostKey: {
           type: 'http',
           scheme: 'bearer',
-          description: '`Authorization: Bearer <key>`，密钥来自服务端的 HOST_API_KEYS（name:key）；name 即宿主名，标记其待办 / A key from the server\'s HOST_API_KEYS (name:key); the name marks the host\'s todos.',
+          description: '`Authorization: Bearer <key>`，密钥来自服务端的 HOST_API_KEYS（name:key）；name 即宿主名，标记其待办；成员看到的是宿主的显示名（HOST_DISPLAY_NAMES 或管理后台的业务系统名称） / A key from the server\'s HOST_API_KEYS (name:key); the name marks the host\'s todos, which members see under the host\'s display name (HOST_DISPLAY_NAMES or the console).',
         },
       },
       schemas: {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Config } from '../config'
+import { hostDisplayName } from '../config/host-names'
 import { formatCorpTime } from '../time/corp-time'
 import type { OutboxMessage } from '../notify/enqueue'
 import type { TemplateCard } from '../wecom/messages'
@@ -38,7 +39,7 @@ export function todoCard(config: Config, todo: TodoRecord, o: { heading: string;
   return {
     card_type: 'button_interaction',
     task_id: cardTaskId(todo.id, o.card),
-    source: { desc: clipBytes(todo.source === 'approval' ? '审批' : todo.origin, 39) },
+    source: { desc: clipBytes(sourceName(config, todo), 39) },
     main_title: { title: clipBytes(`${o.heading}${todo.title}`, 128), desc: '待处理' },
     ...(todo.summary ? { sub_title_text: clipBytes(todo.summary, 336) } : {}),
     ...(rows.length ? { horizontal_content_list: rows } : {}),
@@ -46,6 +47,10 @@ export function todoCard(config: Config, todo: TodoRecord, o: { heading: string;
     button_list: [{ type: 1, text: '查看', style: 1, key: todoButtonKey(todo.id), url }],
   }
 }
+
+/** 审批, or the host as members know it (its display name, else its key name). */
+const sourceName = (config: Config, todo: TodoRecord): string =>
+  todo.source === 'approval' ? '审批' : (hostDisplayName(config.hostDisplayNames, todo.origin) ?? todo.origin)
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 
@@ -59,7 +64,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '
 export function todoMessage(config: Config, todo: TodoRecord, o: { heading: string; requesterName?: string; card: 'new' | { assignee: string } }): OutboxMessage {
   if (config.wecom.callbackToken && config.wecom.callbackAesKey) return { msgtype: 'template_card', template_card: todoCard(config, todo, o) }
   const lines = [
-    o.requesterName ? `<div class="gray">${escapeHtml(o.requesterName)} · ${todo.source === 'approval' ? '审批' : escapeHtml(todo.origin)}</div>` : '',
+    o.requesterName ? `<div class="gray">${escapeHtml(o.requesterName)} · ${escapeHtml(sourceName(config, todo))}</div>` : '',
     todo.summary ? `<div class="normal">${escapeHtml(todo.summary)}</div>` : '',
     todo.dueAt ? `<div class="highlight">截止 ${formatCorpTime(todo.dueAt, config.timeZone)}</div>` : '',
   ].filter(Boolean)

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 
-// WeCom callback crypto (wecom-api.md §8.4), the WXBizMsgCrypt scheme:
+// WeCom callback crypto (https://developer.work.weixin.qq.com/document/path/90968), the WXBizMsgCrypt scheme:
 // AESKey = base64(EncodingAESKey + '='), AES-256-CBC, IV = AESKey[0..16],
 // plaintext = random(16) ‖ uint32be(len) ‖ msg ‖ receiveid, PKCS#7-padded to 32-byte blocks.
 

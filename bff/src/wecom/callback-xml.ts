@@ -1,4 +1,4 @@
-// A small strict parser for the XML WeCom sends to callbacks (wecom-api.md §8.3, §8.5, §7.4):
+// A small strict parser for the XML WeCom sends to callbacks (https://developer.work.weixin.qq.com/document/path/90930, https://developer.work.weixin.qq.com/document/path/90970, https://developer.work.weixin.qq.com/document/path/91815):
 // flat or nested elements, CDATA, no attributes that matter. Written by hand rather than with a
 // general XML library because the safe subset is tiny: no DTD at all (so no entity expansion,
 // no external entities, no billion laughs), only the five predefined entities and character

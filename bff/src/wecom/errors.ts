@@ -1,6 +1,6 @@
 import { ipFromErrmsg, wecomHint } from '@portal/shared'
 
-/** WeCom answered, with errcode ≠ 0. Branch on `errcode`, never on `errmsg` text (wecom-api.md §0). */
+/** WeCom answered, with errcode ≠ 0. Branch on `errcode`, never on `errmsg` text (https://developer.work.weixin.qq.com/document/path/90313). */
 export class WeComError extends Error {
   override readonly name = 'WeComError'
   readonly errcode: number
@@ -42,7 +42,7 @@ export class WeComTransportError extends Error {
   }
 }
 
-/** Errcodes that mean "this access_token is no good": drop it, refetch, retry once (§1). */
+/** Errcodes that mean "this access_token is no good": drop it, refetch, retry once (https://developer.work.weixin.qq.com/document/path/90313). */
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001])
 
 const TRANSIENT_ERRCODES: ReadonlySet<number> = new Set([-1, 6000, 45009, 45033])

@@ -8,7 +8,7 @@ export interface JsapiSignature {
   signature: string
 }
 
-/** The URL WeCom checks the signature against: everything before the first `#` (wecom-api.md §4.2). */
+/** The URL WeCom checks the signature against: everything before the first `#` (https://developer.work.weixin.qq.com/document/path/90506). */
 export function signableUrl(url: string): string {
   const hash = url.indexOf('#')
   return hash === -1 ? url : url.slice(0, hash)

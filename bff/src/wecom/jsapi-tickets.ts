@@ -3,7 +3,7 @@ import { WeComTransportError } from './errors'
 import type { StoredTicket, TicketStore } from './ticket-store'
 import type { WeComClient, WeComLogger, WeComQuery } from './types'
 
-/** `corp` signs wx.config, `agent` (the app's) signs wx.agentConfig (wecom-api.md §4.1). */
+/** `corp` signs wx.config, `agent` (the app's) signs wx.agentConfig (https://developer.work.weixin.qq.com/document/path/90506). */
 export type TicketKind = 'corp' | 'agent'
 
 const SOURCES: Record<TicketKind, { path: string; query?: WeComQuery }> = {

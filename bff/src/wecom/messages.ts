@@ -1,14 +1,14 @@
 import { WeComError } from './errors'
 import type { WeComClient } from './types'
 
-// cgi-bin/message/send (wecom-api.md §6): the body, built byte-stable, and the answer, parsed.
+// cgi-bin/message/send (https://developer.work.weixin.qq.com/document/path/90236): the body, built byte-stable, and the answer, parsed.
 
 export const MESSAGE_SEND_PATH = '/cgi-bin/message/send'
-/** duplicate_check_interval may be at most 4 hours (§6). */
+/** duplicate_check_interval may be at most 4 hours (https://developer.work.weixin.qq.com/document/path/90236). */
 export const MAX_DUPLICATE_CHECK_SECONDS = 14_400
-/** touser takes at most 1000 userids (§6; 40031/40032 beyond). */
+/** touser takes at most 1000 userids (https://developer.work.weixin.qq.com/document/path/90236; 40031/40032 beyond). */
 const MAX_TOUSER = 1000
-/** "UserID、部门ID、标签ID全部非法或无权限" (§9). */
+/** "UserID、部门ID、标签ID全部非法或无权限" (81013 in https://developer.work.weixin.qq.com/document/path/90313). */
 const NOBODY_VALID = 81013
 
 /** The part of a message that varies by type (touser, agentid and the checks are added here). */

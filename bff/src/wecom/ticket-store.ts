@@ -20,7 +20,7 @@ export type TicketClaim =
 
 /**
  * Where tickets live so that every BFF instance shares them: WeCom allows an app about 100 ticket
- * fetches an hour (wecom-api.md §4.1, §10), so instances must not each fetch their own. The lease
+ * fetches an hour (https://developer.work.weixin.qq.com/document/path/90506, https://developer.work.weixin.qq.com/document/path/90312), so instances must not each fetch their own. The lease
  * is what lets only one of them fetch when the shared ticket is due; it is held for a bounded time
  * rather than as an open lock across the HTTP call, so a crashed or slow fetcher cannot wedge the
  * others and no database connection waits on WeCom.

@@ -7,7 +7,7 @@ export interface FetchedToken {
 /**
  * Process-wide cache of access tokens, one per key (the client keys by apiBase, corpId and a
  * fingerprint of the secret). Share one instance between all clients of the process: WeCom
- * rate-blocks frequent gettoken calls (wecom-api.md §1).
+ * rate-blocks frequent gettoken calls (https://developer.work.weixin.qq.com/document/path/91039).
  */
 export interface TokenCache {
   /**

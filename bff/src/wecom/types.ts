@@ -45,7 +45,7 @@ export interface WeComCall {
   seconds: number
 }
 
-/** cgi-bin/auth/getuserinfo (wecom-api.md §2.2). */
+/** cgi-bin/auth/getuserinfo (https://developer.work.weixin.qq.com/document/path/91023). */
 export type WeComIdentity =
   | { kind: 'member'; userid: string; userTicket?: string }
   | { kind: 'non-member'; openid: string; externalUserid?: string }
@@ -75,7 +75,7 @@ export interface WeComExtAttr {
 }
 
 /**
- * cgi-bin/user/get (§5.3). Since 2022-06-20 new self-built apps no longer receive avatar,
+ * cgi-bin/user/get (https://developer.work.weixin.qq.com/document/path/90196). Since 2022-06-20 new self-built apps no longer receive avatar,
  * gender, mobile, email, biz_mail, qr_code or address, so all of those are optional.
  */
 export interface WeComUser {
@@ -108,7 +108,7 @@ export interface WeComUser {
   enable?: number
 }
 
-/** cgi-bin/department/get (§5.2). `order`: larger sorts first. */
+/** cgi-bin/department/get (https://developer.work.weixin.qq.com/document/path/95351). `order`: larger sorts first. */
 export interface WeComDepartment {
   id: number
   name: string

@@ -71,15 +71,24 @@ describe('settings in effect', () => {
     expect(config.wecom).toMatchObject({ corpId: OTHER.corpId, apiBase: WECOM_API_BASE, oauthBase: WECOM_OAUTH_BASE, loginBase: WECOM_LOGIN_BASE })
     expect(config.roles.adminUserids).toEqual([])
     expect(config.hostApiKeys.map((k) => k.key)).not.toContain(SANDBOX_HOST_KEY)
+    expect({ ...config.hostDisplayNames }).toEqual({})
     expect(config.approvalLinkTemplate).toMatch(/^https:\/\/app\.work\.weixin\.qq\.com\//)
 
     // What env sets stays.
-    const env = { ADMIN_USERIDS: 'wangwu', WECOM_OAUTH_BASE: 'https://oauth.example.com', HOST_API_KEYS: `oa:${SANDBOX_HOST_KEY}x` }
+    const env = { ADMIN_USERIDS: 'wangwu', WECOM_OAUTH_BASE: 'https://oauth.example.com', HOST_API_KEYS: `oa:${SANDBOX_HOST_KEY}x`, HOST_DISPLAY_NAMES: 'oa=OA 审批' }
     const pinned = testConfig(env)
     await applyStoredSettings(pinned, (await settingsRig({ db, config: pinned })).settings, env)
     expect(pinned.roles.adminUserids).toEqual(['wangwu'])
     expect(pinned.wecom.oauthBase).toBe('https://oauth.example.com')
     expect(pinned.hostApiKeys).toEqual([{ name: 'oa', key: `${SANDBOX_HOST_KEY}x` }])
+    expect({ ...pinned.hostDisplayNames }).toEqual({ oa: 'OA 审批' })
+
+    // A name stored in the console stays too.
+    await first.db.exec(`insert into settings (key, value, encrypted, updated_at, updated_by) values ('hostDisplayNames', 'crm=客户系统', false, now(), 'zhangsan')`)
+    const named = testConfig()
+    await applyStoredSettings(named, (await settingsRig({ db, config: named })).settings, {})
+    expect(named.mode).toBe('wecom')
+    expect({ ...named.hostDisplayNames }).toEqual({ crm: '客户系统' })
   })
 
   it('reaches another instance on the same database within its poll', async () => {

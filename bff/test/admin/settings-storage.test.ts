@@ -84,7 +84,8 @@ describe('settings at rest', () => {
     // Asking members for their contact details is off until an admin turns it on.
     expect(f.get('contactConsent')).toMatchObject({ value: false, source: 'default', envVar: 'CONTACT_CONSENT' })
     expect(view).toMatchObject({ keyPersistent: true, updatedBy: 'zhangsan', updatedAt: expect.any(String) })
-    expect(view.fields.map((x) => x.key)).toHaveLength(15)
+    expect(view.fields.map((x) => x.key)).toHaveLength(16)
+    expect(f.get('hostDisplayNames')).toMatchObject({ value: 'demo-host=示例 OA', source: 'sandbox', envVar: 'HOST_DISPLAY_NAMES' })
     expect(f.get('timeZone')).toMatchObject({ value: 'Asia/Shanghai', source: 'default', envVar: 'CORP_TIME_ZONE' })
   })
 

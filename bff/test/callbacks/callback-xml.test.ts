@@ -92,7 +92,7 @@ describe('the callback XML parser reads what WeCom sends', () => {
     expect(doc).toEqual({ xml: { a: 'x', b: '' } })
   })
 
-  it('keeps nested elements (sys_approval_change, §7.4) and turns repeated names into arrays', () => {
+  it('keeps nested elements (sys_approval_change) and turns repeated names into arrays', () => {
     const xml = `<xml><ToUserName><![CDATA[ww1cSD21f1e9c0caaa]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>
 <CreateTime>1571732272</CreateTime><MsgType><![CDATA[event]]></MsgType>
 <Event><![CDATA[sys_approval_change]]></Event><AgentID>3010040</AgentID>

@@ -80,7 +80,7 @@ export function contactXml(changeType: string, userid: string, createTime = 1_70
   )
 }
 
-/** A change_contact/create_user event as §8.5 describes it. */
+/** A change_contact/create_user event as WeCom describes it (https://developer.work.weixin.qq.com/document/path/90970). */
 export function createUserXml(userid: string, createTime = 1_700_000_000): string {
   return [
     `<xml><ToUserName><![CDATA[${OFFICIAL.corpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>`,

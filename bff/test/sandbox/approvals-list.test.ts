@@ -113,7 +113,7 @@ describe('sandbox oa/getapprovaldetail', () => {
     expect(res.errmsg).toContain('209901010001')
   })
 
-  it('returns the whole form as §7.2 describes', async () => {
+  it('returns the whole form as the getapprovaldetail page describes', async () => {
     const t = setup()
     const spNo = await createApproval(t)
     expect(spNo).toBe('202611010001')

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 
 /**
- * The receiving side of WeCom's callback crypto, written from wecom-api.md §8 independently of
+ * The receiving side of WeCom's callback crypto, written from WeCom's own description (https://developer.work.weixin.qq.com/document/path/90968) independently of
  * the sandbox's sender, so the tests check the sandbox against the spec rather than itself.
  */
 

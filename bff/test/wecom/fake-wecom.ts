@@ -1,5 +1,5 @@
 /**
- * A fake `fetch` that answers like WeCom (wecom-api.md §1, §2.2, §5): gettoken checks
+ * A fake `fetch` that answers like WeCom (https://developer.work.weixin.qq.com/document/path/91039, https://developer.work.weixin.qq.com/document/path/91023, https://developer.work.weixin.qq.com/document/path/90196): gettoken checks
  * corpid/secret, APIs check the token, and tests can script or delay answers per path.
  */
 export const CORP_ID = 'ww0123456789abcdef'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { jsapiSignature, newNonce, signableUrl, signUrl } from '../../src/wecom'
 
-// wecom-api.md §4.2: the official worked example (developer.work.weixin.qq.com 90506/96909).
+// The official worked example (https://developer.work.weixin.qq.com/document/path/90506).
 const EXAMPLE = {
   ticket: 'sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg',
   nonceStr: 'Wm3WZYTPz0wzccnW',

@@ -3,7 +3,7 @@ import type { WeComClient, WeComQuery } from '../../src/wecom'
 type Answer = { ticket?: unknown; expires_in?: unknown } | Error
 
 /**
- * A stand-in for the client's `get` on the two ticket endpoints (wecom-api.md §4.1): counts
+ * A stand-in for the client's `get` on the two ticket endpoints (https://developer.work.weixin.qq.com/document/path/90506): counts
  * calls per kind, issues numbered tickets, and can hold answers or script failures.
  */
 export function ticketWeCom() {

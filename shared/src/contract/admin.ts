@@ -66,6 +66,7 @@ export const settingKeys = [
   'logLevel',
   'timeZone',
   'contactConsent',
+  'hostDisplayNames',
 ] as const
 export const settingKeySchema = z.enum(settingKeys)
 export type SettingKey = z.infer<typeof settingKeySchema>

@@ -1,7 +1,7 @@
 import { z } from 'zod/mini'
 
 /**
- * What `ww.register`'s getConfigSignature / getAgentConfigSignature return (wecom-api.md §4.3):
+ * What `ww.register`'s getConfigSignature / getAgentConfigSignature return (ww.register: https://developer.work.weixin.qq.com/document/path/96947):
  * `timestamp` in seconds and `nonceStr` exactly as they went into the sha1, lowercase hex.
  */
 export const jsapiSignatureSchema = z.object({

@@ -18,8 +18,10 @@ export const todoSchema = z.object({
   dueAt: z.nullable(z.string()),
   /** Who asked (the approval's applicant, or the host's `requester`). */
   requester: z.nullable(z.object({ userid: z.string(), name: z.string() })),
-  /** Approval todos: the approval number; host todos: the host's name. */
+  /** Approval todos: the approval number; host todos: the host's name (its key's, in HOST_API_KEYS). */
   origin: z.string(),
+  /** Host todos: the name people read for the host (HOST_DISPLAY_NAMES or the console), when it has one. */
+  originName: z.optional(z.string()),
 })
 export type Todo = z.infer<typeof todoSchema>
 

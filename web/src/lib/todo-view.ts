@@ -3,9 +3,9 @@ import type { MessageKey } from '../i18n/messages'
 
 type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string
 
-/** 审批, or the host app's name. */
-export function sourceLabel(todo: Pick<Todo, 'source' | 'origin'>, t: Translate): string {
-  return todo.source === 'approval' ? t('todos.sourceApproval') : todo.origin || t('todos.sourceHost')
+/** 审批, or the host app's name: the one the operator gave it, else its key name. */
+export function sourceLabel(todo: Pick<Todo, 'source' | 'origin' | 'originName'>, t: Translate): string {
+  return todo.source === 'approval' ? t('todos.sourceApproval') : todo.originName || todo.origin || t('todos.sourceHost')
 }
 
 export const statusKey = (status: Todo['status']): MessageKey =>

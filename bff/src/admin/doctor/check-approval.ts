@@ -5,7 +5,7 @@ import { CONSOLE, fail, L, ok, type Outcome } from './types'
 
 /**
  * 48002 is WeCom's "API接口无权限调用"; 301055 is what deployments report for an app not added
- * under 审批 → API (it is not in WeCom's global list, wecom-api.md §7, §9); 60011 for data
+ * under 审批 → API (it is not in WeCom's global list, https://developer.work.weixin.qq.com/document/path/90313); 60011 for data
  * outside the app's permission.
  */
 const NO_PERMISSION = new Set([48002, 301055, 60011])

@@ -7,7 +7,7 @@ import { L, ok, type Outcome } from './types'
 const NAMES: Record<TicketKind, { zh: string; en: string }> = { corp: { zh: '企业票据', en: 'corp ticket' }, agent: { zh: '应用票据', en: 'app ticket' } }
 
 /**
- * Both JS-SDK tickets (wecom-api.md §4.1). Through the shared ticket store when the database is
+ * Both JS-SDK tickets (https://developer.work.weixin.qq.com/document/path/90506). Through the shared ticket store when the database is
  * open: a stored ticket is reused rather than spending WeCom's ~100 an hour on a check.
  */
 export async function checkJsapiTickets(r: DoctorRun): Promise<Outcome> {

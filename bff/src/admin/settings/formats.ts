@@ -1,4 +1,5 @@
 import { booleanSettingKeys, type Localized, type SettingKey } from '@portal/shared'
+import { formatHostNames, parseHostNames } from '../../config/host-names'
 import { validQuartz } from '../../config/quartz'
 import { isLogLevel } from '../../log'
 import { validTimeZone } from '../../time/corp-time'
@@ -40,6 +41,12 @@ export function checkFormat(key: SettingKey, raw: string | boolean | null): Chec
       return validQuartz(v) ? ok(v) : bad('不是有效的计划：应为 Quartz 表达式，秒在最前，例如 "10 0/10 * * * ?"。', 'Not a valid schedule: expected a Quartz cron expression, seconds first, e.g. "10 0/10 * * * ?".')
     case 'timeZone':
       return validTimeZone(v) ? ok(v) : bad('应为时区名称（IANA），例如 Asia/Shanghai 或 UTC。', 'Expected an IANA time zone name, e.g. Asia/Shanghai or UTC.')
+    case 'hostDisplayNames': {
+      const parsed = parseHostNames(v)
+      if (!parsed.ok) return { ok: false, problem: parsed.problem }
+      // Only separators typed: nothing to name, so nothing stored.
+      return { ok: true, value: formatHostNames(parsed.names) || null }
+    }
     case 'rolePolicy':
       return v === 'all-members' || v === 'explicit' ? ok(v) : bad('应为 all-members 或 explicit。', 'Expected all-members or explicit.')
     case 'logLevel':

@@ -1,5 +1,6 @@
 import { booleanSettingKeys, secretSettingKeys, settingKeys, type SettingKey } from '@portal/shared'
 import type { Config } from '../../config'
+import { formatHostNames, parseHostNames, type HostNames } from '../../config/host-names'
 import { isLogLevel } from '../../log'
 import { DEFAULT_TIME_ZONE } from '../../time/corp-time'
 
@@ -23,6 +24,7 @@ export const envVars: Record<SettingKey, string> = {
   logLevel: 'LOG_LEVEL',
   timeZone: 'CORP_TIME_ZONE',
   contactConsent: 'CONTACT_CONSENT',
+  hostDisplayNames: 'HOST_DISPLAY_NAMES',
 }
 
 /** Which corp and app the process talks to: changing the corp needs a restart (its directory, its sessions). */
@@ -53,6 +55,7 @@ export function readSetting(config: Config, key: SettingKey): SettingValue {
     case 'logLevel': return config.logLevel
     case 'timeZone': return config.timeZone
     case 'contactConsent': return config.contactConsent
+    case 'hostDisplayNames': return formatHostNames(config.hostDisplayNames) || undefined
   }
 }
 
@@ -75,7 +78,14 @@ export function writeSetting(config: Config, key: SettingKey, value: SettingValu
     case 'logLevel': config.logLevel = isLogLevel(text) ? text : 'info'; break
     case 'timeZone': config.timeZone = text || DEFAULT_TIME_ZONE; break
     case 'contactConsent': config.contactConsent = value === true; break
+    case 'hostDisplayNames': config.hostDisplayNames = parsedHostNames(text); break
   }
+}
+
+/** Stored values were checked (checkFormat) before they get here: a bad one names no host. */
+function parsedHostNames(text: string): HostNames {
+  const parsed = parseHostNames(text)
+  return parsed.ok ? parsed.names : {}
 }
 
 /** Rows hold text; the on/off settings hold 'true' or 'false'. */

@@ -37,7 +37,7 @@ function weComSays(lead: Localized, e: WeComError): Localized {
  * Secret; agent/get proves the AgentId belongs to that Secret ("企业仅可获取当前凭证对应的应用",
  * developer.work.weixin.qq.com/document/path/90227); gettoken with the contact-sync Secret proves
  * that one. 60020 (untrusted IP) does not block: WeCom did check the credentials to get that far,
- * and the doctor shows the IP to add. gettoken is not known to be IP-gated (wecom-api.md §11).
+ * and the doctor shows the IP to add. gettoken is not known to be IP-gated (https://developer.work.weixin.qq.com/document/path/91039 does not say).
  */
 export async function checkLive(
   c: Credentials,

@@ -9,8 +9,9 @@ import type { SettingsService } from './service'
 export async function applyStoredSettings(config: Config, settings: SettingsService, env?: Record<string, string | undefined>): Promise<Config['mode']> {
   await settings.apply()
   if (config.mode === 'sandbox' && config.wecom.corpId) {
-    const apiBase = (await settings.view()).fields.find((f) => f.key === 'apiBase')
-    useWeComMode(config, { apiBaseStored: apiBase?.source === 'stored' }, env)
+    const { fields } = await settings.view()
+    const stored = (key: string) => fields.find((f) => f.key === key)?.source === 'stored'
+    useWeComMode(config, { apiBaseStored: stored('apiBase'), hostDisplayNamesStored: stored('hostDisplayNames') }, env)
   }
   return config.mode
 }

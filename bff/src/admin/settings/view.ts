@@ -7,7 +7,7 @@ import type { OverlayState } from './overlay'
 export type StoredEntry = { value: string | boolean; problem?: undefined; updatedAt: Date; updatedBy: string } | { value?: undefined; problem: Localized; updatedAt: Date; updatedBy: string }
 
 /** Sandbox mode fills these in from its built-in corp when nothing else does. */
-const SANDBOX_KEYS: readonly SettingKey[] = ['corpId', 'agentId', 'secret', 'apiBase', 'callbackToken', 'callbackAesKey']
+const SANDBOX_KEYS: readonly SettingKey[] = ['corpId', 'agentId', 'secret', 'apiBase', 'callbackToken', 'callbackAesKey', 'hostDisplayNames']
 
 /** Secrets show as dots and their last 4 characters, and only when long enough to keep most hidden. */
 export function mask(secret: string): string {

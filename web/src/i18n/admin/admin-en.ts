@@ -146,6 +146,8 @@ const settingsEn: Record<keyof typeof settingsZh, string> = {
   'admin.settings.logLevel.warn': 'Warning',
   'admin.settings.logLevel.error': 'Error',
   'admin.settings.hint.timeZone': 'Times in cards, todo summaries and the doctor, e.g. Asia/Shanghai',
+  'admin.settings.field.hostDisplayNames': 'Business app names',
+  'admin.settings.hint.hostDisplayNames': "What members read as a host's name on its todos' tag and cards: host=display name pairs separated by commas, e.g. oa=OA 审批. The host is its name in HOST_API_KEYS, before the ':' (the key never goes here); a host without a display name shows that name",
   'admin.settings.cronFormat': 'Quartz format, seconds first (sec min hour day month weekday). E.g.',
   'admin.settings.cronExample': 'runs every 10 minutes',
   'admin.settings.rolePolicy.all-members': 'Every member in the visible range',

@@ -46,6 +46,8 @@ export const settingsZh = {
   'admin.settings.logLevel.warn': '警告',
   'admin.settings.logLevel.error': '错误',
   'admin.settings.hint.timeZone': '卡片、待办摘要和体检结果中的时间按此时区显示，例如 Asia/Shanghai',
+  'admin.settings.field.hostDisplayNames': '业务系统名称',
+  'admin.settings.hint.hostDisplayNames': '成员在待办来源标签和消息卡片上看到的名称，写成 宿主名=显示名，多项用逗号分隔，例如 oa=OA 审批。宿主名是 HOST_API_KEYS 中冒号前的部分（密钥不在这里填）；没有显示名的宿主显示宿主名',
   'admin.settings.cronFormat': 'Quartz 格式，秒在最前（秒 分 时 日 月 周）。例如',
   'admin.settings.cronExample': '表示每 10 分钟一次',
   'admin.settings.rolePolicy.all-members': '所有在可见范围内的成员',
