@@ -1,4 +1,4 @@
--- JS-SDK tickets (wecom-api.md §4.1), shared by every BFF instance: WeCom allows an app about
+-- JS-SDK tickets (https://developer.work.weixin.qq.com/document/path/90506), shared by every BFF instance: WeCom allows an app about
 -- 100 ticket fetches an hour, so instances take turns through a lease instead of each fetching.
 -- One row per corp, app and kind ('…/corp' for wx.config, '…/agent' for wx.agentConfig).
 create table jsapi_tickets (
