@@ -18,17 +18,22 @@ interface RequestCell {
 }
 interface DurationCell {
   labels: { method: string; route: string }
-  /** Observations per bucket (not cumulative); the last slot is above every bound (+Inf). */
+  /** Observations per bucket (not cumulative); those above every bound are only in `count`. */
   counts: number[]
   sum: number
   count: number
+  /** This method and route's request counts by status. */
+  statuses: Map<number, RequestCell>
 }
 
 const SUM = 'sum' as const
 
 export function createHttpSeries(o: { registers: Registry[]; requests: { name: string; help: string }; duration: { name: string; help: string; buckets: number[] } }): HttpSeries {
-  const requests = new Map<string, RequestCell>()
-  const durations = new Map<string, DurationCell>()
+  // Looked up by route, then method (the same string objects on every request: their hashes are
+  // cached), then status; listed in the order first seen, as prom-client lists its label sets.
+  const byRoute = new Map<string, Map<string, DurationCell>>()
+  const requests: RequestCell[] = []
+  const durations: DurationCell[] = []
   const bounds = [...o.duration.buckets].sort((a, b) => a - b)
 
   const counter = {
@@ -36,14 +41,18 @@ export function createHttpSeries(o: { registers: Registry[]; requests: { name: s
     help: o.requests.help,
     type: 'counter',
     aggregator: SUM,
-    get: async () => ({ name: counter.name, help: counter.help, type: counter.type, aggregator: SUM, values: [...requests.values()].map((c) => ({ value: c.value, labels: c.labels })) }),
-    reset: () => requests.clear(),
+    get: async () => ({ name: counter.name, help: counter.help, type: counter.type, aggregator: SUM, values: requests.map((c) => ({ value: c.value, labels: c.labels })) }),
+    reset: () => {
+      byRoute.clear()
+      requests.length = 0
+      durations.length = 0
+    },
   }
 
   const bucketName = `${o.duration.name}_bucket`
   /** Prometheus text wants the route labels after `le`, as prom-client's Histogram writes them. */
   const durationValues = () =>
-    [...durations.values()].flatMap((d) => {
+    durations.flatMap((d) => {
       let acc = 0
       return [
         ...bounds.map((le, i) => ({ labels: { le }, sharedLabels: d.labels, value: (acc += d.counts[i]!), metricName: bucketName, exemplar: null })),
@@ -66,7 +75,8 @@ export function createHttpSeries(o: { registers: Registry[]; requests: { name: s
       aggregator: SUM,
       values: durationValues().map(({ labels, sharedLabels, ...v }) => ({ ...v, labels: { ...labels, ...sharedLabels } })),
     }),
-    reset: () => durations.clear(),
+    // The two series share their cells: a reset (the registry resets every metric) clears both.
+    reset: () => counter.reset(),
   }
 
   // The registry needs only these members (name, help, type, aggregator, get, getForPromString, reset).
@@ -77,14 +87,21 @@ export function createHttpSeries(o: { registers: Registry[]; requests: { name: s
 
   return {
     observe(method, route, status, seconds) {
-      const key = `${method} ${status} ${route}`
-      let cell = requests.get(key)
-      if (!cell) requests.set(key, (cell = { labels: { method, route, status: String(status) }, value: 0 }))
+      let methods = byRoute.get(route)
+      if (!methods) byRoute.set(route, (methods = new Map()))
+      let d = methods.get(method)
+      if (!d) {
+        d = { labels: { method, route }, counts: new Array<number>(bounds.length).fill(0), sum: 0, count: 0, statuses: new Map() }
+        methods.set(method, d)
+        durations.push(d)
+      }
+      let cell = d.statuses.get(status)
+      if (!cell) {
+        cell = { labels: { method, route, status: String(status) }, value: 0 }
+        d.statuses.set(status, cell)
+        requests.push(cell)
+      }
       cell.value += 1
-
-      const dkey = `${method} ${route}`
-      let d = durations.get(dkey)
-      if (!d) durations.set(dkey, (d = { labels: { method, route }, counts: new Array<number>(bounds.length).fill(0), sum: 0, count: 0 }))
       let i = 0
       while (i < bounds.length && seconds > bounds[i]!) i++
       if (i < bounds.length) d.counts[i]! += 1
