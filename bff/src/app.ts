@@ -39,7 +39,7 @@ export function createApp(deps: Deps, opts: { stopping?: () => string | undefine
   const context = requestContext(deps)
   const app = new Hono<AppEnv>()
     .use('*', context)
-    .use('*', async (c, next) => {
+    .use('*', (c, next) => {
       // Headers set before the handler ride along on its response; setting them afterwards
       // would make @hono/node-server build a full web Response (a third of the throughput).
       c.header('X-Content-Type-Options', 'nosniff')
@@ -48,7 +48,8 @@ export function createApp(deps: Deps, opts: { stopping?: () => string | undefine
       refuseCrossSite(c)
       // A NUL decoded from the path or query would reach PostgreSQL, whose text cannot hold it.
       if (/%00/i.test(c.req.url)) throw new ApiFailure('bad_request', 'The URL holds a NUL character (%00).', { fields: { url: 'NUL character' } })
-      await next()
+      // Not awaited: one promise less per request (each costs the request context's async hooks).
+      return next()
     })
     .route('/', health)
     .route('/', authRoutes(deps))

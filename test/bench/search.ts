@@ -93,8 +93,10 @@ export async function startSyncedApp(o: { appPort: number; sandboxUrl: string; d
     APPROVAL_SYNC_CRON: '0 0 5 1 1 ?',
     LOG_LEVEL: 'warn',
     ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}),
-    // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server under this load.
-    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+  }, {
+    // BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the server under this
+    // load: node's own arguments, since Node refuses --cpu-prof in NODE_OPTIONS.
+    nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
   })
   try {
     const base = `http://127.0.0.1:${o.appPort}`

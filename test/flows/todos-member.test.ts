@@ -2,7 +2,7 @@ import { apiErrorSchema, hostTodoSchema, todoListSchema, todoSchema } from '@por
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signedInAs, TestBrowser, UA } from '../support/browser'
 import { startStack, type Stack } from '../support/stack'
-import { syncOnce } from '../support/sync'
+import { sandboxAdmin, syncOnce } from '../support/sync'
 
 const KEY = 'oa-member-flow-key-0123456789abcd'
 
@@ -103,5 +103,19 @@ describe('member todo routes', () => {
     const added = await hostTodo('m-6', 'lisi')
     expect(await pending('lisi')).toEqual([added])
     expect(todoListSchema.parse((await get('lisi', '/api/todos?status=done')).body).counts).toEqual({ pending: 1, done: 3 })
+  })
+
+  it('shows a requester\'s new name once the directory has it, though no todo changed', async () => {
+    // The list is kept in memory, its JSON too: the rename must still reach it.
+    const requester = async () => todoListSchema.parse((await get('lisi', '/api/todos')).body).items[0]?.requester
+    expect(await requester()).toEqual({ userid: 'zhangsan', name: '张三' })
+    await sandboxAdmin(stack, 'PATCH', 'org/users/zhangsan', { name: '张三丰' })
+    try {
+      expect((await syncOnce(stack)).status).toBe('succeeded')
+      // The read model is rebuilt after the sync without holding requests: soon, not at once.
+      await expect.poll(requester, { timeout: 10_000, interval: 100 }).toEqual({ userid: 'zhangsan', name: '张三丰' })
+    } finally {
+      await sandboxAdmin(stack, 'PATCH', 'org/users/zhangsan', { name: '张三' })
+    }
   })
 })

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler, Next } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
 import { departmentNames, getMember, isActive, type MemberRecord } from '../directory/member-store'
@@ -12,27 +12,37 @@ import { loadSession, revokeSession, TOUCH_EVERY_MS } from './sessions'
 /** Lets through signed-in, active members holding a role; sets session, member and roles. */
 export function requireMember(deps: Deps): MiddlewareHandler<AppEnv> {
   const { config, db, principals } = deps
-  return async (c, next) => {
-    const id = readCookie(c, SESSION_COOKIE)
-    if (!id) throw new ApiFailure('unauthenticated', 'Not signed in.')
-    const now = deps.now()
-    let p = principals.get(id, now)
-    // Past an expiry, or due to slide the idle expiry: ask the database again.
-    if (p && (now >= p.session.idleExpiresAt.getTime() || now >= p.session.absoluteExpiresAt.getTime() || now - p.touchedAt >= TOUCH_EVERY_MS)) {
-      p = undefined
-    }
-    if (!p) p = await principals.load(id, now, () => loadPrincipal(deps, id, now))
-    if (!p.roles.length) {
-      const who = (await adminContacts(db, config.roles)).join('、')
-      throw new ApiFailure('forbidden', 'No permission to use this app.', { hint: who ? `Ask an admin: ${who}` : 'Ask your admin for access.' })
-    }
+  const admit = (c: Context<AppEnv>, id: string, p: Principal) => {
     c.set('sessionId', id)
     c.set('principal', p)
     c.set('session', p.session)
     c.set('member', p.member)
     c.set('roles', p.roles)
     setRequestUser(p.member.userid)
+  }
+  const refuse = async (): Promise<never> => {
+    const who = (await adminContacts(db, config.roles)).join('、')
+    throw new ApiFailure('forbidden', 'No permission to use this app.', { hint: who ? `Ask an admin: ${who}` : 'Ask your admin for access.' })
+  }
+  const admitLoaded = async (c: Context<AppEnv>, next: Next, id: string, now: number) => {
+    const p = await principals.load(id, now, () => loadPrincipal(deps, id, now))
+    if (!p.roles.length) await refuse()
+    admit(c, id, p)
     await next()
+  }
+  return (c, next) => {
+    const id = readCookie(c, SESSION_COOKIE)
+    if (!id) throw new ApiFailure('unauthenticated', 'Not signed in.')
+    const now = deps.now()
+    const p = principals.get(id, now)
+    // Past an expiry, or due to slide the idle expiry: ask the database again.
+    if (!p || now >= p.session.idleExpiresAt.getTime() || now >= p.session.absoluteExpiresAt.getTime() || now - p.touchedAt >= TOUCH_EVERY_MS) {
+      return admitLoaded(c, next, id, now)
+    }
+    if (!p.roles.length) return refuse()
+    // A cached principal: no await of its own (each promise costs the request context's async hooks).
+    admit(c, id, p)
+    return next()
   }
 }
 

@@ -64,7 +64,9 @@ export class DirectoryReadModel {
    * callers that may answer from a view a moment old rather than hold a request for a rebuild.
    */
   latest(): DirectoryView | undefined {
-    void this.current().catch(() => {})
+    // Checked here first: on the hot endpoints that call this on every request, current() (an
+    // async function) would cost two promises each time only to return the same view.
+    if (!this.view || this.viewAt !== this.invalidations || this.now() - this.checkedAt >= this.checkEveryMs) void this.current().catch(() => {})
     return this.view
   }
 

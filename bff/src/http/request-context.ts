@@ -1,8 +1,8 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler, Next } from 'hono'
 import { routePath } from 'hono/route'
 import type { AppEnv } from '../app-env'
 import { randomHex } from '../auth/tokens'
-import { currentRequest, runInRequest, type Logger, type RequestLogContext } from '../log'
+import { currentRequest, runInRequest, type Logger } from '../log'
 import type { Metrics } from '../metrics'
 
 /** An incoming X-Request-Id (a proxy's, e.g. nginx `$request_id`) is kept only if it is this tame: it goes into every log line. */
@@ -19,7 +19,7 @@ const MAX_LOGGED_PATH = 200
  * The query is never logged: it carries OAuth codes and login states.
  */
 export function requestContext(deps: { log: Logger; metrics: Metrics }): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return (c, next) => {
     // The prefixed root app and the app inside it both use this: the outer one does the work.
     if (c.get('requestId')) return next()
     const incoming = c.req.header('x-request-id')
@@ -27,25 +27,33 @@ export function requestContext(deps: { log: Logger; metrics: Metrics }): Middlew
     c.set('requestId', requestId)
     // Set before the handler: it rides along on the handler's response (see app.ts).
     c.header('X-Request-Id', requestId)
-    const ctx: RequestLogContext = { requestId }
-    const started = performance.now()
-    let escaped = false
-    try {
-      await runInRequest(ctx, next)
-    } catch (e) {
-      // Hono answers handler errors through onError before this sees them; this is what got past it.
-      escaped = true
-      throw e
-    } finally {
-      const ms = performance.now() - started
-      // The pattern of the route that answered, never the raw path: bounded label values.
-      const route = routePath(c, c.req.routeIndex) || 'unmatched'
-      const status = escaped ? 500 : c.res.status
-      deps.metrics.httpRequest(c.req.method, route, status, ms / 1000)
+    // One context for the whole request, its own line included (each run costs async hooks).
+    return runInRequest({ requestId }, () => answer(c, next, deps))
+  }
+}
+
+async function answer(c: Context<AppEnv>, next: Next, deps: { log: Logger; metrics: Metrics }): Promise<void> {
+  const started = performance.now()
+  let escaped = false
+  try {
+    await next()
+  } catch (e) {
+    // Hono answers handler errors through onError before this sees them; this is what got past it.
+    escaped = true
+    throw e
+  } finally {
+    const ms = performance.now() - started
+    // The pattern of the route that answered, never the raw path: bounded label values.
+    const route = routePath(c, c.req.routeIndex) || 'unmatched'
+    const status = escaped ? 500 : c.res.status
+    deps.metrics.httpRequest(c.req.method, route, status, ms / 1000)
+    // Request lines are info (probes: debug); above that level, none is built.
+    if (deps.log.level === 'debug' || deps.log.level === 'info') {
       const path = c.req.path.length > MAX_LOGGED_PATH ? `${c.req.path.slice(0, MAX_LOGGED_PATH)}…` : c.req.path
       const line = { method: c.req.method, route, path, status, ms: Math.round(ms * 10) / 10 }
-      // The line is written in the request's context, so it carries the id and the userid.
-      runInRequest(ctx, () => (PROBE.test(c.req.path) && status < 400 ? deps.log.debug('request', line) : deps.log.info('request', line)))
+      // Written in the request's context, so it carries the id and the userid.
+      if (PROBE.test(c.req.path) && status < 400) deps.log.debug('request', line)
+      else deps.log.info('request', line)
     }
   }
 }

@@ -2,6 +2,7 @@ import { Counter, Histogram, Registry } from 'prom-client'
 import type { Db } from '../db'
 import type { WeComCall } from '../wecom'
 import { createDbGauges } from './db-gauges'
+import { createHttpSeries } from './http-series'
 
 /** Sign-in outcomes: `ok`, `restarted` (a spent code or WeCom hiccup, retried once silently), or the problem page's reason. */
 export type SignInOutcome = 'ok' | 'restarted' | 'state_invalid' | 'login_cancelled' | 'code_invalid' | 'not_member' | 'member_inactive' | 'no_role' | 'wecom_error' | 'server_error'
@@ -41,13 +42,14 @@ const REFRESHES: Record<string, string> = {
 export function createMetrics(d: { db: Db; now: () => number; collectTimeoutMs?: number }): Metrics {
   const registry = new Registry()
   const r = [registry]
-  const httpRequests = new Counter({ name: 'portal_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status.', labelNames: ['method', 'route', 'status'], registers: r })
-  const httpDuration = new Histogram({
-    name: 'portal_http_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by method and route pattern.',
-    labelNames: ['method', 'route'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  const http = createHttpSeries({
     registers: r,
+    requests: { name: 'portal_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status.' },
+    duration: {
+      name: 'portal_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request, by method and route pattern.',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    },
   })
   const signIns = new Counter({ name: 'portal_sign_ins_total', help: 'Sign-ins (/auth/callback) by outcome.', labelNames: ['outcome'], registers: r })
   const wecomCalls = new Counter({
@@ -83,9 +85,7 @@ export function createMetrics(d: { db: Db; now: () => number; collectTimeoutMs?:
   return {
     registry,
     httpRequest(method, route, status, seconds) {
-      const m = METHODS.has(method) ? method : 'OTHER'
-      httpRequests.inc({ method: m, route, status: String(status) })
-      httpDuration.observe({ method: m, route }, seconds)
+      http.observe(METHODS.has(method) ? method : 'OTHER', route, status, seconds)
     },
     signIn(outcome) {
       signIns.inc({ outcome })

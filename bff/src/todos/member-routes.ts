@@ -3,19 +3,21 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { requireMember } from '../auth/require-member'
 import type { Deps } from '../deps'
+import type { DirectoryView } from '../directory/read-model'
 import { ApiFailure } from '../errors'
+import type { TodoListing } from './list-cache'
 import { getTodo, type TodoRecord } from './store'
 import { toTodo, toTodos } from './todo-view'
 
 const PRIVATE = { 'Cache-Control': 'private, no-cache' }
+const LIST_HEADERS = { 'Content-Type': 'application/json', ...PRIVATE }
 
 /**
  * Requesters' names from the directory read model once it is built, a rebuild not waited for (the
  * store looks userids up case-insensitively, a scan at 100k members, on every list); from the
  * store before that.
  */
-async function withNames(deps: Deps, todos: TodoRecord[]): Promise<Todo[]> {
-  const view = deps.readModel.latest()
+async function withNames(deps: Deps, todos: TodoRecord[], view = deps.readModel.latest()): Promise<Todo[]> {
   const hosts = deps.config.hostDisplayNames
   if (!view) return toTodos(deps.db, todos, hosts)
   const { members } = view
@@ -30,15 +32,31 @@ async function withNames(deps: Deps, todos: TodoRecord[]): Promise<Todo[]> {
 /** The signed-in member's own todos: the list (with both tab counts) and one todo. */
 export function todoMemberRoutes(deps: Deps) {
   const member = requireMember(deps)
+  /**
+   * The list's JSON, built once per cached listing, read-model view and host names: building the todos and
+   * stringifying them was most of the endpoint's CPU. A listing is immutable while cached (a
+   * write drops it from the cache, and the body with it); the names come from the view, so a new
+   * view builds it again. Uncached listings and names from the store are built every time.
+   */
+  const bodies = new WeakMap<TodoListing, { view: DirectoryView; hosts: unknown; body: string }>()
+  const listBody = async (listing: TodoListing): Promise<string> => {
+    const view = deps.readModel.latest()
+    // Host display names are a console setting, replaced whole when saved: a new one rebuilds too.
+    const hosts = deps.config.hostDisplayNames
+    const kept = bodies.get(listing)
+    if (kept && kept.view === view && kept.hosts === hosts) return kept.body
+    const body = JSON.stringify({ items: await withNames(deps, listing.items, view), counts: listing.counts } satisfies TodoList)
+    if (view) bodies.set(listing, { view, hosts, body })
+    return body
+  }
   return new Hono<AppEnv>()
     .get('/api/todos', member, async (c) => {
       const status = c.req.query('status') ?? 'pending'
       if (status !== 'pending' && status !== 'done') {
         throw new ApiFailure('bad_request', 'status must be "pending" or "done".', { fields: { status: 'expected pending or done' } })
       }
-      const { items, counts } = await deps.todoLists.list(c.get('member').userid, status)
-      const body: TodoList = { items: await withNames(deps, items), counts }
-      return c.json(body, 200, PRIVATE)
+      const listing = await deps.todoLists.list(c.get('member').userid, status)
+      return c.body(await listBody(listing), 200, LIST_HEADERS)
     })
     .get('/api/todos/:id', member, async (c) => {
       const todo = await getTodo(deps.db, c.req.param('id'))
