@@ -9,12 +9,25 @@ interface Pending {
 /** How many writes share one transaction at most: bounds the time a group holds the database. */
 export const MAX_GROUP = 64
 
+export interface GroupCommitOptions {
+  /** Writes in one transaction at most. */
+  maxGroup?: number
+  /** Groups in flight at once: 1 for PGlite (one transaction at a time), a share of the pool on PostgreSQL. */
+  concurrency?: number
+  /**
+   * Errors that only mean "lost a race" (PostgreSQL's serialization failure and deadlock): a
+   * write that still meets one when run in its group's savepoint runs again once, alone.
+   */
+  retryable?: (e: unknown) => boolean
+}
+
 /**
- * Group commit for a database that runs one transaction at a time (PGlite): writes that arrive
- * while a group is committing queue up, and the next group takes them all (up to `maxGroup`)
- * into one transaction, so the fixed cost of a transaction (BEGIN, COMMIT, its WAL writes) is
- * paid once per group instead of once per request. Nothing waits on a timer: a lone write runs at
- * once, as its own group.
+ * Group commit: writes that arrive while `concurrency` groups are already committing queue up,
+ * and the next group takes them all (up to `maxGroup`) into one transaction, so the fixed cost of
+ * a transaction (BEGIN, COMMIT and its WAL flush, a connection and three round trips on
+ * PostgreSQL) is paid once per group instead of once per request. Nothing waits on a timer: a
+ * write that finds a group slot free runs at once, as its own group, so groups only grow when
+ * the database is the bottleneck.
  *
  * Each write is answered only after the COMMIT of the transaction its rows are in; a failing
  * COMMIT fails the whole group. A write that throws fails alone: the group is rolled back and run
@@ -24,17 +37,21 @@ export const MAX_GROUP = 64
  */
 export function groupCommit(
   transaction: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>,
-  maxGroup = MAX_GROUP,
+  opts: GroupCommitOptions = {},
 ): (<T>(fn: WriteFn<T>) => Promise<T>) & { queued: () => number } {
+  const maxGroup = opts.maxGroup ?? MAX_GROUP
+  const concurrency = opts.concurrency ?? 1
+  const retryable = opts.retryable ?? (() => false)
   const queue: Pending[] = []
-  let draining = false
+  let running = 0
 
-  async function drain() {
-    draining = true
-    try {
-      while (queue.length) await runGroup(queue.splice(0, maxGroup))
-    } finally {
-      draining = false
+  function pump() {
+    while (running < concurrency && queue.length) {
+      running++
+      void runGroup(queue.splice(0, maxGroup)).finally(() => {
+        running--
+        pump()
+      })
     }
   }
 
@@ -84,14 +101,22 @@ export function groupCommit(
       group.forEach((w, i) => w.settle(outcomes[i] && !outcomes[i].ok ? outcomes[i] : { ok: false, error }))
       return
     }
-    group.forEach((w, i) => w.settle(outcomes[i]!))
+    await Promise.all(
+      group.map(async (w, i) => {
+        const o = outcomes[i]!
+        // Lost a race with another group (a deadlock across two groups' rows): once more, alone,
+        // after this group's locks are gone.
+        if (!o.ok && retryable(o.error)) return w.settle(await transaction(w.fn).then((value) => ({ ok: true, value }) as const, (error: unknown) => ({ ok: false, error }) as const))
+        w.settle(o)
+      }),
+    )
   }
 
   const write = <T>(fn: WriteFn<T>) =>
     new Promise<T>((resolve, reject) => {
       queue.push({ fn: fn as WriteFn<unknown>, settle: (o) => (o.ok ? resolve(o.value as T) : reject(o.error)) })
-      if (!draining) void drain()
+      pump()
     })
-  // Writes waiting for the next group (the metrics' PGlite queue depth).
+  // Writes waiting for the next group (the metrics' queue depth).
   return Object.assign(write, { queued: () => queue.length })
 }

@@ -18,11 +18,12 @@ export interface Db extends Tx {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
   /**
    * A short write that many requests make at once (the host API). It resolves only once its rows
-   * are committed, and fails alone: another write's failure never fails it. PGlite runs
-   * concurrent writes in one shared transaction (group commit, see group-commit.ts); PostgreSQL
-   * runs each in its own, retried once on a serialization failure or deadlock. So `fn` may run
-   * more than once and must touch nothing but `tx`: no other queries (PGlite would wait for
-   * itself), no calls out, no side effects to undo.
+   * are committed, and fails alone: another write's failure never fails it. Concurrent writes
+   * share transactions (group commit, see group-commit.ts): one group at a time on PGlite,
+   * several on PostgreSQL, where one that loses a race with another group (deadlock,
+   * serialization failure) runs again alone. So `fn` may run more than once and must touch
+   * nothing but `tx`: no other queries (the group would wait for itself), no calls out, no side
+   * effects to undo.
    */
   write<T>(fn: WriteFn<T>): Promise<T>
   /** Changes announced to every instance on this database (caches listen to drop what is stale). */
@@ -32,7 +33,7 @@ export interface Db extends Tx {
   stats?(): DbStats
 }
 
-/** PostgreSQL: the pool's connections and the queries waiting for one. PGlite: writes queued for the next group commit. */
+/** PostgreSQL: the pool's connections, and the queries waiting for one plus the writes queued for a group. PGlite: writes queued for the next group commit. */
 export interface DbStats {
   total?: number
   idle?: number
