@@ -1,8 +1,11 @@
-import type { Tx, WriteFn } from './types'
+import type { Batch, Tx, WriteFn } from './types'
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
 interface Pending {
   fn: WriteFn<unknown>
+  /** Set for a batched write: `fn` runs it alone, the first attempt runs its group's mates at once. */
+  batch?: Batch<unknown, unknown>
+  item?: unknown
   settle: (o: Outcome) => void
 }
 
@@ -29,6 +32,10 @@ export interface GroupCommitOptions {
  * write that finds a group slot free runs at once, as its own group, so groups only grow when
  * the database is the bottleneck.
  *
+ * Batched writes (`batched`) of the same batch in one group run as one call, so that they can
+ * share statements (one multi-row INSERT for many requests' rows); alone, in the isolated rerun
+ * below, each runs as a batch of one.
+ *
  * Each write is answered only after the COMMIT of the transaction its rows are in; a failing
  * COMMIT fails the whole group. A write that throws fails alone: the group is rolled back and run
  * again with a savepoint around each write, so that one's error is its own (not the "transaction
@@ -38,7 +45,7 @@ export interface GroupCommitOptions {
 export function groupCommit(
   transaction: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>,
   opts: GroupCommitOptions = {},
-): (<T>(fn: WriteFn<T>) => Promise<T>) & { queued: () => number } {
+): (<T>(fn: WriteFn<T>) => Promise<T>) & { batched: <I, T>(batch: Batch<I, T>, item: I) => Promise<T>; queued: () => number } {
   const maxGroup = opts.maxGroup ?? MAX_GROUP
   const concurrency = opts.concurrency ?? 1
   const retryable = opts.retryable ?? (() => false)
@@ -60,9 +67,11 @@ export function groupCommit(
     let failed = false
     try {
       await transaction(async (tx) => {
-        for (const w of group) {
+        for (const [i, w] of group.entries()) {
+          if (outcomes[i]) continue
           try {
-            outcomes.push({ ok: true, value: await w.fn(tx) })
+            if (w.batch) await runBatch(tx, group, w.batch, outcomes)
+            else outcomes[i] = { ok: true, value: await w.fn(tx) }
           } catch (error) {
             failed = true
             throw error
@@ -77,6 +86,17 @@ export function groupCommit(
       return
     }
     group.forEach((w, i) => w.settle(outcomes[i]!))
+  }
+
+  /** Every write of `batch` in the group, in one call (their statements shared); fills their outcomes. */
+  async function runBatch(tx: Tx, group: Pending[], batch: Batch<unknown, unknown>, outcomes: Outcome[]) {
+    const at = group.flatMap((w, i) => (w.batch === batch ? [i] : []))
+    const values = await batch.run(
+      tx,
+      at.map((i) => group[i]!.item),
+    )
+    if (values.length !== at.length) throw new Error(`a batched write returned ${values.length} results for ${at.length} items`)
+    at.forEach((i, k) => (outcomes[i] = { ok: true, value: values[k] }))
   }
 
   async function runIsolated(group: Pending[]) {
@@ -112,11 +132,18 @@ export function groupCommit(
     )
   }
 
-  const write = <T>(fn: WriteFn<T>) =>
+  const enqueue = <T>(w: Omit<Pending, 'settle'>) =>
     new Promise<T>((resolve, reject) => {
-      queue.push({ fn: fn as WriteFn<unknown>, settle: (o) => (o.ok ? resolve(o.value as T) : reject(o.error)) })
+      queue.push({ ...w, settle: (o) => (o.ok ? resolve(o.value as T) : reject(o.error)) })
       pump()
     })
+  const write = <T>(fn: WriteFn<T>) => enqueue<T>({ fn: fn as WriteFn<unknown> })
+  const batched = <I, T>(batch: Batch<I, T>, item: I) =>
+    enqueue<T>({
+      fn: async (tx) => (await batch.run(tx, [item]))[0],
+      batch: batch as Batch<unknown, unknown>,
+      item,
+    })
   // Writes waiting for the next group (the metrics' queue depth).
-  return Object.assign(write, { queued: () => queue.length })
+  return Object.assign(write, { batched, queued: () => queue.length })
 }

@@ -61,6 +61,7 @@ export async function openPglite(dataDir?: string, snapshot?: Blob, opts: { lock
     transaction,
     // PGlite runs one transaction at a time: concurrent writes share one.
     write,
+    writeBatched: write.batched,
     stats: () => ({ waiting: write.queued() }),
     async close() {
       try {

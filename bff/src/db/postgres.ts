@@ -85,6 +85,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     },
     transaction,
     write,
+    writeBatched: write.batched,
     async close() {
       await changes.close()
       await pool.end()

@@ -13,6 +13,16 @@ export interface Tx extends Queryable {
 /** A unit of writing: everything it does goes through `tx`. It may run more than once (see Db.write). */
 export type WriteFn<T> = (tx: Tx) => Promise<T>
 
+/**
+ * Writes of one kind that a group runs as one call (see Db.writeBatched): `run` gets the items of
+ * every such write in the group, in the order they came, and returns one result per item in the
+ * same order. The same rules as a WriteFn hold; `run` must give each item the result it would
+ * have had alone, since a failing batch is run again item by item.
+ */
+export interface Batch<I, T> {
+  run(tx: Tx, items: I[]): Promise<T[]>
+}
+
 export interface Db extends Tx {
   readonly kind: 'pglite' | 'postgres'
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
@@ -26,6 +36,11 @@ export interface Db extends Tx {
    * effects to undo.
    */
   write<T>(fn: WriteFn<T>): Promise<T>
+  /**
+   * `write` for a write of a kind many requests make at once: the writes of `batch` that share a
+   * group run as one `batch.run` (one object = one kind), so that their rows go in one statement.
+   */
+  writeBatched<I, T>(batch: Batch<I, T>, item: I): Promise<T>
   /** Changes announced to every instance on this database (caches listen to drop what is stale). */
   readonly changes: ChangeFeed
   close(): Promise<void>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Db, Tx } from '../../src/db'
+import type { Batch, Db, Tx } from '../../src/db'
 import { MAX_GROUP } from '../../src/db/group-commit'
 import { DEFAULT_POOL_MAX, writeGroupsFor } from '../../src/db/pool-size'
 import { describeEachDb, postgresTestDb, TEST_DATABASE_URL } from '../helpers/test-db'
@@ -17,6 +17,14 @@ const reasonOf = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' 
 /** Groups that commit at once: one on PGlite, half the pool on PostgreSQL. */
 const groupsOf = (db: Db) => (db.kind === 'pglite' ? 1 : writeGroupsFor(DEFAULT_POOL_MAX))
 const subsetSums = (sizes: number[]) => sizes.reduce((sums, s) => [...new Set([...sums, ...sums.map((x) => x + s)])], [0])
+/** A batch that inserts every item in one statement, and records the items of each call. */
+const insertMany = (calls: number[][]): Batch<number, number> => ({
+  async run(tx, ids) {
+    calls.push(ids)
+    await tx.query('insert into write_test (id) select unnest($1::int[])', [ids])
+    return ids
+  },
+})
 /** An error as PostgreSQL reports a serialization failure. */
 const lostRace = () => Object.assign(new Error('could not serialize access'), { code: '40001' })
 
@@ -78,6 +86,20 @@ describeEachDb('db.write: concurrent writes', (open) => {
     expect(await rows(db)).toEqual(range(alone))
   })
 
+  it('batched writes: a batch that fails runs again item by item, and only the bad item fails, with its own error', async () => {
+    await db.query('insert into write_test (id) values (1000)')
+    const calls: number[][] = []
+    const batch = insertMany(calls)
+    const results = await Promise.allSettled([...range(10), 1000, ...range(10, 10)].map((id) => db.writeBatched(batch, id)))
+    const failed = results.map(reasonOf).filter(Boolean)
+    expect(failed).toEqual([expect.objectContaining({ code: '23505' })])
+    expect(reasonOf(results[10]!)).toMatchObject({ code: '23505' })
+    expect(await rows(db)).toEqual([...range(20), 1000])
+    // The shared statement failed once; then every item went alone (in its savepoint).
+    expect(calls.filter((c) => c.length > 1)).toHaveLength(1)
+    expect(calls.filter((c) => c.length === 1).length).toBeGreaterThanOrEqual(20)
+  })
+
   // ---- normal paths ----------------------------------------------------------------------------
 
   it('many concurrent writes: each answered with its own result, all stored', async () => {
@@ -92,6 +114,18 @@ describeEachDb('db.write: concurrent writes', (open) => {
     const alone = groupsOf(db)
     expect(Math.max(...perTx.values())).toBe(MAX_GROUP)
     expect(perTx.size).toBeLessThanOrEqual(alone + Math.ceil((n - alone) / MAX_GROUP))
+  })
+
+  it('batched writes that share a group share one call; each gets its own result, beside plain writes', async () => {
+    const calls: number[][] = []
+    const batch = insertMany(calls)
+    const n = 100
+    const results = await Promise.all(range(n).map((i) => (i % 10 === 9 ? db.write(insert(i)).then((r) => r.id) : db.writeBatched(batch, i))))
+    expect(results).toEqual(range(n))
+    expect(await rows(db)).toEqual(range(n))
+    // The first `groups` writes ran alone; the rest came in few calls, up to a group's worth each.
+    expect(calls.flat().sort((a, b) => a - b)).toEqual(range(n).filter((i) => i % 10 !== 9))
+    expect(calls.length).toBeLessThanOrEqual(groupsOf(db) + Math.ceil(n / MAX_GROUP))
   })
 
   it('a lone write is not held back waiting for company', async () => {
