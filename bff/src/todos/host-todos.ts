@@ -41,8 +41,15 @@ async function upsertOne(tx: Tx, u: HostUpsert): Promise<Upserted> {
  * INSERT of every new todo, one INSERT of their cards. A todo that exists already goes the way it
  * would alone (update, cards, notifications).
  */
+const BATCH_FROM = 3
 export const hostUpserts: Batch<HostUpsert, Upserted> = {
   async run(tx, items) {
+    // Measured on PGlite: the array statement costs about two plain INSERTs, so it pays from three.
+    if (items.length < BATCH_FROM) {
+      const out: Upserted[] = []
+      for (const u of items) out.push(await upsertOne(tx, u))
+      return out
+    }
     const created = await insertNewTodos(
       tx,
       items.map((u) => ({ t: u.fields, now: u.now })),
