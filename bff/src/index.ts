@@ -11,6 +11,7 @@ import { openDbRetrying } from './db/open-retrying'
 import { createDeps } from './deps'
 import { messageOf } from './health'
 import { createLogger } from './log'
+import { turnBatchedWriter } from './log-writer'
 import { serveMetrics } from './metrics/server'
 import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS, type Sandbox } from './sandbox'
 import { createGracefulStop, type StopSteps } from './shutdown'
@@ -33,7 +34,7 @@ const LISTEN_BACKLOG = 4096
 
 let sandbox: Sandbox | undefined
 
-const log = createLogger({ level: config.logLevel })
+const log = createLogger({ level: config.logLevel, write: turnBatchedWriter().write })
 // What a stop must finish; nothing while the database is not open yet.
 let stopSteps: StopSteps | undefined
 const graceful = createGracefulStop({ timeoutMs: config.shutdownMs, log, steps: () => stopSteps })

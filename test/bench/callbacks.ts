@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
@@ -11,6 +11,7 @@ import { SANDBOX_CALLBACK, SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
 import { freshPostgresDatabase } from '@portal/bff/testing/db'
 import { freePort, startAppProcess } from '../support/app-process'
 import { makeOrgChanges, startCollector } from './callback-burst'
+import { processCpuMs } from './process-cpu'
 import { BENCH_DATABASE_URL } from './stores'
 
 const EVENTS = Number(process.env.BENCH_CALLBACKS ?? 10_000)
@@ -84,7 +85,7 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
     let cpuAll = 0
     try {
       const base = `http://127.0.0.1:${appPort}`
-      cpu0 = cpuMs(app.pid)
+      cpu0 = processCpuMs(app.pid)
       blastStart = Date.now()
       let next = 0
       const r = await autocannon({
@@ -101,7 +102,7 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
           },
         ],
       })
-      const cpuAck = cpuMs(app.pid) - cpu0
+      const cpuAck = processCpuMs(app.pid) - cpu0
       ack = {
         p50: r.latency.p50,
         p99: r.latency.p99,
@@ -133,7 +134,7 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
         else if (n > batchesBefore && Date.now() - quietSince > 2000) break
         if (Date.now() > deadline) throw new Error('the burst was not applied within 10 minutes')
       }
-      cpuAll = cpuMs(app.pid) - cpu0
+      cpuAll = processCpuMs(app.pid) - cpu0
     } finally {
       await app.stop()
     }
@@ -171,17 +172,6 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
     sb.child.kill('SIGTERM')
     await collector.close()
     await pgDb?.drop()
-  }
-}
-
-/** CPU time a process has used so far, from /proc (Linux), in ms; 0 elsewhere. */
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    // utime and stime, fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) * 10
-  } catch {
-    return 0
   }
 }
 

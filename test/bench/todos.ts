@@ -3,6 +3,7 @@ import autocannon from 'autocannon'
 import { SANDBOX_HOST_KEY } from '@portal/bff/config'
 import { freshPostgresDatabase } from '@portal/bff/testing/db'
 import { startAppProcess, type AppProcess } from '../support/app-process'
+import { processCpuMs } from './process-cpu'
 
 const auth = { authorization: `Bearer ${SANDBOX_HOST_KEY}`, 'content-type': 'application/json' }
 
@@ -15,6 +16,8 @@ export interface CreateTodoResult {
   p99: number
   non2xx: number
   errors: number
+  /** The server's CPU time per request answered (its own process; PostgreSQL's not counted). */
+  serverCpuMsPerReq: number
 }
 
 /** Waits for the start-up directory sync: assignees must be known members. */
@@ -28,8 +31,9 @@ async function warmUp(base: string) {
 }
 
 /** Host-API todo creation at 100 connections, each request a new todo, against a running app. */
-async function createTodos(base: string, seconds: number): Promise<CreateTodoResult> {
+async function createTodos(base: string, seconds: number, pid: number): Promise<CreateTodoResult> {
   let n = 0
+  const cpu0 = processCpuMs(pid)
   const r = await autocannon({
     url: base,
     connections: 100,
@@ -43,7 +47,8 @@ async function createTodos(base: string, seconds: number): Promise<CreateTodoRes
       },
     ],
   })
-  return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts }
+  const cpuMsPerReq = +((processCpuMs(pid) - cpu0) / Math.max(1, r.requests.total)).toFixed(3)
+  return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, serverCpuMsPerReq: cpuMsPerReq }
 }
 
 /**
@@ -61,11 +66,13 @@ export async function createTodoBenchPostgres(seconds: number, url: string, env:
 
 /** Create-todo on the app's default store (PGlite in a temporary directory) unless `env` says otherwise. */
 export async function createTodoBench(seconds: number, env: Record<string, string> = {}): Promise<CreateTodoResult> {
-  const app = await startAppProcess(env)
+  // e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server under this
+  // load (node refuses --cpu-prof in NODE_OPTIONS).
+  const app = await startAppProcess(env, { nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) })
   try {
     const base = app.appUrl.replace('localhost', '127.0.0.1')
     await warmUp(base)
-    return await createTodos(base, seconds)
+    return await createTodos(base, seconds, app.pid)
   } finally {
     await app.stop()
   }
@@ -106,7 +113,7 @@ export async function todosBench(seconds: number) {
   try {
     const base = app.appUrl.replace('localhost', '127.0.0.1')
     await warmUp(base)
-    create = await createTodos(base, seconds)
+    create = await createTodos(base, seconds, app.pid)
     outbox = await outboxBench(app)
   } finally {
     await app.stop()

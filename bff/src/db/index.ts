@@ -3,7 +3,7 @@ import { openPglite } from './pglite'
 import { openPostgres, type PostgresOptions } from './postgres'
 import type { Db } from './types'
 
-export type { Db, DbStats, Queryable, Tx, WriteFn } from './types'
+export type { Batch, Db, DbStats, Queryable, Tx, WriteFn } from './types'
 export { DatabaseUnavailableError } from './unavailable'
 export { openPostgres } from './postgres'
 

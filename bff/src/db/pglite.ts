@@ -48,7 +48,7 @@ export async function openPglite(dataDir?: string, snapshot?: Blob, opts: { lock
         exec: async (sql) => void (await tx.exec(sql)),
       }),
     )
-  const write = groupCommit(transaction)
+  const write = groupCommit(transaction, { concurrency: 1 })
   return {
     kind: 'pglite',
     changes: localChangeFeed(),
@@ -61,6 +61,7 @@ export async function openPglite(dataDir?: string, snapshot?: Blob, opts: { lock
     transaction,
     // PGlite runs one transaction at a time: concurrent writes share one.
     write,
+    writeBatched: write.batched,
     stats: () => ({ waiting: write.queued() }),
     async close() {
       try {

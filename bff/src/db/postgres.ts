@@ -1,6 +1,7 @@
 import pg from 'pg'
 import { postgresChangeFeed } from './change-feed'
-import { DEFAULT_POOL_MAX } from './pool-size'
+import { groupCommit } from './group-commit'
+import { DEFAULT_POOL_MAX, writeGroupsFor } from './pool-size'
 import type { Db, Tx } from './types'
 import { asUnavailable } from './unavailable'
 
@@ -16,6 +17,8 @@ export interface PostgresOptions {
   /** A connection broke (a restarted or unreachable server). */
   onConnectionError?: (e: Error) => void
   connectTimeoutMs?: number
+  /** Write groups committing at once (see group-commit.ts); by default half the pool. */
+  writeGroups?: number
 }
 
 /**
@@ -27,9 +30,10 @@ export interface PostgresOptions {
  */
 export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<Db> {
   const onConnectionError = opts.onConnectionError ?? (() => {})
+  const poolMax = opts.poolMax ?? DEFAULT_POOL_MAX
   const pool = new pg.Pool({
     connectionString: url,
-    max: opts.poolMax ?? DEFAULT_POOL_MAX,
+    max: poolMax,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     // A peer that vanished without closing (a dropped network) is noticed by TCP, not never.
     keepAlive: true,
@@ -66,6 +70,9 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
       client.release(broken)
     }
   }
+  // Concurrent writes share transactions, as on PGlite, but several groups commit at once; the
+  // rest of the pool stays free for reads, so a burst of writes never starves GET requests.
+  const write = groupCommit(transaction, { concurrency: opts.writeGroups ?? writeGroupsFor(poolMax), retryable: (e) => RETRYABLE.has((e as { code?: string }).code ?? '') })
   const changes = postgresChangeFeed({ url, notify: (channel, payload) => pool.query('select pg_notify($1, $2)', [channel, payload]), onError: onConnectionError })
   return {
     kind: 'postgres',
@@ -77,20 +84,13 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
       await pool.query(sql).catch(asUnavailable)
     },
     transaction,
-    // Concurrency is the pool's: each write is its own transaction, run again once if it lost a race.
-    async write(fn) {
-      try {
-        return await transaction(fn)
-      } catch (e) {
-        if (!RETRYABLE.has((e as { code?: string }).code ?? '')) throw e
-        return transaction(fn)
-      }
-    },
+    write,
+    writeBatched: write.batched,
     async close() {
       await changes.close()
       await pool.end()
     },
-    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, max: opts.poolMax ?? DEFAULT_POOL_MAX, waiting: pool.waitingCount }),
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, max: poolMax, waiting: pool.waitingCount + write.queued() }),
   }
 }
 

@@ -1,18 +1,22 @@
 import type { Config } from '../config'
 import type { Queryable } from '../db'
-import { enqueueNotification } from '../notify/enqueue'
+import { enqueueNotification, type Notification } from '../notify/enqueue'
 import { todoMessage } from './todo-card'
 import type { TodoRecord } from './store'
 
 export { appDeepLink, clipBytes, todoDeepLink } from './notify-todo-link'
 
-/** Queues the "new todo" card for the assignee, once per todo (in the caller's transaction). */
-export async function notifyNewTodo(q: Queryable, config: Config, todo: TodoRecord, requesterName: string | undefined, now: Date): Promise<boolean> {
-  return enqueueNotification(q, {
+/** The "new todo" card for the assignee, once per todo. */
+export function newTodoNotification(config: Config, todo: TodoRecord, requesterName: string | undefined): Notification {
+  return {
     dedupeKey: `todo:${todo.id}:new`,
     userid: todo.assignee,
     todoId: todo.id,
-    now,
     message: todoMessage(config, todo, { heading: '待办：', requesterName, card: 'new' }),
-  })
+  }
+}
+
+/** Queues the "new todo" card for the assignee, once per todo (in the caller's transaction). */
+export async function notifyNewTodo(q: Queryable, config: Config, todo: TodoRecord, requesterName: string | undefined, now: Date): Promise<boolean> {
+  return enqueueNotification(q, { ...newTodoNotification(config, todo, requesterName), now })
 }

@@ -92,6 +92,47 @@ export async function upsertTodo(q: Queryable, t: TodoFields, now: Date): Promis
   return { ...(await updateTodo(q, before, t, now)), created: false }
 }
 
+/**
+ * Inserts, in one statement, each todo whose (source, origin, ref) is not taken yet (the first of
+ * two alike in `list`); returns the created ones by position in `list`, undefined where a todo
+ * was there already (the caller then updates it, see upsertTodo).
+ */
+export async function insertNewTodos(q: Queryable, list: { t: TodoFields; now: Date }[]): Promise<(TodoRecord | undefined)[]> {
+  const col = <V>(f: (x: { t: TodoFields; now: Date }) => V) => list.map(f)
+  const rows = await q.query<Row>(
+    `insert into todos (${COLUMNS})
+     select id, assignee, source, origin, ref, external_id, title, summary, link, status, requester, due_at, at, at
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[])
+         with ordinality as x (id, assignee, source, origin, ref, external_id, title, summary, link, status, requester, due_at, at, n)
+      order by n
+     on conflict (source, origin, ref) do nothing returning ${COLUMNS}`,
+    [
+      col(() => randomId(12)),
+      col((x) => x.t.assignee),
+      col((x) => x.t.source),
+      col((x) => x.t.origin),
+      col((x) => x.t.ref),
+      col((x) => x.t.externalId ?? null),
+      col((x) => x.t.title),
+      col((x) => x.t.summary),
+      col((x) => x.t.link),
+      col((x) => x.t.status),
+      col((x) => x.t.requester ?? null),
+      // ISO strings: both drivers turn them into timestamptz[] alike.
+      col((x) => x.t.dueAt?.toISOString() ?? null),
+      col((x) => x.now.toISOString()),
+    ],
+  )
+  const created = new Map(rows.map((r) => [`${r.source}\n${r.origin}\n${r.ref}`, fromRow(r)]))
+  // A key given twice was created for its first item only.
+  return list.map(({ t }) => {
+    const key = `${t.source}\n${t.origin}\n${t.ref}`
+    const todo = created.get(key)
+    created.delete(key)
+    return todo
+  })
+}
+
 /** Writes `t` over `before` (locked by the caller) unless nothing differs. */
 export async function updateTodo(q: Queryable, before: TodoRecord, t: TodoFields, now: Date): Promise<{ todo: TodoRecord; changed: boolean; before: TodoRecord }> {
   if (same(before, t)) return { todo: before, changed: false, before }

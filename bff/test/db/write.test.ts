@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Db, Tx } from '../../src/db'
+import type { Batch, Db, Tx } from '../../src/db'
 import { MAX_GROUP } from '../../src/db/group-commit'
+import { DEFAULT_POOL_MAX, writeGroupsFor } from '../../src/db/pool-size'
 import { describeEachDb, postgresTestDb, TEST_DATABASE_URL } from '../helpers/test-db'
 
 /** A write that inserts row `id` and says which transaction it ran in. */
@@ -13,6 +14,19 @@ const insert = (id: number) => async (tx: Tx) => {
 const rows = async (db: Db) => (await db.query<{ id: number }>('select id from write_test order by id')).map((r) => r.id)
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i)
 const reasonOf = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' ? (r.reason as Error) : undefined)
+/** Groups that commit at once: one on PGlite, half the pool on PostgreSQL. */
+const groupsOf = (db: Db) => (db.kind === 'pglite' ? 1 : writeGroupsFor(DEFAULT_POOL_MAX))
+const subsetSums = (sizes: number[]) => sizes.reduce((sums, s) => [...new Set([...sums, ...sums.map((x) => x + s)])], [0])
+/** A batch that inserts every item in one statement, and records the items of each call. */
+const insertMany = (calls: number[][]): Batch<number, number> => ({
+  async run(tx, ids) {
+    calls.push(ids)
+    await tx.query('insert into write_test (id) select unnest($1::int[])', [ids])
+    return ids
+  },
+})
+/** An error as PostgreSQL reports a serialization failure. */
+const lostRace = () => Object.assign(new Error('could not serialize access'), { code: '40001' })
 
 describeEachDb('db.write: concurrent writes', (open) => {
   let db: Db
@@ -64,16 +78,26 @@ describeEachDb('db.write: concurrent writes', (open) => {
         }),
       ),
     )
-    if (db.kind === 'pglite') {
-      // The first write runs alone (nothing else was queued); the other 11 shared one transaction.
-      expect(results[0]!.status).toBe('fulfilled')
-      for (const r of results.slice(1)) expect(reasonOf(r)).toMatchObject({ code: '23505' })
-      expect(await rows(db)).toEqual([0])
-    } else {
-      // Each write its own transaction: only the second of the two fails.
-      expect(results.map(reasonOf).filter(Boolean)).toEqual([expect.objectContaining({ code: '23505' })])
-      expect((await rows(db)).length).toBe(11)
-    }
+    // The first `groups` writes found a group slot free and ran alone; the other ones queued and
+    // shared one transaction, whose COMMIT failed for all of them.
+    const alone = groupsOf(db)
+    for (const r of results.slice(0, alone)) expect(r.status).toBe('fulfilled')
+    for (const r of results.slice(alone)) expect(reasonOf(r)).toMatchObject({ code: '23505' })
+    expect(await rows(db)).toEqual(range(alone))
+  })
+
+  it('batched writes: a batch that fails runs again item by item, and only the bad item fails, with its own error', async () => {
+    await db.query('insert into write_test (id) values (1000)')
+    const calls: number[][] = []
+    const batch = insertMany(calls)
+    const results = await Promise.allSettled([...range(10), 1000, ...range(10, 10)].map((id) => db.writeBatched(batch, id)))
+    const failed = results.map(reasonOf).filter(Boolean)
+    expect(failed).toEqual([expect.objectContaining({ code: '23505' })])
+    expect(reasonOf(results[10]!)).toMatchObject({ code: '23505' })
+    expect(await rows(db)).toEqual([...range(20), 1000])
+    // The shared statement failed once; then every item went alone (in its savepoint).
+    expect(calls.filter((c) => c.length > 1)).toHaveLength(1)
+    expect(calls.filter((c) => c.length === 1).length).toBeGreaterThanOrEqual(20)
   })
 
   // ---- normal paths ----------------------------------------------------------------------------
@@ -85,13 +109,23 @@ describeEachDb('db.write: concurrent writes', (open) => {
     expect(await rows(db)).toEqual(range(n))
     const perTx = new Map<string, number>()
     for (const r of results) perTx.set(r.txid, (perTx.get(r.txid) ?? 0) + 1)
-    if (db.kind === 'pglite') {
-      // Group commit: writes that queued together share a transaction, never more than MAX_GROUP.
-      expect(Math.max(...perTx.values())).toBe(MAX_GROUP)
-      expect(perTx.size).toBeLessThanOrEqual(Math.ceil((n - 1) / MAX_GROUP) + 1)
-    } else {
-      expect(perTx.size).toBe(n)
-    }
+    // Group commit on both stores: the first writes run alone (a group slot was free), those that
+    // queued behind them share transactions, never more than MAX_GROUP in one.
+    const alone = groupsOf(db)
+    expect(Math.max(...perTx.values())).toBe(MAX_GROUP)
+    expect(perTx.size).toBeLessThanOrEqual(alone + Math.ceil((n - alone) / MAX_GROUP))
+  })
+
+  it('batched writes that share a group share one call; each gets its own result, beside plain writes', async () => {
+    const calls: number[][] = []
+    const batch = insertMany(calls)
+    const n = 100
+    const results = await Promise.all(range(n).map((i) => (i % 10 === 9 ? db.write(insert(i)).then((r) => r.id) : db.writeBatched(batch, i))))
+    expect(results).toEqual(range(n))
+    expect(await rows(db)).toEqual(range(n))
+    // The first `groups` writes ran alone; the rest came in few calls, up to a group's worth each.
+    expect(calls.flat().sort((a, b) => a - b)).toEqual(range(n).filter((i) => i % 10 !== 9))
+    expect(calls.length).toBeLessThanOrEqual(groupsOf(db) + Math.ceil(n / MAX_GROUP))
   })
 
   it('a lone write is not held back waiting for company', async () => {
@@ -104,21 +138,88 @@ describeEachDb('db.write: concurrent writes', (open) => {
   it('plain queries run while writes are queued, and see whole groups or nothing of them', async () => {
     const writes = Promise.all(range(100).map((i) => db.write(insert(i))))
     const [{ n }] = (await db.query<{ n: number }>('select count(*)::int as n from write_test')) as [{ n: number }]
-    // PGlite: groups of 1 (the first, alone), then 64, then 35.
-    if (db.kind === 'pglite') expect([0, 1, 1 + MAX_GROUP, 100]).toContain(n)
+    // Whole groups: `alone` groups of 1, then 64, then the rest; any of them may have committed.
+    const alone = groupsOf(db)
+    const sizes = [...Array<number>(alone).fill(1), MAX_GROUP, 100 - alone - MAX_GROUP]
+    expect(subsetSums(sizes)).toContain(n)
     await writes
     expect((await rows(db)).length).toBe(100)
   })
 })
 
-// PostgreSQL only: on PGlite a group's writes run one after another, so two cannot cross.
-describe.runIf(!!TEST_DATABASE_URL)('db.write on PostgreSQL: deadlocks', () => {
+// PostgreSQL only: on PGlite one group commits at a time, so two cannot cross.
+describe.runIf(!!TEST_DATABASE_URL)('db.write on PostgreSQL: groups side by side', () => {
   let db: Db
   beforeAll(async () => {
     db = await postgresTestDb(TEST_DATABASE_URL!)
     await db.exec('create table write_test (id integer primary key)')
   })
   afterAll(() => db.close())
+  beforeEach(() => db.exec('truncate write_test'))
+  /** Writes that take every group slot, so that the writes made right after them share one group. */
+  const fillSlots = () => range(groupsOf(db)).map((i) => db.write(insert(1000 + i)))
+
+  // ---- failure paths first -------------------------------------------------------------------
+
+  it('PostgreSQL: a write that keeps losing races fails alone, after one more run on its own; its group-mates commit once', async () => {
+    const fillers = fillSlots()
+    const runs = new Map<number, number>()
+    const counted = (i: number) => (tx: Tx) => {
+      runs.set(i, (runs.get(i) ?? 0) + 1)
+      if (i === 2) throw lostRace()
+      return insert(i)(tx)
+    }
+    const results = await Promise.allSettled(range(5).map((i) => db.write(counted(i))))
+    await Promise.all(fillers)
+    expect(reasonOf(results[2]!)).toMatchObject({ code: '40001' })
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1)
+    // Write 2 ran in the group, in its savepoint, then alone; the group stopped at it, so those
+    // before it ran twice and those after it once (in the savepoint rerun).
+    expect(Object.fromEntries(runs)).toEqual({ 0: 2, 1: 2, 2: 3, 3: 1, 4: 1 })
+    // All four in one transaction.
+    expect(new Set(results.filter((r) => r.status === 'fulfilled').map((r) => (r.value as { txid: string }).txid)).size).toBe(1)
+    expect((await rows(db)).filter((id) => id < 1000)).toEqual([0, 1, 3, 4])
+  })
+
+  it('PostgreSQL: a write that lost a race in a shared group runs again alone and succeeds', async () => {
+    const fillers = fillSlots()
+    let runs = 0
+    const results = await Promise.all([
+      db.write(insert(0)),
+      db.write(async (tx) => {
+        if (++runs < 3) throw lostRace()
+        return insert(1)(tx)
+      }),
+      db.write(insert(2)),
+    ])
+    await Promise.all(fillers)
+    expect(runs).toBe(3)
+    expect(results.map((r) => r.id)).toEqual([0, 1, 2])
+    // Its retry ran in a transaction of its own, after the group's.
+    expect(results[1]!.txid).not.toBe(results[0]!.txid)
+    expect(results[2]!.txid).toBe(results[0]!.txid)
+    expect((await rows(db)).filter((id) => id < 1000)).toEqual([0, 1, 2])
+  })
+
+  it('PostgreSQL: a burst of slow writes leaves connections free for reads', async () => {
+    let settled = 0
+    // Each write holds its group's connection 20 ms: 100 of them, one connection each, would
+    // fill the pool of 10 for 200 ms and queue every read behind them.
+    const writes = range(100).map((i) =>
+      db
+        .write(async (tx) => {
+          await tx.query('select pg_sleep(0.02)')
+          return insert(i)(tx)
+        })
+        .finally(() => settled++),
+    )
+    await db.query('select 1')
+    expect(settled).toBeLessThan(50)
+    await Promise.all(writes)
+    expect((await rows(db)).length).toBe(100)
+  })
+
+  // ---- normal paths ----------------------------------------------------------------------------
 
   it('PostgreSQL: a write that loses a deadlock runs again once, and both succeed', async () => {
     await db.query('insert into write_test (id) values (1), (2)')

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs'
+
+/**
+ * CPU time a process has used so far, from /proc (Linux), in ms; 0 elsewhere. On a shared machine
+ * a server's CPU per request moves far less with the load of others than its requests per second.
+ */
+export function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    // utime and stime, fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return 0
+  }
+}
