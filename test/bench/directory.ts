@@ -39,8 +39,18 @@ interface WorkerResult {
 /** One step (plain fetch or one sync) in a fresh process: see sync-worker.ts. */
 function worker(env: Record<string, string>): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sync-worker.ts')], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) },
+    // BENCH_NODE_ARGS: flags Node refuses in NODE_OPTIONS, such as --cpu-prof --cpu-prof-dir=DIR or --heap-prof.
+    const nodeArgs = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(import.meta.dirname, 'sync-worker.ts')], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...env,
+        ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+        // SQL_STATS=1: each sync step prints its statements to stderr; BENCH_LOG_LEVEL=info: the sync's own log.
+        ...(process.env.SQL_STATS ? { SQL_STATS: process.env.SQL_STATS } : {}),
+        ...(process.env.BENCH_LOG_LEVEL ? { BENCH_LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     let out = ''

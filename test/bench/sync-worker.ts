@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { loadConfig } from '@portal/bff/config'
+import type { Db, Queryable, Tx } from '@portal/bff/db'
 import { createDeps } from '@portal/bff/deps'
 import { getRun } from '@portal/bff/directory/sync-runs'
 import { createLogger } from '@portal/bff/log'
@@ -10,7 +11,9 @@ import { SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
  * sync's alone (the kernel's high-water mark, VmHWM): `MODE=plain` fetches the pages a sync reads
  * and throws them away; `MODE=sync` runs one sync (`KIND`, default full) as the server would;
  * `MODE=init` only creates the store (PGlite's initdb is a start-up cost, not the sync's).
- * Env: API_BASE (the sandbox), DATABASE_URL or DATA_DIR. Prints one JSON line.
+ * Env: API_BASE (the sandbox), DATABASE_URL or DATA_DIR; SQL_STATS=1 also prints to stderr, per
+ * kind of statement, how many ran, the rows they returned and the time they took (a profile of the
+ * store's share, which a CPU profile of PGlite's WebAssembly does not name). Prints one JSON line.
  */
 const CONCURRENCY = 8
 const env = process.env
@@ -51,17 +54,50 @@ async function syncOnce(init: boolean) {
     // it. Otherwise the second run waits out the first one's minute, which is WeCom's limit, not
     // the sync's cost.
     await deps.db.query('delete from rate_buckets')
+    const stats = env.SQL_STATS === '1' ? countStatements(deps.db) : undefined
     const rssBeforeMb = Math.round(process.memoryUsage().rss / 1e6)
     const cpu0 = process.cpuUsage()
     const t0 = performance.now()
+    // The measured window on the monotonic clock a --cpu-prof profile uses (µs), to cut the profile to it.
+    const windowUs = [Number(process.hrtime.bigint() / 1000n)]
     const r = await deps.sync.start({ kind: env.KIND === 'force' ? 'force' : 'full', trigger: 'manual' }).done
     const ms = performance.now() - t0
     const cpu = process.cpuUsage(cpu0)
+    windowUs.push(Number(process.hrtime.bigint() / 1000n))
+    stats?.print()
     if (r === 'busy') throw new Error('busy')
     const run = (await getRun(deps.db, r.runId))!
-    return { ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), rssBeforeMb, status: run.status, rowsWritten: run.counts.rowsWritten, membersSeen: run.counts.membersSeen, errors: run.errors }
+    return { ms, cpuMs: Math.round((cpu.user + cpu.system) / 1000), windowUs, rssBeforeMb, status: run.status, rowsWritten: run.counts.rowsWritten, membersSeen: run.counts.membersSeen, errors: run.errors }
   } finally {
     await deps.db.close()
+  }
+}
+
+/** Wraps `db` (and its transactions) to count statements by their first words; `print` writes the table to stderr. */
+function countStatements(db: Db) {
+  const kinds = new Map<string, { n: number; rows: number; ms: number }>()
+  const timed = <T extends object>(q: Queryable['query']) =>
+    async (sql: string, params?: unknown[]): Promise<T[]> => {
+      const t = performance.now()
+      const rows = await q<T>(sql, params)
+      const kind = sql.replace(/\s+/g, ' ').trim().slice(0, 70)
+      const k = kinds.get(kind) ?? { n: 0, rows: 0, ms: 0 }
+      k.n += 1
+      k.rows += rows.length
+      k.ms += performance.now() - t
+      kinds.set(kind, k)
+      return rows
+    }
+  const query = db.query.bind(db)
+  const transaction = db.transaction.bind(db)
+  db.query = timed(query) as Db['query']
+  db.transaction = (fn) => transaction((tx) => fn({ ...tx, query: timed(tx.query.bind(tx)) as Tx['query'] }))
+  return {
+    print() {
+      for (const [kind, k] of [...kinds].sort((a, b) => b[1].ms - a[1].ms)) {
+        process.stderr.write(`${String(Math.round(k.ms)).padStart(7)} ms ${String(k.n).padStart(6)}× ${String(k.rows).padStart(8)} rows  ${kind}\n`)
+      }
+    },
   }
 }
 
@@ -89,7 +125,12 @@ const plainCpu = () => {
   const c = process.cpuUsage(cpu0)
   return Math.round((c.user + c.system) / 1000)
 }
-const result = env.MODE === 'plain' ? { ...(await plainFetch()), ms: performance.now() - t0, cpuMs: plainCpu() } : await syncOnce(env.MODE === 'init')
+const plainStartUs = Number(process.hrtime.bigint() / 1000n)
+const result =
+  env.MODE === 'plain'
+    ? { ...(await plainFetch()), ms: performance.now() - t0, cpuMs: plainCpu(), windowUs: [plainStartUs, Number(process.hrtime.bigint() / 1000n)] }
+    : await syncOnce(env.MODE === 'init')
+if (env.SQL_STATS === '1' && 'windowUs' in result) process.stderr.write(`${env.MODE} pid ${process.pid} window µs ${result.windowUs?.join(' ')}\n`)
 clearInterval(sampler)
 console.log(JSON.stringify({ ...result, ms: Math.round(result.ms), peakRssMb: peakRssMb(), peakHeapMb: peak.heapMb, peakExternalMb: peak.externalMb }))
 process.exit(0)
