@@ -105,7 +105,7 @@ describe.skipIf(!!skip)('the H5 embedded in a host app’s iframe (app as `pnpm 
           seen = hs.length
           return settled
         },
-        { timeout: 20_000, intervals: [600] },
+        { timeout: 20_000, interval: 600 },
       )
       .toBe(true)
     const heights = await heightsOf()

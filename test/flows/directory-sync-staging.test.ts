@@ -178,7 +178,7 @@ describe.skipIf(!TEST_DATABASE_URL)('two BFF instances on one PostgreSQL, racing
         trigger: 'manual',
         // The session holding the advisory lock is ended, as a restart would.
         onProgress: (p) =>
-          void (p.phase === 'reading' && p.done === 12 && (killed ??= a.deps.db.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and objid::bigint = 4242002"))),
+          void (p.phase === 'reading' && p.done === 12 && (killed ??= a.deps.db.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid::bigint = 4242003 and objid::bigint = (hashtext(current_schema())::bigint & 4294967295)"))),
       })
       expect(await killed).toHaveLength(1)
       if (r === 'busy') throw new Error('run busy')

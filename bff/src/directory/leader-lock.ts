@@ -1,8 +1,9 @@
 import type { Db, Queryable } from '../db'
 import { DatabaseUnavailableError, isUnavailable } from '../db/unavailable'
 
-// Any constant; the same for every instance of this app.
-const SYNC_LOCK = 4_242_002
+// The same for every instance of this app, and unlike the other advisory keys (migrations
+// 4_242_001, the callback worker 4_242_002 with the schema).
+const SYNC_LOCK = 4_242_003
 // Per database handle, so two app instances in one test process still meet at PostgreSQL's lock.
 const holders = new WeakSet<Db>()
 
@@ -33,13 +34,17 @@ export async function withSyncLock<T>(db: Db, fn: (stillLeader: StillLeader) => 
   try {
     if (db.kind !== 'postgres') return await fn(async () => {})
     return await db.transaction(async (tx) => {
-      const [row] = await tx.query<{ ok: boolean; pid: number }>('select pg_try_advisory_xact_lock($1) as ok, pg_backend_pid() as pid', [SYNC_LOCK])
+      // Keyed by schema too: portals in different schemas of one database are different corps.
+      const [row] = await tx.query<{ ok: boolean; pid: number; schema: number }>(
+        'select pg_try_advisory_xact_lock($1, hashtext(current_schema())) as ok, pg_backend_pid() as pid, hashtext(current_schema()) as schema',
+        [SYNC_LOCK],
+      )
       if (!row!.ok) return 'busy'
       const stillLeader: StillLeader = async (q) => {
-        // A one-bigint advisory lock shows as classid 0, objid = the key, objsubid 1.
+        // A two-int advisory lock shows as classid = the first key, objid = the second, objsubid 2.
         const held = await q.query(
-          "select 1 from pg_locks where locktype = 'advisory' and classid = 0 and objid::bigint = $1 and objsubid = 1 and pid = $2 and granted",
-          [SYNC_LOCK, row!.pid],
+          "select 1 from pg_locks where locktype = 'advisory' and classid::bigint = $1 and objid::bigint = ($2::int::bigint & 4294967295) and objsubid = 2 and pid = $3 and granted",
+          [SYNC_LOCK, row!.schema, row!.pid],
         )
         if (!held.length) throw new LostSyncLock()
       }
