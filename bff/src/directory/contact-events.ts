@@ -1,6 +1,7 @@
 import { endMembersSessions } from '../auth/sessions'
 import type { Deps } from '../deps'
 import type { Tx } from '../db'
+import { DatabaseUnavailableError, isUnavailable } from '../db/unavailable'
 import { WeComError } from '../wecom'
 import { upsertDepartments, upsertMembers } from './apply-diff'
 import { departmentFromWeCom, memberFromWeCom } from './from-wecom'
@@ -115,6 +116,11 @@ export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | '
     try {
       written = await db.transaction((tx) => write(tx, memberJobs, deptJobs))
     } catch (batchError) {
+      // The database is away: every event fails with it (a transient failure, retried later).
+      if (batchError instanceof DatabaseUnavailableError || isUnavailable(batchError)) {
+        for (const j of [...memberJobs, ...deptJobs.map(([, d]) => d)]) fail(j.events, batchError)
+        return errors
+      }
       // Something in the batch cannot be written: each member and department on its own, so
       // that one bad row fails only its own events.
       log.warn('contact changes: batch write failed; writing one by one', { err: batchError })
