@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApp } from '@portal/bff/app'
+import { createCallbacks, type CallbackWorkerOptions } from '@portal/bff/callbacks'
 import { loadConfig, type Config } from '@portal/bff/config'
 import { createDeps, type Deps } from '@portal/bff/deps'
 import { createLogger } from '@portal/bff/log'
@@ -27,7 +28,9 @@ export interface Stack {
  * The sandbox and the BFF on real loopback ports, wired as a real corp would be (the BFF in
  * `wecom` mode pointed at the sandbox), with a fresh database.
  */
-export async function startStack(opts: { env?: Record<string, string>; sandbox?: Partial<SandboxOptions>; prefix?: string; db?: Db } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { env?: Record<string, string>; sandbox?: Partial<SandboxOptions>; prefix?: string; db?: Db; callbackWorker?: Omit<CallbackWorkerOptions, 'db' | 'log' | 'dispatcher'> } = {},
+): Promise<Stack> {
   const [sb, app] = await Promise.all([listenLate(), listenLate()])
   const sandbox = createSandbox({
     trustedDomain: `localhost:${app.port}`,
@@ -57,7 +60,11 @@ export async function startStack(opts: { env?: Record<string, string>; sandbox?:
   )
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'))
   const logs: string[] = []
-  const deps = await createDeps(loaded.config, { db: opts.db ?? (await pgliteTestDb()), log: createLogger({ level: 'debug', write: (l) => logs.push(l) }) })
+  const db = opts.db ?? (await pgliteTestDb())
+  const log = createLogger({ level: 'debug', write: (l) => logs.push(l) })
+  // `callbackWorker`: the worker's timing (backoff) made short enough for a test.
+  const callbacks = opts.callbackWorker ? createCallbacks({ config: loaded.config, db, log, now: Date.now }, { worker: opts.callbackWorker }) : undefined
+  const deps = await createDeps(loaded.config, { db, log, ...(callbacks ? { callbacks } : {}) })
   app.setHandler(createApp(deps).fetch)
   return {
     appUrl: app.url + (opts.prefix ?? ''),

@@ -1,16 +1,25 @@
 import { createHash } from 'node:crypto'
 import type { Queryable } from '../db'
-import type { CallbackMessage } from '../wecom/callback-xml'
+import { parseMessage, type CallbackMessage } from '../wecom/callback-xml'
 
-// The `callback_events` table (migrations 002, 012): received callbacks, applied later by the worker.
+// The `callback_events` table (migrations 002, 012, 023): received callbacks, applied later by the worker.
 
 export interface InboxEvent {
   hash: string
   msg: CallbackMessage
   /** The member or department it is about (callbackSubject). */
   subject?: string
-  /** Failed attempts so far. */
+  /** Permanent failures so far (they park the event at maxAttempts). */
   attempts: number
+  /** Transient failures so far (WeCom busy, the network, the database away): retried, never parked. */
+  retries: number
+}
+
+/** A callback as received: its hash, the parsed message, and the decrypted XML that is stored. */
+export interface ReceivedCallback {
+  hash: string
+  msg: CallbackMessage
+  plaintext: string
 }
 
 /** WeCom re-sends the same plaintext (with fresh random bytes and ciphertext) when it retries. */
@@ -32,8 +41,9 @@ export function callbackSubject(msg: Pick<CallbackMessage, 'event' | 'changeType
 }
 
 /** True when new; false when this exact callback was already received (a WeCom retry). */
-export async function enqueueCallback(db: Queryable, hash: string, msg: CallbackMessage): Promise<boolean> {
-  return (await enqueueCallbacks(db, [{ hash, msg }])).has(hash)
+export async function enqueueCallback(db: Queryable, plaintext: string): Promise<boolean> {
+  const hash = callbackHash(plaintext)
+  return (await enqueueCallbacks(db, [{ hash, msg: parseMessage(plaintext), plaintext }])).has(hash)
 }
 
 /** Per database: the latest received_at this process gave out, in µs since 1970 (text, exact). */
@@ -45,26 +55,29 @@ const lastReceived = new WeakMap<Queryable, string>()
  * transaction's now()), nudged past the latest one given out because PGlite's clock only has
  * millisecond resolution, plus a microsecond per row. The latest is remembered per database
  * (looked up once per process: max() over the pending rows cost as much as the insert itself).
+ * The message is stored as the XML WeCom sent, in parallel arrays: on PGlite, whose queries run
+ * on this event loop, a jsonb payload made the insert twice as slow (measured), and every
+ * acknowledgement of a burst waits for it.
  */
-export async function enqueueCallbacks(db: Queryable, items: Array<{ hash: string; msg: CallbackMessage }>): Promise<Set<string>> {
-  const rows = items.map(({ hash, msg }, n) => ({
-    n,
-    hash,
-    msg_type: msg.msgType,
-    event: msg.event ?? null,
-    change_type: msg.changeType ?? null,
-    subject: callbackSubject(msg) ?? null,
-    payload: msg,
-  }))
+export async function enqueueCallbacks(db: Queryable, items: ReceivedCallback[]): Promise<Set<string>> {
+  const col = <T>(f: (c: ReceivedCallback) => T) => items.map(f)
   const inserted = await db.query<{ hash: string; us: string }>(
-    `insert into callback_events (hash, received_at, msg_type, event, change_type, subject, payload)
-     select x.hash, b.base + x.n * interval '1 microsecond', x.msg_type, x.event, x.change_type, x.subject, x.payload
-       from (select greatest(clock_timestamp(), coalesce(timestamptz 'epoch' + $2::bigint * interval '1 microsecond',
+    `insert into callback_events (hash, received_at, msg_type, event, change_type, subject, plaintext)
+     select x.hash, b.base + (x.n - 1) * interval '1 microsecond', x.msg_type, x.event, x.change_type, x.subject, x.plaintext
+       from (select greatest(clock_timestamp(), coalesce(timestamptz 'epoch' + $1::bigint * interval '1 microsecond',
                     (select max(received_at) from callback_events where applied_at is null)) + interval '1 microsecond') as base) b,
-            jsonb_to_recordset($1::jsonb) as x(n int, hash text, msg_type text, event text, change_type text, subject text, payload jsonb)
+            unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) with ordinality as x(hash, msg_type, event, change_type, subject, plaintext, n)
      on conflict (hash) do nothing
      returning hash, (extract(epoch from received_at) * 1000000)::bigint::text as us`,
-    [JSON.stringify(rows), lastReceived.get(db) ?? null],
+    [
+      lastReceived.get(db) ?? null,
+      col((c) => c.hash),
+      col((c) => c.msg.msgType),
+      col((c) => c.msg.event ?? null),
+      col((c) => c.msg.changeType ?? null),
+      col((c) => callbackSubject(c.msg) ?? null),
+      col((c) => c.plaintext),
+    ],
   )
   let latest = lastReceived.get(db)
   for (const r of inserted) if (latest === undefined || BigInt(r.us) > BigInt(latest)) latest = r.us
@@ -85,8 +98,8 @@ export function lastArrival(db: Queryable): number | undefined {
  * event loop (setImmediate) so that every request read in this turn joins it; `add` resolves
  * only once its row is committed: only then may WeCom be told 200.
  */
-export function createInboxWriter(db: Queryable, maxRows = 1000): { add(hash: string, msg: CallbackMessage): Promise<boolean> } {
-  type Waiting = { hash: string; msg: CallbackMessage; resolve: (fresh: boolean) => void; reject: (e: unknown) => void }
+export function createInboxWriter(db: Queryable, maxRows = 1000): { add(c: ReceivedCallback): Promise<boolean> } {
+  type Waiting = ReceivedCallback & { resolve: (fresh: boolean) => void; reject: (e: unknown) => void }
   let queue: Waiting[] = []
   let writing = false
 
@@ -113,10 +126,10 @@ export function createInboxWriter(db: Queryable, maxRows = 1000): { add(hash: st
   }
 
   return {
-    add(hash, msg) {
+    add(c) {
       arrivals.set(db, Date.now())
       return new Promise<boolean>((resolve, reject) => {
-        queue.push({ hash, msg, resolve, reject })
+        queue.push({ ...c, resolve, reject })
         if (writing) return
         writing = true
         setImmediate(() => void flush())
@@ -131,8 +144,8 @@ export function createInboxWriter(db: Queryable, maxRows = 1000): { add(hash: st
  * `lock` adds FOR UPDATE, for callers that hold a transaction open while they apply them.
  */
 export async function nextPending(db: Queryable, opts: { maxAttempts: number; limit: number; now: Date; lock: boolean }): Promise<InboxEvent[]> {
-  const rows = await db.query<{ hash: string; payload: CallbackMessage; attempts: number; subject: string | null }>(
-    `select e.hash, e.payload, e.attempts, e.subject from callback_events e
+  const rows = await db.query<{ hash: string; plaintext: string | null; payload: CallbackMessage | null; attempts: number; retries: number; subject: string | null }>(
+    `select e.hash, e.plaintext, e.payload, e.attempts, e.retries, e.subject from callback_events e
       where e.applied_at is null and e.attempts < $1 and (e.retry_at is null or e.retry_at <= $3)
         and (e.subject is null or not exists (
           select 1 from callback_events w
@@ -141,7 +154,13 @@ export async function nextPending(db: Queryable, opts: { maxAttempts: number; li
       limit $2${opts.lock ? ' for update of e' : ''}`,
     [opts.maxAttempts, opts.limit, opts.now],
   )
-  return rows.map((r) => ({ hash: r.hash, msg: r.payload, attempts: r.attempts, ...(r.subject ? { subject: r.subject } : {}) }))
+  return rows.map((r) => ({ hash: r.hash, msg: storedMessage(r), attempts: r.attempts, retries: r.retries, ...(r.subject ? { subject: r.subject } : {}) }))
+}
+
+/** The message of a stored row: its XML, parsed again (it was checked when received), or an older build's jsonb payload. */
+function storedMessage(r: { plaintext: string | null; payload: CallbackMessage | null }): CallbackMessage {
+  if (r.plaintext !== null) return parseMessage(r.plaintext, { maxBytes: Number.MAX_SAFE_INTEGER })
+  return r.payload!
 }
 
 /** When the next event waiting for a retry becomes due (undefined: none is waiting). */
@@ -164,11 +183,11 @@ export async function markApplied(db: Queryable, done: Array<{ hash: string; not
   }
 }
 
-/** Records a failed attempt and when to try again; resolves to the number of failed attempts now recorded. */
-export async function markFailed(db: Queryable, hash: string, error: string, retryAt: Date): Promise<number> {
-  const rows = await db.query<{ attempts: number }>(
-    'update callback_events set attempts = attempts + 1, last_error = $2, retry_at = $3 where hash = $1 returning attempts',
-    [hash, error.slice(0, 2000), retryAt],
-  )
-  return rows[0]?.attempts ?? 0
+/**
+ * Records a failed attempt and when to try again: a permanent failure counts toward parking the
+ * event (`attempts`), a transient one only toward its backoff (`retries`).
+ */
+export async function markFailed(db: Queryable, hash: string, failure: { error: string; retryAt: Date; transient: boolean }): Promise<void> {
+  const counter = failure.transient ? 'retries' : 'attempts'
+  await db.query(`update callback_events set ${counter} = ${counter} + 1, last_error = $2, retry_at = $3 where hash = $1`, [hash, failure.error.slice(0, 2000), failure.retryAt])
 }

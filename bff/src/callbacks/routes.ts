@@ -103,7 +103,7 @@ export function callbackRoutes(deps: CallbackDeps, worker: Pick<CallbackWorker, 
       }
 
       const hash = callbackHash(plain)
-      const fresh = await inbox.add(hash, msg)
+      const fresh = await inbox.add({ hash, msg, plaintext: plain })
       // debug: a burst is thousands of these; the worker logs each batch it applies.
       log.debug(fresh ? 'wecom callback queued' : 'wecom callback repeated; already queued', {
         requestId: c.get('requestId'),

@@ -1,5 +1,7 @@
 import type { Db, Queryable } from '../db'
+import { DatabaseUnavailableError, isUnavailable } from '../db/unavailable'
 import type { Logger } from '../log'
+import { isTransient, WeComError } from '../wecom'
 import { createPollRunner } from '../poll-runner'
 import { describeCallback, type CallbackDispatcher, type DispatchOutcome } from './dispatcher'
 import { lastArrival, markApplied, markFailed, nextPending, nextRetryAt, type InboxEvent } from './inbox'
@@ -8,10 +10,16 @@ export interface CallbackWorkerOptions {
   db: Db
   log: Logger
   dispatcher: CallbackDispatcher
-  /** Failed attempts after which an event is parked (applied_at stays null, last_error says why). Default 5. */
+  /**
+   * Permanent failures after which an event is parked (applied_at stays null, last_error says
+   * why). Transient ones (WeCom -1/45009/45033, the network, the database away) never count:
+   * they are tried again with backoff for as long as they last. Default 5.
+   */
   maxAttempts?: number
-  /** Wait before retrying an event after its n-th failure. Default 1 s, 2 s, 4 s … capped at 30 s. */
+  /** Wait before retrying an event after its n-th failure (of either kind). Default 1 s, 2 s, 4 s … capped at 30 s. */
   backoffMs?: (failures: number) => number
+  /** After 45009 (the app is over a per-minute WeCom limit), wait at least this long. Default 60 s. */
+  frequencyLimitWaitMs?: number
   /** Events taken (and applied) together. Default 500. */
   batchSize?: number
   /** How often leftovers (after a restart, or written by another instance) are looked for. Default 60 s. */
@@ -68,6 +76,7 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
   const { db, log, dispatcher } = opts
   const maxAttempts = opts.maxAttempts ?? 5
   const backoffMs = opts.backoffMs ?? ((n: number) => Math.min(1000 * 2 ** (n - 1), 30_000))
+  const limitWaitMs = opts.frequencyLimitWaitMs ?? 60_000
   const batchSize = opts.batchSize ?? 500
   const sweepMs = opts.sweepMs ?? 60_000
   const busyRetryMs = opts.busyRetryMs ?? 1000
@@ -114,10 +123,13 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
         done.push({ hash: ev.hash, note: o.ran === 0 ? `no handler for ${describeCallback(ev.msg)}` : null })
         continue
       }
-      const failures = ev.attempts + 1
-      await markFailed(tx, ev.hash, errorText(o.error), new Date(now() + backoffMs(failures)))
-      const data = { id: ev.hash.slice(0, 12), what: describeCallback(ev.msg), failures, maxAttempts, err: o.error }
-      if (failures < maxAttempts) log.warn('wecom callback handler failed; will retry', data)
+      const transient = isTransientFailure(o.error)
+      let wait = backoffMs(ev.attempts + ev.retries + 1)
+      if (o.error instanceof WeComError && o.error.errcode === 45009) wait = Math.max(wait, limitWaitMs)
+      await markFailed(tx, ev.hash, { error: errorText(o.error), retryAt: new Date(now() + wait), transient })
+      const failures = ev.attempts + (transient ? 0 : 1)
+      const data = { id: ev.hash.slice(0, 12), what: describeCallback(ev.msg), transient, failures, maxAttempts, err: o.error }
+      if (transient || failures < maxAttempts) log.warn('wecom callback handler failed; will retry', data)
       else log.error('wecom callback handler failed; giving up', data)
     }
     await markApplied(tx, done)
@@ -125,8 +137,8 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
     return 'applied'
   }
 
-  async function step(): Promise<Step> {
-    const take = (q: Queryable, lock: boolean) => nextPending(q, { maxAttempts, limit: batchSize, now: new Date(now()), lock })
+  async function step(at: Date): Promise<Step> {
+    const take = (q: Queryable, lock: boolean) => nextPending(q, { maxAttempts, limit: batchSize, now: at, lock })
     if (db.kind !== 'postgres') {
       if (localBusy.has(db)) return 'busy'
       localBusy.add(db)
@@ -161,8 +173,11 @@ export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorke
       let s: Step
       let retryAt: Date | undefined
       try {
-        s = await step()
-        if (s === 'idle') retryAt = await nextRetryAt(db, maxAttempts, new Date(now()))
+        // The retries still ahead as of the moment the step looked: one that fell due since is
+        // waited for (0 ms), not left to the next sweep.
+        const at = new Date(now())
+        s = await step(at)
+        if (s === 'idle') retryAt = await nextRetryAt(db, maxAttempts, at)
       } catch (e) {
         // The database itself failed (down, restarting): try again soon, not only at the next sweep.
         log.error('wecom callback worker: database error', { err: e })
@@ -209,6 +224,14 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`handler still running after ${ms} ms`)), ms)
   })
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * A failure that says nothing about the event itself and passes by itself: WeCom busy or
+ * throttled (-1, 45009, 45033), the network or WeCom's front end, the database out of reach.
+ */
+export function isTransientFailure(e: unknown): boolean {
+  return isTransient(e) || e instanceof DatabaseUnavailableError || isUnavailable(e)
 }
 
 function errorText(e: unknown): string {

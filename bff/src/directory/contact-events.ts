@@ -1,10 +1,12 @@
 import { endMembersSessions } from '../auth/sessions'
 import type { Deps } from '../deps'
 import type { Tx } from '../db'
+import { DatabaseUnavailableError, isUnavailable } from '../db/unavailable'
 import { WeComError } from '../wecom'
 import { upsertDepartments, upsertMembers } from './apply-diff'
 import { departmentFromWeCom, memberFromWeCom } from './from-wecom'
-import type { DepartmentRecord, MemberRecord } from './member-store'
+import { memberFromCreateEvent, memberWithUpdateEvent } from './member-event'
+import { getMembers, type DepartmentRecord, type MemberRecord } from './member-store'
 import { mapLimit } from './pacing'
 import { bumpDirectoryVersion } from './version'
 
@@ -20,15 +22,19 @@ const GONE = new Set([60111, 60011, 60123, 40003, 50002, 60003])
 const READS_IN_FLIGHT = 16
 
 type DeptJob = { kind: 'refresh' | 'remove'; events: number[]; record?: DepartmentRecord }
-type MemberJob = { userid: string; kind: 'refresh' | 'disable'; events: number[]; record?: MemberRecord }
+/** `event`: the record comes from the events themselves; `refresh`: read back from WeCom. */
+type MemberJob = { userid: string; kind: 'refresh' | 'disable' | 'event'; events: number[]; record?: MemberRecord }
 
 /**
- * Applies contact changes, a batch at a time, in arrival order. Events may carry only the
- * changed fields, so a member or department is re-read from WeCom and stored whole; one that is
- * gone is disabled (members) or marked removed (departments), never deleted. Since a re-read
- * gives the latest state, only the last event of each member or department in the batch decides
- * what happens to it (created, edited twice, then deleted → disabled, with no read at all): one
- * read each, one transaction and one directory version for the whole batch. Resolves to one
+ * Applies contact changes, a batch at a time, in arrival order. A create_user that carries every
+ * field the directory keeps is stored as it says, and an update_user's changed fields are laid
+ * over the member as stored (or as created earlier in the batch), with no WeCom read; otherwise
+ * (fields missing, departments changed, a new UserID, departments' events) the member or
+ * department is re-read from WeCom and stored whole; one that is gone is disabled (members) or
+ * marked removed (departments), never deleted. Since a re-read gives the latest state, only the
+ * last event of each member or department in the batch decides what happens to it (created,
+ * edited twice, then deleted → disabled, with no read at all): one read each at most, one
+ * transaction and one directory version for the whole batch. Resolves to one
  * entry per event, undefined when applied, else the error (a failed read fails only the events
  * of that member or department).
  * https://developer.work.weixin.qq.com/document/path/90970
@@ -41,10 +47,20 @@ export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | '
     const errors: unknown[] = batch.map(() => undefined)
     const members = new Map<string, MemberJob>()
     const departments = new Map<number, DeptJob>()
-    const member = (userid: string, kind: MemberJob['kind'], i: number) => {
+    const member = (userid: string, kind: MemberJob['kind'], i: number, record?: MemberRecord) => {
       const job = members.get(userid.toLowerCase())
-      if (job) Object.assign(job, { userid, kind }).events.push(i)
-      else members.set(userid.toLowerCase(), { userid, kind, events: [i] })
+      if (job) Object.assign(job, { userid, kind, record }).events.push(i)
+      else members.set(userid.toLowerCase(), { userid, kind, events: [i], record })
+    }
+    // An update_user is laid over the member as stored: one query for the batch.
+    const updated = batch.filter((e) => e.changeType === 'update_user' && !text(e.fields.NewUserID)).map((e) => text(e.fields.UserID))
+    const stored = await getMembers(db, updated.filter(Boolean))
+    /** The member as the events so far leave it, when they (and the store) say enough. */
+    const known = (userid: string): MemberRecord | undefined => {
+      const job = members.get(userid.toLowerCase())
+      if (job) return job.kind === 'event' ? job.record : undefined
+      const m = stored.get(userid.toLowerCase())
+      return m && !m.disabledAt ? m : undefined
     }
     const department = (id: number, kind: DeptJob['kind'], i: number) => {
       const job = departments.get(id)
@@ -66,7 +82,12 @@ export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | '
           if (renamed && renamed.toLowerCase() !== userid.toLowerCase()) {
             member(userid, 'disable', i)
             member(renamed, 'refresh', i)
-          } else member(userid, 'refresh', i)
+            break
+          }
+          const base = e.changeType === 'update_user' ? known(userid) : undefined
+          const record = e.changeType === 'create_user' ? memberFromCreateEvent(userid, e.fields) : base && memberWithUpdateEvent(base, e.fields)
+          if (record) member(userid, 'event', i, record)
+          else member(userid, 'refresh', i)
           break
         }
         case 'delete_user':
@@ -115,6 +136,11 @@ export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | '
     try {
       written = await db.transaction((tx) => write(tx, memberJobs, deptJobs))
     } catch (batchError) {
+      // The database is away: every event fails with it (a transient failure, retried later).
+      if (batchError instanceof DatabaseUnavailableError || isUnavailable(batchError)) {
+        for (const j of [...memberJobs, ...deptJobs.map(([, d]) => d)]) fail(j.events, batchError)
+        return errors
+      }
       // Something in the batch cannot be written: each member and department on its own, so
       // that one bad row fails only its own events.
       log.warn('contact changes: batch write failed; writing one by one', { err: batchError })
@@ -156,7 +182,7 @@ export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | '
     if (removed.length) {
       changed += (await tx.query('update departments set removed_at = $2, updated_at = $2 where id = any($1) and removed_at is null returning 1', [removed, at])).length
     }
-    const refreshed = memberJobs.flatMap((j) => (j.kind === 'refresh' && j.record ? [j.record] : []))
+    const refreshed = memberJobs.flatMap((j) => (j.kind !== 'disable' && j.record ? [j.record] : []))
     const disabled = memberJobs.filter((j) => j.kind === 'disable').map((j) => j.userid)
     changed += await upsertMembers(tx, refreshed, at)
     if (disabled.length) {

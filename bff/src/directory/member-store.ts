@@ -90,6 +90,13 @@ export async function getMember(db: Queryable, userid: string): Promise<MemberRe
   return rows[0] ? memberFromRow(rows[0]) : null
 }
 
+/** The stored members among `userids` (any case), by lower-cased userid. */
+export async function getMembers(db: Queryable, userids: string[]): Promise<Map<string, MemberRecord>> {
+  if (!userids.length) return new Map()
+  const rows = await db.query<MemberRow>(`select ${MEMBER_COLUMNS} from members m where lower(m.userid) = any($1)`, [userids.map((u) => u.toLowerCase())])
+  return new Map(rows.map((r) => [r.userid.toLowerCase(), memberFromRow(r)]))
+}
+
 export async function departmentNames(db: Queryable, ids: number[]): Promise<Map<number, string>> {
   if (!ids.length) return new Map()
   const rows = await db.query<{ id: number; name: string }>('select id, name from departments where id = any($1)', [ids])

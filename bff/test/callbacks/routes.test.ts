@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import { nextPending } from '../../src/callbacks/inbox'
 import type { Db } from '../../src/db'
+import { parseMessage } from '../../src/wecom/callback-xml'
 import { createCallbackCrypto } from '../../src/wecom/callback-crypto'
 import { describeEachDb } from '../helpers/test-db'
 import { callbackApp, countEvents, createUserXml, envelope, OFFICIAL, ourCrypto, postInit, sealed, SECRETS, testConfig, textXml } from './helpers'
@@ -167,12 +169,13 @@ describeEachDb('WeCom callback routes', (open) => {
     const res = await app.request(OFFICIAL_POST_QUERY, postInit(OFFICIAL_POST_BODY))
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('')
-    const rows = await db.query<{ msg_type: string; event: string | null; payload: { fields: Record<string, unknown> }; applied_at: Date | null }>(
-      'select msg_type, event, payload, applied_at from callback_events',
-    )
+    const rows = await db.query<{ msg_type: string; event: string | null; plaintext: string; applied_at: Date | null }>('select msg_type, event, plaintext, applied_at from callback_events')
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ msg_type: 'text', event: null, applied_at: null })
-    expect(rows[0]!.payload.fields).toMatchObject({ Content: 'hello', MsgId: '4561255354251345929', FromUserName: 'mycreate' })
+    // Stored as decrypted, and read back by the worker as the message it was.
+    const [pending] = await nextPending(db, { maxAttempts: 5, limit: 1, now: new Date(), lock: false })
+    expect(pending!.msg.fields).toMatchObject({ Content: 'hello', MsgId: '4561255354251345929', FromUserName: 'mycreate' })
+    expect(parseMessage(rows[0]!.plaintext)).toEqual(pending!.msg)
     expect(worker.wakes).toBe(1)
   })
 

@@ -4,7 +4,7 @@ import type { AppEnv } from '../../src/app-env'
 import { createCallbackDispatcher, createCallbacks, createCallbackWorker, type CallbackMessage, type CallbackWorkerOptions } from '../../src/callbacks'
 import { callbackHash, enqueueCallback } from '../../src/callbacks/inbox'
 import type { Db } from '../../src/db'
-import { parseMessage } from '../../src/wecom/callback-xml'
+import { DatabaseUnavailableError } from '../../src/db/unavailable'
 import { describeEachDb } from '../helpers/test-db'
 import { contactXml, createUserXml, postInit, recordingLog, sealed, testConfig, textXml } from './helpers'
 
@@ -12,7 +12,7 @@ type Row = { hash: string; applied_at: Date | null; attempts: number; last_error
 
 async function enqueue(db: Db, xml: string): Promise<string> {
   const hash = callbackHash(xml)
-  await enqueueCallback(db, hash, parseMessage(xml))
+  await enqueueCallback(db, xml)
   return hash
 }
 
@@ -79,6 +79,21 @@ describeEachDb('WeCom callback worker', (open) => {
     // not picked up again by a later pass
     await w.drain()
     expect(seen).toHaveLength(4)
+  })
+
+  it('the database out of reach is a transient failure: retried with growing backoff past maxAttempts, never parked', async () => {
+    const { w, dispatcher, sleeps } = worker({ maxAttempts: 2 })
+    let calls = 0
+    dispatcher.on({ msgType: 'text' }, async () => {
+      if (++calls <= 4) throw new DatabaseUnavailableError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))
+    })
+    const hash = await enqueue(db, textXml('db away', 1))
+    await w.drain()
+    expect(calls).toBe(5)
+    expect(sleeps).toEqual([1000, 2000, 4000, 8000])
+    const [row] = await db.query<Row & { retries: number }>('select hash, applied_at, attempts, retries, last_error from callback_events')
+    expect(row).toMatchObject({ hash, attempts: 0, retries: 4, last_error: null })
+    expect(row!.applied_at).toBeInstanceOf(Date)
   })
 
   it('an event waiting for its retry holds back the later events of its member, and only those', async () => {

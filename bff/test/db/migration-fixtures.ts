@@ -298,4 +298,25 @@ export const fixtures: Record<string, Fixture> = {
       expect(await db.query(`select consent_for from login_states where nonce = 'n-consent'`)).toEqual([{ consent_for: 'lisi' }])
     },
   },
+
+  '023-callback-retries.sql': {
+    // Adds `retries` and `plaintext` and lets `payload` be null: the new build writes only the
+    // XML, which an older worker cannot read (it reads `payload`), so the old ones stop first.
+    upgrade: 'stop-the-world',
+    async insert(db) {
+      await db.query(
+        `insert into callback_events (hash, msg_type, event, change_type, subject, plaintext, retries)
+         values ('cb-23', 'event', 'change_contact', 'delete_user', 'user:zhaoliu', '<xml><UserID>zhaoliu</UserID></xml>', 2)`,
+      )
+    },
+    async check(db) {
+      expect(await db.query(`select payload, plaintext, attempts, retries from callback_events where hash = 'cb-23'`)).toEqual([
+        { payload: null, plaintext: '<xml><UserID>zhaoliu</UserID></xml>', attempts: 0, retries: 2 },
+      ])
+      // An older build's event (when the upgrade started at 012 or before): its jsonb payload kept, no transient failures.
+      for (const row of await db.query(`select payload, plaintext, retries from callback_events where hash = 'cb-12'`)) {
+        expect(row).toEqual({ payload: { fields: { UserID: 'LiSi' } }, plaintext: null, retries: 0 })
+      }
+    },
+  },
 }
