@@ -116,4 +116,35 @@ describe.skipIf(!!skip)('dark mode that follows WeCom, and WeCom\'s language (ap
     await page.getByRole('button', { name: '跟随系统' }).click()
     await page.locator('.van-tabbar').getByText('Contacts').waitFor()
   })
+
+  it('English text is a chunk of its own: a Chinese visit never downloads it, an English one shows no page before it is there', async () => {
+    const englishChunk = /\/assets\/messages-en-[\w-]+\.js$/
+    const zhPage = await signedIn(wecomPhone('Light', 'zh'), 'lisi', '/me')
+    const asked: string[] = []
+    zhPage.on('request', (r) => asked.push(r.url()))
+    await zhPage.reload()
+    await zhPage.locator('.van-tabbar').getByText('通讯录').waitFor()
+    expect(asked.filter((u) => englishChunk.test(u))).toEqual([])
+    await zhPage.context().close()
+
+    // The English chunk held back: the session has answered, yet no page shows, so none in Chinese.
+    const ctx = await browser.newContext(wecomPhone('Light', 'en'))
+    let release!: () => void
+    const released = new Promise<void>((r) => (release = r))
+    await ctx.route(englishChunk, async (route: Route) => {
+      await released
+      await route.continue()
+    })
+    const enPage = await ctx.newPage()
+    const me = enPage.waitForResponse((r) => new URL(r.url()).pathname === '/api/me' && r.ok())
+    await enPage.goto(`${app.sandboxUrl}/sandbox/client?userid=lisi&next=${encodeURIComponent(`${app.appUrl}/me`)}`)
+    await me
+    await enPage.waitForTimeout(500)
+    expect(await enPage.locator('.van-tabbar').count()).toBe(0)
+    expect(await enPage.locator('body').innerText()).not.toMatch(/我的|通讯录/)
+    release()
+    await enPage.locator('.van-tabbar').getByText('Contacts').waitFor()
+    expect(await enPage.locator('body').innerText()).not.toMatch(/我的|通讯录/)
+    await ctx.close()
+  })
 })

@@ -82,7 +82,7 @@ describe('AdminDoctorPage', () => {
   })
 
   it('reads in English, from the same report', async () => {
-    useI18n().setLang('en')
+    await useI18n().setLang('en')
     await loadAdminEnglish() // its own chunk; the admin route awaits it the same way
     fetchMock.mockImplementation(adminFetch({ 'POST /api/admin/doctor': () => jsonResponse(200, doctorReport()) }))
     const w = await open()

@@ -262,7 +262,7 @@ describe('AdminRolesPage', () => {
     })
 
     it('English: the same entries in words', async () => {
-      useI18n().setLang('en')
+      await useI18n().setLang('en')
       await loadAdminEnglish()
       const [confirm, crons, policy, start, grant] = await texts()
       expect(confirm).toContain('run 5 may disable up to 145 people')

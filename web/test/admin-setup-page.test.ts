@@ -291,7 +291,7 @@ describe('AdminSetupPage', () => {
 
   it('reads in English too', async () => {
     const { useI18n } = await import('../src/i18n/use-i18n')
-    useI18n().setLang('en')
+    await useI18n().setLang('en')
     await loadAdminEnglish() // its own chunk; the admin route awaits it the same way
     stubApi()
     const w = await open()

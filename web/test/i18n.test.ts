@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { detectLang, translate, useI18n } from '../src/i18n/use-i18n'
-import { en, zh } from '../src/i18n/messages'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { detectLang, loadEnglish, translate, useI18n } from '../src/i18n/use-i18n'
+import { zh } from '../src/i18n/messages'
+import { en } from '../src/i18n/messages-en'
 
-afterEach(() => {
+afterEach(async () => {
   vi.unstubAllGlobals()
-  useI18n().setLang('auto')
+  await useI18n().setLang('auto')
 })
 
 describe('language detection', () => {
@@ -37,29 +38,56 @@ describe('language detection', () => {
     expect(detectLang(null, 'zh-CN', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0 Language/en')).toBe('zh')
   })
 
-  it('"follow system" in the WeCom client goes back to the client\'s language', () => {
+  it('"follow system" in the WeCom client goes back to the client\'s language', async () => {
     vi.stubGlobal('navigator', { language: 'zh-CN', userAgent: 'Mozilla/5.0 (Linux; Android 13) Mobile Safari/537.36 wxwork/4.1.22 Language/en Lang/en' })
     const { setLang, lang } = useI18n()
-    setLang('zh')
+    await setLang('zh')
     expect(lang.value).toBe('zh')
-    setLang('auto')
+    await setLang('auto')
     expect(lang.value).toBe('en')
   })
 
-  it('setLang persists the choice and "auto" clears it', () => {
+  it('setLang persists the choice and "auto" clears it', async () => {
     const { setLang, lang, t } = useI18n()
-    setLang('en')
+    await setLang('en')
     expect(localStorage.getItem('portal.lang')).toBe('en')
     expect(lang.value).toBe('en')
     expect(t('tab.me')).toBe('Me')
-    setLang('zh')
+    await setLang('zh')
     expect(t('tab.me')).toBe('我的')
-    setLang('auto')
+    await setLang('auto')
     expect(localStorage.getItem('portal.lang')).toBeNull()
   })
 })
 
+describe('English text, a lazy chunk', () => {
+  it('the language switches once the English text is there: never a page half in each', async () => {
+    // A fresh module: nothing English loaded yet, as on a first visit in Chinese.
+    vi.resetModules()
+    const { useI18n: fresh } = await import('../src/i18n/use-i18n')
+    const { setLang, lang, t } = fresh()
+    await setLang('zh')
+    const switching = setLang('en')
+    expect(lang.value).toBe('zh')
+    expect(t('tab.me')).toBe('我的')
+    await switching
+    expect(lang.value).toBe('en')
+    expect(t('tab.me')).toBe('Me')
+    await setLang('auto')
+  })
+
+  it('when switches overlap, the last choice wins', async () => {
+    const { setLang, lang } = useI18n()
+    await Promise.all([setLang('en'), setLang('zh')])
+    expect(lang.value).toBe('zh')
+    await Promise.all([setLang('zh'), setLang('en')])
+    expect(lang.value).toBe('en')
+  })
+})
+
 describe('messages', () => {
+  beforeAll(() => loadEnglish())
+
   it('English covers exactly the Chinese keys, none empty', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort())
     for (const [k, v] of Object.entries(en)) expect(v, k).not.toBe('')

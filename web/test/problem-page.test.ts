@@ -80,7 +80,7 @@ describe('ProblemPage', () => {
   })
 
   it('speaks English when asked', async () => {
-    useI18n().setLang('en')
+    await useI18n().setLang('en')
     wrapper = await mountAt(ProblemPage, '/problem?reason=wecom_error&errcode=60020&ip=198.51.100.9')
     expect(wrapper.text()).toContain('For admins')
     expect(adminHint(wrapper).text()).toContain('198.51.100.9')

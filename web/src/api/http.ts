@@ -5,14 +5,16 @@ import { useI18n } from '../i18n/use-i18n'
 /** `network`: no HTTP answer at all; `invalid_response`: an answer we cannot read. */
 export type RequestErrorCode = ErrorCode | 'network' | 'invalid_response'
 
+// `declare`: the constructor assigns every field. Field declarations would compile (for es2020)
+// to defineProperty helpers, ~0.6 KB gzip of the first load for this one class.
 export class ApiRequestError extends Error {
-  readonly status: number
-  readonly code: RequestErrorCode
-  readonly hint?: string
-  readonly errcode?: number
-  readonly requestId?: string
+  declare readonly status: number
+  declare readonly code: RequestErrorCode
+  declare readonly hint?: string
+  declare readonly errcode?: number
+  declare readonly requestId?: string
   /** Per-field messages of a `bad_request` (form key → message). */
-  readonly fields?: Readonly<Record<string, string>>
+  declare readonly fields?: Readonly<Record<string, string>>
 
   constructor(init: {
     status: number
@@ -32,6 +34,11 @@ export class ApiRequestError extends Error {
     this.requestId = init.requestId
     this.fields = init.fields
   }
+}
+
+/** What a failed call threw, as the error the UI shows: anything but an ApiRequestError means no answer. */
+export function toRequestError(e: unknown): ApiRequestError {
+  return e instanceof ApiRequestError ? e : new ApiRequestError({ status: 0, code: 'network', message: String(e) })
 }
 
 /** Without the BFF's error body (a proxy's HTML page, say) the status still tells us enough. */

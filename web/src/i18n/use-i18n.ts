@@ -1,6 +1,7 @@
 import { readonly, ref } from 'vue'
 import { wecomLanguage } from '@portal/shared'
-import { en, zh, type MessageKey } from './messages'
+import { zh, type MessageKey } from './messages'
+import { lazyText } from './lazy-text'
 
 export type Lang = 'zh' | 'en'
 export type LangPreference = Lang | 'auto'
@@ -19,8 +20,17 @@ export function detectLang(stored: string | null | undefined, browserLanguage: s
   return browserLanguage?.toLowerCase().startsWith('en') ? 'en' : 'zh'
 }
 
+// English is a lazy chunk (most members read Chinese; it is ~4 KB gzip of every first load).
+// Until it arrives, or if it cannot be fetched, the Chinese text stands in.
+const english = lazyText(() => import('./messages-en').then((m) => m.en))
+
+/** Loads the English text once (again after a failed download). */
+export function loadEnglish(): Promise<void> {
+  return english.load()
+}
+
 export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
-  const text: string = (lang === 'en' ? en : zh)[key]
+  const text: string = (lang === 'en' && english.text.value ? english.text.value : zh)[key]
   if (!vars) return text
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole))
 }
@@ -36,13 +46,23 @@ function readStored(): string | null {
 
 const preference = ref<LangPreference>(readPreference())
 const lang = ref<Lang>(detectLang(readStored(), globalThis.navigator?.language, globalThis.navigator?.userAgent))
+// Started at once, so it downloads beside /api/me; the router waits for it (ensureLanguage).
+if (lang.value === 'en') void loadEnglish()
+
+/** For the router: the current language's text is there before a page renders. */
+export function ensureLanguage(): Promise<void> {
+  return lang.value === 'en' ? loadEnglish() : Promise.resolve()
+}
 
 function readPreference(): LangPreference {
   const s = readStored()
   return s === 'zh' || s === 'en' ? s : 'auto'
 }
 
-function setLang(next: LangPreference): void {
+let switches = 0
+
+/** Switches once the language's text is there, so no page shows half of each; the last call wins. */
+async function setLang(next: LangPreference): Promise<void> {
   try {
     if (next === 'auto') localStorage.removeItem(STORAGE_KEY)
     else localStorage.setItem(STORAGE_KEY, next)
@@ -50,7 +70,10 @@ function setLang(next: LangPreference): void {
     // Not persisted; still switch for this page view.
   }
   preference.value = next
-  lang.value = next === 'auto' ? detectLang(null, navigator.language, navigator.userAgent) : next
+  const target = next === 'auto' ? detectLang(null, navigator.language, navigator.userAgent) : next
+  const mine = ++switches
+  if (target === 'en') await loadEnglish()
+  if (mine === switches) lang.value = target
 }
 
 export function useI18n() {

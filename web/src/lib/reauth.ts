@@ -1,3 +1,4 @@
+import { toRequestError, type ApiRequestError } from '../api/http'
 import { appBase } from './app-base'
 import { authLoginPath, navigateFull } from './navigation'
 
@@ -14,4 +15,14 @@ export function currentAppPath(loc: Location = window.location): string {
  */
 export function signInAgain(): void {
   navigateFull(authLoginPath(currentAppPath()))
+}
+
+/**
+ * What a store makes of a failed call: the error to show, and on a 401 the way back through
+ * sign-in (the page stays as it is until the browser leaves).
+ */
+export function requestFailed(e: unknown): ApiRequestError {
+  const err = toRequestError(e)
+  if (err.code === 'unauthenticated') signInAgain()
+  return err
 }

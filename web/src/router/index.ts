@@ -6,6 +6,7 @@ import { rememberEmbed } from '../lib/embed'
 import { routes } from './routes'
 import { loadAppTabbar } from '../components/app-tabbar-loader'
 import { createAdminGuard, createSessionGuard, preloadRouteComponents } from './guards'
+import { ensureLanguage } from '../i18n/use-i18n'
 
 export function createAppRouter(pinia: Pinia): Router {
   const router = createRouter({
@@ -24,6 +25,9 @@ export function createAppRouter(pinia: Pinia): Router {
   }
   router.beforeEach(createSessionGuard({ ensureSession: () => session.ensureLoaded(), preload }))
   router.beforeEach(createAdminGuard({ roles: () => session.me?.roles ?? null }))
+  // No page renders before its language's text: the English chunk (started when use-i18n loaded)
+  // downloads beside /api/me, and is awaited only once the guards are through.
+  router.beforeResolve(() => ensureLanguage())
   // After a redeploy the old page's chunks are gone; a full load of the target fetches new ones.
   router.onError((err: unknown, to) => {
     if (err instanceof TypeError && /dynamically imported module|Importing a module script/i.test(err.message)) {

@@ -4,7 +4,7 @@ import type { DoctorReport } from '@portal/shared'
 import { runDoctor } from '../api/admin-setup'
 import type { ApiRequestError } from '../api/http'
 import type { LoadStatus } from './directory'
-import { adminFailure } from './admin-setup'
+import { requestFailed } from '../lib/reauth'
 
 /** The doctor's last report; a failed re-run keeps it and sets `error`. */
 export const useAdminDoctorStore = defineStore('admin-doctor', () => {
@@ -25,7 +25,7 @@ export const useAdminDoctorStore = defineStore('admin-doctor', () => {
       status.value = 'ready'
       return true
     } catch (e) {
-      error.value = adminFailure(e)
+      error.value = requestFailed(e)
       status.value = report.value ? 'ready' : 'error'
       return false
     } finally {

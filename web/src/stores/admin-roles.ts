@@ -2,17 +2,13 @@ import { defineStore } from 'pinia'
 import { computed, shallowRef } from 'vue'
 import type { AuditEntry, RoleGrantInput, RolesView, SettingField } from '@portal/shared'
 import { fetchAudit, fetchRoles, fetchSettings, grantRole, revokeRole, saveRolePolicy } from '../api/admin-ops'
-import { ApiRequestError } from '../api/http'
-import { signInAgain } from '../lib/reauth'
+import type { ApiRequestError } from '../api/http'
+import { requestFailed } from '../lib/reauth'
 import type { LoadStatus } from './directory'
 
 export const AUDIT_PAGE_SIZE = 20
 /** Named on the locked policy when the settings cannot be read (config.ts pins it from this var). */
 const ROLE_POLICY_ENV = 'ROLE_POLICY'
-
-function asRequestError(e: unknown): ApiRequestError {
-  return e instanceof ApiRequestError ? e : new ApiRequestError({ status: 0, code: 'network', message: String(e) })
-}
 
 /** Roles: the policy, the grants, and the audit log behind them. Mutations throw for the page to explain. */
 export const useAdminRolesStore = defineStore('admin-roles', () => {
@@ -29,12 +25,6 @@ export const useAdminRolesStore = defineStore('admin-roles', () => {
 
   const policyEnvVar = computed(() => policyField.value?.envVar ?? ROLE_POLICY_ENV)
 
-  function failed(e: unknown): ApiRequestError {
-    const err = asRequestError(e)
-    if (err.code === 'unauthenticated') signInAgain()
-    return err
-  }
-
   async function load(): Promise<void> {
     if (!view.value) status.value = 'loading'
     error.value = null
@@ -46,7 +36,7 @@ export const useAdminRolesStore = defineStore('admin-roles', () => {
       view.value = await fetchRoles()
       status.value = 'ready'
     } catch (e) {
-      error.value = failed(e)
+      error.value = requestFailed(e)
       status.value = view.value ? 'ready' : 'error'
     }
   }
@@ -55,7 +45,7 @@ export const useAdminRolesStore = defineStore('admin-roles', () => {
     try {
       view.value = await run()
     } catch (e) {
-      throw failed(e)
+      throw requestFailed(e)
     } finally {
       // Every change is audited: the log on screen shows it at once.
       void reloadAudit()
@@ -71,7 +61,7 @@ export const useAdminRolesStore = defineStore('admin-roles', () => {
       policyField.value = settings.fields.find((f) => f.key === 'rolePolicy') ?? policyField.value
       if (view.value) view.value = { ...view.value, policy }
     } catch (e) {
-      throw failed(e)
+      throw requestFailed(e)
     } finally {
       void reloadAudit()
     }
@@ -94,7 +84,7 @@ export const useAdminRolesStore = defineStore('admin-roles', () => {
       auditStatus.value = 'ready'
     } catch (e) {
       if (seq !== auditSeq) return
-      auditError.value = failed(e)
+      auditError.value = requestFailed(e)
       auditStatus.value = 'error'
     }
   }

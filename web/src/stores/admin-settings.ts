@@ -4,7 +4,7 @@ import { booleanSettingKeys, type SettingField, type SettingKey, type SettingsUp
 import { fetchSettings, saveSettings } from '../api/admin-setup'
 import type { ApiRequestError } from '../api/http'
 import type { LoadStatus } from './directory'
-import { adminFailure } from './admin-setup'
+import { requestFailed } from '../lib/reauth'
 
 /** What the form holds per key: text for strings, a flag for switches; secrets start empty. */
 export type SettingsDraft = Partial<Record<SettingKey, string | boolean>>
@@ -69,7 +69,7 @@ export const useAdminSettingsStore = defineStore('admin-settings', () => {
       view.value = await fetchSettings()
       status.value = 'ready'
     } catch (e) {
-      error.value = adminFailure(e)
+      error.value = requestFailed(e)
       status.value = view.value ? 'ready' : 'error'
     }
   }
@@ -85,7 +85,7 @@ export const useAdminSettingsStore = defineStore('admin-settings', () => {
       restartRequired.value = next.restartRequired === true
       return true
     } catch (e) {
-      const err = adminFailure(e)
+      const err = requestFailed(e)
       if (err.fields && Object.keys(err.fields).length > 0) fieldErrors.value = err.fields
       else saveError.value = err
       return false

@@ -2,16 +2,9 @@ import { defineStore } from 'pinia'
 import { shallowRef } from 'vue'
 import type { CallbackCredentials, SetupValues, VerifyFile } from '@portal/shared'
 import { createCallbackCredentials, deleteVerifyFile, fetchSetup, fetchVerifyFiles, uploadVerifyFile } from '../api/admin-setup'
-import { ApiRequestError } from '../api/http'
-import { signInAgain } from '../lib/reauth'
+import type { ApiRequestError } from '../api/http'
+import { requestFailed } from '../lib/reauth'
 import type { LoadStatus } from './directory'
-
-/** Any failure as an ApiRequestError; a 401 means the session ended: sign in again, come back. */
-export function adminFailure(e: unknown): ApiRequestError {
-  const err = e instanceof ApiRequestError ? e : new ApiRequestError({ status: 0, code: 'network', message: String(e) })
-  if (err.code === 'unauthenticated') signInAgain()
-  return err
-}
 
 /** The setup guide: values for WeCom's console and the domain verification files. */
 export const useAdminSetupStore = defineStore('admin-setup', () => {
@@ -30,7 +23,7 @@ export const useAdminSetupStore = defineStore('admin-setup', () => {
       values.value = await fetchSetup()
       status.value = 'ready'
     } catch (e) {
-      error.value = adminFailure(e)
+      error.value = requestFailed(e)
       status.value = values.value ? 'ready' : 'error'
     }
   }
@@ -42,7 +35,7 @@ export const useAdminSetupStore = defineStore('admin-setup', () => {
       files.value = await fetchVerifyFiles()
       filesStatus.value = 'ready'
     } catch (e) {
-      filesError.value = adminFailure(e)
+      filesError.value = requestFailed(e)
       filesStatus.value = 'error'
     }
   }
@@ -54,7 +47,7 @@ export const useAdminSetupStore = defineStore('admin-setup', () => {
       files.value = [...files.value.filter((f) => f.name !== saved.name), saved]
       return saved
     } catch (e) {
-      throw adminFailure(e)
+      throw requestFailed(e)
     }
   }
 
@@ -63,7 +56,7 @@ export const useAdminSetupStore = defineStore('admin-setup', () => {
       await deleteVerifyFile(name)
       files.value = files.value.filter((f) => f.name !== name)
     } catch (e) {
-      throw adminFailure(e)
+      throw requestFailed(e)
     }
   }
 
@@ -77,7 +70,7 @@ export const useAdminSetupStore = defineStore('admin-setup', () => {
       if (values.value) values.value = { ...values.value, callbackTokenSet: true, callbackAesKeySet: true }
       return pair
     } catch (e) {
-      throw adminFailure(e)
+      throw requestFailed(e)
     }
   }
 

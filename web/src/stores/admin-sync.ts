@@ -2,8 +2,8 @@ import { defineStore } from 'pinia'
 import { computed, shallowRef } from 'vue'
 import type { SyncPreview, SyncRun } from '@portal/shared'
 import { confirmSync, fetchSyncPreview, fetchSyncRun, fetchSyncRuns, startSync } from '../api/admin-ops'
-import { ApiRequestError } from '../api/http'
-import { signInAgain } from '../lib/reauth'
+import type { ApiRequestError } from '../api/http'
+import { requestFailed } from '../lib/reauth'
 import { pendingHold } from '../lib/sync-run-view'
 import type { LoadStatus } from './directory'
 
@@ -11,10 +11,6 @@ import type { LoadStatus } from './directory'
 export const SYNC_POLL_MS = 1000
 /** After a failed poll, wait longer before asking again. */
 export const SYNC_POLL_RETRY_MS = 3000
-
-function asRequestError(e: unknown): ApiRequestError {
-  return e instanceof ApiRequestError ? e : new ApiRequestError({ status: 0, code: 'network', message: String(e) })
-}
 
 /** Sync control: the run history (newest first), the live progress of a run, starting and confirming runs. */
 export const useAdminSyncStore = defineStore('admin-sync', () => {
@@ -29,12 +25,6 @@ export const useAdminSyncStore = defineStore('admin-sync', () => {
   const current = computed(() => runs.value.find((r) => r.status === 'running'))
   const held = computed(() => pendingHold(runs.value))
   const latest = computed(() => runs.value[0])
-
-  function failed(e: unknown): ApiRequestError {
-    const err = asRequestError(e)
-    if (err.code === 'unauthenticated') signInAgain()
-    return err
-  }
 
   /** Puts a run's newest state in the list (new runs go on top). */
   function upsert(run: SyncRun): void {
@@ -64,7 +54,7 @@ export const useAdminSyncStore = defineStore('admin-sync', () => {
       if (next.status === 'held') void loadPreview(next.id)
     } catch (e) {
       if (!polling) return
-      pollError.value = failed(e)
+      pollError.value = requestFailed(e)
       schedule(SYNC_POLL_RETRY_MS)
     }
   }
@@ -91,7 +81,7 @@ export const useAdminSyncStore = defineStore('admin-sync', () => {
       if (polling && current.value) schedule(SYNC_POLL_MS)
       if (held.value && preview.value?.runId !== held.value.id) void loadPreview(held.value.id)
     } catch (e) {
-      error.value = failed(e)
+      error.value = requestFailed(e)
       status.value = runs.value.length ? 'ready' : 'error'
     }
   }
@@ -102,7 +92,7 @@ export const useAdminSyncStore = defineStore('admin-sync', () => {
       preview.value = await fetchSyncPreview(id)
     } catch (e) {
       preview.value = null
-      previewError.value = failed(e)
+      previewError.value = requestFailed(e)
     }
   }
 
@@ -117,7 +107,7 @@ export const useAdminSyncStore = defineStore('admin-sync', () => {
       if (polling && run.status === 'running') schedule(SYNC_POLL_MS)
       return run
     } catch (e) {
-      const err = failed(e)
+      const err = requestFailed(e)
       if (err.code === 'conflict') await load()
       throw err
     }
@@ -134,7 +124,7 @@ export const useAdminSyncStore = defineStore('admin-sync', () => {
       if (polling && run.status === 'running') schedule(SYNC_POLL_MS)
       return run
     } catch (e) {
-      const err = failed(e)
+      const err = requestFailed(e)
       if (err.code === 'conflict') await load()
       throw err
     }

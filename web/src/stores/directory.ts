@@ -2,9 +2,9 @@ import { defineStore } from 'pinia'
 import { computed, shallowReactive, shallowRef } from 'vue'
 import type { DepartmentTree, MemberDetail, MemberSummary } from '@portal/shared'
 import { fetchDepartmentMembers, fetchDepartmentTree, fetchMember, fetchOtherMembers, searchMembers } from '../api/directory'
-import { ApiRequestError } from '../api/http'
+import type { ApiRequestError } from '../api/http'
 import { indexDepartments } from '../lib/department-tree'
-import { signInAgain } from '../lib/reauth'
+import { requestFailed } from '../lib/reauth'
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error'
 
@@ -33,18 +33,7 @@ export const SEARCH_LIMIT = 50
 const TREE_TTL_MS = 10 * 60 * 1000
 const MEMBER_CACHE_SIZE = 50
 
-function asRequestError(e: unknown): ApiRequestError {
-  return e instanceof ApiRequestError ? e : new ApiRequestError({ status: 0, code: 'network', message: String(e) })
-}
-
 export const useDirectoryStore = defineStore('directory', () => {
-  /** A 401 on any directory call: the session ended, sign in again and come back here. */
-  function failed(e: unknown): ApiRequestError {
-    const err = asRequestError(e)
-    if (err.code === 'unauthenticated') signInAgain()
-    return err
-  }
-
   // ---- department tree -------------------------------------------------------------------
   const tree = shallowRef<DepartmentTree | null>(null)
   const treeStatus = shallowRef<LoadStatus>('idle')
@@ -63,7 +52,7 @@ export const useDirectoryStore = defineStore('directory', () => {
         treeLoadedAt = Date.now()
         treeStatus.value = 'ready'
       } catch (e) {
-        const err = failed(e)
+        const err = requestFailed(e)
         if (!tree.value) {
           treeError.value = err
           treeStatus.value = 'error'
@@ -115,7 +104,7 @@ export const useDirectoryStore = defineStore('directory', () => {
         error: null,
       })
     } catch (e) {
-      const err = failed(e)
+      const err = requestFailed(e)
       if (memberLists.get(id) !== list) return
       memberLists.set(id, { ...list, status: 'error', error: err })
     }
@@ -162,7 +151,7 @@ export const useDirectoryStore = defineStore('directory', () => {
       search.value = { query, status: 'ready', items: res.items, total: res.total, error: null }
     } catch (e) {
       if (seq !== searchSeq) return
-      search.value = { query, status: 'error', items: [], total: 0, error: failed(e) }
+      search.value = { query, status: 'error', items: [], total: 0, error: requestFailed(e) }
     }
   }
 
@@ -184,7 +173,7 @@ export const useDirectoryStore = defineStore('directory', () => {
       if (memberCards.size > MEMBER_CACHE_SIZE) memberCards.delete(memberCards.keys().next().value!)
       return detail
     } catch (e) {
-      throw failed(e)
+      throw requestFailed(e)
     }
   }
 

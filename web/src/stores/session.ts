@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import type { Me } from '@portal/shared'
 import { fetchMe, logout as apiLogout } from '../api/session'
-import { ApiRequestError } from '../api/http'
+import { toRequestError, type ApiRequestError } from '../api/http'
 
 export type SessionStatus = 'idle' | 'loading' | 'ready' | 'unauthenticated' | 'forbidden' | 'error'
 
@@ -19,7 +19,7 @@ export const useSessionStore = defineStore('session', () => {
       me.value = await fetchMe()
       status.value = 'ready'
     } catch (e) {
-      const err = e instanceof ApiRequestError ? e : new ApiRequestError({ status: 0, code: 'network', message: String(e) })
+      const err = toRequestError(e)
       me.value = null
       error.value = err
       status.value = err.code === 'unauthenticated' ? 'unauthenticated' : err.code === 'forbidden' ? 'forbidden' : 'error'

@@ -2,8 +2,8 @@ import { defineStore } from 'pinia'
 import { computed, shallowReactive, shallowRef } from 'vue'
 import type { Todo, TodoList } from '@portal/shared'
 import { fetchTodo, fetchTodos, type TodoTab } from '../api/todos'
-import { ApiRequestError } from '../api/http'
-import { signInAgain } from '../lib/reauth'
+import type { ApiRequestError } from '../api/http'
+import { requestFailed } from '../lib/reauth'
 import type { LoadStatus } from './directory'
 
 export type { TodoTab }
@@ -29,10 +29,6 @@ const DETAIL_CACHE_SIZE = 30
 
 const emptyList = (): TodoListState => ({ items: [], status: 'idle', error: null, fetchedAt: null })
 
-function asRequestError(e: unknown): ApiRequestError {
-  return e instanceof ApiRequestError ? e : new ApiRequestError({ status: 0, code: 'network', message: String(e) })
-}
-
 /**
  * The member's todos. The pending list doubles as the source of the tab bar badge and the home
  * card (one request gives the list and both counts), so this store stays small.
@@ -45,13 +41,6 @@ export const useTodosStore = defineStore('todos', () => {
   const pendingCount = computed(() => counts.value?.pending ?? null)
   const details = shallowReactive(new Map<string, Todo>())
   const inFlight: Partial<Record<TodoTab, Promise<void>>> = {}
-
-  /** A 401 means the session ended: sign in again and come back to this page. */
-  function failed(e: unknown): ApiRequestError {
-    const err = asRequestError(e)
-    if (err.code === 'unauthenticated') signInAgain()
-    return err
-  }
 
   function setList(tab: TodoTab, next: TodoListState): void {
     lists.value = { ...lists.value, [tab]: next }
@@ -70,7 +59,7 @@ export const useTodosStore = defineStore('todos', () => {
         lastFetched.value = now
         setList(tab, { items: Object.freeze(res.items), status: 'ready', error: null, fetchedAt: now })
       } catch (e) {
-        const err = failed(e)
+        const err = requestFailed(e)
         const cur = lists.value[tab]
         setList(tab, { ...cur, status: loaded ? 'ready' : 'error', error: err })
       } finally {
@@ -102,7 +91,7 @@ export const useTodosStore = defineStore('todos', () => {
       if (details.size > DETAIL_CACHE_SIZE) details.delete(details.keys().next().value!)
       return todo
     } catch (e) {
-      throw failed(e)
+      throw requestFailed(e)
     }
   }
 

@@ -1,6 +1,7 @@
-import { shallowRef, watch } from 'vue'
+import { watch } from 'vue'
 import type { Localized } from '@portal/shared'
 import { useI18n } from '../use-i18n'
+import { lazyText } from '../lazy-text'
 import { opsZh } from './ops-messages'
 import { doctorZh } from './setup-doctor-messages'
 import { guideZh } from './setup-guide-messages'
@@ -11,21 +12,11 @@ import { settingsZh } from './setup-settings-messages'
 const zh = { ...guideZh, ...settingsZh, ...doctorZh, ...opsZh }
 export type AdminMessageKey = keyof typeof zh
 
-const en = shallowRef<Record<AdminMessageKey, string> | null>(null)
-let loadingEn: Promise<void> | null = null
+const en = lazyText(() => import('./admin-en').then((m): Record<AdminMessageKey, string> => m.adminEn))
 
 /** Loads the English text once; the admin routes await it before an English page renders. */
 export function loadAdminEnglish(): Promise<void> {
-  loadingEn ??= import('./admin-en').then(
-    (m) => {
-      en.value = m.adminEn
-    },
-    () => {
-      // Offline for a moment: Chinese meanwhile, and the next call tries again.
-      loadingEn = null
-    },
-  )
-  return loadingEn
+  return en.load()
 }
 
 /** For the router: the text of the current language is there before the page renders. */
@@ -41,7 +32,7 @@ export function useAdminI18n() {
   return {
     lang,
     t(key: AdminMessageKey, vars?: Record<string, string | number>): string {
-      const text: string = (lang.value === 'en' && en.value ? en.value : zh)[key]
+      const text: string = (lang.value === 'en' && en.text.value ? en.text.value : zh)[key]
       return vars ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole)) : text
     },
     pick: (text: Localized): string => (lang.value === 'en' ? text.en : text.zh),
