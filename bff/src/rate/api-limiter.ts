@@ -3,8 +3,6 @@ import type { Budget, RateBudgets } from './budget'
 /** Waits until one more call of `api` fits WeCom's limits. */
 export interface ApiLimiter {
   take(api: string): Promise<void>
-  /** Resolves once no take made ahead is still on its way to the database. */
-  settled(): Promise<void>
 }
 
 /**
@@ -111,9 +109,6 @@ export function createApiLimiter(o: ApiLimiterOptions): ApiLimiter {
   }
 
   return {
-    async settled() {
-      await Promise.all([...states.values()].map((st) => st.ahead))
-    },
     async take(api) {
       let st = states.get(api)
       if (!st) states.set(api, (st = { left: 0, want: CHUNK, until: 0, waitUntil: 0, next: 0, nextUntil: 0 }))
