@@ -20,11 +20,6 @@ const API_MINUTE_LIMITS: Readonly<Record<string, number>> = { '/cgi-bin/oa/getap
  * of its own. A caller that spent a whole take within the hold (a sync reading pages as fast as
  * WeCom answers) gets twice as many next time, up to MAX_CHUNK: a 100k-member sync makes ~20 takes
  * instead of ~300, each a database round trip (measured: 3-9 ms of PGlite's thread each).
- *
- * Such a caller also takes its next units before the held ones run out (at a quarter left), so
- * its calls do not all stop for the round trip: profiled at 100k members, every take had stopped
- * the sync's 8 readers, 25-190 ms each on a loaded machine (longer on PGlite, where the take
- * queues behind the sync's own statements).
  */
 const CHUNK = 16
 const MAX_CHUNK = 256
@@ -62,10 +57,6 @@ interface ApiState {
   /** Nothing to spare before this (ms). */
   waitUntil: number
   refill?: Promise<void>
-  /** Units of a take made ahead (see `ahead`), used once `left` is spent, before `nextUntil`. */
-  next: number
-  nextUntil: number
-  ahead?: Promise<void>
 }
 
 /**
@@ -87,48 +78,15 @@ export function createApiLimiter(o: ApiLimiterOptions): ApiLimiter {
     st.waitUntil = st.left > 0 ? 0 : (grant?.freeAt ?? t + 1_000)
   }
 
-  /**
-   * The next take, made while a quarter of the held units is left: twice the chunk, held from its
-   * own take time. A failed or empty take changes nothing: the call that finds no units left
-   * takes as before. The cost: a caller that stops leaves up to one such take unused (at most
-   * MAX_CHUNK units, counted in the window as held units are).
-   */
-  function ahead(api: string, st: ApiState): void {
-    const t = o.now()
-    const want = Math.min(MAX_CHUNK, st.want * 2)
-    st.ahead = o.budgets
-      .take([{ budgets: apiBudgets(api, o.limits), want }], t)
-      .then(([grant]) => {
-        if (!grant?.granted) return
-        st.want = want
-        st.next = grant.granted
-        st.nextUntil = t + HOLD_MS
-      })
-      .catch(() => {})
-      .finally(() => (st.ahead = undefined))
-  }
-
   return {
     async take(api) {
       let st = states.get(api)
-      if (!st) states.set(api, (st = { left: 0, want: CHUNK, until: 0, waitUntil: 0, next: 0, nextUntil: 0 }))
+      if (!st) states.set(api, (st = { left: 0, want: CHUNK, until: 0, waitUntil: 0 }))
       for (;;) {
         const t = o.now()
         if (st.left > 0 && t < st.until) {
           st.left -= 1
-          // Only a caller that already spent a whole chunk within its hold (want grew) takes ahead.
-          if (st.want > CHUNK && st.left <= st.want / 4 && !st.ahead && !st.next && !st.refill) ahead(api, st)
           return
-        }
-        // The take made ahead, once the held units are spent (or stale).
-        if (st.next > 0) {
-          ;[st.left, st.until, st.next] = [st.next, st.nextUntil, 0]
-          continue
-        }
-        // One is on its way: wait for it rather than take again.
-        if (st.ahead) {
-          await st.ahead
-          continue
         }
         if (t < st.waitUntil) {
           await sleep(st.waitUntil - t)

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Db } from '../../src/db'
 import { createApiLimiter } from '../../src/rate/api-limiter'
-import { createRateBudgets, type RateBudgets } from '../../src/rate/budget'
+import { createRateBudgets } from '../../src/rate/budget'
 import { describeEachDb } from '../helpers/test-db'
 
 const T0 = Date.UTC(2026, 10, 2, 1, 0, 0)
@@ -97,68 +97,11 @@ describeEachDb('per-API limiter shared through the database', (open) => {
     const t = twoInstances(9_000)
     for (let i = 0; i < 1_000; i++) await t.a.take('/cgi-bin/user/list')
     const [row] = await db.query<{ used: number[] }>("select used from rate_buckets where key like 'api:/cgi-bin/user/list@62000/%'")
-    // 16 + 32 + 64 + 128 + 256 + 256 + 256 = 1,008 units for 1,000 calls: seven round trips, not
-    // 63; and the eighth, 256 more, taken ahead when a quarter of the seventh was left.
-    expect(row!.used.reduce((a, n) => a + n, 0)).toBe(1_264)
+    // 16 + 32 + 64 + 128 + 256 + 256 + 256 = 1,008 units for 1,000 calls: seven round trips, not 63.
+    expect(row!.used.reduce((a, n) => a + n, 0)).toBe(1_008)
     t.advance(1_500)
-    await t.a.take('/cgi-bin/user/list') // the 8 held and the 256 ahead are stale; demand fell: a chunk of 16
+    await t.a.take('/cgi-bin/user/list') // the 8 held are stale; demand fell: a chunk of 16
     const [after] = await db.query<{ used: number[] }>("select used from rate_buckets where key like 'api:/cgi-bin/user/list@62000/%'")
-    expect(after!.used.reduce((a, n) => a + n, 0)).toBe(1_280)
-  })
-})
-
-describe('per-API limiter: taking ahead', () => {
-  /** Budgets whose takes answer only when the test says so, granting what was asked. */
-  function heldBudgets() {
-    const pending: { want: number; answer: () => void }[] = []
-    const budgets: RateBudgets = {
-      take: (requests) =>
-        new Promise((resolve) => pending.push({ want: requests[0]!.want, answer: () => resolve([{ granted: requests[0]!.want }]) })),
-    }
-    return { budgets, pending }
-  }
-  const settle = () => new Promise((r) => setImmediate(r))
-
-  it('a caller spending its units as fast as they come asks for the next ones while some are left, so its calls do not stop for the round trip', async () => {
-    const { budgets, pending } = heldBudgets()
-    const limiter = createApiLimiter({ budgets, now: () => T0, sleep: async () => {}, limits: { perMinute: 9_000, perHour: 100_000 } })
-    let done = 0
-    const call = () => limiter.take(API).then(() => void done++)
-    // First chunk: 16 units.
-    let calls = Array.from({ length: 16 }, call)
-    await settle()
-    pending[0]!.answer()
-    await Promise.all(calls)
-    // Spent within the hold: the next take asks for 32.
-    calls = Array.from({ length: 24 }, call)
-    await settle()
-    expect(pending[1]!.want).toBe(32)
-    pending[1]!.answer()
-    await Promise.all(calls)
-    // 8 of the 32 left: the take of 64 is already on its way, before anyone runs out.
-    expect(pending).toHaveLength(3)
-    expect(pending[2]!.want).toBe(64)
-    // The 8 left are spent without waiting for it.
-    await Promise.all(Array.from({ length: 8 }, call))
-    expect(done).toBe(48)
-    // The next call waits for the take ahead, not for a take of its own.
-    const next = call()
-    await settle()
-    expect(done).toBe(48)
-    pending[2]!.answer()
-    await next
-    expect(done).toBe(49)
-    expect(pending).toHaveLength(3)
-  })
-
-  it('a slow caller does not take ahead: its units are the chunk of 16 it asked for', async () => {
-    const { budgets, pending } = heldBudgets()
-    const limiter = createApiLimiter({ budgets, now: () => T0, sleep: async () => {}, limits: { perMinute: 9_000, perHour: 100_000 } })
-    const first = limiter.take(API)
-    await settle()
-    pending[0]!.answer()
-    await first
-    for (let i = 0; i < 15; i++) await limiter.take(API)
-    expect(pending).toHaveLength(1)
+    expect(after!.used.reduce((a, n) => a + n, 0)).toBe(1_024)
   })
 })
