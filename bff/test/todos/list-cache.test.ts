@@ -52,12 +52,14 @@ describeEachDb('todo list cache', (open) => {
     await write(todo('b1', 'wangwu'))
     expect(refs(await lists.list('wangwu', 'pending'))).toEqual(['b1'])
     expect((await lists.list('wangwu', 'done')).items).toEqual([])
-    const other = await lists.list('lisi', 'pending')
+    // A member no other test reports: on PostgreSQL an earlier test's notification may still be
+    // on its way to this instance's listener, and would rightly drop that member's list.
+    const other = await lists.list('qianjiu', 'pending')
     await write(todo('b1', 'wangwu', 'done'))
     lists.changed(['wangwu', undefined])
     expect((await lists.list('wangwu', 'pending')).items).toEqual([])
     expect(refs(await lists.list('wangwu', 'done'))).toEqual(['b1'])
-    expect(await lists.list('lisi', 'pending')).toBe(other)
+    expect(await lists.list('qianjiu', 'pending')).toBe(other)
   })
 
   it('does not keep a list read before a change it did not see', async () => {
