@@ -48,7 +48,8 @@ export default tseslint.config(
     files: ['bff/src/wecom/**/*.ts'],
     rules: noImport([...NO_WEB, 'hono*', '@hono/*', '../auth/*', '../sandbox/*', '../sandbox', '../app*', '../db/*', '../db'], 'wecom/ is a plain client: no Hono, routes, db or sandbox'),
   },
-  { files: ['bff/src/sandbox/**/*.ts'], rules: noImport([...NO_WEB, '../wecom/*', '../wecom'], 'the sandbox implements WeCom independently') },
+  // The sandbox sits in folders (oauth/, directory/ …), so the client is '../wecom' or '../../wecom'.
+  { files: ['bff/src/sandbox/**/*.ts'], rules: noImport([...NO_WEB, '**/wecom', '**/wecom/*', '@portal/bff/wecom*'], 'the sandbox implements WeCom independently') },
   {
     files: ['bff/src/**/*.ts'],
     ignores: ['bff/src/config.ts', 'bff/src/config/**'],

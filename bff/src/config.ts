@@ -8,7 +8,7 @@ import { DEFAULT_POOL_MAX } from './db/pool-size'
 import { readO2oaFile } from './config/o2oa-file'
 import { validQuartz } from './config/quartz'
 import { HOST_NAME_PATTERN, parseHostNames, SANDBOX_HOST_NAMES, type HostNames } from './config/host-names'
-import { DEMO_ORG_SIZE, ORG_SIZE_LIMITS } from './sandbox/demo-org'
+import { DEMO_ORG_SIZE, ORG_SIZE_LIMITS } from './sandbox/directory/demo-org'
 import { DEFAULT_TIME_ZONE, validTimeZone } from './time/corp-time'
 
 /** The one reader of process.env. Everything else receives a Config. */

@@ -5,7 +5,7 @@ import { wecomError } from './errors'
 import { delay, isDelayOnly, playFault, takeFault } from './faults'
 import { enterConcurrent, leaveConcurrent, overMinuteLimit } from './rate-limits'
 import type { SandboxState } from './state'
-import { checkToken } from './tokens'
+import { checkToken } from './tickets/tokens'
 
 export function countCall(s: SandboxState, path: string): void {
   s.calls.set(path, (s.calls.get(path) ?? 0) + 1)

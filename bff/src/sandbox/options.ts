@@ -1,4 +1,4 @@
-import type { OrgSize } from './demo-org'
+import type { OrgSize } from './directory/demo-org'
 import type { SandboxSettings } from './state'
 
 export interface SandboxOptions {

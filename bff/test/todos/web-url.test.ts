@@ -1,7 +1,7 @@
 import { normalizeWebUrl } from '@portal/shared'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { checkContent } from '../../src/sandbox/message-content'
+import { checkContent } from '../../src/sandbox/messages/content'
 
 const card = (url: string) => checkContent({ msgtype: 'textcard', textcard: { title: 't', description: 'd', url } })
 
