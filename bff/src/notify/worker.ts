@@ -25,7 +25,7 @@ import { assertWithinDuplicateWindow, DEFAULT_RETRY, isFrequencyLimit, retryDela
  *   (touser = its userid, its message with keys sorted, the configured agentid, no time or id of
  *   the attempt) by messageSendBody, with enable_duplicate_check = 1 and the longest interval
  *   WeCom allows (4 h). WeCom delivers identical JSON within the interval once (https://developer.work.weixin.qq.com/document/path/90236);
- *   the sandbox does the same (api-message-send.ts keys its check on the body's JSON, and a
+ *   the sandbox does the same (sandbox/messages/send.ts keys its check on the body's JSON, and a
  *   repeat answers ok with the first msgid and delivers nothing), which test/flows/notify-crash
  *   exercises with a real kill -9.
  * - So the retry schedule of one row must fit in that window: assertWithinDuplicateWindow keeps
