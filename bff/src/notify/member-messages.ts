@@ -1,28 +1,13 @@
-import { safeReturnTo, type HostNotificationInput } from '@portal/shared'
+// Messages to members that are not todos (the host API's notifications): checked against the directory, queued in the outbox.
+import type { HostNotificationInput } from '@portal/shared'
 import { randomId } from '../auth/tokens'
 import type { Config } from '../config'
 import type { Deps } from '../deps'
 import { isActive } from '../directory/member-store'
 import { ApiFailure } from '../errors'
-import { enqueueNotifications, type OutboxMessage } from '../notify/enqueue'
-import { appDeepLink, clipBytes } from './notify-todo'
-
-/** Paths of this app that are not pages: wrapping them in OAuth would loop or land on JSON. */
-const NOT_PAGES = /^\/(api|auth|wecom)(\/|$)/
-
-/**
- * A link to a page of this app goes through WeCom OAuth (like the new-todo card), so a tap in
- * WeCom signs in silently and lands there; any other link is passed on as is.
- */
-export function notificationLink(config: Config, url: string): string {
-  const u = new URL(url)
-  const app = new URL(`${config.publicUrl}/`)
-  const inApp = u.origin === app.origin && (u.pathname === config.basePath.replace(/(.)\/$/, '$1') || u.pathname.startsWith(config.basePath))
-  if (!inApp) return url
-  const path = `/${u.pathname.slice(config.basePath.length)}${u.search}${u.hash}`
-  if (NOT_PAGES.test(path)) return url
-  return appDeepLink(config, safeReturnTo(path))
-}
+import { enqueueNotifications, type OutboxMessage } from './enqueue'
+import { notificationLink } from './links'
+import { clipBytes } from './message-text'
 
 function message(config: Config, n: HostNotificationInput): OutboxMessage {
   if (!n.url) return { msgtype: 'text', text: { content: clipBytes([n.title, n.description].filter(Boolean).join('\n'), 2048) } }

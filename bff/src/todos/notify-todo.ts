@@ -4,8 +4,6 @@ import { enqueueNotification, type Notification } from '../notify/enqueue'
 import { todoMessage } from './todo-card'
 import type { TodoRecord } from './store'
 
-export { appDeepLink, clipBytes, todoDeepLink } from './notify-todo-link'
-
 /** The "new todo" card for the assignee, once per todo. */
 export function newTodoNotification(config: Config, todo: TodoRecord, requesterName: string | undefined): Notification {
   return {
