@@ -1,4 +1,4 @@
-import type { MemberDetail, MemberPage, MemberSummary, SearchResult } from '@portal/shared'
+import { endpoints, type MemberDetail, type MemberPage, type MemberSummary, type SearchResult } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { requireMember } from '../auth/require-member'
@@ -40,9 +40,9 @@ export function directoryRoutes(deps: Deps) {
   const { readModel } = deps
   const member = requireMember(deps)
   return new Hono<AppEnv>()
-    .get('/api/directory/departments', member, async (c) => c.body((await readModel.current()).treeJson, 200, JSON_HEADERS))
+    .get(endpoints.departments.path, member, async (c) => c.body((await readModel.current()).treeJson, 200, JSON_HEADERS))
 
-    .get('/api/directory/departments/:id/members', member, async (c) => {
+    .get(endpoints.departmentMembers.path, member, async (c) => {
       const id = intParam(c.req.param('id'), 'id', 0, 1, 2 ** 31 - 1)
       const { limit, after } = pageParams(c.req.query('limit'), c.req.query('cursor'))
       const v = await readModel.current()
@@ -50,13 +50,13 @@ export function directoryRoutes(deps: Deps) {
       return c.json(memberPage(v, v.byDepartment.get(id) ?? [], id, after, limit), 200, { 'Cache-Control': 'private, no-cache' })
     })
 
-    .get('/api/directory/other-members', member, async (c) => {
+    .get(endpoints.otherMembers.path, member, async (c) => {
       const { limit, after } = pageParams(c.req.query('limit'), c.req.query('cursor'))
       const v = await readModel.current()
       return c.json(memberPage(v, v.others, undefined, after, limit), 200, { 'Cache-Control': 'private, no-cache' })
     })
 
-    .get('/api/directory/search', member, async (c) => {
+    .get(endpoints.search.path, member, async (c) => {
       const q = c.req.query('q') ?? ''
       if (q.length > 64) throw new ApiFailure('bad_request', 'q is too long (64 characters at most).', { fields: { q: 'at most 64 characters' } })
       const limit = intParam(c.req.query('limit'), 'limit', 30, 1, 100)
@@ -73,7 +73,7 @@ export function directoryRoutes(deps: Deps) {
       return c.body(json, 200, JSON_HEADERS)
     })
 
-    .get('/api/directory/members/:userid', member, async (c) => {
+    .get(endpoints.member.path, member, async (c) => {
       const v = await readModel.current()
       const m = v.members.get(c.req.param('userid').toLowerCase())
       if (!m || !listed(m)) throw new ApiFailure('not_found', 'No such member in the directory.')
