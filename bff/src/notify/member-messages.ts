@@ -3,7 +3,7 @@ import type { HostNotificationInput } from '@portal/shared'
 import { randomId } from '../auth/tokens'
 import type { Config } from '../config'
 import type { Deps } from '../deps'
-import { isActive } from '../directory/member-store'
+import { isActive, memberStandings } from '../directory/member-store'
 import { ApiFailure } from '../errors'
 import { enqueueNotifications, type OutboxMessage } from './enqueue'
 import { notificationLink } from './links'
@@ -24,11 +24,8 @@ function message(config: Config, n: HostNotificationInput): OutboxMessage {
  */
 export async function queueHostNotification(deps: Deps, host: string, n: HostNotificationInput, idempotencyKey: string | undefined): Promise<{ queued: number }> {
   const wanted = [...new Map(n.userids.map((u) => [u.toLowerCase(), u])).values()]
-  const rows = await deps.db.query<{ userid: string; status: number; disabled_at: Date | null }>(
-    'select userid, status, disabled_at from members where lower(userid) = any($1)',
-    [wanted.map((u) => u.toLowerCase())],
-  )
-  const active = new Map(rows.filter((r) => isActive({ status: r.status, disabledAt: r.disabled_at ?? undefined })).map((r) => [r.userid.toLowerCase(), r.userid]))
+  const rows = await memberStandings(deps.db, wanted)
+  const active = new Map(rows.filter(isActive).map((r) => [r.userid.toLowerCase(), r.userid]))
   const bad = wanted.filter((u) => !active.has(u.toLowerCase()))
   if (bad.length) {
     throw new ApiFailure('bad_request', `Not active members of the directory: ${bad.join(', ')}.`, { fields: { userids: `not active members: ${bad.join(', ')}` } })
