@@ -32,6 +32,8 @@ export const endpoints = {
   otherMembers: { method: 'GET', path: '/api/directory/other-members', auth: 'member', response: memberPageSchema },
   search: { method: 'GET', path: '/api/directory/search', auth: 'member', response: searchResultSchema, external: true },
   member: { method: 'GET', path: '/api/directory/members/:userid', auth: 'member', response: memberDetailSchema, external: true },
+  /** WeCom's URL check when an admin saves the callback URL (echostr). */
+  wecomCallbackCheck: { method: 'GET', path: '/wecom/callback', auth: 'public', external: true },
   wecomCallback: { method: 'POST', path: '/wecom/callback', auth: 'public', external: true },
   todos: { method: 'GET', path: '/api/todos', auth: 'member', response: todoListSchema, external: true },
   todo: { method: 'GET', path: '/api/todos/:id', auth: 'member', response: todoSchema },

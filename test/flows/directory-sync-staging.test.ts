@@ -1,3 +1,4 @@
+import { SYNC_LOCK } from '@portal/bff/directory/leader-lock'
 import { createSyncEngine } from '@portal/bff/directory/sync-engine'
 import { getRun } from '@portal/bff/directory/sync-runs'
 import type { Db } from '@portal/bff/db'
@@ -178,7 +179,7 @@ describe.skipIf(!TEST_DATABASE_URL)('two BFF instances on one PostgreSQL, racing
         trigger: 'manual',
         // The session holding the advisory lock is ended, as a restart would.
         onProgress: (p) =>
-          void (p.phase === 'reading' && p.done === 12 && (killed ??= a.deps.db.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid::bigint = 4242003 and objid::bigint = (hashtext(current_schema())::bigint & 4294967295)"))),
+          void (p.phase === 'reading' && p.done === 12 && (killed ??= a.deps.db.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and classid::bigint = $1 and objid::bigint = (hashtext(current_schema())::bigint & 4294967295)", [SYNC_LOCK]))),
       })
       expect(await killed).toHaveLength(1)
       if (r === 'busy') throw new Error('run busy')

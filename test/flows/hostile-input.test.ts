@@ -177,6 +177,7 @@ const NOT_WALKED: Partial<Record<keyof typeof allEndpoints, string>> = {
   authLogin: 'sign-in navigation (302s), its own tests',
   authCallback: 'sign-in navigation (302s), its own tests',
   adminCallbackCredentials: 'takes no input (and would replace the callback credentials)',
+  wecomCallbackCheck: 'walked under wecomCallback, which sends both its GET (URL check) and its POST',
 }
 
 const describeStore = (name: string, openDb: () => Promise<Db>) =>

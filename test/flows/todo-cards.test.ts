@@ -45,7 +45,7 @@ const describeStore = (name: string, openDb: () => Promise<Db>) =>
     }
     const patch = async (externalId: string, body: object) => expect((await call('PATCH', `/api/host/todos/${encodeURIComponent(externalId)}`, body)).status).toBe(200)
     const rows = (todoId: string) =>
-      stack.deps.db.query<Row>('select id::text as id, kind, status, last_error, response_code, card_of::text as card_of, msgid from outbox where todo_id = $1 order by outbox.id', [todoId])
+      stack.deps.db.query<Row>(`select id::text as id, kind, status, last_error, response_code, card_of::text as card_of, msgid from outbox where ref_kind = 'todo' and ref_id = $1 order by outbox.id`, [todoId])
     const inboxOf = (userid: string): InboxMessage[] => stack.sandbox.state.messages.inbox.get(userid) ?? []
     const cardIn = (userid: string, msgid: string | null) => inboxOf(userid).find((m) => m.msgid === msgid)
     const cardOf = (m: InboxMessage | undefined) => (m?.payload as { template_card: Card } | undefined)?.template_card
@@ -248,7 +248,7 @@ describe('todo notifications for an app that does not receive callbacks', () => 
     expect(card?.msgtype).toBe('textcard')
     expect(card?.textcard?.description).toContain('截止 2026-12-04 10:00')
     expect((await call('PATCH', '/api/host/todos/no-cb-1', { status: 'done' })).status).toBe(200)
-    const rows = await stack.deps.db.query<{ kind: string; status: string }>("select kind, status from outbox where todo_id = (select id from todos where external_id = 'no-cb-1')")
+    const rows = await stack.deps.db.query<{ kind: string; status: string }>("select kind, status from outbox where ref_kind = 'todo' and ref_id = (select id from todos where external_id = 'no-cb-1')")
     expect(rows).toEqual([{ kind: 'send', status: 'sent' }])
   })
 })

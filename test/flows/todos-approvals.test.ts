@@ -51,7 +51,7 @@ describe.each([
       { assignee: 'zhouba', status: 'pending', title: '李四的请假' },
     ])
     const outbox = await stack.deps.db.query<{ userid: string; message: { template_card: { card_action: { url: string } } } | string }>(
-      "select o.userid, o.message from outbox o join todos t on t.id = o.todo_id where t.origin = $1 order by o.userid",
+      "select o.userid, o.message from outbox o join todos t on o.ref_kind = 'todo' and t.id = o.ref_id where t.origin = $1 order by o.userid",
       [spNo],
     )
     expect(outbox.map((o) => o.userid)).toEqual(['zhangsan', 'zhouba'])

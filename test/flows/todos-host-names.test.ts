@@ -93,7 +93,7 @@ describe('host display names', () => {
   it("a new todo's WeCom card names the host the same way", async () => {
     const id = await hostTodo(OA_KEY, 'n-3')
     await stack.deps.outbox.drain()
-    const [row] = await stack.deps.db.query<{ msgid: string }>("select msgid from outbox where todo_id = $1 and kind = 'send'", [id])
+    const [row] = await stack.deps.db.query<{ msgid: string }>("select msgid from outbox where ref_kind = 'todo' and ref_id = $1 and kind = 'send'", [id])
     const message = (stack.sandbox.state.messages.inbox.get('lisi') ?? []).find((m) => m.msgid === row?.msgid)
     expect((message?.payload as { template_card?: { source: { desc: string } } }).template_card?.source).toEqual({ desc: 'OA 审批' })
   })

@@ -33,7 +33,7 @@ type Card = { main_title: { title: string }; horizontal_content_list?: { keyname
 type OutboxRow = { userid: string; todo_id: string | null; dedupe_key: string; message: { msgtype: string; textcard?: { title: string; description: string; url: string }; text?: { content: string }; template_card?: Card } }
 /** Messages sent (card updates are rows of their own, kind 'update'). */
 async function outbox(where: string, params: unknown[]): Promise<OutboxRow[]> {
-  const rows = await stack.deps.db.query<OutboxRow>(`select userid, todo_id, dedupe_key, message from outbox where kind = 'send' and (${where}) order by id`, params)
+  const rows = await stack.deps.db.query<OutboxRow>(`select userid, ref_id as todo_id, dedupe_key, message from outbox where kind = 'send' and (${where}) order by id`, params)
   return rows.map((r) => ({ ...r, message: typeof r.message === 'string' ? JSON.parse(r.message) : r.message }))
 }
 /** How many todos host `oa` has under `externalId`. */
@@ -117,7 +117,7 @@ describe('POST /api/host/todos', () => {
     expect(again.body).toEqual(first.body)
     expect(await todoCount('exp-1024')).toBe(1)
 
-    const rows = await outbox('todo_id = $1', [created.id])
+    const rows = await outbox("ref_kind = 'todo' and ref_id = $1", [created.id])
     expect(rows).toHaveLength(1)
     expect(rows[0]!.userid).toBe('lisi')
     expect(rows[0]!.message.msgtype).toBe('template_card')
@@ -132,7 +132,7 @@ describe('POST /api/host/todos', () => {
 
   it('follows the card link: the assignee signs in silently and lands on the todo', async () => {
     const { id } = hostTodoSchema.parse((await post(todo('exp-1024-link'))).body)
-    const [row] = await outbox('todo_id = $1', [id])
+    const [row] = await outbox("ref_kind = 'todo' and ref_id = $1", [id])
     const b = new TestBrowser(UA.wecomMobile)
     const { url } = await b.go(row!.message.template_card!.button_list[0]!.url, signedInAs('lisi'))
     expect(url).toBe(`${stack.appUrl}/todos/${id}`)
@@ -145,12 +145,12 @@ describe('POST /api/host/todos', () => {
     const changed = await post(todo('exp-2', { title: '审核报销单（补充材料）', status: 'done' }))
     expect(changed.status).toBe(200)
     expect(changed.body).toMatchObject({ id, title: '审核报销单（补充材料）', status: 'done' })
-    expect(await outbox('todo_id = $1', [id])).toHaveLength(1)
+    expect(await outbox("ref_kind = 'todo' and ref_id = $1", [id])).toHaveLength(1)
 
     const quiet = hostTodoSchema.parse((await post(todo('exp-quiet', { notify: false }))).body)
-    expect(await outbox('todo_id = $1', [quiet.id])).toEqual([])
+    expect(await outbox("ref_kind = 'todo' and ref_id = $1", [quiet.id])).toEqual([])
     const closed = hostTodoSchema.parse((await post(todo('exp-closed', { status: 'done' }))).body)
-    expect(await outbox('todo_id = $1', [closed.id])).toEqual([])
+    expect(await outbox("ref_kind = 'todo' and ref_id = $1", [closed.id])).toEqual([])
   })
 
   it('wakes the outbox sender after a commit that queued a card, and only then', async () => {
@@ -229,7 +229,7 @@ describe('PATCH /api/host/todos/:externalId', () => {
     expect((await patch('patch-reassign', { assignee: 'wujiu' })).body).toMatchObject({ assignee: 'wujiu' })
     await patch('patch-reassign', { assignee: 'lisi' })
     await patch('patch-reassign', { assignee: 'WuJiu' })
-    const rows = await outbox('todo_id = $1', [id])
+    const rows = await outbox("ref_kind = 'todo' and ref_id = $1", [id])
     expect(rows.map((r) => r.userid)).toEqual(['lisi', 'wujiu', 'lisi'])
     expect(returnToOf(rows[1]!.message.template_card!.card_action.url)).toBe(`/todos/${id}`)
     const [row] = await stack.deps.db.query<{ assignee: string }>('select assignee from todos where id = $1', [id])

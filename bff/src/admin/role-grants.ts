@@ -2,7 +2,7 @@ import type { RoleGrant, RoleGrantInput, RolesView } from '@portal/shared'
 import type { Config } from '../config'
 import type { Db, Queryable } from '../db'
 import { listAdmins } from '../auth/roles'
-import { departmentNames, memberNames } from '../directory/member-store'
+import { departmentNames, memberNames, memberStandings } from '../directory/member-store'
 import { ApiFailure } from '../errors'
 import { writeAudit } from './audit'
 
@@ -40,7 +40,7 @@ export async function rolesView(db: Queryable, config: Pick<Config, 'roles' | 'l
 /** The grant's target as the directory spells it, with a name for the audit log. */
 async function resolveTarget(db: Queryable, kind: RoleGrantInput['kind'], target: string): Promise<{ target: string; label: string }> {
   if (kind === 'member') {
-    const [m] = await db.query<{ userid: string; name: string }>('select userid, name from members where lower(userid) = lower($1)', [target.trim()])
+    const [m] = await memberStandings(db, [target.trim()])
     if (!m) throw new ApiFailure('bad_request', `No member "${target}" in the synced directory.`, { fields: { target: 'unknown member' }, hint: 'Run a directory sync if they joined recently.' })
     return { target: m.userid, label: `${m.name} (${m.userid})` }
   }

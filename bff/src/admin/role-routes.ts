@@ -1,4 +1,4 @@
-import { auditEntrySchema, roleGrantInputSchema, type AuditEntry } from '@portal/shared'
+import { adminEndpoints, auditEntrySchema, roleGrantInputSchema, type AuditEntry } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
@@ -22,16 +22,16 @@ export function roleRoutes(deps: Deps) {
   // Grants change roles: signed-in members must not keep old ones for the cache's lifetime.
   const changed = () => deps.principals.clear()
   return new Hono<AppEnv>()
-    .get('/api/admin/roles', async (c) => c.json(await rolesView(db, config)))
+    .get(adminEndpoints.adminRoles.path, async (c) => c.json(await rolesView(db, config)))
 
-    .post('/api/admin/roles/grants', async (c) => {
+    .post(adminEndpoints.adminGrantRole.path, async (c) => {
       const input = await parseBody(c, roleGrantInputSchema)
       await grantRole(db, input, c.get('member').userid, new Date(deps.now()))
       changed()
       return c.json(await rolesView(db, config))
     })
 
-    .delete('/api/admin/roles/grants', async (c) => {
+    .delete(adminEndpoints.adminRevokeRole.path, async (c) => {
       const query = { kind: c.req.query('kind'), target: c.req.query('target'), role: c.req.query('role') }
       const parsed = roleGrantInputSchema.safeParse(query)
       if (!parsed.success) throw invalidFields(parsed.error.issues, query)
@@ -40,7 +40,7 @@ export function roleRoutes(deps: Deps) {
       return c.json(await rolesView(db, config))
     })
 
-    .get('/api/admin/audit', async (c) => {
+    .get(adminEndpoints.adminAudit.path, async (c) => {
       const limit = intQuery(c.req.query('limit'), 'limit', 50, 1, 200)!
       const before = intQuery(c.req.query('before'), 'before', undefined, 1, Number.MAX_SAFE_INTEGER)
       const raw = c.req.query('action')?.split(',').map((a) => a.trim()).filter(Boolean)

@@ -6,6 +6,7 @@ import { doctorRoutes } from './doctor/routes'
 import { roleRoutes } from './role-routes'
 import { settingsRoutes } from './settings/routes'
 import { setupRoutes } from './setup-routes'
+import { syncRoutes } from './sync-routes'
 
 /** The admin console's API: every path under /api/admin needs the `admin` role. */
 export function adminRoutes(deps: Deps) {
@@ -15,4 +16,5 @@ export function adminRoutes(deps: Deps) {
     .route('/', settingsRoutes(deps))
     .route('/', doctorRoutes(deps))
     .route('/', roleRoutes(deps))
+    .route('/', syncRoutes(deps))
 }

@@ -1,4 +1,4 @@
-import type { AppInfo, Me } from '@portal/shared'
+import { endpoints, type AppInfo, type Me } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Deps } from '../deps'
@@ -29,8 +29,8 @@ export function meRoutes(deps: Deps) {
   // A principal is immutable while cached, so its /api/me body is built once per (re)load.
   const bodies = new WeakMap<Principal, string>()
   return new Hono<AppEnv>()
-    .get('/api/app', (c) => c.json(appInfo()))
-    .get('/api/me', requireMember(deps), (c) => {
+    .get(endpoints.app.path, (c) => c.json(appInfo()))
+    .get(endpoints.me.path, requireMember(deps), (c) => {
       const p = c.get('principal')
       let body = bodies.get(p)
       if (!body) bodies.set(p, (body = JSON.stringify(toMe(p))))

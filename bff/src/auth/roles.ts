@@ -1,7 +1,7 @@
 import type { Role } from '@portal/shared'
 import type { Config } from '../config'
 import type { Queryable } from '../db'
-import { isActive, type MemberRecord } from '../directory/member-store'
+import { activeMembersWithRole, isActive, memberStandings, type MemberRecord } from '../directory/member-store'
 
 /**
  * Roles of a member right now: none unless active; `admin` from ADMIN_USERIDS or a grant to the
@@ -34,39 +34,15 @@ export async function rolesFor(db: Queryable, policy: Config['roles'], m: Pick<M
  */
 export async function listAdmins(db: Queryable, policy: Config['roles'], limit: number): Promise<{ userid: string; name: string }[]> {
   const env = policy.adminUserids
-  const known = new Map(
-    (
-      await db.query<{ userid: string; name: string; status: number; disabled_at: Date | null }>(
-        'select userid, name, status, disabled_at from members where lower(userid) = any($1)',
-        [env],
-      )
-    ).map((r) => [r.userid.toLowerCase(), r]),
-  )
+  const known = new Map((await memberStandings(db, env)).map((m) => [m.userid.toLowerCase(), m]))
   const out = new Map<string, string>()
   for (const id of env) {
     const m = known.get(id)
     if (!m) out.set(id, id)
-    else if (isActive({ status: m.status, disabledAt: m.disabled_at ?? undefined })) out.set(id, m.name)
+    else if (isActive(m)) out.set(id, m.name)
   }
   if (out.size < limit) {
-    const granted = await db.query<{ userid: string; name: string }>(
-      `with recursive down(id) as (
-         select d.id from departments d join role_grants g on g.kind = 'department' and g.role = 'admin' and g.target = d.id::text
-         union
-         select d.id from departments d join down on d.parent_id = down.id where d.removed_at is null
-       ),
-       admins as (
-         select m.userid, m.name, 0 as rank from members m
-           join role_grants g on g.kind = 'member' and g.role = 'admin' and lower(g.target) = lower(m.userid)
-          where m.status = 1 and m.disabled_at is null
-         union all
-         select m.userid, m.name, case when md.is_leader then 1 else 2 end from members m
-           join member_departments md on md.userid = m.userid and md.department_id in (select id from down)
-          where m.status = 1 and m.disabled_at is null
-       )
-       select userid, min(name) as name from admins group by userid order by min(rank), userid limit $1`,
-      [limit + out.size],
-    )
+    const granted = await activeMembersWithRole(db, 'admin', limit + out.size)
     for (const r of granted) if (!out.has(r.userid.toLowerCase())) out.set(r.userid.toLowerCase(), r.name)
   }
   return [...out].slice(0, limit).map(([userid, name]) => ({ userid, name }))

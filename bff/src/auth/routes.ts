@@ -1,6 +1,7 @@
 import {
   buildQrLoginUrl,
   detectEntryContext,
+  endpoints,
   isWeComClient,
   safeReturnTo,
   type LoginOptions,
@@ -72,12 +73,12 @@ export function authRoutes(deps: Deps) {
   }
 
   return new Hono<AppEnv>()
-    .get('/auth/login', (c) => {
+    .get(endpoints.authLogin.path, (c) => {
       const embed = embedOf(c)
       return startLogin(c, keepEmbed(safeReturnTo(c.req.query('returnTo')), embed), 0, embed)
     })
 
-    .get('/api/auth/login-options', async (c) => {
+    .get(endpoints.loginOptions.path, async (c) => {
       const embed = embedOf(c)
       const returnTo = keepEmbed(safeReturnTo(c.req.query('returnTo')), embed)
       const state = await newState(c, returnTo, 0, embed)
@@ -106,7 +107,7 @@ export function authRoutes(deps: Deps) {
       return c.json(body)
     })
 
-    .get('/auth/callback', async (c) => {
+    .get(endpoints.authCallback.path, async (c) => {
       const code = c.req.query('code')
       const stateParam = c.req.query('state') ?? ''
       const ua = c.req.header('user-agent') ?? ''
@@ -185,7 +186,7 @@ export function authRoutes(deps: Deps) {
       return c.redirect(appPath(config, returnTo), 302)
     })
 
-    .post('/api/auth/logout', async (c) => {
+    .post(endpoints.logout.path, async (c) => {
       const id = readCookie(c, SESSION_COOKIE)
       if (id) await endSession(id, 'signed_out')
       clearCookie(c, config, SESSION_COOKIE)

@@ -1,3 +1,4 @@
+import { endpoints } from '@portal/shared'
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../app-env'
@@ -10,7 +11,7 @@ import { callbackHash, createInboxWriter } from './inbox'
 import { BodyTooLargeError, readRequestBytes } from '../http/read-body'
 import type { CallbackWorker } from './worker'
 
-export const CALLBACK_PATH = '/wecom/callback'
+export const CALLBACK_PATH = endpoints.wecomCallback.path
 
 /** `marks` (optional for tests that mount only these routes) records outcomes for the doctor. */
 export type CallbackDeps = Pick<Deps, 'config' | 'db' | 'log' | 'now'> & Partial<Pick<Deps, 'marks'>>
@@ -56,7 +57,7 @@ export function callbackRoutes(deps: CallbackDeps, worker: Pick<CallbackWorker, 
   }
 
   return new Hono<AppEnv>()
-    .get(CALLBACK_PATH, (c) => {
+    .get(endpoints.wecomCallbackCheck.path, (c) => {
       const crypto = cryptoFor(deps.config.wecom)
       if (!crypto) return reject(c, NOT_CONFIGURED)
       const q = signedQuery(c, true)
@@ -71,7 +72,7 @@ export function callbackRoutes(deps: CallbackDeps, worker: Pick<CallbackWorker, 
       return c.body(plain, 200, { 'Content-Type': 'text/plain; charset=utf-8' })
     })
 
-    .post(CALLBACK_PATH, async (c) => {
+    .post(endpoints.wecomCallback.path, async (c) => {
       const crypto = cryptoFor(deps.config.wecom)
       if (!crypto) return reject(c, NOT_CONFIGURED)
       const q = signedQuery(c, false)

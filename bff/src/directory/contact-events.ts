@@ -6,7 +6,7 @@ import { WeComError } from '../wecom'
 import { upsertDepartments, upsertMembers } from './apply-diff'
 import { departmentFromWeCom, memberFromWeCom } from './from-wecom'
 import { memberFromCreateEvent, memberWithUpdateEvent } from './member-event'
-import { getMembers, type DepartmentRecord, type MemberRecord } from './member-store'
+import { disableMembers, getMembers, type DepartmentRecord, type MemberRecord } from './member-store'
 import { mapLimit } from './pacing'
 import { bumpDirectoryVersion } from './version'
 
@@ -185,10 +185,7 @@ export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | '
     const refreshed = memberJobs.flatMap((j) => (j.kind !== 'disable' && j.record ? [j.record] : []))
     const disabled = memberJobs.filter((j) => j.kind === 'disable').map((j) => j.userid)
     changed += await upsertMembers(tx, refreshed, at)
-    if (disabled.length) {
-      const rows = await tx.query('update members set disabled_at = $2, updated_at = $2 where lower(userid) = any($1) and disabled_at is null returning 1', [disabled.map((u) => u.toLowerCase()), at])
-      changed += rows.length
-    }
+    changed += await disableMembers(tx, disabled, at)
     await bumpDirectoryVersion(tx, changed > 0)
     return { ended: [...disabled, ...refreshed.filter((m) => m.status !== 1).map((m) => m.userid)] }
   }

@@ -108,3 +108,75 @@ export async function memberNames(db: Queryable, userids: string[]): Promise<Map
   const rows = await db.query<{ userid: string; name: string }>('select userid, name from members where lower(userid) = any($1)', [userids.map((u) => u.toLowerCase())])
   return new Map(rows.map((r) => [r.userid.toLowerCase(), r.name]))
 }
+
+/** What a caller outside the directory needs to know of a member: their spelling of the userid, name and standing. */
+export interface MemberStanding {
+  userid: string
+  name: string
+  status: number
+  disabledAt?: Date
+}
+
+/** The stored members among `userids` (any case), in no particular order. */
+export async function memberStandings(db: Queryable, userids: readonly string[]): Promise<MemberStanding[]> {
+  if (!userids.length) return []
+  const rows = await db.query<{ userid: string; name: string; status: number; disabled_at: Date | null }>(
+    'select userid, name, status, disabled_at from members where lower(userid) = any($1)',
+    [userids.map((u) => u.toLowerCase())],
+  )
+  return rows.map((r) => ({ userid: r.userid, name: r.name, status: r.status, disabledAt: r.disabled_at ?? undefined }))
+}
+
+/** How many members the directory holds, in any state. */
+export async function countMembers(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ n: number | string }>('select count(*) as n from members')
+  return Number(row?.n ?? 0)
+}
+
+/** Marks the members among `userids` (any case) disabled at `at`, unless they already are; returns how many changed. */
+export async function disableMembers(db: Queryable, userids: readonly string[], at: Date): Promise<number> {
+  if (!userids.length) return 0
+  const rows = await db.query('update members set disabled_at = $2, updated_at = $2 where lower(userid) = any($1) and disabled_at is null returning 1', [userids.map((u) => u.toLowerCase()), at])
+  return rows.length
+}
+
+/** How many members are active (WeCom status 1, not disabled by a sync or callback). */
+export async function countActiveMembers(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ n: number | string }>('select count(*) as n from members where status = 1 and disabled_at is null')
+  return Number(row?.n ?? 0)
+}
+
+/**
+ * Active members holding `role`: granted it by name (rank 0), or members of a granted department
+ * or its sub-departments (leaders rank 1, others 2); best rank first, then userid; at most `limit`.
+ */
+export async function activeMembersWithRole(db: Queryable, role: string, limit: number): Promise<{ userid: string; name: string }[]> {
+  return db.query<{ userid: string; name: string }>(
+    `with recursive down(id) as (
+       select d.id from departments d join role_grants g on g.kind = 'department' and g.role = $2 and g.target = d.id::text
+       union
+       select d.id from departments d join down on d.parent_id = down.id where d.removed_at is null
+     ),
+     granted as (
+       select m.userid, m.name, 0 as rank from members m
+         join role_grants g on g.kind = 'member' and g.role = $2 and lower(g.target) = lower(m.userid)
+        where m.status = 1 and m.disabled_at is null
+       union all
+       select m.userid, m.name, case when md.is_leader then 1 else 2 end from members m
+         join member_departments md on md.userid = m.userid and md.department_id in (select id from down)
+        where m.status = 1 and m.disabled_at is null
+     )
+     select userid, min(name) as name from granted group by userid order by min(rank), userid limit $1`,
+    [limit, role],
+  )
+}
+
+/** Remembers on the member why the last message did not reach them (shown to admins). */
+export async function setNotifyProblem(q: Queryable, userid: string, problem: string, now: Date): Promise<void> {
+  await q.query('update members set notify_problem = $2, notify_problem_at = $3 where userid = $1', [userid, problem, now])
+}
+
+/** A message reached the member: whatever stood in the way is gone. Writes nothing in the usual case. */
+export async function clearNotifyProblem(q: Queryable, userid: string): Promise<void> {
+  await q.query('update members set notify_problem = null, notify_problem_at = null where userid = $1 and notify_problem is not null', [userid])
+}

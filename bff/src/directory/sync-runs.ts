@@ -148,3 +148,9 @@ export async function markConfirmed(db: Queryable, heldId: number, by: number): 
   )
   return rows.length > 0
 }
+
+/** Whether any sync has ever succeeded (the directory holds a real copy of the corp). */
+export async function anySyncSucceeded(db: Queryable): Promise<boolean> {
+  const [row] = await db.query<{ synced: boolean }>(`select exists (select 1 from sync_runs where status = 'succeeded') as synced`)
+  return !!row?.synced
+}

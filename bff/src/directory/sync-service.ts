@@ -4,6 +4,7 @@ import type { SyncRun } from '@portal/shared'
 import { ApiFailure } from '../errors'
 import type { Logger } from '../log'
 import type { Db } from '../db'
+import { countMembers } from './member-store'
 import type { DirectoryReadModel } from './read-model'
 import type { RunRequest, SyncEngine } from './sync-engine'
 import { failStaleRuns } from './sync-runs'
@@ -70,8 +71,7 @@ export function createSyncService(d: { db: Db; engine: SyncEngine; readModel: Di
     async schedule(crons: { cron: string; forceCron: string }): Promise<void> {
       await failStaleRuns(d.db, new Date(d.now()))
       runJobs(crons)
-      const [{ n }] = (await d.db.query<{ n: string }>('select count(*) as n from members')) as [{ n: string }]
-      if (Number(n) === 0) void start({ kind: 'full', trigger: 'startup' }).runId.catch(() => {})
+      if ((await countMembers(d.db)) === 0) void start({ kind: 'full', trigger: 'startup' }).runId.catch(() => {})
     },
     /** New schedules (changed in the console) in place of the running ones; nothing when never scheduled (SYNC_ENABLE=false). */
     reschedule(next: { cron: string; forceCron: string }): void {

@@ -52,10 +52,19 @@ export function invalidFields(issues: readonly Issue[], input: unknown): ApiFail
   return new ApiFailure('bad_request', `Invalid ${Object.keys(fields).join(', ')}.`, { fields })
 }
 
-/** The JSON body (read by readJsonBody) checked against `schema`; a 400 `bad_request` naming each bad field otherwise. */
-export async function parseBody<S extends z.ZodMiniType>(c: Context, schema: S, opts: { maxBytes?: number } = {}): Promise<z.infer<S>> {
-  const body = await readJsonBody(c, opts)
+/**
+ * The JSON body (read by readJsonBody) checked against `schema`; a 400 `bad_request` naming each
+ * bad field otherwise. `optional`: an empty body is checked as `{}`. `invalid`: the 400 for a
+ * form whose messages are not these (the settings form speaks the admin's language).
+ */
+export async function parseBody<S extends z.ZodMiniType>(
+  c: Context,
+  schema: S,
+  opts: { maxBytes?: number; optional?: boolean; invalid?: (issues: readonly Issue[], input: unknown) => ApiFailure } = {},
+): Promise<z.infer<S>> {
+  const read = await readJsonBody(c, opts)
+  const body = read === undefined ? {} : read
   const result = schema.safeParse(body)
-  if (!result.success) throw invalidFields(result.error.issues, body)
+  if (!result.success) throw (opts.invalid ?? invalidFields)(result.error.issues, body)
   return result.data as z.infer<S>
 }

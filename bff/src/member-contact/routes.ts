@@ -1,4 +1,4 @@
-import { isWeComClient, safeReturnTo, type ContactConsentStart, type MyContact } from '@portal/shared'
+import { endpoints, isWeComClient, safeReturnTo, type ContactConsentStart, type MyContact } from '@portal/shared'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod/mini'
 import type { AppEnv } from '../app-env'
@@ -39,8 +39,8 @@ export function memberContactRoutes(deps: Deps) {
   const noStore = { 'Cache-Control': 'no-store' }
 
   return new Hono<AppEnv>()
-    .get('/api/me/contact', member, async (c) => c.json(await view(c), 200, noStore))
-    .post('/api/me/contact/consent', member, async (c) => {
+    .get(endpoints.myContact.path, member, async (c) => c.json(await view(c), 200, noStore))
+    .post(endpoints.myContactConsent.path, member, async (c) => {
       enabledOrRefuse()
       const body = await parseBody(c, startSchema)
       if (!canAskHere(c)) {
@@ -50,7 +50,7 @@ export function memberContactRoutes(deps: Deps) {
       const answer: ContactConsentStart = { url: oauth.authorizeUrl(state, 'snsapi_privateinfo') }
       return c.json(answer, 200, noStore)
     })
-    .post('/api/me/contact/dismiss', member, async (c) => {
+    .post(endpoints.myContactDismiss.path, member, async (c) => {
       enabledOrRefuse()
       const id = userid(c)
       // Dismissing after sharing changes nothing: the details stay until withdrawn.
@@ -58,7 +58,7 @@ export function memberContactRoutes(deps: Deps) {
       return c.json(await view(c), 200, noStore)
     })
     // Withdrawal works with the setting off too: a member can always take their details back.
-    .delete('/api/me/contact', member, async (c) => {
+    .delete(endpoints.myContactWithdraw.path, member, async (c) => {
       await deleteContact(db, userid(c), now())
       log.info('contact details withdrawn', { userid: userid(c) })
       return c.json(await view(c), 200, noStore)

@@ -4,10 +4,16 @@ import type { AppMessage } from '../wecom/messages'
 /** The part of a message/send body that varies (touser and agentid are added when sending). */
 export type OutboxMessage = Extract<AppMessage, { msgtype: 'textcard' | 'text' | 'template_card' }>
 
+/** What a notification is about (a todo: `{ kind: 'todo', id }`), kept with it in the outbox. */
+export interface OutboxRef {
+  kind: string
+  id: string
+}
+
 export interface Notification {
   dedupeKey: string
   userid: string
-  todoId?: string
+  ref?: OutboxRef
   message: OutboxMessage
 }
 
@@ -23,11 +29,18 @@ export async function enqueueNotification(q: Queryable, n: Notification & { now:
 export async function enqueueNotifications(q: Queryable, now: Date, list: Notification[]): Promise<number> {
   if (!list.length) return 0
   const rows = await q.query(
-    `insert into outbox (dedupe_key, userid, todo_id, message, task_id, next_attempt_at, created_at)
-     select n.dedupe_key, n.userid, n.todo_id, n.message::jsonb, n.message::jsonb -> 'template_card' ->> 'task_id', $5, $5
-       from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as n (dedupe_key, userid, todo_id, message)
+    `insert into outbox (dedupe_key, userid, ref_kind, ref_id, message, task_id, next_attempt_at, created_at)
+     select n.dedupe_key, n.userid, n.ref_kind, n.ref_id, n.message::jsonb, n.message::jsonb -> 'template_card' ->> 'task_id', $6, $6
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) as n (dedupe_key, userid, ref_kind, ref_id, message)
      on conflict (dedupe_key) do nothing returning 1`,
-    [list.map((n) => n.dedupeKey), list.map((n) => n.userid), list.map((n) => n.todoId ?? null), list.map((n) => JSON.stringify(n.message)), now],
+    [
+      list.map((n) => n.dedupeKey),
+      list.map((n) => n.userid),
+      list.map((n) => n.ref?.kind ?? null),
+      list.map((n) => n.ref?.id ?? null),
+      list.map((n) => JSON.stringify(n.message)),
+      now,
+    ],
   )
   return rows.length
 }

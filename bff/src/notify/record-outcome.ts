@@ -1,5 +1,5 @@
 import type { Queryable } from '../db'
-import { clearNotifyProblem, setNotifyProblem } from './member-problem'
+import { clearNotifyProblem, setNotifyProblem } from '../directory/member-store'
 import { markFailed, markSent, reschedule, spendResponseCode, type OutboxRow } from './outbox-store'
 import type { Outcome } from './outcome'
 

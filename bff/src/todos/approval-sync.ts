@@ -2,7 +2,7 @@ import type { Deps } from '../deps'
 import { memberNames } from '../directory/member-store'
 import { setTodoStatus, todosOfOrigin, upsertTodo } from './store'
 import { closedStatus, currentApprovers, type ApprovalInfo } from './approval-view'
-import { notifyNewTodo } from './notify-todo'
+import { notifyNewTodo, todoRef } from './notify-todo'
 import { queueCardUpdates } from '../notify/card-updates'
 import { formatCorpTime } from '../time/corp-time'
 
@@ -59,7 +59,7 @@ export function createApprovalSync(d: SyncDeps) {
         touched.add(t.assignee)
         const status = closedStatus(info, t.assignee)
         await setTodoStatus(tx, t.id, status, now)
-        queued = (await queueCardUpdates(tx, { todoId: t.id, state: status, now })) > 0 || queued
+        queued = (await queueCardUpdates(tx, { ref: todoRef(t.id), state: status, now })) > 0 || queued
       }
     }).finally(() => d.todoLists.changed(touched))
     if (queued) d.outbox.wake()

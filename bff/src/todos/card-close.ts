@@ -1,6 +1,7 @@
 import type { Queryable } from '../db'
 import { queueCardUpdates } from '../notify/card-updates'
 import { sameUser } from './host-people'
+import { todoRef } from './notify-todo'
 import type { TodoRecord } from './store'
 
 /**
@@ -10,7 +11,7 @@ import type { TodoRecord } from './store'
  */
 export async function closeCardsOnChange(q: Queryable, before: TodoRecord | undefined, after: TodoRecord, now: Date): Promise<boolean> {
   if (!before || before.status !== 'pending') return false
-  if (after.status !== 'pending') return (await queueCardUpdates(q, { todoId: after.id, state: after.status === 'done' ? 'done' : 'cancelled', now })) > 0
-  if (!sameUser(before.assignee, after.assignee)) return (await queueCardUpdates(q, { todoId: after.id, state: 'reassigned', now, exceptUser: after.assignee })) > 0
+  if (after.status !== 'pending') return (await queueCardUpdates(q, { ref: todoRef(after.id), state: after.status === 'done' ? 'done' : 'cancelled', now })) > 0
+  if (!sameUser(before.assignee, after.assignee)) return (await queueCardUpdates(q, { ref: todoRef(after.id), state: 'reassigned', now, exceptUser: after.assignee })) > 0
   return false
 }

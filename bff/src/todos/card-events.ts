@@ -21,7 +21,7 @@ export async function recordCardEvent(db: Db, msg: CallbackMessage): Promise<boo
   const at = new Date(msg.createTime * 1000)
   return db.transaction(async (tx) => {
     const [card] = await tx.query<{ id: string; todo_id: string | null }>(
-      `select id::text as id, todo_id from outbox where task_id = $1 and kind = 'send' and lower(userid) = lower($2) order by outbox.id desc limit 1`,
+      `select id::text as id, case when ref_kind = 'todo' then ref_id end as todo_id from outbox where task_id = $1 and kind = 'send' and lower(userid) = lower($2) order by outbox.id desc limit 1`,
       [taskId, userid],
     )
     const inserted = await tx.query(

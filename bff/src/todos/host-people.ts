@@ -1,5 +1,5 @@
 import type { Queryable } from '../db'
-import { isActive } from '../directory/member-store'
+import { isActive, memberStandings } from '../directory/member-store'
 import type { DirectoryReadModel } from '../directory/read-model'
 import { ApiFailure } from '../errors'
 
@@ -33,16 +33,8 @@ export async function checkPeople(q: Queryable, p: { assignee?: string; requeste
     if (fine(p, found)) return found
   }
   const wanted = [p.assignee, p.requester].filter((u): u is string => !!u).map((u) => u.toLowerCase())
-  const rows = wanted.length
-    ? await q.query<{ userid: string; name: string; status: number; disabled_at: Date | null }>(
-        'select userid, name, status, disabled_at from members where lower(userid) = any($1)',
-        [wanted],
-      )
-    : []
-  const find = (u: string | undefined): Person | undefined => {
-    const r = u === undefined ? undefined : rows.find((r) => sameUser(r.userid, u))
-    return r && { userid: r.userid, name: r.name, status: r.status, disabledAt: r.disabled_at ?? undefined }
-  }
+  const rows = await memberStandings(q, wanted)
+  const find = (u: string | undefined): Person | undefined => (u === undefined ? undefined : rows.find((r) => sameUser(r.userid, u)))
   const assignee = find(p.assignee)
   const requester = find(p.requester)
   if (fine(p, { assignee, requester })) return { assignee, requester }

@@ -1,4 +1,4 @@
-import type { Todo, TodoList } from '@portal/shared'
+import { endpoints, type Todo, type TodoList } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { requireMember } from '../auth/require-member'
@@ -50,7 +50,7 @@ export function todoMemberRoutes(deps: Deps) {
     return body
   }
   return new Hono<AppEnv>()
-    .get('/api/todos', member, async (c) => {
+    .get(endpoints.todos.path, member, async (c) => {
       const status = c.req.query('status') ?? 'pending'
       if (status !== 'pending' && status !== 'done') {
         throw new ApiFailure('bad_request', 'status must be "pending" or "done".', { fields: { status: 'expected pending or done' } })
@@ -58,7 +58,7 @@ export function todoMemberRoutes(deps: Deps) {
       const listing = await deps.todoLists.list(c.get('member').userid, status)
       return c.body(await listBody(listing), 200, LIST_HEADERS)
     })
-    .get('/api/todos/:id', member, async (c) => {
+    .get(endpoints.todo.path, member, async (c) => {
       const todo = await getTodo(deps.db, c.req.param('id'))
       // Someone else's todo answers exactly like a missing one, so ids reveal nothing.
       if (!todo || todo.assignee.toLowerCase() !== c.get('member').userid.toLowerCase()) throw new ApiFailure('not_found', 'No such todo.')

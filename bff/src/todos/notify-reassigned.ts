@@ -1,6 +1,7 @@
 import type { Config } from '../config'
 import type { Queryable } from '../db'
 import { enqueueNotification } from '../notify/enqueue'
+import { todoRef } from './notify-todo'
 import { todoMessage } from './todo-card'
 import type { TodoRecord } from './store'
 
@@ -12,7 +13,7 @@ export async function notifyReassigned(q: Queryable, config: Config, todo: TodoR
   return enqueueNotification(q, {
     dedupeKey: `todo:${todo.id}:assignee:${todo.assignee.toLowerCase()}`,
     userid: todo.assignee,
-    todoId: todo.id,
+    ref: todoRef(todo.id),
     now,
     message: todoMessage(config, todo, { heading: '待办转给你：', card: { assignee: todo.assignee } }),
   })

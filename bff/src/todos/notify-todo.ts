@@ -1,17 +1,18 @@
 import type { Config } from '../config'
 import type { Queryable } from '../db'
-import { enqueueNotification, type Notification } from '../notify/enqueue'
+import { enqueueNotification, type Notification, type OutboxRef } from '../notify/enqueue'
 import { todoMessage } from './todo-card'
 import type { TodoRecord } from './store'
 
-export { appDeepLink, clipBytes, todoDeepLink } from './notify-todo-link'
+/** How the outbox names a todo its rows are about. */
+export const todoRef = (todoId: string): OutboxRef => ({ kind: 'todo', id: todoId })
 
 /** The "new todo" card for the assignee, once per todo. */
 export function newTodoNotification(config: Config, todo: TodoRecord, requesterName: string | undefined): Notification {
   return {
     dedupeKey: `todo:${todo.id}:new`,
     userid: todo.assignee,
-    todoId: todo.id,
+    ref: todoRef(todo.id),
     message: todoMessage(config, todo, { heading: '待办：', requesterName, card: 'new' }),
   }
 }

@@ -4,7 +4,8 @@ import { hostDisplayName } from '../config/host-names'
 import { formatCorpTime } from '../time/corp-time'
 import type { OutboxMessage } from '../notify/enqueue'
 import type { TemplateCard } from '../wecom/messages'
-import { clipBytes, todoDeepLink } from './notify-todo-link'
+import { appDeepLink } from '../notify/links'
+import { clipBytes } from '../notify/message-text'
 import type { TodoRecord } from './store'
 
 /** The button's key: a template_card_event carries it back as EventKey, naming the todo. */
@@ -13,6 +14,11 @@ export const todoButtonKey = (todoId: string) => `${TODO_KEY_PREFIX}${todoId}`
 /** The todo a button key names, or undefined for a key that is not ours. */
 export function todoIdOfKey(key: string): string | undefined {
   return key.startsWith(TODO_KEY_PREFIX) && key.length > TODO_KEY_PREFIX.length ? key.slice(TODO_KEY_PREFIX.length) : undefined
+}
+
+/** The link a todo notification carries. */
+export function todoDeepLink(config: Config, todoId: string): string {
+  return appDeepLink(config, `/todos/${encodeURIComponent(todoId)}`)
 }
 
 /**

@@ -130,9 +130,10 @@ export const fixtures: Record<string, Fixture> = {
         { id: 't-approval', assignee: 'zhangsan', source: 'approval', origin: '202612020001', ref: 'zhangsan', external_id: null, title: '审核采购合同', status: 'pending', requester: 'lisi' },
         { id: 't-host', assignee: 'lisi', source: 'host', origin: 'oa', ref: 'urn:po:118', external_id: 'urn:po:118', title: '审核采购合同', status: 'done', requester: 'lisi' },
       ])
-      expect(await db.query(`select dedupe_key, userid, todo_id, message, status, attempts from outbox where todo_id in ('t-approval', 't-host') order by dedupe_key`)).toEqual([
-        { dedupe_key: 'todo:t-approval:new', userid: 'zhangsan', todo_id: 't-approval', message: { msgtype: 'textcard', textcard: { title: '审核采购合同' } }, status: 'pending', attempts: 2 },
-        { dedupe_key: 'todo:t-host:new', userid: 'lisi', todo_id: 't-host', message: { msgtype: 'textcard' }, status: 'sent', attempts: 1 },
+      // 024 named what a row is about generically: todo_id became ('todo', id).
+      expect(await db.query(`select dedupe_key, userid, ref_kind, ref_id, message, status, attempts from outbox where ref_id in ('t-approval', 't-host') order by dedupe_key`)).toEqual([
+        { dedupe_key: 'todo:t-approval:new', userid: 'zhangsan', ref_kind: 'todo', ref_id: 't-approval', message: { msgtype: 'textcard', textcard: { title: '审核采购合同' } }, status: 'pending', attempts: 2 },
+        { dedupe_key: 'todo:t-host:new', userid: 'lisi', ref_kind: 'todo', ref_id: 't-host', message: { msgtype: 'textcard' }, status: 'sent', attempts: 1 },
       ])
       expect(await db.query(`select notify_problem from members where userid = 'lisi'`)).toEqual([{ notify_problem: 'unlicensed' }])
       expect((await db.query<{ s: unknown }>(`select scanned_until as s from approval_sync_state`)).map((r) => iso(r.s))).toEqual([T1])
@@ -267,8 +268,8 @@ export const fixtures: Record<string, Fixture> = {
       )
     },
     async check(db) {
-      expect(await db.query(`select dedupe_key, kind, card_of, task_id, response_code from outbox where dedupe_key = 'todo:t-18:new'`)).toEqual([
-        { dedupe_key: 'todo:t-18:new', kind: 'send', card_of: null, task_id: null, response_code: null },
+      expect(await db.query(`select dedupe_key, kind, card_of, task_id, response_code, ref_kind, ref_id from outbox where dedupe_key = 'todo:t-18:new'`)).toEqual([
+        { dedupe_key: 'todo:t-18:new', kind: 'send', card_of: null, task_id: null, response_code: null, ref_kind: 'todo', ref_id: 't-18' },
       ])
       expect(await db.query('select count(*)::int as n from card_events')).toEqual([{ n: 0 }])
     },
@@ -317,6 +318,28 @@ export const fixtures: Record<string, Fixture> = {
       for (const row of await db.query(`select payload, plaintext, retries from callback_events where hash = 'cb-12'`)) {
         expect(row).toEqual({ payload: { fields: { UserID: 'LiSi' } }, plaintext: null, retries: 0 })
       }
+    },
+  },
+
+  '024-outbox-ref.sql': {
+    // Renames outbox.todo_id to ref_id (with ref_kind): older builds write and read todo_id, so
+    // their todo writes (which queue cards in the same transaction) and card updates would fail.
+    upgrade: 'stop-the-world',
+    async insert(db) {
+      await db.query(
+        `insert into outbox (dedupe_key, userid, ref_kind, ref_id, message, task_id, status, next_attempt_at, created_at)
+         values ('todo:t-24:new', 'lisi', 'todo', 't-24', '{"msgtype":"text","text":{"content":"x"}}', 'todo-t-24-new', 'sent', $1, $1),
+                ('host:oa:notify:b24:lisi', 'lisi', null, null, '{"msgtype":"text","text":{"content":"y"}}', null, 'pending', $1, $1)`,
+        [T1],
+      )
+    },
+    async check(db) {
+      expect(await db.query(`select dedupe_key, ref_kind, ref_id, task_id from outbox where dedupe_key in ('todo:t-24:new', 'host:oa:notify:b24:lisi') order by dedupe_key`)).toEqual([
+        { dedupe_key: 'host:oa:notify:b24:lisi', ref_kind: null, ref_id: null, task_id: null },
+        { dedupe_key: 'todo:t-24:new', ref_kind: 'todo', ref_id: 't-24', task_id: 'todo-t-24-new' },
+      ])
+      // Half a reference is refused.
+      await expect(db.query(`insert into outbox (dedupe_key, userid, ref_kind, message, next_attempt_at, created_at) values ('half', 'lisi', 'todo', '{}', $1, $1)`, [T1])).rejects.toThrow()
     },
   },
 }

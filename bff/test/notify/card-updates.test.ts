@@ -30,7 +30,7 @@ describeEachDb('card updates in the outbox', (open) => {
     notifyRig(db, { sandbox: { callback: { url: 'http://127.0.0.1:9/wecom/callback', ...SANDBOX_CALLBACK } }, worker: { memberLimits: { perMinute, perHour: 1000 } } })
   const sendCard = async (r: ReturnType<typeof rig>) => {
     await db.query(
-      `insert into outbox (dedupe_key, userid, todo_id, message, task_id, next_attempt_at, created_at) values ('todo:t1:new', 'lisi', 't1', $1, 'todo-t1-new', $2, $2)`,
+      `insert into outbox (dedupe_key, userid, ref_kind, ref_id, message, task_id, next_attempt_at, created_at) values ('todo:t1:new', 'lisi', 'todo', 't1', $1, 'todo-t1-new', $2, $2)`,
       [JSON.stringify(CARD), new Date(r.now())],
     )
   }
@@ -39,9 +39,9 @@ describeEachDb('card updates in the outbox', (open) => {
     const r = rig(1)
     await sendCard(r)
     await r.worker.drain()
-    expect(await queueCardUpdates(db, { todoId: 't1', state: 'done', now: new Date(r.now()) })).toBe(1)
+    expect(await queueCardUpdates(db, { ref: { kind: 'todo', id: 't1' }, state: 'done', now: new Date(r.now()) })).toBe(1)
     // Closing again queues nothing: a card is updated once.
-    expect(await queueCardUpdates(db, { todoId: 't1', state: 'cancelled', now: new Date(r.now()) })).toBe(0)
+    expect(await queueCardUpdates(db, { ref: { kind: 'todo', id: 't1' }, state: 'cancelled', now: new Date(r.now()) })).toBe(0)
     await r.worker.drain()
     expect(await rows(db)).toEqual([{ kind: 'send', status: 'sent', attempts: 1 }, { kind: 'update', status: 'pending', attempts: 0 }])
     expect((await r.inbox('lisi'))[0]).not.toHaveProperty('replaceName')
@@ -54,7 +54,7 @@ describeEachDb('card updates in the outbox', (open) => {
   it('waits for its card when the card is still queued, sending nothing before it', async () => {
     const r = rig()
     await sendCard(r)
-    await queueCardUpdates(db, { todoId: 't1', state: 'cancelled', now: new Date(r.now()) })
+    await queueCardUpdates(db, { ref: { kind: 'todo', id: 't1' }, state: 'cancelled', now: new Date(r.now()) })
     // Make the update due first: it must not overtake its card.
     await db.query(`update outbox set next_attempt_at = next_attempt_at - interval '1 minute' where kind = 'update'`)
     await r.worker.drain()
@@ -69,7 +69,7 @@ describeEachDb('card updates in the outbox', (open) => {
     const r = rig()
     await sendCard(r)
     await r.worker.drain()
-    await queueCardUpdates(db, { todoId: 't1', state: 'done', now: new Date(r.now()) })
+    await queueCardUpdates(db, { ref: { kind: 'todo', id: 't1' }, state: 'done', now: new Date(r.now()) })
     r.config.messageEnable = false
     await r.worker.drain()
     r.config.messageEnable = true

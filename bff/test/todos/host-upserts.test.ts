@@ -23,7 +23,7 @@ describeEachDb('host todo creates sharing a group', (open) => {
   afterAll(() => db.close())
   beforeEach(() => db.exec('truncate todos, outbox'))
   const todos = async () => (await db.query<{ ref: string; title: string }>("select ref, title from todos where source = 'host' order by ref")).map((r) => `${r.ref}:${r.title}`)
-  const cards = async () => (await db.query<{ ref: string }>("select t.ref from outbox o join todos t on t.id = o.todo_id order by t.ref")).map((r) => r.ref)
+  const cards = async () => (await db.query<{ ref: string }>("select t.ref from outbox o join todos t on o.ref_kind = 'todo' and t.id = o.ref_id order by t.ref")).map((r) => r.ref)
 
   // ---- failure paths first -------------------------------------------------------------------
 

@@ -1,3 +1,5 @@
+import { countActiveMembers } from '../../directory/member-store'
+import { anySyncSucceeded } from '../../directory/sync-runs'
 import { describeFailure } from './describe-error'
 import type { DoctorRun } from './doctor-run'
 import { CONSOLE, fail, join, L, ok, warn, type Outcome } from './types'
@@ -53,9 +55,6 @@ export async function checkVisibleRange(r: DoctorRun): Promise<Outcome> {
 
 async function syncedMembers(r: DoctorRun): Promise<{ synced: boolean; active: number }> {
   const db = r.ctx.db!
-  const [row] = await db.query<{ active: number | string; synced: boolean }>(
-    `select (select count(*) from members where status = 1 and disabled_at is null) as active,
-            exists (select 1 from sync_runs where status = 'succeeded') as synced`,
-  )
-  return { synced: !!row?.synced, active: Number(row?.active ?? 0) }
+  const [active, synced] = await Promise.all([countActiveMembers(db), anySyncSucceeded(db)])
+  return { synced, active }
 }

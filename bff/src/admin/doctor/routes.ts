@@ -2,25 +2,19 @@ import { adminEndpoints } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../../app-env'
 import type { Deps } from '../../deps'
-import { ApiFailure } from '../../errors'
-import { readJsonBody } from '../../http/read-body'
+import { z } from 'zod/mini'
+import { parseBody } from '../../http/parse-body'
 import { doctorContext } from './context'
 import { runDoctor } from './run-doctor'
+
+/** The body is optional; when present it is `{ testMessage?: boolean }`. */
+const doctorRequestSchema = z.object({ testMessage: z.optional(z.boolean()) })
 
 /** POST /api/admin/doctor `{ testMessage?: boolean }` (behind requireMember + requireRole('admin')). */
 export function doctorRoutes(deps: Deps) {
   return new Hono<AppEnv>().post(adminEndpoints.adminDoctor.path, async (c) => {
-    const testMessage = readTestMessage(await readJsonBody(c, { optional: true }))
+    const testMessage = (await parseBody(c, doctorRequestSchema, { optional: true })).testMessage === true
     const report = await runDoctor(doctorContext(deps, { testMessageTo: c.get('member').userid }), { testMessage })
     return c.json(report, 200, { 'Cache-Control': 'no-store' })
   })
-}
-
-/** The body is optional; when present it is `{ testMessage?: boolean }`. */
-function readTestMessage(body: unknown): boolean {
-  if (body === undefined) return false
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiFailure('bad_request', 'The body must be a JSON object.', { fields: { body: 'expected an object' } })
-  const v = (body as { testMessage?: unknown }).testMessage
-  if (v !== undefined && typeof v !== 'boolean') throw new ApiFailure('bad_request', 'Invalid testMessage.', { fields: { testMessage: 'expected true or false' } })
-  return v === true
 }

@@ -1,9 +1,10 @@
-import { adminEndpoints, type SettingsUpdate } from '@portal/shared'
+import { adminEndpoints, settingsUpdateSchema } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../../app-env'
 import type { Deps } from '../../deps'
-import { readJsonBody } from '../../http/read-body'
+import { parseBody } from '../../http/parse-body'
 import { requestLang } from '../request-lang'
+import { settingsShapeFailure } from './validate'
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
 
@@ -12,9 +13,10 @@ export function settingsRoutes(deps: Deps) {
   return new Hono<AppEnv>()
     .get(adminEndpoints.adminSettings.path, async (c) => c.json(await deps.settings.view(requestLang(c)), 200, NO_STORE))
     .put(adminEndpoints.adminSaveSettings.path, async (c) => {
-      const body = await readJsonBody(c)
-      // The service checks the body against settingsUpdateSchema with everything else.
-      const view = await deps.settings.save(body as SettingsUpdate, c.get('member').userid, requestLang(c))
+      const lang = requestLang(c)
+      const body = await parseBody(c, settingsUpdateSchema, { invalid: (issues) => settingsShapeFailure(issues, lang) })
+      // The service checks the values (formats, locked keys, WeCom itself for new credentials).
+      const view = await deps.settings.save(body, c.get('member').userid, lang)
       return c.json(view, 200, NO_STORE)
     })
 }

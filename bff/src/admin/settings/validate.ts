@@ -1,4 +1,5 @@
 import { settingsUpdateSchema, WECOM_API_BASE, type Localized, type SettingKey, type SettingsUpdate } from '@portal/shared'
+import type { z } from 'zod/mini'
 import type { Config } from '../../config'
 import { ApiFailure } from '../../errors'
 import type { Logger } from '../../log'
@@ -39,20 +40,24 @@ const fail = (problems: Problems, lang: 'zh' | 'en') => {
  * for new credentials. Throws ApiFailure (400, a message per field); returns only the keys whose
  * stored value really changes.
  */
-export async function validateUpdate(body: unknown, ctx: SaveContext): Promise<Change[]> {
-  const parsed = settingsUpdateSchema.safeParse(body)
-  if (!parsed.success) {
-    const fields: Problems = {}
-    for (const issue of parsed.error.issues) {
-      const names = issue.code === 'unrecognized_keys' ? issue.keys : [String(issue.path[0] ?? 'body')]
-      for (const name of names) {
-        fields[name] ??= (allKeys as readonly string[]).includes(name)
-          ? { zh: '应为文本、true/false 或 null。', en: 'Expected text, true/false or null.' }
-          : { zh: `不是可设置的项：应为 ${allKeys.join(', ')} 之一。`, en: `Not a setting: expected one of ${allKeys.join(', ')}.` }
-      }
+/** A body that is not a settings update (settingsUpdateSchema's issues): the 400, a message per field in `lang`. */
+export function settingsShapeFailure(issues: readonly z.core.$ZodIssue[], lang: 'zh' | 'en'): ApiFailure {
+  const fields: Problems = {}
+  for (const issue of issues) {
+    const names = issue.code === 'unrecognized_keys' ? issue.keys : [String(issue.path[0] ?? 'body')]
+    for (const name of names) {
+      fields[name] ??= (allKeys as readonly string[]).includes(name)
+        ? { zh: '应为文本、true/false 或 null。', en: 'Expected text, true/false or null.' }
+        : { zh: `不是可设置的项：应为 ${allKeys.join(', ')} 之一。`, en: `Not a setting: expected one of ${allKeys.join(', ')}.` }
     }
-    throw fail(fields, ctx.lang)
   }
+  return fail(fields, lang)
+}
+
+export async function validateUpdate(body: unknown, ctx: SaveContext): Promise<Change[]> {
+  // The route checked the shape already (parseBody); other callers (setup, the CLI, tests) are checked here.
+  const parsed = settingsUpdateSchema.safeParse(body)
+  if (!parsed.success) throw settingsShapeFailure(parsed.error.issues, ctx.lang)
   const update: SettingsUpdate = parsed.data
   const fields: Problems = {}
   const next = new Map<SettingKey, string | boolean | null>()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Config } from '../../src/config'
-import { notificationLink } from '../../src/todos/host-notify'
+import { notificationLink } from '../../src/notify/links'
 
 const config = {
   publicUrl: 'https://portal.example.com/portal',
