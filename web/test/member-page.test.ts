@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import type { Router } from 'vue-router'
-import MemberActions from '../src/components/MemberActions.vue'
+import MemberActions from '../src/components/member/MemberActions.vue'
 import { fakeDirectoryFetch, sampleDetail } from './directory-fixtures'
 import { mountRoutes } from './route-mount'
 import { usePageEnv } from './page-env'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import type { Router } from 'vue-router'
-import TodoActions from '../src/components/TodoActions.vue'
+import TodoActions from '../src/components/todos/TodoActions.vue'
 import { fakeTodosFetch, hostTodo, sampleTodo } from './todo-fixtures'
 import { mountRoutes } from './route-mount'
 import { usePageEnv } from './page-env'

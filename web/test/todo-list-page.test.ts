@@ -100,7 +100,7 @@ describe('TodoListPage', () => {
   it('the 已处理 tab lists done and cancelled with their status, and lives in the URL', async () => {
     fetchMock.mockImplementation(fakeTodosFetch({ pending, done }))
     const w = await open('/todos')
-    await w.findAll('.van-tab')[1]!.trigger('click')
+    await w.findAll('[role="tab"]')[1]!.trigger('click')
     await flushPromises()
     expect(router.currentRoute.value.fullPath).toBe('/todos?tab=done')
     expect(todoCalls()).toEqual(['/api/todos?status=pending', '/api/todos?status=done'])

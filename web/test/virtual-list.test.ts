@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { defineComponent, h, shallowRef } from 'vue'
-import VirtualList from '../src/components/VirtualList.vue'
+import VirtualList from '../src/components/common/VirtualList.vue'
 
 const ROW = 64
 const VIEWPORT = 812

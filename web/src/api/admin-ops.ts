@@ -3,14 +3,12 @@ import {
   adminEndpoints,
   rolesViewSchema,
   settingsViewSchema,
-  setupValuesSchema,
   syncPreviewSchema,
   syncRunSchema,
   type AuditEntry,
   type RoleGrantInput,
   type RolesView,
   type SettingsView,
-  type SetupValues,
   type SyncPreview,
   type SyncRun,
 } from '@portal/shared'
@@ -95,9 +93,4 @@ export function fetchSettings(): Promise<SettingsView> {
 /** `bad_request` with `fields.rolePolicy` when env pins the policy. */
 export function saveRolePolicy(policy: RolesView['policy']): Promise<SettingsView> {
   return requestJson(adminEndpoints.adminSaveSettings.path, settingsViewSchema, jsonBody('PUT', { rolePolicy: policy }))
-}
-
-/** PUBLIC_URL and friends: the embed page builds iframe sources from `publicUrl`. */
-export function fetchSetupValues(): Promise<SetupValues> {
-  return requestJson(adminEndpoints.adminSetup.path, setupValuesSchema)
 }

@@ -4,7 +4,7 @@ import { appBase, appUrl } from '../lib/app-base'
 import { useSessionStore } from '../stores/session'
 import { rememberEmbed } from '../lib/embed'
 import { routes } from './routes'
-import { loadAppTabbar } from '../components/app-tabbar-loader'
+import { loadAppTabbar } from '../components/layout/app-tabbar-loader'
 import { createAdminGuard, createSessionGuard, preloadRouteComponents } from './guards'
 import { ensureLanguage } from '../i18n/use-i18n'
 
