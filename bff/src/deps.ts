@@ -33,7 +33,7 @@ export interface Deps {
   readModel: DirectoryReadModel
   sync: SyncService
   /** WeCom callbacks: handlers register on the dispatcher; the worker applies the inbox. */
-  callbacks: Pick<Callbacks, 'dispatcher' | 'worker'>
+  callbacks: Callbacks
   /** Approval todos: applied per sys_approval_change, and by a scheduled catch-up. */
   approvals: ApprovalSync
   /** Sends the notification outbox; `wake()` after a commit that queued messages. */
@@ -81,7 +81,7 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
   const apiLimiter = overrides.apiLimiter ?? createApiLimiter({ budgets: createRateBudgets(db), now })
   const engine = createSyncEngine({ db, config, wecom, log, now, principals, maxDisableShare: config.sync.maxDisableShare, limiter: apiLimiter, onFinished: metrics.syncRun })
   const sync = overrides.sync ?? createSyncService({ db, engine, readModel, log, now })
-  const callbacks = overrides.callbacks ?? createCallbacks({ config, db, log, now })
+  const callbacks = overrides.callbacks ?? createCallbacks({ db, log })
   const outbox = overrides.outbox ?? createOutboxWorker({ db, wecom, log, now, config })
   const todoLists = overrides.todoLists ?? createTodoLists({ db, now })
   const approvals = overrides.approvals ?? createApprovalSync({ config, db, wecom, log, now, outbox, apiLimiter, todoLists })

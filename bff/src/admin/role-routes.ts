@@ -1,11 +1,20 @@
 import { auditEntrySchema, roleGrantInputSchema, type AuditEntry } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
-import type { Deps } from '../deps'
+import type { PrincipalCache } from '../auth/principal-cache'
+import type { Config } from '../config'
+import type { Db } from '../db'
 import { ApiFailure } from '../errors'
 import { invalidFields, parseBody } from '../http/parse-body'
 import { listAudit } from './audit'
 import { grantRole, revokeRole, rolesView } from './role-grants'
+
+export interface RoleRoutesNeeds {
+  config: Config
+  db: Db
+  now: () => number
+  principals: Pick<PrincipalCache, 'clear'>
+}
 
 const ACTIONS = new Set<string>(auditEntrySchema.shape.action.options)
 
@@ -17,7 +26,7 @@ function intQuery(value: string | undefined, name: string, dflt: number | undefi
 }
 
 /** Roles and the audit log. Mounted behind requireMember + requireRole('admin'). */
-export function roleRoutes(deps: Deps) {
+export function roleRoutes(deps: RoleRoutesNeeds) {
   const { config, db } = deps
   // Grants change roles: signed-in members must not keep old ones for the cache's lifetime.
   const changed = () => deps.principals.clear()

@@ -1,11 +1,12 @@
 import type { AppInfo, Me } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
-import type { Deps } from '../deps'
 import type { Principal } from './principal-cache'
-import { requireMember } from './require-member'
+import { requireMember, type MemberGateNeeds } from './require-member'
 
-export function meRoutes(deps: Deps) {
+export type MeRoutesNeeds = MemberGateNeeds
+
+export function meRoutes(deps: MeRoutesNeeds) {
   const { config } = deps
   // Rebuilt when what it says changes: the admin console may switch mode-relevant values live.
   let app: { key: string; body: AppInfo } | undefined

@@ -1,10 +1,10 @@
 import type { MemberDetail, MemberPage, MemberSummary, SearchResult } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
-import { requireMember, requireRole } from '../auth/require-member'
-import type { Deps } from '../deps'
+import { requireMember, requireRole, type MemberGateNeeds } from '../auth/require-member'
 import { ApiFailure } from '../errors'
 import { listed, type DirectoryView } from './read-model'
+import type { SyncService } from './sync-service'
 import type { MemberRecord } from './member-store'
 import { decodeCursor, encodeCursor, keyIn, pageAfter, type PageKey } from './member-page'
 import { writeAudit } from '../admin/audit'
@@ -45,7 +45,11 @@ function summary(v: DirectoryView, m: MemberRecord, inDepartment?: number): Memb
   }
 }
 
-export function directoryRoutes(deps: Deps) {
+export interface DirectoryRoutesNeeds extends MemberGateNeeds {
+  sync: SyncService
+}
+
+export function directoryRoutes(deps: DirectoryRoutesNeeds) {
   const { readModel, sync } = deps
   const member = requireMember(deps)
   return new Hono<AppEnv>()

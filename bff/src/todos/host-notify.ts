@@ -1,10 +1,11 @@
 import { safeReturnTo, type HostNotificationInput } from '@portal/shared'
 import { randomId } from '../auth/tokens'
 import type { Config } from '../config'
-import type { Deps } from '../deps'
+import type { Db } from '../db'
 import { isActive } from '../directory/member-store'
 import { ApiFailure } from '../errors'
 import { enqueueNotifications, type OutboxMessage } from '../notify/enqueue'
+import type { OutboxWorker } from '../notify'
 import { appDeepLink, clipBytes } from './notify-todo'
 
 /** Paths of this app that are not pages: wrapping them in OAuth would loop or land on JSON. */
@@ -33,11 +34,18 @@ function message(config: Config, n: HostNotificationInput): OutboxMessage {
   }
 }
 
+export interface HostNotifyNeeds {
+  config: Config
+  db: Db
+  now: () => number
+  outbox: Pick<OutboxWorker, 'wake'>
+}
+
 /**
  * Queues one message per member, all or none. With an Idempotency-Key a retried request queues
  * nothing new (and answers the same); without one each request is a new notification.
  */
-export async function queueHostNotification(deps: Deps, host: string, n: HostNotificationInput, idempotencyKey: string | undefined): Promise<{ queued: number }> {
+export async function queueHostNotification(deps: HostNotifyNeeds, host: string, n: HostNotificationInput, idempotencyKey: string | undefined): Promise<{ queued: number }> {
   const wanted = [...new Map(n.userids.map((u) => [u.toLowerCase(), u])).values()]
   const rows = await deps.db.query<{ userid: string; status: number; disabled_at: Date | null }>(
     'select userid, status, disabled_at from members where lower(userid) = any($1)',

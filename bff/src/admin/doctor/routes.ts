@@ -1,14 +1,15 @@
 import { adminEndpoints } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../../app-env'
-import type { Deps } from '../../deps'
 import { ApiFailure } from '../../errors'
 import { readJsonBody } from '../../http/read-body'
-import { doctorContext } from './context'
+import { doctorContext, type DoctorNeeds } from './context'
 import { runDoctor } from './run-doctor'
 
+export type DoctorRoutesNeeds = DoctorNeeds
+
 /** POST /api/admin/doctor `{ testMessage?: boolean }` (behind requireMember + requireRole('admin')). */
-export function doctorRoutes(deps: Deps) {
+export function doctorRoutes(deps: DoctorRoutesNeeds) {
   return new Hono<AppEnv>().post(adminEndpoints.adminDoctor.path, async (c) => {
     const testMessage = readTestMessage(await readJsonBody(c, { optional: true }))
     const report = await runDoctor(doctorContext(deps, { testMessageTo: c.get('member').userid }), { testMessage })
