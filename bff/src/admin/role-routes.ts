@@ -2,6 +2,8 @@ import { auditEntrySchema, roleGrantInputSchema, type AuditEntry } from '@portal
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { PrincipalCache } from '../auth/principal-cache'
+import { rolePolicy } from '../auth/roles'
+import type { RuntimeSettings } from './settings/runtime'
 import type { Config } from '../config'
 import type { Db } from '../db'
 import { ApiFailure } from '../errors'
@@ -14,6 +16,7 @@ export interface RoleRoutesNeeds {
   db: Db
   now: () => number
   principals: Pick<PrincipalCache, 'clear'>
+  settings: Pick<RuntimeSettings, 'get'>
 }
 
 const ACTIONS = new Set<string>(auditEntrySchema.shape.action.options)
@@ -31,7 +34,7 @@ export function roleRoutes(deps: RoleRoutesNeeds) {
   // Grants change roles: signed-in members must not keep old ones for the cache's lifetime.
   const changed = () => deps.principals.clear()
   return new Hono<AppEnv>()
-    .get('/api/admin/roles', async (c) => c.json(await rolesView(db, config)))
+    .get('/api/admin/roles', async (c) => c.json(await rolesView(db, { roles: rolePolicy(config, deps.settings), locked: config.locked })))
 
     .post('/api/admin/roles/grants', async (c) => {
       const input = await parseBody(c, roleGrantInputSchema)
@@ -44,7 +47,7 @@ export function roleRoutes(deps: RoleRoutesNeeds) {
       const query = { kind: c.req.query('kind'), target: c.req.query('target'), role: c.req.query('role') }
       const parsed = roleGrantInputSchema.safeParse(query)
       if (!parsed.success) throw invalidFields(parsed.error.issues, query)
-      await revokeRole(db, config.roles, parsed.data, c.get('member').userid, new Date(deps.now()))
+      await revokeRole(db, rolePolicy(config, deps.settings), parsed.data, c.get('member').userid, new Date(deps.now()))
       changed()
       return c.json(await rolesView(db, config))
     })

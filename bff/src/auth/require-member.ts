@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler, Next } from 'hono'
 import type { AppEnv } from '../app-env'
+import type { RuntimeSettings } from '../admin/settings/runtime'
 import type { Config } from '../config'
 import type { Db } from '../db'
 import type { DirectoryReadModel } from '../directory/read-model'
@@ -8,7 +9,7 @@ import { ApiFailure } from '../errors'
 import { setRequestUser } from '../http/request-context'
 import { readCookie, SESSION_COOKIE } from './cookies'
 import type { Principal, PrincipalCache } from './principal-cache'
-import { adminContacts, rolesFor } from './roles'
+import { adminContacts, rolePolicy, rolesFor } from './roles'
 import { loadSession, revokeSession, TOUCH_EVERY_MS } from './sessions'
 
 /** What the member gate needs (every route behind a sign-in needs it too). */
@@ -18,6 +19,8 @@ export interface MemberGateNeeds {
   now: () => number
   principals: PrincipalCache
   readModel: DirectoryReadModel
+  /** The role policy, read per check. */
+  settings: Pick<RuntimeSettings, 'get'>
 }
 
 /** Lets through signed-in, active members holding a role; sets session, member and roles. */
@@ -32,7 +35,7 @@ export function requireMember(deps: MemberGateNeeds): MiddlewareHandler<AppEnv> 
     setRequestUser(p.member.userid)
   }
   const refuse = async (): Promise<never> => {
-    const who = (await adminContacts(db, config.roles)).join('、')
+    const who = (await adminContacts(db, rolePolicy(config, deps.settings))).join('、')
     throw new ApiFailure('forbidden', 'No permission to use this app.', { hint: who ? `Ask an admin: ${who}` : 'Ask your admin for access.' })
   }
   const admitLoaded = async (c: Context<AppEnv>, next: Next, id: string, now: number) => {
@@ -66,7 +69,7 @@ async function loadPrincipal(deps: MemberGateNeeds, id: string, now: number): Pr
     await revokeSession(db, id, 'member_inactive', now)
     throw new ApiFailure('unauthenticated', 'This member is no longer active.')
   }
-  const roles = await rolesFor(db, config.roles, member)
+  const roles = await rolesFor(db, rolePolicy(config, deps.settings), member)
   return { session, member, roles, departmentNames: await departmentNames(db, member.departments.map((x) => x.departmentId)), touchedAt: now }
 }
 

@@ -8,6 +8,7 @@ import {
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { HealthMarks } from '../admin/marks'
+import type { RuntimeSettings } from '../admin/settings/runtime'
 import type { Config } from '../config'
 import type { Db } from '../db'
 import type { Logger } from '../log'
@@ -21,7 +22,7 @@ import { BROWSER_COOKIE_MAX_AGE, oauthStarter, type OAuthStartNeeds } from './oa
 import { redirectToProblem as problemPage, type ProblemFacts } from './problem'
 import type { PrincipalCache } from './principal-cache'
 import { resolveMember } from './resolve-member'
-import { adminContacts, rolesFor } from './roles'
+import { adminContacts, rolePolicy, rolesFor } from './roles'
 import { isActive } from '../directory/member-store'
 import type { Metrics, SignInOutcome } from '../metrics'
 import { createSession, revokeSession } from './sessions'
@@ -46,6 +47,7 @@ export interface AuthRoutesNeeds extends OAuthStartNeeds, ConsentNeeds {
   principals: PrincipalCache
   metrics: Metrics
   marks: HealthMarks
+  settings: RuntimeSettings
 }
 
 export function authRoutes(deps: AuthRoutesNeeds) {
@@ -173,9 +175,9 @@ export function authRoutes(deps: AuthRoutesNeeds) {
         return wecomProblem(c, e, returnTo)
       }
       if (!isActive(member)) return redirectToProblem(c, config, 'member_inactive', { status: member.status })
-      const roles = await rolesFor(db, config.roles, member)
+      const roles = await rolesFor(db, rolePolicy(config, deps.settings), member)
       if (!roles.length) {
-        return redirectToProblem(c, config, 'no_role', { contact: (await adminContacts(db, config.roles)).join('、') })
+        return redirectToProblem(c, config, 'no_role', { contact: (await adminContacts(db, rolePolicy(config, deps.settings))).join('、') })
       }
 
       // Each entry re-establishes identity: a code for another user or corp replaces the session.

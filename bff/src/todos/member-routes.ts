@@ -20,8 +20,8 @@ const LIST_HEADERS = { 'Content-Type': 'application/json', ...PRIVATE }
  * store looks userids up case-insensitively, a scan at 100k members, on every list); from the
  * store before that.
  */
-async function withNames(deps: Pick<TodoMemberRoutesNeeds, 'config' | 'db' | 'readModel'>, todos: TodoRecord[], view = deps.readModel.latest()): Promise<Todo[]> {
-  const hosts = deps.config.hostDisplayNames
+async function withNames(deps: Pick<TodoMemberRoutesNeeds, 'settings' | 'db' | 'readModel'>, todos: TodoRecord[], view = deps.readModel.latest()): Promise<Todo[]> {
+  const hosts = deps.settings.get('hostDisplayNames')
   if (!view) return toTodos(deps.db, todos, hosts)
   const { members } = view
   const names = new Map<string, string>()
@@ -45,7 +45,7 @@ export function todoMemberRoutes(deps: TodoMemberRoutesNeeds) {
   const listBody = async (listing: TodoListing): Promise<string> => {
     const view = deps.readModel.latest()
     // Host display names are a console setting, replaced whole when saved: a new one rebuilds too.
-    const hosts = deps.config.hostDisplayNames
+    const hosts = deps.settings.get('hostDisplayNames')
     const kept = bodies.get(listing)
     if (kept && kept.view === view && kept.hosts === hosts) return kept.body
     const body = JSON.stringify({ items: await withNames(deps, listing.items, view), counts: listing.counts } satisfies TodoList)
