@@ -84,7 +84,7 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
   const callbacks = overrides.callbacks ?? createCallbacks({ db, log })
   const outbox = overrides.outbox ?? createOutboxWorker({ db, wecom, log, now, settings })
   const todoLists = overrides.todoLists ?? createTodoLists({ db, now })
-  const approvals = overrides.approvals ?? createApprovalSync({ config, db, wecom, log, now, outbox, apiLimiter, todoLists })
+  const approvals = overrides.approvals ?? createApprovalSync({ config, settings, db, wecom, log, now, outbox, apiLimiter, todoLists })
   const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox, approvals, settings, marks, apiLimiter, todoLists, metrics }
   settings.onChange((changed) => {
     if (changed.includes('syncCron') || changed.includes('forceSyncCron')) sync.reschedule({ cron: settings.get('syncCron'), forceCron: settings.get('forceSyncCron') })

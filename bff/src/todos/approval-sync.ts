@@ -1,3 +1,4 @@
+import type { RuntimeSettings } from '../admin/settings/runtime'
 import type { Config } from '../config'
 import type { Db } from '../db'
 import type { Logger } from '../log'
@@ -25,6 +26,8 @@ export interface ApprovalSyncNeeds {
   outbox: Pick<OutboxWorker, 'wake'>
   apiLimiter: ApiLimiter
   todoLists: Pick<TodoLists, 'changed'>
+  /** The time zone an approval's submission time is written in (a console setting). */
+  settings: Pick<RuntimeSettings, 'get'>
 }
 
 /**
@@ -44,7 +47,7 @@ export function createApprovalSync(d: ApprovalSyncNeeds) {
     const approvers = currentApprovers(info)
     const names = await memberNames(d.db, [info.applyer.userid])
     const applicant = names.get(info.applyer.userid.toLowerCase()) ?? info.applyer.userid
-    const submitted = formatCorpTime(new Date(info.apply_time * 1000), d.config.timeZone)
+    const submitted = formatCorpTime(new Date(info.apply_time * 1000), d.settings.get('timeZone'))
     let queued = false
     // Members whose lists this changes: told after the commit (or its failure, which may have committed).
     const touched = new Set<string>()
