@@ -3,32 +3,44 @@ import { Hono, type Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from './app-env'
-import { adminRoutes } from './admin/routes'
-import { verifyFileServing } from './admin/verify-files'
-import { meRoutes } from './auth/me-routes'
-import { memberContactRoutes } from './member-contact/routes'
-import { callbackRoutes } from './callbacks'
-import { directoryRoutes } from './directory/routes'
-import { authRoutes } from './auth/routes'
+import { adminRoutes, type AdminRoutesNeeds } from './admin/routes'
+import { verifyFileServing, type VerifyFileNeeds } from './admin/verify-files'
+import { meRoutes, type MeRoutesNeeds } from './auth/me-routes'
+import { memberContactRoutes, type MemberContactRoutesNeeds } from './member-contact/routes'
+import { callbackRoutes, type CallbackRoutesNeeds, type Callbacks } from './callbacks'
+import { directoryRoutes, type DirectoryRoutesNeeds } from './directory/routes'
+import { authRoutes, type AuthRoutesNeeds } from './auth/routes'
 import type { Config } from './config'
 import { DatabaseUnavailableError } from './db'
-import type { Deps } from './deps'
 import { ApiFailure } from './errors'
 import { healthRoutes, serverReadiness } from './health'
 import { requestContext } from './http/request-context'
-import { jssdkRoutes } from './jssdk/routes'
+import { jssdkRoutes, type JssdkRoutesNeeds } from './jssdk/routes'
 import type { Logger } from './log'
+import type { Metrics } from './metrics'
 import { crossSiteGuard } from './auth/same-origin'
-import { hostRoutes } from './todos/host-routes'
-import { todoMemberRoutes } from './todos/member-routes'
+import { hostRoutes, type HostRoutesNeeds } from './todos/host-routes'
+import { todoMemberRoutes, type TodoMemberRoutesNeeds } from './todos/member-routes'
 import { webAssets } from './web-assets'
 import { WeComError, WeComTransportError } from './wecom'
+
+/** What the whole app needs: every feature's routes' needs, plus the callback worker to wake. */
+export type AppNeeds = AuthRoutesNeeds &
+  MeRoutesNeeds &
+  MemberContactRoutesNeeds &
+  JssdkRoutesNeeds &
+  DirectoryRoutesNeeds &
+  CallbackRoutesNeeds &
+  HostRoutesNeeds &
+  TodoMemberRoutesNeeds &
+  AdminRoutesNeeds &
+  VerifyFileNeeds & { metrics: Metrics; callbacks: Pick<Callbacks, 'worker'> }
 
 /**
  * Builds the whole BFF without opening a port; tests call `app.request`. `stopping`: why the
  * server is going away (SIGTERM), which /readyz answers before anything else.
  */
-export function createApp(deps: Deps, opts: { stopping?: () => string | undefined } = {}): Hono<AppEnv> {
+export function createApp(deps: AppNeeds, opts: { stopping?: () => string | undefined } = {}): Hono<AppEnv> {
   // Host apps in EMBED_ORIGINS may frame the H5 (`?embed=1`); nobody else may.
   const csp = ["frame-ancestors 'self'", ...deps.config.embedOrigins].join(' ')
   const refuseCrossSite = crossSiteGuard(deps.config)
@@ -93,7 +105,7 @@ export function createStartingApp(config: Pick<Config, 'basePath'>, log: Logger,
 }
 
 /** Embedded logins need Secure cookies, which browsers keep on http only for localhost. */
-function warnInsecureEmbedding({ config, log }: Deps): void {
+function warnInsecureEmbedding({ config, log }: Pick<AppNeeds, 'config' | 'log'>): void {
   if (!config.embedOrigins.length) return
   const u = new URL(config.publicUrl)
   if (u.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) return
@@ -102,7 +114,7 @@ function warnInsecureEmbedding({ config, log }: Deps): void {
   })
 }
 
-function toErrorResponse(err: Error, c: Context<AppEnv>, deps: Pick<Deps, 'log'>): Response {
+function toErrorResponse(err: Error, c: Context<AppEnv>, deps: { log: Logger }): Response {
   const requestId = c.get('requestId')
   let body: ApiError['error']
   if (err instanceof ApiFailure) {

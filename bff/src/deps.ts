@@ -33,12 +33,12 @@ export interface Deps {
   readModel: DirectoryReadModel
   sync: SyncService
   /** WeCom callbacks: handlers register on the dispatcher; the worker applies the inbox. */
-  callbacks: Pick<Callbacks, 'dispatcher' | 'worker'>
+  callbacks: Callbacks
   /** Approval todos: applied per sys_approval_change, and by a scheduled catch-up. */
   approvals: ApprovalSync
   /** Sends the notification outbox; `wake()` after a commit that queued messages. */
   outbox: OutboxWorker
-  /** Console settings: stored (secrets encrypted), applied to `config` live, followed across instances. */
+  /** Console settings: stored (secrets encrypted), followed across instances; read live with `settings.get`. */
   settings: SettingsService
   /** What the doctor cannot ask WeCom: the IP of the last 60020, callback and sign-in outcomes. */
   marks: HealthMarks
@@ -61,13 +61,13 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
   const marks = overrides.marks ?? createHealthMarks({ db, now, log })
   const settings = overrides.settings ?? createSettingsService({ config, db, log, now })
   const tokens = createTokenCache()
-  // Reads config on every call: credentials saved in the admin console apply without a restart.
+  // Reads the settings on every call: credentials saved in the admin console apply without a restart.
   const wecom =
     overrides.wecom ??
     createSwitchableWeComClient(() => ({
-      apiBase: config.wecom.apiBase,
-      corpId: config.wecom.corpId,
-      secret: config.wecom.secret,
+      apiBase: settings.get('apiBase'),
+      corpId: settings.get('corpId'),
+      secret: settings.get('secret'),
       tokens,
       proxyUrl: config.wecom.proxyUrl,
       now,
@@ -79,19 +79,19 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
   const principals = overrides.principals ?? new PrincipalCache()
   const readModel = overrides.readModel ?? new DirectoryReadModel(db, now)
   const apiLimiter = overrides.apiLimiter ?? createApiLimiter({ budgets: createRateBudgets(db), now })
-  const engine = createSyncEngine({ db, config, wecom, log, now, principals, maxDisableShare: config.sync.maxDisableShare, limiter: apiLimiter, onFinished: metrics.syncRun })
+  const engine = createSyncEngine({ db, settings, wecom, log, now, principals, maxDisableShare: config.sync.maxDisableShare, limiter: apiLimiter, onFinished: metrics.syncRun })
   const sync = overrides.sync ?? createSyncService({ db, engine, readModel, log, now })
-  const callbacks = overrides.callbacks ?? createCallbacks({ config, db, log, now })
-  const outbox = overrides.outbox ?? createOutboxWorker({ db, wecom, log, now, config })
+  const callbacks = overrides.callbacks ?? createCallbacks({ db, log })
+  const outbox = overrides.outbox ?? createOutboxWorker({ db, wecom, log, now, settings })
   const todoLists = overrides.todoLists ?? createTodoLists({ db, now })
-  const approvals = overrides.approvals ?? createApprovalSync({ config, db, wecom, log, now, outbox, apiLimiter, todoLists })
+  const approvals = overrides.approvals ?? createApprovalSync({ config, settings, db, wecom, log, now, outbox, apiLimiter, todoLists })
   const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox, approvals, settings, marks, apiLimiter, todoLists, metrics }
   settings.onChange((changed) => {
-    if (changed.includes('syncCron') || changed.includes('forceSyncCron')) sync.reschedule({ cron: config.sync.cron, forceCron: config.sync.forceCron })
+    if (changed.includes('syncCron') || changed.includes('forceSyncCron')) sync.reschedule({ cron: settings.get('syncCron'), forceCron: settings.get('forceSyncCron') })
     // Cached principals carry roles computed under the old policy.
     if (changed.includes('rolePolicy')) principals.clear()
     // Sends held back while messages were off, or paused on the old credentials' errors, may go now.
-    if (changed.includes('logLevel')) log.setLevel(config.logLevel)
+    if (changed.includes('logLevel')) log.setLevel(settings.get('logLevel'))
     if (changed.some((k) => k === 'messageEnable' || k === 'secret' || k === 'agentId' || k === 'apiBase')) outbox.resume()
   })
   const applyContactChange = contactChangeHandler(deps)

@@ -2,29 +2,22 @@ import { createAdaptorServer } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { createApp, createStartingApp } from './app'
 import type { AppEnv } from './app-env'
-import { loadConfig, SANDBOX_HOST_KEY, type Config } from './config'
+import { bootstrap } from './bootstrap'
+import { SANDBOX_HOST_KEY } from './config'
 import { hostDisplayName } from './config/host-names'
 import { scheduleQuartz } from './config/quartz'
-import { createSettingsService } from './admin/settings/service'
-import { applyStoredSettings } from './admin/settings/startup'
 import { openDbRetrying } from './db/open-retrying'
 import { createDeps } from './deps'
 import { messageOf } from './health'
 import { createLogger } from './log'
 import { turnBatchedWriter } from './log-writer'
 import { serveMetrics } from './metrics/server'
-import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS, type Sandbox } from './sandbox'
+import { createSandbox, type Sandbox } from './sandbox'
 import { createGracefulStop, type StopSteps } from './shutdown'
 import type { Server } from 'node:http'
 
-// Reads config, builds deps, serves. Nothing else lives here.
-const loaded = loadConfig()
-if (!loaded.ok) {
-  console.error('Configuration problems:')
-  for (const p of loaded.problems) console.error(`  - ${p}`)
-  process.exit(1)
-}
-const config: Config = loaded.config
+// Boots (bootstrap.ts), builds deps, serves. Nothing else lives here.
+
 /**
  * Node's default accept queue (511) overflows when a thousand people open the app at once, and
  * each overflow costs the client a SYN retransmit (1 s, then 3, then 7). Linux caps the value at
@@ -33,48 +26,49 @@ const config: Config = loaded.config
 const LISTEN_BACKLOG = 4096
 
 let sandbox: Sandbox | undefined
-
-const log = createLogger({ level: config.logLevel, write: turnBatchedWriter().write })
 // What a stop must finish; nothing while the database is not open yet.
 let stopSteps: StopSteps | undefined
-const graceful = createGracefulStop({ timeoutMs: config.shutdownMs, log, steps: () => stopSteps })
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => graceful.onSignal(signal))
-// The port opens first: /healthz answers at once, /readyz says what the start is waiting for.
+let graceful!: ReturnType<typeof createGracefulStop>
 let starting = 'opening the database and applying migrations'
-let app: Hono<AppEnv> = createStartingApp(config, log, () => graceful.stopping() ?? starting)
-graceful.track(await listen((req, env) => app.fetch(req, env), config.port, 'app'))
+let app: Hono<AppEnv> | undefined
 
-const db = await openDbRetrying(
-  { ...config.database, onConnectionError: (e) => log.warn('database connection lost', { err: e }) },
-  (e, { attempt, retryInMs }) => {
-    starting = `database not ready: ${messageOf(e)} (attempt ${attempt}, next in ${retryInMs / 1000} s)`
-    log.warn('database not ready at start', { attempt, retryInMs, err: e })
+const booted = await bootstrap({
+  configProblems: 'Configuration problems:',
+  logger: (config) => createLogger({ level: config.logLevel, write: turnBatchedWriter().write }),
+  async openDb(config, log) {
+    graceful = createGracefulStop({ timeoutMs: config.shutdownMs, log, steps: () => stopSteps })
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => graceful.onSignal(signal))
+    // The port opens first: /healthz answers at once, /readyz says what the start is waiting for.
+    app = createStartingApp(config, log, () => graceful.stopping() ?? starting)
+    graceful.track(await listen((req, env) => app!.fetch(req, env), config.port, 'app'))
+    const db = await openDbRetrying(
+      { ...config.database, onConnectionError: (e) => log.warn('database connection lost', { err: e }) },
+      (e, { attempt, retryInMs }) => {
+        starting = `database not ready: ${messageOf(e)} (attempt ${attempt}, next in ${retryInMs / 1000} s)`
+        log.warn('database not ready at start', { attempt, retryInMs, err: e })
+      },
+    )
+    stopSteps = { work: async () => {}, close: () => db.close() }
+    starting = 'applying stored settings'
+    return db
   },
-)
-stopSteps = { work: async () => {}, close: () => db.close() }
-// Settings saved in the admin console come first: a corp stored there means WeCom mode.
-starting = 'applying stored settings'
-const settings = createSettingsService({ config, db, log, now: Date.now })
-await applyStoredSettings(config, settings)
+})
+const { config, log } = booted
+const db = booted.db!
+const settings = booted.settings!
 // A level saved in the console applies from the start (and follows saves: deps.ts).
-log.setLevel(config.logLevel)
+log.setLevel(settings.get('logLevel'))
 if (config.mode === 'wecom' && !config.settingsKey.persistent && !config.locked.secret) {
   log.warn('the corp comes from the admin console but neither SETTINGS_KEY nor SESSION_SECRET is set: its secrets cannot be decrypted after a restart')
 }
 
 if (config.mode === 'sandbox') {
-  // No corp configured: stand up the local WeCom sandbox and point the app at it.
-  config.wecom.corpId = SANDBOX_DEFAULTS.corpId
-  config.wecom.agentId = SANDBOX_DEFAULTS.agentId
-  config.wecom.secret = SANDBOX_DEFAULTS.secret
-  // Fixed, public values (README): the sandbox sends its change_contact callbacks to us with them.
-  config.wecom.callbackToken ??= SANDBOX_CALLBACK.token
-  config.wecom.callbackAesKey ??= SANDBOX_CALLBACK.encodingAesKey
+  // No corp configured: stand up the local WeCom sandbox (bootstrap pointed the app at its corp).
   sandbox = createSandbox({
     trustedDomain: new URL(config.publicUrl).host,
     appUrl: config.publicUrl,
     org: config.sandbox.org,
-    callback: { url: `${config.publicUrl}/wecom/callback`, token: config.wecom.callbackToken, encodingAesKey: config.wecom.callbackAesKey },
+    callback: { url: `${config.publicUrl}/wecom/callback`, token: settings.get('callbackToken')!, encodingAesKey: settings.get('callbackAesKey')! },
   })
   // Not drained: the app's own background work may still call it while stopping.
   await listen(sandbox.app.fetch, config.sandbox.port, 'sandbox')
@@ -84,7 +78,7 @@ starting = 'building the services'
 const deps = await createDeps(config, { db, log, settings })
 const catchUpApprovals = () =>
   void deps.approvals.catchUp().catch((e) => deps.log.warn('approval catch-up failed (does the app have approval API permission?)', { err: e }))
-let approvalJob = scheduleQuartz(config.approvalCron, catchUpApprovals)
+let approvalJob = scheduleQuartz(settings.get('approvalCron'), catchUpApprovals)
 stopSteps = {
   // A running sync stops reading and records itself failed (nothing merged); both workers
   // finish what they hold (sends in flight are recorded); then the db closes.
@@ -104,11 +98,11 @@ deps.outbox.start()
 deps.settings.start()
 // Build the in-memory directory now rather than on the first request (/readyz waits for it).
 void deps.readModel.current().catch((e) => deps.log.warn('directory not loaded at start', { err: e }))
-if (config.sync.enabled) await deps.sync.schedule(config.sync)
+if (config.sync.enabled) await deps.sync.schedule({ cron: settings.get('syncCron'), forceCron: settings.get('forceSyncCron') })
 deps.settings.onChange((changed) => {
   if (!changed.includes('approvalCron')) return
   approvalJob.stop()
-  approvalJob = scheduleQuartz(config.approvalCron, catchUpApprovals)
+  approvalJob = scheduleQuartz(settings.get('approvalCron'), catchUpApprovals)
 })
 catchUpApprovals()
 printBanner()
@@ -129,17 +123,17 @@ function listen(fetch: (req: Request, env: unknown) => Response | Promise<Respon
 function printBanner(): void {
   const lines = [
     '',
-    `  WeCom portal is running (${config.mode === 'sandbox' ? 'sandbox mode: no real WeCom corp configured' : `corp ${config.wecom.corpId}`})`,
+    `  WeCom portal is running (${config.mode === 'sandbox' ? 'sandbox mode: no real WeCom corp configured' : `corp ${settings.get('corpId')}`})`,
     `  App (H5 + BFF):  ${config.publicUrl}/`,
     `  Database:        ${deps.db.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.database.dataDir}`}`,
   ]
   if (sandbox) {
     lines.push(
       `  WeCom sandbox:   ${config.sandbox.url}/`,
-      `  Sandbox corp:    CorpID ${config.wecom.corpId} · AgentID ${config.wecom.agentId} · Secret ${config.wecom.secret}`,
-      `  Callbacks:       URL ${config.publicUrl}/wecom/callback · Token ${config.wecom.callbackToken} · EncodingAESKey ${config.wecom.callbackAesKey}`,
+      `  Sandbox corp:    CorpID ${settings.get('corpId')} · AgentID ${settings.get('agentId')} · Secret ${settings.get('secret')}`,
+      `  Callbacks:       URL ${config.publicUrl}/wecom/callback · Token ${settings.get('callbackToken')} · EncodingAESKey ${settings.get('callbackAesKey')}`,
       // The demo key is public (README); a configured HOST_API_KEYS is never printed.
-      ...config.hostApiKeys.filter((k) => k.key === SANDBOX_HOST_KEY).map((k) => `  Host API:        Authorization: Bearer ${k.key} (host "${k.name}", shown as "${hostDisplayName(config.hostDisplayNames, k.name) ?? k.name}") · ${config.publicUrl}/api/host/openapi.json`),
+      ...config.hostApiKeys.filter((k) => k.key === SANDBOX_HOST_KEY).map((k) => `  Host API:        Authorization: Bearer ${k.key} (host "${k.name}", shown as "${hostDisplayName(settings.get('hostDisplayNames'), k.name) ?? k.name}") · ${config.publicUrl}/api/host/openapi.json`),
       `  Open it as the WeCom client would (silent sign-in): ${config.sandbox.url}/sandbox/client?userid=zhangsan&next=${encodeURIComponent(`${config.publicUrl}/`)}`,
       '  Or open the app in a browser and "scan" on the sandbox QR page as any of:',
       ...sandbox.demoUsers().slice(0, 8).map((u) => `    ${u.userid.padEnd(12)} ${u.name}  ${u.position} · ${u.department}${u.note ? `  (${u.note})` : ''}`),

@@ -63,7 +63,7 @@ export async function startStack(
   const db = opts.db ?? (await pgliteTestDb())
   const log = createLogger({ level: 'debug', write: (l) => logs.push(l) })
   // `callbackWorker`: the worker's timing (backoff) made short enough for a test.
-  const callbacks = opts.callbackWorker ? createCallbacks({ config: loaded.config, db, log, now: Date.now }, { worker: opts.callbackWorker }) : undefined
+  const callbacks = opts.callbackWorker ? createCallbacks({ db, log }, { worker: opts.callbackWorker }) : undefined
   const deps = await createDeps(loaded.config, { db, log, ...(callbacks ? { callbacks } : {}) })
   app.setHandler(createApp(deps).fetch)
   return {

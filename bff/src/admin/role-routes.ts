@@ -1,11 +1,23 @@
 import { adminEndpoints, auditEntrySchema, roleGrantInputSchema, type AuditEntry } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
-import type { Deps } from '../deps'
+import type { PrincipalCache } from '../auth/principal-cache'
+import { rolePolicy } from '../auth/roles'
+import type { RuntimeSettings } from './settings/runtime'
+import type { Config } from '../config'
+import type { Db } from '../db'
 import { ApiFailure } from '../errors'
 import { invalidFields, parseBody } from '../http/parse-body'
 import { listAudit } from './audit'
 import { grantRole, revokeRole, rolesView } from './role-grants'
+
+export interface RoleRoutesNeeds {
+  config: Config
+  db: Db
+  now: () => number
+  principals: Pick<PrincipalCache, 'clear'>
+  settings: Pick<RuntimeSettings, 'get'>
+}
 
 const ACTIONS = new Set<string>(auditEntrySchema.shape.action.options)
 
@@ -17,12 +29,12 @@ function intQuery(value: string | undefined, name: string, dflt: number | undefi
 }
 
 /** Roles and the audit log. Mounted behind requireMember + requireRole('admin'). */
-export function roleRoutes(deps: Deps) {
+export function roleRoutes(deps: RoleRoutesNeeds) {
   const { config, db } = deps
   // Grants change roles: signed-in members must not keep old ones for the cache's lifetime.
   const changed = () => deps.principals.clear()
   return new Hono<AppEnv>()
-    .get(adminEndpoints.adminRoles.path, async (c) => c.json(await rolesView(db, config)))
+    .get(adminEndpoints.adminRoles.path, async (c) => c.json(await rolesView(db, { roles: rolePolicy(config, deps.settings), locked: config.locked })))
 
     .post(adminEndpoints.adminGrantRole.path, async (c) => {
       const input = await parseBody(c, roleGrantInputSchema)
@@ -35,7 +47,7 @@ export function roleRoutes(deps: Deps) {
       const query = { kind: c.req.query('kind'), target: c.req.query('target'), role: c.req.query('role') }
       const parsed = roleGrantInputSchema.safeParse(query)
       if (!parsed.success) throw invalidFields(parsed.error.issues, query)
-      await revokeRole(db, config.roles, parsed.data, c.get('member').userid, new Date(deps.now()))
+      await revokeRole(db, rolePolicy(config, deps.settings), parsed.data, c.get('member').userid, new Date(deps.now()))
       changed()
       return c.json(await rolesView(db, config))
     })

@@ -3,11 +3,22 @@ import { adminEndpoints, safeReturnTo, verifyFileUploadSchema, type CallbackCred
 import { Hono } from 'hono'
 import { requestLang } from './request-lang'
 import type { AppEnv } from '../app-env'
-import type { Deps } from '../deps'
+import type { Config } from '../config'
+import type { Db } from '../db'
+import type { HealthMarks } from './marks'
+import type { SettingsService } from './settings/service'
 import { ApiFailure } from '../errors'
 import { parseBody } from '../http/parse-body'
 import { setupValues } from './setup-values'
 import { deleteVerifyFile, listVerifyFiles, saveVerifyFile, verifyFileProblems } from './verify-file-store'
+
+export interface SetupRoutesNeeds {
+  config: Config
+  db: Db
+  now: () => number
+  marks: Pick<HealthMarks, 'read'>
+  settings: Pick<SettingsService, 'save'>
+}
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
@@ -22,7 +33,7 @@ export function randomAlnum(length: number): string {
  * The guided setup (mounted behind requireMember + requireRole('admin')): the values for WeCom's
  * console, a fresh callback Token/EncodingAESKey, and the WW_verify_*.txt files.
  */
-export function setupRoutes(deps: Deps) {
+export function setupRoutes(deps: SetupRoutesNeeds) {
   const { config, db } = deps
   return new Hono<AppEnv>()
     .get(adminEndpoints.adminSetup.path, async (c) => {

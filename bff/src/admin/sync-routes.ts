@@ -2,8 +2,9 @@ import { adminEndpoints } from '@portal/shared'
 import { Hono } from 'hono'
 import { z } from 'zod/mini'
 import type { AppEnv } from '../app-env'
-import type { Deps } from '../deps'
+import type { Db } from '../db'
 import { getRun, holdPreview, listRuns, markConfirmed } from '../directory/sync-runs'
+import type { SyncService } from '../directory/sync-service'
 import { ApiFailure } from '../errors'
 import { parseBody } from '../http/parse-body'
 import { intParam } from '../http/query-params'
@@ -13,8 +14,14 @@ const ID_MAX = 2 ** 31 - 1
 /** POST /api/admin/sync/runs: the body is optional; `kind` defaults to a full sync. */
 const startSyncSchema = z.object({ kind: z.optional(z.enum(['full', 'force'])) })
 
+export interface SyncRoutesNeeds {
+  db: Db
+  now: () => number
+  sync: Pick<SyncService, 'start'>
+}
+
 /** Sync control: runs, start, a held run's preview and its confirmation. Mounted behind requireMember + requireRole('admin'). */
-export function syncRoutes(deps: Deps) {
+export function syncRoutes(deps: SyncRoutesNeeds) {
   const { sync } = deps
   return new Hono<AppEnv>()
     .get(adminEndpoints.syncRuns.path, async (c) => {

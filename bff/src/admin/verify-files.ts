@@ -1,15 +1,22 @@
 import { verifyFileNamePattern } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
-import type { Deps } from '../deps'
+import type { Config } from '../config'
+import type { Db } from '../db'
 import { verifyFileLookup } from './verify-file-store'
+
+export interface VerifyFileNeeds {
+  config: Config
+  db: Db
+  now: () => number
+}
 
 /**
  * GET /WW_verify_<16>.txt, public: WeCom's domain-ownership check fetches it from the domain
  * root (app.ts mounts this at the root too when PUBLIC_URL has a path prefix). Exact bytes,
  * text/plain; an unknown name is a plain 404, never the H5's index page.
  */
-export function verifyFileServing(deps: Pick<Deps, 'db' | 'config' | 'now'>) {
+export function verifyFileServing(deps: VerifyFileNeeds) {
   const lookup = verifyFileLookup(deps)
   // A plain wildcard, not a regex param: one regex-param route makes Hono's SmartRouter pick its
   // TrieRouter instead of the RegExpRouter for the whole app, which cost /api/me 17% (measured).

@@ -1,26 +1,28 @@
 import { endpoints, type AppInfo, type Me } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
-import type { Deps } from '../deps'
 import type { Principal } from './principal-cache'
-import { requireMember } from './require-member'
+import { requireMember, type MemberGateNeeds } from './require-member'
 
-export function meRoutes(deps: Deps) {
-  const { config } = deps
+export type MeRoutesNeeds = MemberGateNeeds
+
+export function meRoutes(deps: MeRoutesNeeds) {
+  const { config, settings } = deps
   // Rebuilt when what it says changes: the admin console may switch mode-relevant values live.
   let app: { key: string; body: AppInfo } | undefined
   const appInfo = (): AppInfo => {
-    const key = `${config.mode}\n${config.wecom.corpId}\n${config.wecom.agentId}\n${config.timeZone}`
+    const [corpId, agentId, timeZone] = [settings.get('corpId'), settings.get('agentId'), settings.get('timeZone')]
+    const key = `${corpId}\n${agentId}\n${timeZone}`
     if (app?.key !== key) {
       app = {
         key,
         body: {
           mode: config.mode,
-          corpId: config.wecom.corpId,
-          agentId: config.wecom.agentId,
+          corpId,
+          agentId,
           ...(config.mode === 'sandbox' ? { sandboxUrl: config.sandbox.url } : {}),
           embedOrigins: config.embedOrigins,
-          timeZone: config.timeZone,
+          timeZone,
         },
       }
     }

@@ -1,6 +1,7 @@
 import { buildAuthorizeUrl } from '@portal/shared'
 import type { Context } from 'hono'
-import type { Deps } from '../deps'
+import type { Config } from '../config'
+import type { Db } from '../db'
 import { callbackUrl } from '../paths'
 import { BROWSER_COOKIE, readCookie, writeCookie } from './cookies'
 import { createLoginState, newBrowserId } from './login-state'
@@ -15,11 +16,17 @@ export interface StateRequest {
   consentFor?: string
 }
 
+export interface OAuthStartNeeds {
+  config: Config
+  db: Db
+  now: () => number
+}
+
 /**
  * The one way a sign-in starts: a `state` bound to this browser, and WeCom's authorize link back
  * to /auth/callback. Ordinary sign-ins and the contact-details consent share it.
  */
-export function oauthStarter(deps: Pick<Deps, 'config' | 'db' | 'now'>) {
+export function oauthStarter(deps: OAuthStartNeeds) {
   const { config, db, now } = deps
   return {
     /**

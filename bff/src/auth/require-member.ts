@@ -1,16 +1,30 @@
 import type { Context, MiddlewareHandler, Next } from 'hono'
 import type { AppEnv } from '../app-env'
-import type { Deps } from '../deps'
+import type { RuntimeSettings } from '../admin/settings/runtime'
+import type { Config } from '../config'
+import type { Db } from '../db'
+import type { DirectoryReadModel } from '../directory/read-model'
 import { departmentNames, getMember, isActive, type MemberRecord } from '../directory/member-store'
 import { ApiFailure } from '../errors'
 import { setRequestUser } from '../http/request-context'
 import { readCookie, SESSION_COOKIE } from './cookies'
-import type { Principal } from './principal-cache'
-import { adminContacts, rolesFor } from './roles'
+import type { Principal, PrincipalCache } from './principal-cache'
+import { adminContacts, rolePolicy, rolesFor } from './roles'
 import { loadSession, revokeSession, TOUCH_EVERY_MS } from './sessions'
 
+/** What the member gate needs (every route behind a sign-in needs it too). */
+export interface MemberGateNeeds {
+  config: Config
+  db: Db
+  now: () => number
+  principals: PrincipalCache
+  readModel: DirectoryReadModel
+  /** The role policy, read per check. */
+  settings: Pick<RuntimeSettings, 'get'>
+}
+
 /** Lets through signed-in, active members holding a role; sets session, member and roles. */
-export function requireMember(deps: Deps): MiddlewareHandler<AppEnv> {
+export function requireMember(deps: MemberGateNeeds): MiddlewareHandler<AppEnv> {
   const { config, db, principals } = deps
   const admit = (c: Context<AppEnv>, id: string, p: Principal) => {
     c.set('sessionId', id)
@@ -21,7 +35,7 @@ export function requireMember(deps: Deps): MiddlewareHandler<AppEnv> {
     setRequestUser(p.member.userid)
   }
   const refuse = async (): Promise<never> => {
-    const who = (await adminContacts(db, config.roles)).join('、')
+    const who = (await adminContacts(db, rolePolicy(config, deps.settings))).join('、')
     throw new ApiFailure('forbidden', 'No permission to use this app.', { hint: who ? `Ask an admin: ${who}` : 'Ask your admin for access.' })
   }
   const admitLoaded = async (c: Context<AppEnv>, next: Next, id: string, now: number) => {
@@ -46,7 +60,7 @@ export function requireMember(deps: Deps): MiddlewareHandler<AppEnv> {
   }
 }
 
-async function loadPrincipal(deps: Deps, id: string, now: number): Promise<Principal> {
+async function loadPrincipal(deps: MemberGateNeeds, id: string, now: number): Promise<Principal> {
   const { config, db } = deps
   const session = await loadSession(db, config.session, id, now)
   if (!session) throw new ApiFailure('unauthenticated', 'Not signed in, or the session has expired.')
@@ -55,7 +69,7 @@ async function loadPrincipal(deps: Deps, id: string, now: number): Promise<Princ
     await revokeSession(db, id, 'member_inactive', now)
     throw new ApiFailure('unauthenticated', 'This member is no longer active.')
   }
-  const roles = await rolesFor(db, config.roles, member)
+  const roles = await rolesFor(db, rolePolicy(config, deps.settings), member)
   return { session, member, roles, departmentNames: await departmentNames(db, member.departments.map((x) => x.departmentId)), touchedAt: now }
 }
 
@@ -65,7 +79,7 @@ async function loadPrincipal(deps: Deps, id: string, now: number): Promise<Princ
  * Whatever makes a member inactive also ends their sessions, so a model a moment behind cannot
  * let anyone in; people it does not hold as active (just signed in, or back) are read from the store.
  */
-function activeInReadModel({ readModel }: Deps, userid: string): MemberRecord | undefined {
+function activeInReadModel({ readModel }: Pick<MemberGateNeeds, 'readModel'>, userid: string): MemberRecord | undefined {
   // Never waits for a rebuild (seconds at 100k members, after every sync or callback).
   const m = readModel.latest()?.members.get(userid.toLowerCase())
   return m && isActive(m) ? m : undefined

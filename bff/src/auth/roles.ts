@@ -1,7 +1,14 @@
 import type { Role } from '@portal/shared'
+import type { RuntimeSettings } from '../admin/settings/runtime'
 import type { Config } from '../config'
 import type { Queryable } from '../db'
 import { activeMembersWithRole, isActive, memberStandings, type MemberRecord } from '../directory/member-store'
+
+/** Who is admin by env (ADMIN_USERIDS), and the policy in effect now (the console edits it live). */
+export const rolePolicy = (config: Pick<Config, 'roles'>, settings: Pick<RuntimeSettings, 'get'>): Config['roles'] => ({
+  adminUserids: config.roles.adminUserids,
+  policy: settings.get('rolePolicy'),
+})
 
 /**
  * Roles of a member right now: none unless active; `admin` from ADMIN_USERIDS or a grant to the

@@ -8,19 +8,24 @@ import {
 } from '@portal/shared'
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env'
-import type { Deps } from '../deps'
+import type { HealthMarks } from '../admin/marks'
+import type { RuntimeSettings } from '../admin/settings/runtime'
+import type { Config } from '../config'
+import type { Db } from '../db'
+import type { Logger } from '../log'
 import { appPath, callbackUrl } from '../paths'
-import { isTransient, WeComError } from '../wecom'
-import { finishConsent } from '../member-contact/consent-callback'
+import { isTransient, WeComError, type WeComClient } from '../wecom'
+import { finishConsent, type ConsentNeeds } from '../member-contact/consent-callback'
 import { BROWSER_COOKIE, clearCookie, readCookie, SESSION_COOKIE, writeCookie } from './cookies'
 import { markEntry } from './entry-gate'
 import { consumeLoginState, newBrowserId } from './login-state'
-import { BROWSER_COOKIE_MAX_AGE, oauthStarter } from './oauth-start'
+import { BROWSER_COOKIE_MAX_AGE, oauthStarter, type OAuthStartNeeds } from './oauth-start'
 import { redirectToProblem as problemPage, type ProblemFacts } from './problem'
+import type { PrincipalCache } from './principal-cache'
 import { resolveMember } from './resolve-member'
-import { adminContacts, rolesFor } from './roles'
+import { adminContacts, rolePolicy, rolesFor } from './roles'
 import { isActive } from '../directory/member-store'
-import type { SignInOutcome } from '../metrics'
+import type { Metrics, SignInOutcome } from '../metrics'
 import { createSession, revokeSession } from './sessions'
 import { setRequestUser } from '../http/request-context'
 import type { ProblemReason } from '@portal/shared'
@@ -34,7 +39,19 @@ const LEGACY_HOMEPAGE_STATE = 'homepage'
 const SPENT_CODE = new Set([40029, 42022])
 const spentCode = (e: unknown) => e instanceof WeComError && SPENT_CODE.has(e.errcode)
 
-export function authRoutes(deps: Deps) {
+export interface AuthRoutesNeeds extends OAuthStartNeeds, ConsentNeeds {
+  config: Config
+  db: Db
+  wecom: WeComClient
+  log: Logger
+  now: () => number
+  principals: PrincipalCache
+  metrics: Metrics
+  marks: HealthMarks
+  settings: RuntimeSettings
+}
+
+export function authRoutes(deps: AuthRoutesNeeds) {
   const { config, db, wecom, log, now, principals, metrics } = deps
   /** Every way a sign-in ends on the problem page is counted by its reason (portal_sign_ins_total). */
   const redirectToProblem = (c: Context, cfg: typeof config, reason: ProblemReason & SignInOutcome, facts?: ProblemFacts): Response => {
@@ -159,9 +176,9 @@ export function authRoutes(deps: Deps) {
         return wecomProblem(c, e, returnTo)
       }
       if (!isActive(member)) return redirectToProblem(c, config, 'member_inactive', { status: member.status })
-      const roles = await rolesFor(db, config.roles, member)
+      const roles = await rolesFor(db, rolePolicy(config, deps.settings), member)
       if (!roles.length) {
-        return redirectToProblem(c, config, 'no_role', { contact: (await adminContacts(db, config.roles)).join('、') })
+        return redirectToProblem(c, config, 'no_role', { contact: (await adminContacts(db, rolePolicy(config, deps.settings))).join('、') })
       }
 
       // Each entry re-establishes identity: a code for another user or corp replaces the session.

@@ -3,7 +3,9 @@ import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../app-env'
 import type { Config } from '../config'
-import type { Deps } from '../deps'
+import type { HealthMarks } from '../admin/marks'
+import type { Db } from '../db'
+import type { Logger } from '../log'
 import { CallbackCryptoError, createCallbackCrypto, type CallbackCrypto } from '../wecom/callback-crypto'
 import { CallbackXmlError, parseEnvelope, parseMessage, XML_DEFAULT_MAX_BYTES, type CallbackMessage } from '../wecom/callback-xml'
 import { describeCallback } from './dispatcher'
@@ -14,7 +16,13 @@ import type { CallbackWorker } from './worker'
 export const CALLBACK_PATH = endpoints.wecomCallback.path
 
 /** `marks` (optional for tests that mount only these routes) records outcomes for the doctor. */
-export type CallbackDeps = Pick<Deps, 'config' | 'db' | 'log' | 'now'> & Partial<Pick<Deps, 'marks'>>
+export interface CallbackRoutesNeeds {
+  config: Config
+  db: Db
+  log: Logger
+  now: () => number
+  marks?: Pick<HealthMarks, 'record'>
+}
 
 export interface CallbackRouteOptions {
   /** POST body cap (the encrypted envelope). Default 512 KB. */
@@ -39,7 +47,7 @@ export type CallbackFailure = 'signature' | 'decrypt' | 'receiveid' | 'xml'
  * because WeCom gives us 5 s and retries (3 times) on anything slower or non-200.
  * Anything that is not a genuine, fresh WeCom callback for our corp gets a 4xx and changes nothing.
  */
-export function callbackRoutes(deps: CallbackDeps, worker: Pick<CallbackWorker, 'wake'>, options: CallbackRouteOptions = {}) {
+export function callbackRoutes(deps: CallbackRoutesNeeds, worker: Pick<CallbackWorker, 'wake'>, options: CallbackRouteOptions = {}) {
   const { db, log, now, marks } = deps
   const limits = { ...CALLBACK_DEFAULTS, ...options }
   // Settings may change the Token, key or corp at run time: follow config.wecom per request.
@@ -120,7 +128,7 @@ export function callbackRoutes(deps: CallbackDeps, worker: Pick<CallbackWorker, 
 type CryptoConfig = Pick<Config['wecom'], 'callbackToken' | 'callbackAesKey' | 'corpId'>
 
 /** The crypto for the current (token, key, corpId), rebuilt only when one of them changes. */
-function memoizedCrypto(log: CallbackDeps['log']): (w: CryptoConfig) => CallbackCrypto | undefined {
+function memoizedCrypto(log: CallbackRoutesNeeds['log']): (w: CryptoConfig) => CallbackCrypto | undefined {
   let last: { token: string; key: string; corpId: string; crypto: CallbackCrypto | undefined } | undefined
   return ({ callbackToken: token, callbackAesKey: key, corpId }) => {
     if (!token || !key || !corpId) return undefined

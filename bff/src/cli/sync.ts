@@ -1,11 +1,10 @@
-import { createSettingsService } from '../admin/settings/service'
-import { applyStoredSettings } from '../admin/settings/startup'
-import { cliLanguage, loadConfig } from '../config'
+import { bootstrap } from '../bootstrap'
+import { cliLanguage } from '../config'
 import { openDb } from '../db'
 import { createDeps } from '../deps'
 import { getRun, markConfirmed } from '../directory/sync-runs'
 import { createLogger } from '../log'
-import { createSandbox, SANDBOX_DEFAULTS } from '../sandbox'
+import { createSandbox } from '../sandbox'
 import { createTokenCache, createWeComClient } from '../wecom'
 import { progressLine, runReport, SAY } from './sync-output'
 
@@ -19,26 +18,24 @@ const confirmId = confirmAt >= 0 ? Number(args[confirmAt + 1]) : undefined
 // In the LANG language, as `pnpm run doctor` (zh for zh_*, else English).
 const lang = cliLanguage()
 
-const loaded = loadConfig()
-if (!loaded.ok) {
-  console.error(SAY.configProblems[lang])
-  console.error(loaded.problems.map((p) => `  - ${p}`).join('\n'))
-  process.exit(1)
-}
-const config = loaded.config
-if (!config.database.url && (await fetch(`http://127.0.0.1:${config.port}/healthz`).then((r) => r.ok, () => false))) {
-  console.error(SAY.serverHoldsDb(config.port)[lang])
-  process.exit(1)
-}
 // Settings saved in the admin console count here too: a corp stored there means WeCom mode.
-const log = createLogger({ level: 'warn' })
-const db = await openDb(config.database)
-const settings = createSettingsService({ config, db, log, now: Date.now })
-await applyStoredSettings(config, settings)
+const booted = await bootstrap({
+  configProblems: SAY.configProblems[lang],
+  logger: () => createLogger({ level: 'warn' }),
+  async openDb(config) {
+    if (!config.database.url && (await fetch(`http://127.0.0.1:${config.port}/healthz`).then((r) => r.ok, () => false))) {
+      console.error(SAY.serverHoldsDb(config.port)[lang])
+      process.exit(1)
+    }
+    return openDb(config.database)
+  },
+})
+const { config, log } = booted
+const db = booted.db!
+const settings = booted.settings!
 let wecom
 if (config.mode === 'sandbox') {
   // The demo corp is deterministic: an in-process sandbox answers exactly as the server's would.
-  Object.assign(config.wecom, { corpId: SANDBOX_DEFAULTS.corpId, agentId: SANDBOX_DEFAULTS.agentId, secret: SANDBOX_DEFAULTS.secret })
   const sandbox = createSandbox({ trustedDomain: new URL(config.publicUrl).host })
   wecom = createWeComClient({ ...config.wecom, tokens: createTokenCache(), fetch: async (url, init) => sandbox.app.request(String(url), init) })
 }

@@ -1,8 +1,11 @@
+import type { PrincipalCache } from '../auth/principal-cache'
 import { endMembersSessions } from '../auth/sessions'
-import type { Deps } from '../deps'
-import type { Tx } from '../db'
+import type { Db, Tx } from '../db'
+import type { Logger } from '../log'
+import type { ApiLimiter } from '../rate/api-limiter'
+import type { DirectoryReadModel } from './read-model'
 import { DatabaseUnavailableError, isUnavailable } from '../db/unavailable'
-import { WeComError } from '../wecom'
+import { WeComError, type WeComClient } from '../wecom'
 import { upsertDepartments, upsertMembers } from './apply-diff'
 import { departmentFromWeCom, memberFromWeCom } from './from-wecom'
 import { memberFromCreateEvent, memberWithUpdateEvent } from './member-event'
@@ -39,7 +42,17 @@ type MemberJob = { userid: string; kind: 'refresh' | 'disable' | 'event'; events
  * of that member or department).
  * https://developer.work.weixin.qq.com/document/path/90970
  */
-export function contactChangeHandler(deps: Pick<Deps, 'db' | 'wecom' | 'log' | 'now' | 'principals' | 'readModel' | 'apiLimiter'>) {
+export interface ContactChangeNeeds {
+  db: Db
+  wecom: WeComClient
+  log: Logger
+  now: () => number
+  principals: PrincipalCache
+  readModel: DirectoryReadModel
+  apiLimiter: ApiLimiter
+}
+
+export function contactChangeHandler(deps: ContactChangeNeeds) {
   const { db, wecom, now, log, apiLimiter } = deps
   const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '')
 

@@ -1,8 +1,7 @@
 import { endpoints, type MemberDetail, type MemberPage, type MemberSummary, type SearchResult } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
-import { requireMember } from '../auth/require-member'
-import type { Deps } from '../deps'
+import { requireMember, type MemberGateNeeds } from '../auth/require-member'
 import { ApiFailure } from '../errors'
 import { listed, type DirectoryView } from './read-model'
 import type { MemberRecord } from './member-store'
@@ -36,7 +35,9 @@ function summary(v: DirectoryView, m: MemberRecord, inDepartment?: number): Memb
   }
 }
 
-export function directoryRoutes(deps: Deps) {
+export type DirectoryRoutesNeeds = MemberGateNeeds
+
+export function directoryRoutes(deps: DirectoryRoutesNeeds) {
   const { readModel } = deps
   const member = requireMember(deps)
   return new Hono<AppEnv>()

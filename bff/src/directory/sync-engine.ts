@@ -15,11 +15,12 @@ import { Staging } from './staging'
 import { loadSyncState } from './store-state'
 import { createRun, emptyCounts, failStaleRuns, finishRun, HOLD_SAMPLE_SIZE, reportProgress, type RunError, type StoredHold } from './sync-runs'
 import { bumpDirectoryVersion } from './version'
+import type { RuntimeSettings } from '../admin/settings/runtime'
 
 export interface SyncEngineDeps {
   db: Db
-  /** Read at each run: the AgentId saved in the console applies without a restart. */
-  config: { wecom: { agentId: string } }
+  /** The AgentId, read at each run: one saved in the console applies without a restart. */
+  settings: Pick<RuntimeSettings, 'get'>
   wecom: WeComClient
   log: Logger
   now: () => number
@@ -121,7 +122,7 @@ export function createSyncEngine(d: SyncEngineDeps) {
         // Members read so far go with the progress: the run's counts are known only after the read.
         let membersRead = 0
         const departments = await readDirectory(d.wecom, {
-          agentId: d.config.wecom.agentId,
+          agentId: d.settings.get('agentId'),
           concurrency: d.concurrency ?? 8,
           retry: runRetry,
           limiter,

@@ -1,20 +1,25 @@
 import { endpoints, type JssdkSignatures } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
-import { requireMember } from '../auth/require-member'
-import type { Deps } from '../deps'
+import { requireMember, type MemberGateNeeds } from '../auth/require-member'
+import type { Logger } from '../log'
 import { ApiFailure } from '../errors'
-import { createJsapiTickets, signUrl, type JsapiTickets } from '../wecom'
+import { createJsapiTickets, signUrl, type JsapiTickets, type WeComClient } from '../wecom'
 import { forwardedOrigin } from './forwarded-origin'
 import { checkSignUrl } from './sign-url'
 import { createDbTicketStore } from './ticket-store'
+
+export interface JssdkRoutesNeeds extends MemberGateNeeds {
+  wecom: WeComClient
+  log: Logger
+}
 
 /**
  * GET /api/jssdk/signatures?url= — config and agentConfig signatures for one page of the H5
  * (ww.register's getConfigSignature / getAgentConfigSignature). Ticket errors are WeComErrors
  * and leave through onError like every other WeCom failure (42012, 45009, 60020…).
  */
-export function jssdkRoutes(deps: Deps) {
+export function jssdkRoutes(deps: JssdkRoutesNeeds) {
   const { config } = deps
   const store = createDbTicketStore(deps.db)
   // One cache per (corp, app), read per request: the admin console may change the AgentId live,

@@ -3,10 +3,20 @@ import type { Context } from 'hono'
 import { readCookie, SESSION_COOKIE } from '../auth/cookies'
 import { markEntry } from '../auth/entry-gate'
 import { loadSession } from '../auth/sessions'
-import type { Deps } from '../deps'
+import type { Config } from '../config'
+import type { Db } from '../db'
+import type { Logger } from '../log'
 import { appPath } from '../paths'
-import { WeComError, type WeComUserDetail } from '../wecom'
+import { WeComError, type WeComClient, type WeComUserDetail } from '../wecom'
 import { recordDecision, saveContact, type ContactFields } from './store'
+
+export interface ConsentNeeds {
+  config: Config
+  db: Db
+  wecom: WeComClient
+  log: Logger
+  now: () => number
+}
 
 /**
  * The end of a snsapi_privateinfo sign-in (/auth/callback with a state that names `consentFor`):
@@ -16,7 +26,7 @@ import { recordDecision, saveContact, type ContactFields } from './store'
  * Nothing a member shared is ever logged: only who and what happened.
  */
 export async function finishConsent(
-  deps: Pick<Deps, 'config' | 'db' | 'wecom' | 'log' | 'now'>,
+  deps: ConsentNeeds,
   c: Context,
   i: { code: string | undefined; consentFor: string; returnTo: string },
 ): Promise<Response> {

@@ -2,20 +2,24 @@ import { endpoints, isWeComClient, safeReturnTo, type ContactConsentStart, type 
 import { Hono, type Context } from 'hono'
 import { z } from 'zod/mini'
 import type { AppEnv } from '../app-env'
-import { oauthStarter } from '../auth/oauth-start'
-import { requireMember } from '../auth/require-member'
-import type { Deps } from '../deps'
+import { oauthStarter, type OAuthStartNeeds } from '../auth/oauth-start'
+import { requireMember, type MemberGateNeeds } from '../auth/require-member'
+import type { Logger } from '../log'
 import { ApiFailure } from '../errors'
 import { parseBody } from '../http/parse-body'
 import { deleteContact, readContact, readDecision, recordDecision } from './store'
 
 const startSchema = z.object({ returnTo: z.optional(z.string().check(z.maxLength(2048))) })
 
+export interface MemberContactRoutesNeeds extends MemberGateNeeds, OAuthStartNeeds {
+  log: Logger
+}
+
 /**
  * A member's own consented contact details (/api/me/contact): whether to offer the one-time
  * "补充联系方式" prompt, starting the consent sign-in, dismissing the offer, and withdrawal.
  */
-export function memberContactRoutes(deps: Deps) {
+export function memberContactRoutes(deps: MemberContactRoutesNeeds) {
   const { config, db, log, now } = deps
   const oauth = oauthStarter(deps)
   const member = requireMember(deps)

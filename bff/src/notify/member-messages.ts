@@ -2,10 +2,11 @@
 import type { HostNotificationInput } from '@portal/shared'
 import { randomId } from '../auth/tokens'
 import type { Config } from '../config'
-import type { Deps } from '../deps'
+import type { Db } from '../db'
 import { isActive, memberStandings } from '../directory/member-store'
 import { ApiFailure } from '../errors'
 import { enqueueNotifications, type OutboxMessage } from './enqueue'
+import type { OutboxWorker } from '.'
 import { notificationLink } from './links'
 import { clipBytes } from './message-text'
 
@@ -18,11 +19,18 @@ function message(config: Config, n: HostNotificationInput): OutboxMessage {
   }
 }
 
+export interface HostNotifyNeeds {
+  config: Config
+  db: Db
+  now: () => number
+  outbox: Pick<OutboxWorker, 'wake'>
+}
+
 /**
  * Queues one message per member, all or none. With an Idempotency-Key a retried request queues
  * nothing new (and answers the same); without one each request is a new notification.
  */
-export async function queueHostNotification(deps: Deps, host: string, n: HostNotificationInput, idempotencyKey: string | undefined): Promise<{ queued: number }> {
+export async function queueHostNotification(deps: HostNotifyNeeds, host: string, n: HostNotificationInput, idempotencyKey: string | undefined): Promise<{ queued: number }> {
   const wanted = [...new Map(n.userids.map((u) => [u.toLowerCase(), u])).values()]
   const rows = await memberStandings(deps.db, wanted)
   const active = new Map(rows.filter(isActive).map((r) => [r.userid.toLowerCase(), r.userid]))

@@ -1,4 +1,4 @@
-import type { Config } from '../config'
+import type { RuntimeSettings } from '../admin/settings/runtime'
 import type { Db, Queryable } from '../db'
 import type { Logger } from '../log'
 import type { WeComClient } from '../wecom'
@@ -43,8 +43,8 @@ export interface OutboxWorkerOptions {
   log: Logger
   /** Milliseconds, like Deps.now. Due times and backoff follow this clock. */
   now: () => number
-  /** Read on every pass: messageEnable may change at run time. */
-  config: Pick<Config, 'messageEnable'> & { wecom: Pick<Config['wecom'], 'agentId'> }
+  /** messageEnable and agentId, read on every pass: the console may change them at run time. */
+  settings: Pick<RuntimeSettings, 'get'>
   /** How the poll waits between passes. Default: a timer that stop() cuts short. */
   sleep?: (ms: number) => Promise<void>
   /** Look for due rows this often even without wake(). Default 2 s. */
@@ -110,10 +110,10 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     if ('at' in slot && now() - slot.at > HOLD_MS) slot = (await pacer.reserve([row.userid], now()))[0]!
     if ('untilMs' in slot) return { kind: 'paced', untilMs: slot.untilMs }
     // A card update reaches the member like a message: it is paced, suppressed and recorded the same way.
-    if (row.kind === 'update') return attemptCardUpdate(q, wecom, opts.config.wecom.agentId, row, now())
+    if (row.kind === 'update') return attemptCardUpdate(q, wecom, opts.settings.get('agentId'), row, now())
     try {
       const res = await sendMessage(wecom, {
-        agentId: opts.config.wecom.agentId,
+        agentId: opts.settings.get('agentId'),
         touser: [row.userid],
         message: row.message as AppMessage,
         duplicateCheckSeconds: MAX_DUPLICATE_CHECK_SECONDS,
@@ -195,7 +195,7 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   async function pass(): Promise<PassResult> {
     if (now() < pausedUntil) return 'halted'
     const at = new Date(now())
-    if (!opts.config.messageEnable) {
+    if (!opts.settings.get('messageEnable')) {
       const n = await suppressDue(db, { now: at, limit: batchSize })
       if (n) log.info('MESSAGE_ENABLE=false: notifications kept as suppressed, not sent', { count: n })
       return n < batchSize ? 'idle' : 'more'

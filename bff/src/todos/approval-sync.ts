@@ -1,4 +1,11 @@
-import type { Deps } from '../deps'
+import type { RuntimeSettings } from '../admin/settings/runtime'
+import type { Config } from '../config'
+import type { Db } from '../db'
+import type { Logger } from '../log'
+import type { OutboxWorker } from '../notify'
+import type { ApiLimiter } from '../rate/api-limiter'
+import type { WeComClient } from '../wecom'
+import type { TodoLists } from './list-cache'
 import { memberNames } from '../directory/member-store'
 import { setTodoStatus, todosOfOrigin, upsertTodo } from './store'
 import { closedStatus, currentApprovers, type ApprovalInfo } from './approval-view'
@@ -10,14 +17,25 @@ const DAY = 86_400_000
 /** getapprovalinfo accepts at most this span per call (31 days is [M] in our reference; stay under it). */
 const WINDOW = 30 * DAY
 
-type SyncDeps = Pick<Deps, 'config' | 'db' | 'wecom' | 'log' | 'now' | 'outbox' | 'apiLimiter' | 'todoLists'>
+export interface ApprovalSyncNeeds {
+  config: Config
+  db: Db
+  wecom: WeComClient
+  log: Logger
+  now: () => number
+  outbox: Pick<OutboxWorker, 'wake'>
+  apiLimiter: ApiLimiter
+  todoLists: Pick<TodoLists, 'changed'>
+  /** The time zone an approval's submission time is written in (a console setting). */
+  settings: Pick<RuntimeSettings, 'get'>
+}
 
 /**
  * Keeps approval todos in step with WeCom: one pending todo per current approver of each pending
  * approval; todos of people who no longer need to act are closed. Driven by sys_approval_change
  * callbacks and by a scheduled catch-up that rescans recent approvals and every open one.
  */
-export function createApprovalSync(d: SyncDeps) {
+export function createApprovalSync(d: ApprovalSyncNeeds) {
   const link = (spNo: string) =>
     (d.config.approvalLinkTemplate ?? `${d.config.mode === 'sandbox' ? d.config.sandbox.url : ''}/sandbox/approvals/{sp_no}`).replace('{sp_no}', encodeURIComponent(spNo))
 
@@ -29,7 +47,7 @@ export function createApprovalSync(d: SyncDeps) {
     const approvers = currentApprovers(info)
     const names = await memberNames(d.db, [info.applyer.userid])
     const applicant = names.get(info.applyer.userid.toLowerCase()) ?? info.applyer.userid
-    const submitted = formatCorpTime(new Date(info.apply_time * 1000), d.config.timeZone)
+    const submitted = formatCorpTime(new Date(info.apply_time * 1000), d.settings.get('timeZone'))
     let queued = false
     // Members whose lists this changes: told after the commit (or its failure, which may have committed).
     const touched = new Set<string>()

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { Config } from '../config'
-import type { Deps } from '../deps'
+import type { Logger } from '../log'
 import { ApiFailure } from '../errors'
 
 /** The host API's context: AppEnv plus the name of the host whose key was presented. */
@@ -41,8 +41,13 @@ export function createHostKeyMatcher(keys: Config['hostApiKeys']): (presented: s
   }
 }
 
+export interface HostGateNeeds {
+  config: Config
+  log: Logger
+}
+
 /** Lets through requests carrying a configured host key; sets `host`. 401 otherwise (key never logged). */
-export function requireHost(deps: Pick<Deps, 'config' | 'log'>): MiddlewareHandler<HostEnv> {
+export function requireHost(deps: HostGateNeeds): MiddlewareHandler<HostEnv> {
   const match = createHostKeyMatcher(deps.config.hostApiKeys)
   return async (c, next) => {
     const header = c.req.header('authorization')

@@ -1,18 +1,19 @@
 import { endpoints, hostNotificationInputSchema, hostTodoInputSchema, hostTodoPatchSchema } from '@portal/shared'
 import { Hono } from 'hono'
-import type { Deps } from '../deps'
 import { ApiFailure } from '../errors'
 import { parseBody } from '../http/parse-body'
-import { requireHost, type HostEnv } from './host-auth'
-import { queueHostNotification } from '../notify/member-messages'
-import { patchHostTodo, upsertHostTodo } from './host-todos'
+import { requireHost, type HostEnv, type HostGateNeeds } from './host-auth'
+import { queueHostNotification, type HostNotifyNeeds } from '../notify/member-messages'
+import { patchHostTodo, upsertHostTodo, type HostTodoNeeds } from './host-todos'
 import { hostOpenApi } from './openapi'
 import { toHostTodo } from './todo-view'
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
 
+export type HostRoutesNeeds = HostGateNeeds & HostTodoNeeds & HostNotifyNeeds
+
 /** The API the existing self-built app (the host) pushes its tasks and notifications through. */
-export function hostRoutes(deps: Deps) {
+export function hostRoutes(deps: HostRoutesNeeds) {
   const host = requireHost(deps)
   let openApiJson: string | undefined
   return new Hono<HostEnv>()

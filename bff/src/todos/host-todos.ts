@@ -1,14 +1,26 @@
 import type { HostTodoInput, HostTodoPatch } from '@portal/shared'
 import type { Config } from '../config'
-import type { Batch, Tx } from '../db'
-import type { Deps } from '../deps'
+import type { Batch, Db, Tx } from '../db'
+import type { DirectoryReadModel } from '../directory/read-model'
+import type { OutboxWorker } from '../notify'
 import { ApiFailure } from '../errors'
 import { closeCardsOnChange } from './card-close'
 import { checkPeople, sameUser } from './host-people'
 import { notifyReassigned } from './notify-reassigned'
 import { enqueueNotifications } from '../notify/enqueue'
 import { newTodoNotification, notifyNewTodo } from './notify-todo'
+import type { TodoLists } from './list-cache'
 import { insertNewTodos, lockTodoByKey, updateTodo, upsertTodo, type TodoFields, type TodoRecord } from './store'
+
+/** What writing host todos needs: the directory to check people, the outbox to wake, the lists to drop. */
+export interface HostTodoNeeds {
+  config: Config
+  db: Db
+  now: () => number
+  readModel: DirectoryReadModel
+  outbox: Pick<OutboxWorker, 'wake'>
+  todoLists: Pick<TodoLists, 'changed'>
+}
 
 type Upserted = { todo: TodoRecord; created: boolean; changed: boolean; queued: boolean }
 
@@ -75,7 +87,7 @@ export const hostUpserts: Batch<HostUpsert, Upserted> = {
  * transaction as the todo, so neither exists without the other. Concurrent requests share a
  * commit and their statements (`hostUpserts`).
  */
-export async function upsertHostTodo(deps: Deps, host: string, input: HostTodoInput): Promise<Upserted> {
+export async function upsertHostTodo(deps: HostTodoNeeds, host: string, input: HostTodoInput): Promise<Upserted> {
   const people = await checkPeople(deps.db, { assignee: input.assignee, requester: input.requester || undefined }, deps.readModel)
   const now = new Date(deps.now())
   const fields: TodoFields = {
@@ -104,7 +116,7 @@ export async function upsertHostTodo(deps: Deps, host: string, input: HostTodoIn
  * PATCH semantics: only the given fields change. Another host's todo, or an approval's, is not
  * found, whatever this host is called: todos are keyed by (source, origin, ref).
  */
-export async function patchHostTodo(deps: Deps, host: string, externalId: string, patch: HostTodoPatch): Promise<Upserted> {
+export async function patchHostTodo(deps: HostTodoNeeds, host: string, externalId: string, patch: HostTodoPatch): Promise<Upserted> {
   // Checked before the write, so that a bad assignee never enters (and reruns) a group of writes.
   const people = await checkPeople(deps.db, { assignee: patch.assignee }, deps.readModel)
   const now = new Date(deps.now())

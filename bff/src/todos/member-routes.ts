@@ -1,13 +1,16 @@
 import { endpoints, type Todo, type TodoList } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
-import { requireMember } from '../auth/require-member'
-import type { Deps } from '../deps'
+import { requireMember, type MemberGateNeeds } from '../auth/require-member'
 import type { DirectoryView } from '../directory/read-model'
 import { ApiFailure } from '../errors'
-import type { TodoListing } from './list-cache'
+import type { TodoListing, TodoLists } from './list-cache'
 import { getTodo, type TodoRecord } from './store'
 import { toTodo, toTodos } from './todo-view'
+
+export interface TodoMemberRoutesNeeds extends MemberGateNeeds {
+  todoLists: Pick<TodoLists, 'list'>
+}
 
 const PRIVATE = { 'Cache-Control': 'private, no-cache' }
 const LIST_HEADERS = { 'Content-Type': 'application/json', ...PRIVATE }
@@ -17,8 +20,8 @@ const LIST_HEADERS = { 'Content-Type': 'application/json', ...PRIVATE }
  * store looks userids up case-insensitively, a scan at 100k members, on every list); from the
  * store before that.
  */
-async function withNames(deps: Deps, todos: TodoRecord[], view = deps.readModel.latest()): Promise<Todo[]> {
-  const hosts = deps.config.hostDisplayNames
+async function withNames(deps: Pick<TodoMemberRoutesNeeds, 'settings' | 'db' | 'readModel'>, todos: TodoRecord[], view = deps.readModel.latest()): Promise<Todo[]> {
+  const hosts = deps.settings.get('hostDisplayNames')
   if (!view) return toTodos(deps.db, todos, hosts)
   const { members } = view
   const names = new Map<string, string>()
@@ -30,7 +33,7 @@ async function withNames(deps: Deps, todos: TodoRecord[], view = deps.readModel.
 }
 
 /** The signed-in member's own todos: the list (with both tab counts) and one todo. */
-export function todoMemberRoutes(deps: Deps) {
+export function todoMemberRoutes(deps: TodoMemberRoutesNeeds) {
   const member = requireMember(deps)
   /**
    * The list's JSON, built once per cached listing, read-model view and host names: building the todos and
@@ -42,7 +45,7 @@ export function todoMemberRoutes(deps: Deps) {
   const listBody = async (listing: TodoListing): Promise<string> => {
     const view = deps.readModel.latest()
     // Host display names are a console setting, replaced whole when saved: a new one rebuilds too.
-    const hosts = deps.config.hostDisplayNames
+    const hosts = deps.settings.get('hostDisplayNames')
     const kept = bodies.get(listing)
     if (kept && kept.view === view && kept.hosts === hosts) return kept.body
     const body = JSON.stringify({ items: await withNames(deps, listing.items, view), counts: listing.counts } satisfies TodoList)

@@ -5,6 +5,7 @@ import type { Db } from '../../src/db'
 import { createRun, emptyCounts, finishRun } from '../../src/directory/sync-runs'
 import { enqueueNotification } from '../../src/notify/enqueue'
 import { createOutboxWorker } from '../../src/notify/worker'
+import { settingsOf } from '../../src/admin/settings/runtime'
 import { createTokenCache, createWeComClient } from '../../src/wecom'
 import { pgliteTestDb } from '../helpers/test-db'
 import { doctor, doctorConfig, doctorSetup, text } from './doctor-helpers'
@@ -124,7 +125,7 @@ describe('notifications', () => {
     await admin('settings', { ipAllowlist: ['198.51.100.1'] })
     await enqueueNotification(db, { dedupeKey: 'd1', userid: 'lisi', message: { msgtype: 'text', text: { content: 'hi' } }, now: new Date() })
     const wecom = createWeComClient({ apiBase: config.wecom.apiBase, corpId: config.wecom.corpId, secret: config.wecom.secret, tokens: createTokenCache(), fetch: async (u, i) => sandbox.app.request(String(u), i) })
-    await createOutboxWorker({ db, wecom, log: ctx.log, now: Date.now, config }).drain()
+    await createOutboxWorker({ db, wecom, log: ctx.log, now: Date.now, settings: settingsOf(config) }).drain()
     const o = (await doctor(ctx)).check('outbox')
     expect(o.status).toBe('warn')
     expect(o.summary.en).toContain('paused')

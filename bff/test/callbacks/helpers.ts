@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Hono } from 'hono'
 import type { AppEnv } from '../../src/app-env'
-import { callbackRoutes, type CallbackDeps, type CallbackRouteOptions } from '../../src/callbacks'
+import { callbackRoutes, type CallbackRoutesNeeds, type CallbackRouteOptions } from '../../src/callbacks'
 import { loadConfig, type Config } from '../../src/config'
 import type { Db } from '../../src/db'
 import { createLogger, type Logger } from '../../src/log'
@@ -43,7 +43,7 @@ export const ourCrypto = (): CallbackCrypto => createCallbackCrypto({ token: OFF
 /** A Hono app with only the callback routes, as the lead mounts them, plus a counting worker. */
 export function callbackApp(db: Db, opts: { config?: Config; now?: () => number; routes?: CallbackRouteOptions } = {}) {
   const { log, lines } = recordingLog()
-  const deps: CallbackDeps = { config: opts.config ?? testConfig(), db, log, now: opts.now ?? Date.now }
+  const deps: CallbackRoutesNeeds = { config: opts.config ?? testConfig(), db, log, now: opts.now ?? Date.now }
   const worker = { wakes: 0, wake() { this.wakes++ } }
   const app = new Hono<AppEnv>().route('/', callbackRoutes(deps, worker, opts.routes))
   return { app, worker, lines, deps }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest'
 import type { AppEnv } from '../../src/app-env'
-import { createCallbackDispatcher, createCallbacks, createCallbackWorker, type CallbackMessage, type CallbackWorkerOptions } from '../../src/callbacks'
+import { callbackRoutes, createCallbackDispatcher, createCallbacks, createCallbackWorker, type CallbackMessage, type CallbackWorkerOptions } from '../../src/callbacks'
 import { callbackHash, enqueueCallback } from '../../src/callbacks/inbox'
 import type { Db } from '../../src/db'
 import { DatabaseUnavailableError } from '../../src/db/unavailable'
@@ -252,8 +252,8 @@ describeEachDb('WeCom callback worker', (open) => {
 
   it('a change_contact/create_user handler receives the parsed fields; the POST is answered before it finishes', async () => {
     const { log } = recordingLog()
-    const callbacks = createCallbacks({ config: testConfig(), db, log, now: Date.now })
-    const app = new Hono<AppEnv>().route('/', callbacks.routes)
+    const callbacks = createCallbacks({ db, log })
+    const app = new Hono<AppEnv>().route('/', callbackRoutes({ config: testConfig(), db, log, now: Date.now }, callbacks.worker))
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
     const received: CallbackMessage[] = []

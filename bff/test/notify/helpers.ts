@@ -1,5 +1,6 @@
 import type { Hono } from 'hono'
 import type { Db } from '../../src/db'
+import type { RuntimeSettings } from '../../src/admin/settings/runtime'
 import { createLogger } from '../../src/log'
 import { enqueueNotification, type OutboxMessage } from '../../src/notify/enqueue'
 import { createOutboxWorker, type OutboxWorkerOptions } from '../../src/notify/worker'
@@ -62,9 +63,11 @@ export function notifyRig(db: Db, opts: { sandbox?: Partial<SandboxOptions>; wor
     // The fetch is the sandbox in-process: only the overall deadline applies (no connection pool).
     overallTimeoutMs: opts.timeoutMs ?? 1000,
   })
+  // Tests switch messages off and on by changing `config`; the worker reads it as the console's settings.
   const config = { messageEnable: opts.messageEnable ?? true, wecom: { agentId: SANDBOX_DEFAULTS.agentId } }
+  const settings = { get: ((key: 'messageEnable' | 'agentId') => (key === 'agentId' ? config.wecom.agentId : config.messageEnable)) as RuntimeSettings['get'] }
   const makeWorker = (extra: Partial<OutboxWorkerOptions> = {}) =>
-    createOutboxWorker({ db, wecom, log, now: clock, config, sleep: () => new Promise(() => {}), random: () => 1, ...opts.worker, ...extra })
+    createOutboxWorker({ db, wecom, log, now: clock, settings, sleep: () => new Promise(() => {}), random: () => 1, ...opts.worker, ...extra })
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await sandbox.app.request(`/sandbox/admin/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
     if (!res.ok) throw new Error(`sandbox admin ${method} ${path}: ${res.status} ${await res.text()}`)

@@ -14,7 +14,7 @@ describe('outbox retry policy', () => {
         wecom: { post: async () => ({}) as never },
         log: createLogger({ write: () => {} }),
         now: Date.now,
-        config: { messageEnable: true, wecom: { agentId: '1' } },
+        settings: { get: () => '1' as never },
         retry: { maxAttempts: 12, maxMs: 60 * 60_000 },
       })
     expect(create).toThrow(RangeError)

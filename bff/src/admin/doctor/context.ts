@@ -5,12 +5,21 @@ import { createTokenCache, createWeComClient } from '../../wecom'
 import { recordIpRejected, type HealthMarks } from '../marks'
 import type { DoctorContext } from './types'
 
+/** What the doctor's checks read (the CLI has no marks, and no database while the server holds PGlite). */
+export interface DoctorNeeds {
+  config: Config
+  log: Logger
+  now: () => number
+  db?: Db
+  marks?: HealthMarks
+}
+
 /**
  * What the checks see: the config (settings applied), the database and marks when there are
  * some (the CLI may run without), and WeCom through `wecomFetch` (the CLI's in-process sandbox).
  */
 export function doctorContext(
-  d: { config: Config; log: Logger; now: () => number; db?: Db; marks?: HealthMarks },
+  d: DoctorNeeds,
   opts: { testMessageTo?: string; wecomFetch?: typeof fetch } = {},
 ): DoctorContext {
   const { config, log, now, marks } = d

@@ -1,15 +1,19 @@
 import { adminEndpoints, settingsUpdateSchema } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../../app-env'
-import type { Deps } from '../../deps'
 import { parseBody } from '../../http/parse-body'
 import { requestLang } from '../request-lang'
+import type { SettingsService } from './service'
 import { settingsShapeFailure } from './validate'
+
+export interface SettingsRoutesNeeds {
+  settings: Pick<SettingsService, 'view' | 'save'>
+}
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
 
 /** GET / PUT /api/admin/settings. Mounted behind requireMember + requireRole('admin'). */
-export function settingsRoutes(deps: Deps) {
+export function settingsRoutes(deps: SettingsRoutesNeeds) {
   return new Hono<AppEnv>()
     .get(adminEndpoints.adminSettings.path, async (c) => c.json(await deps.settings.view(requestLang(c)), 200, NO_STORE))
     .put(adminEndpoints.adminSaveSettings.path, async (c) => {

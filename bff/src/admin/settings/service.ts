@@ -7,11 +7,13 @@ import { createSettingsCipher } from './crypto'
 import { checkFormat } from './formats'
 import { fromText, isSecret, readSetting, toText } from './keys'
 import { newOverlayState, overlay } from './overlay'
+import { runtimeValue, type RuntimeSettings } from './runtime'
 import { readRows, readVersion, writeRows } from './store'
 import { validateUpdate } from './validate'
 import { buildView, type StoredEntry } from './view'
 
-export interface SettingsService {
+/** The console's settings: stored (secrets encrypted), audited, followed across instances, read as RuntimeSettings. */
+export interface SettingsService extends RuntimeSettings {
   /** Overlays the stored settings onto `config` (at start, and when another instance saved). */
   apply(): Promise<SettingKey[]>
   /** `lang`: the language of per-field problems (the admin's UI language). */
@@ -21,8 +23,6 @@ export interface SettingsService {
   /** Follows changes saved by other instances. */
   start(): void
   stop(): void
-  /** Runs after settings in effect changed, with the keys that did. */
-  onChange(listener: (changed: SettingKey[]) => void): void
 }
 
 const UNDECRYPTABLE: Localized = {
@@ -149,6 +149,7 @@ export function createSettingsService(d: {
       if (timer) clearInterval(timer)
       timer = undefined
     },
+    get: (key) => runtimeValue(config, key),
     onChange(listener) {
       listeners.push(listener)
     },
