@@ -1,3 +1,5 @@
+// node:timers' own function, not the global one: a test's fake timers replace the global only.
+import { setImmediate } from 'node:timers'
 import type { Batch, Tx, WriteFn } from './types'
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
@@ -22,6 +24,13 @@ export interface GroupCommitOptions {
    * write that still meets one when run in its group's savepoint runs again once, alone.
    */
   retryable?: (e: unknown) => boolean
+  /**
+   * Start a group at the end of the current event-loop turn (setImmediate) instead of at once.
+   * For PGlite: its transaction never gives the event loop a turn (the WebAssembly runs its
+   * statements synchronously), so a write that ran at once was always alone, and groups never
+   * formed. Waiting for the turn's end lets every request read in the same turn join.
+   */
+  gatherTurn?: boolean
 }
 
 /**
@@ -29,8 +38,9 @@ export interface GroupCommitOptions {
  * and the next group takes them all (up to `maxGroup`) into one transaction, so the fixed cost of
  * a transaction (BEGIN, COMMIT and its WAL flush, a connection and three round trips on
  * PostgreSQL) is paid once per group instead of once per request. Nothing waits on a timer: a
- * write that finds a group slot free runs at once, as its own group, so groups only grow when
- * the database is the bottleneck.
+ * write that finds a group slot free runs at once, as its own group (with `gatherTurn`, at the
+ * end of the event-loop turn, with the turn's other writes), so groups only grow when the database
+ * is the bottleneck.
  *
  * Batched writes (`batched`) of the same batch in one group run as one call, so that they can
  * share statements (one multi-row INSERT for many requests' rows); alone, in the isolated rerun
@@ -51,8 +61,19 @@ export function groupCommit(
   const retryable = opts.retryable ?? (() => false)
   const queue: Pending[] = []
   let running = 0
+  let gathering = false
 
   function pump() {
+    if (!opts.gatherTurn) return startGroups()
+    if (gathering || !queue.length) return
+    gathering = true
+    setImmediate(() => {
+      gathering = false
+      startGroups()
+    })
+  }
+
+  function startGroups() {
     while (running < concurrency && queue.length) {
       running++
       void runGroup(queue.splice(0, maxGroup)).finally(() => {

@@ -48,7 +48,7 @@ export async function openPglite(dataDir?: string, snapshot?: Blob, opts: { lock
         exec: async (sql) => void (await tx.exec(sql)),
       }),
     )
-  const write = groupCommit(transaction, { concurrency: 1 })
+  const write = groupCommit(transaction, { concurrency: 1, gatherTurn: true })
   return {
     kind: 'pglite',
     changes: localChangeFeed(),

@@ -1,5 +1,7 @@
+import type { AddressInfo } from 'node:net'
+import { createAdaptorServer } from '@hono/node-server'
 import { Hono } from 'hono'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiFailure } from '../../src/errors'
 import { readJsonBody } from '../../src/http/read-body'
 
@@ -40,5 +42,26 @@ describe('readJsonBody', () => {
     expect((await post('/required', `${'['.repeat(32)}${']'.repeat(32)}`)).status).toBe(200)
     expect(await (await post('/required', '\ufeff{"a":1}')).json()).toEqual({ body: { a: 1 } })
     expect(await (await post('/optional', '  ')).json()).toEqual({ body: 'none' })
+  })
+})
+
+describe('readJsonBody behind Node\'s HTTP server', () => {
+  const server = createAdaptorServer({ fetch: app.fetch })
+  let base = ''
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const send = (body: RequestInit['body']) => fetch(`${base}/required`, { method: 'POST', body, duplex: 'half' } as RequestInit)
+
+  it('reads a body framed by its Content-Length, and refuses one over the cap, declared or chunked', async () => {
+    const ok = await send('{"a":"😀"}')
+    expect(await ok.json()).toEqual({ body: { a: '😀' } })
+    const declared = await send(`"${'x'.repeat(2000)}"`)
+    expect([declared.status, declared.headers.get('connection')]).toEqual([413, 'close'])
+    const chunked = await send(new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(512).fill(0x20)) }))
+    expect([chunked.status, chunked.headers.get('connection')]).toEqual([413, 'close'])
+    expect((await send('{')).status).toBe(400)
   })
 })
