@@ -40,7 +40,7 @@ export function roleRoutes(deps: RoleRoutesNeeds) {
       const input = await parseBody(c, roleGrantInputSchema)
       await grantRole(db, input, c.get('member').userid, new Date(deps.now()))
       changed()
-      return c.json(await rolesView(db, config))
+      return c.json(await rolesView(db, { roles: rolePolicy(config, deps.settings), locked: config.locked }))
     })
 
     .delete(adminEndpoints.adminRevokeRole.path, async (c) => {
@@ -49,7 +49,7 @@ export function roleRoutes(deps: RoleRoutesNeeds) {
       if (!parsed.success) throw invalidFields(parsed.error.issues, query)
       await revokeRole(db, rolePolicy(config, deps.settings), parsed.data, c.get('member').userid, new Date(deps.now()))
       changed()
-      return c.json(await rolesView(db, config))
+      return c.json(await rolesView(db, { roles: rolePolicy(config, deps.settings), locked: config.locked }))
     })
 
     .get(adminEndpoints.adminAudit.path, async (c) => {

@@ -17,7 +17,7 @@ export interface SetupRoutesNeeds {
   db: Db
   now: () => number
   marks: Pick<HealthMarks, 'read'>
-  settings: Pick<SettingsService, 'save'>
+  settings: Pick<SettingsService, 'save' | 'get'>
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
@@ -40,7 +40,7 @@ export function setupRoutes(deps: SetupRoutesNeeds) {
       // Optional deep link: the 应用主页 value that opens the app at that page.
       const path = c.req.query('path')
       const marks = await deps.marks.read()
-      return c.json(setupValues(config, marks, path ? safeReturnTo(path) : undefined), 200, { 'Cache-Control': 'no-store' })
+      return c.json(setupValues(deps, marks, path ? safeReturnTo(path) : undefined), 200, { 'Cache-Control': 'no-store' })
     })
 
     .post(adminEndpoints.adminCallbackCredentials.path, async (c) => {

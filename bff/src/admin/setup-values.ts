@@ -2,6 +2,7 @@ import { isIP } from 'node:net'
 import { buildHomepageUrl, type Localized, type SetupValues } from '@portal/shared'
 import { CALLBACK_PATH } from '../callbacks/routes'
 import type { Config } from '../config'
+import type { RuntimeSettings } from './settings/runtime'
 import type { Mark, MarkName } from './marks'
 
 /**
@@ -40,8 +41,9 @@ export function publicHost(config: Pick<Config, 'publicUrl'>): string {
 }
 
 /** The values to paste into WeCom's admin console, each for one field there. */
-export function setupValues(config: Config, marks: Map<MarkName, Mark>, deepLink?: string): SetupValues {
-  const { corpId, agentId } = config.wecom
+export function setupValues(d: { config: Config; settings: Pick<RuntimeSettings, 'get'> }, marks: Map<MarkName, Mark>, deepLink?: string): SetupValues {
+  const { config, settings } = d
+  const [corpId, agentId] = [settings.get('corpId'), settings.get('agentId')]
   const rejected = marks.get('ip_rejected')
   const ip = typeof rejected?.detail.ip === 'string' ? rejected.detail.ip : undefined
   return {
@@ -53,8 +55,8 @@ export function setupValues(config: Config, marks: Map<MarkName, Mark>, deepLink
     trustedDomain: publicHost(config),
     loginCallbackDomain: publicHost(config),
     callbackUrl: `${config.publicUrl}${CALLBACK_PATH}`,
-    callbackTokenSet: !!config.wecom.callbackToken,
-    callbackAesKeySet: !!config.wecom.callbackAesKey,
+    callbackTokenSet: !!settings.get('callbackToken'),
+    callbackAesKeySet: !!settings.get('callbackAesKey'),
     ...(ip && rejected ? { egressIp: { ip, seenAt: rejected.at.toISOString() } } : {}),
     domainWarnings: publicUrlWarnings(config),
   }

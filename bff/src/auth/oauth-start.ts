@@ -1,5 +1,6 @@
 import { buildAuthorizeUrl } from '@portal/shared'
 import type { Context } from 'hono'
+import type { RuntimeSettings } from '../admin/settings/runtime'
 import type { Config } from '../config'
 import type { Db } from '../db'
 import { callbackUrl } from '../paths'
@@ -20,6 +21,7 @@ export interface OAuthStartNeeds {
   config: Config
   db: Db
   now: () => number
+  settings: Pick<RuntimeSettings, 'get'>
 }
 
 /**
@@ -27,7 +29,7 @@ export interface OAuthStartNeeds {
  * to /auth/callback. Ordinary sign-ins and the contact-details consent share it.
  */
 export function oauthStarter(deps: OAuthStartNeeds) {
-  const { config, db, now } = deps
+  const { config, db, now, settings } = deps
   return {
     /**
      * A fresh login `state` bound to this browser (the cookie is created when missing). An
@@ -42,8 +44,8 @@ export function oauthStarter(deps: OAuthStartNeeds) {
     authorizeUrl(state: string, scope: 'snsapi_base' | 'snsapi_privateinfo' = 'snsapi_base'): string {
       return buildAuthorizeUrl({
         oauthBase: config.wecom.oauthBase,
-        corpId: config.wecom.corpId,
-        agentId: config.wecom.agentId,
+        corpId: settings.get('corpId'),
+        agentId: settings.get('agentId'),
         redirectUri: callbackUrl(config),
         state,
         scope,

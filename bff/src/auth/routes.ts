@@ -104,8 +104,8 @@ export function authRoutes(deps: AuthRoutesNeeds) {
         mode: config.mode,
         panel: {
           login_type: 'CorpApp',
-          appid: config.wecom.corpId,
-          agentid: config.wecom.agentId,
+          appid: deps.settings.get('corpId'),
+          agentid: deps.settings.get('agentId'),
           redirect_uri: callbackUrl(config),
           state,
           // In a host's iframe `top` would take the host page away: the H5 follows the code itself.
@@ -113,8 +113,8 @@ export function authRoutes(deps: AuthRoutesNeeds) {
         },
         fullPageUrl: buildQrLoginUrl({
           loginBase: config.wecom.loginBase,
-          corpId: config.wecom.corpId,
-          agentId: config.wecom.agentId,
+          corpId: deps.settings.get('corpId'),
+          agentId: deps.settings.get('agentId'),
           redirectUri: callbackUrl(config),
           state,
           lang,
@@ -186,7 +186,7 @@ export function authRoutes(deps: AuthRoutesNeeds) {
       if (previous) await endSession(previous, 'replaced')
       const { id } = await createSession(db, config.session, {
         userid: member.userid,
-        corpId: config.wecom.corpId,
+        corpId: deps.settings.get('corpId'),
         entryContext: detectEntryContext(ua),
         userAgent: ua,
         now: now(),

@@ -2,7 +2,7 @@ import { endpoints } from '@portal/shared'
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../app-env'
-import type { Config } from '../config'
+import type { RuntimeSettings } from '../admin/settings/runtime'
 import type { HealthMarks } from '../admin/marks'
 import type { Db } from '../db'
 import type { Logger } from '../log'
@@ -17,11 +17,11 @@ export const CALLBACK_PATH = endpoints.wecomCallback.path
 
 /** `marks` (optional for tests that mount only these routes) records outcomes for the doctor. */
 export interface CallbackRoutesNeeds {
-  config: Config
   db: Db
   log: Logger
   now: () => number
   marks?: Pick<HealthMarks, 'record'>
+  settings: Pick<RuntimeSettings, 'get'>
 }
 
 export interface CallbackRouteOptions {
@@ -50,7 +50,7 @@ export type CallbackFailure = 'signature' | 'decrypt' | 'receiveid' | 'xml'
 export function callbackRoutes(deps: CallbackRoutesNeeds, worker: Pick<CallbackWorker, 'wake'>, options: CallbackRouteOptions = {}) {
   const { db, log, now, marks } = deps
   const limits = { ...CALLBACK_DEFAULTS, ...options }
-  // Settings may change the Token, key or corp at run time: follow config.wecom per request.
+  // Settings may change the Token, key or corp at run time: read them per request.
   const cryptoFor = memoizedCrypto(log)
   // A burst of callbacks shares inserts and commits; each is answered once its row is stored.
   const inbox = createInboxWriter(db)
@@ -66,7 +66,7 @@ export function callbackRoutes(deps: CallbackRoutesNeeds, worker: Pick<CallbackW
 
   return new Hono<AppEnv>()
     .get(endpoints.wecomCallbackCheck.path, (c) => {
-      const crypto = cryptoFor(deps.config.wecom)
+      const crypto = cryptoFor(cryptoSettings(deps.settings))
       if (!crypto) return reject(c, NOT_CONFIGURED)
       const q = signedQuery(c, true)
       if ('reason' in q) return reject(c, q)
@@ -81,7 +81,7 @@ export function callbackRoutes(deps: CallbackRoutesNeeds, worker: Pick<CallbackW
     })
 
     .post(endpoints.wecomCallback.path, async (c) => {
-      const crypto = cryptoFor(deps.config.wecom)
+      const crypto = cryptoFor(cryptoSettings(deps.settings))
       if (!crypto) return reject(c, NOT_CONFIGURED)
       const q = signedQuery(c, false)
       if ('reason' in q) return reject(c, q)
@@ -125,7 +125,9 @@ export function callbackRoutes(deps: CallbackRoutesNeeds, worker: Pick<CallbackW
     })
 }
 
-type CryptoConfig = Pick<Config['wecom'], 'callbackToken' | 'callbackAesKey' | 'corpId'>
+type CryptoConfig = { callbackToken: string | undefined; callbackAesKey: string | undefined; corpId: string }
+
+const cryptoSettings = (s: Pick<RuntimeSettings, 'get'>): CryptoConfig => ({ callbackToken: s.get('callbackToken'), callbackAesKey: s.get('callbackAesKey'), corpId: s.get('corpId') })
 
 /** The crypto for the current (token, key, corpId), rebuilt only when one of them changes. */
 function memoizedCrypto(log: CallbackRoutesNeeds['log']): (w: CryptoConfig) => CallbackCrypto | undefined {

@@ -1,6 +1,7 @@
 import { doctorContext } from '../admin/doctor/context'
 import { runDoctor } from '../admin/doctor/run-doctor'
 import { createHealthMarks } from '../admin/marks'
+import { settingsOf } from '../admin/settings/runtime'
 import { bootstrap } from '../bootstrap'
 import { cliLanguage } from '../config'
 import { openDb } from '../db'
@@ -20,7 +21,7 @@ const say = (zh: string, en: string) => {
 }
 
 // The console's stored settings count, as they do for the server (a corp stored there means WeCom mode).
-const { config, log, db } = await bootstrap({
+const { config, log, db, settings } = await bootstrap({
   configProblems: lang === 'zh' ? '配置有问题：' : 'Configuration problems:',
   // Only errors, and on stderr: the report is the output.
   logger: () => createLogger({ level: 'error', write: (l) => process.stderr.write(`${l}\n`) }),
@@ -51,7 +52,7 @@ if (config.mode === 'sandbox') {
 }
 
 const marks = db ? createHealthMarks({ db, now: Date.now, log }) : undefined
-const ctx = doctorContext({ config, db, marks, log, now: Date.now }, { testMessageTo: messageTo, ...(sandboxFetch ? { wecomFetch: sandboxFetch } : {}) })
+const ctx = doctorContext({ config, settings: settings ?? settingsOf(config), db, marks, log, now: Date.now }, { testMessageTo: messageTo, ...(sandboxFetch ? { wecomFetch: sandboxFetch } : {}) })
 const report = await runDoctor(ctx, { testMessage: !!messageTo })
 if (marks) await marks.read().catch(() => undefined) // lands a 60020's IP before the database closes
 console.log(json ? JSON.stringify(report, null, 2) : `\n${formatReport(report, lang)}`)

@@ -42,7 +42,7 @@ export function jssdkRoutes(deps: JssdkRoutesNeeds) {
       forwardedOrigin: config.trustProxy ? forwardedOrigin((name) => c.req.header(name), c.req.url) : undefined,
     })
     if (!checked.ok) throw new ApiFailure('bad_request', checked.message, checked.hint ? { hint: checked.hint } : {})
-    const { corpId, agentId } = config.wecom
+    const [corpId, agentId] = [deps.settings.get('corpId'), deps.settings.get('agentId')]
     const tickets = ticketsFor(`${corpId}/${agentId}`)
     const [corpTicket, agentTicket] = await Promise.all([tickets.get('corp'), tickets.get('agent')])
     const now = deps.now()

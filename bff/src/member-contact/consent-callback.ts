@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import { readCookie, SESSION_COOKIE } from '../auth/cookies'
 import { markEntry } from '../auth/entry-gate'
 import { loadSession } from '../auth/sessions'
+import type { RuntimeSettings } from '../admin/settings/runtime'
 import type { Config } from '../config'
 import type { Db } from '../db'
 import type { Logger } from '../log'
@@ -16,6 +17,7 @@ export interface ConsentNeeds {
   wecom: WeComClient
   log: Logger
   now: () => number
+  settings: Pick<RuntimeSettings, 'get'>
 }
 
 /**
@@ -42,7 +44,7 @@ export async function finishConsent(
     return back('failed')
   }
 
-  if (!config.contactConsent) return refuse('setting off')
+  if (!deps.settings.get('contactConsent')) return refuse('setting off')
   // Only the member who asked, still signed in here, may add to their own details.
   const sid = readCookie(c, SESSION_COOKIE)
   const session = sid ? await loadSession(db, config.session, sid, now()) : null

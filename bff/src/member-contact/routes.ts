@@ -20,13 +20,13 @@ export interface MemberContactRoutesNeeds extends MemberGateNeeds, OAuthStartNee
  * "补充联系方式" prompt, starting the consent sign-in, dismissing the offer, and withdrawal.
  */
 export function memberContactRoutes(deps: MemberContactRoutesNeeds) {
-  const { config, db, log, now } = deps
+  const { config, db, log, now, settings } = deps
   const oauth = oauthStarter(deps)
   const member = requireMember(deps)
 
   const userid = (c: Context<AppEnv>) => c.get('member').userid.toLowerCase()
   const enabledOrRefuse = () => {
-    if (!config.contactConsent) {
+    if (!settings.get('contactConsent')) {
       throw new ApiFailure('forbidden', 'Sharing contact details is turned off for this app.', {
         hint: 'An admin can turn on 成员授权联系方式 in the console settings (or CONTACT_CONSENT=true).',
       })
@@ -38,7 +38,8 @@ export function memberContactRoutes(deps: MemberContactRoutesNeeds) {
   async function view(c: Context<AppEnv>): Promise<MyContact> {
     const id = userid(c)
     const [contact, decision] = await Promise.all([readContact(db, id), readDecision(db, id)])
-    return { enabled: config.contactConsent, prompt: config.contactConsent && decision === null && canAskHere(c), contact }
+    const enabled = settings.get('contactConsent')
+    return { enabled, prompt: enabled && decision === null && canAskHere(c), contact }
   }
   const noStore = { 'Cache-Control': 'no-store' }
 

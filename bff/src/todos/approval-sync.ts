@@ -26,7 +26,7 @@ export interface ApprovalSyncNeeds {
   outbox: Pick<OutboxWorker, 'wake'>
   apiLimiter: ApiLimiter
   todoLists: Pick<TodoLists, 'changed'>
-  /** The time zone an approval's submission time is written in (a console setting). */
+  /** The time zone an approval's submission time is written in, and its card's settings (console settings). */
   settings: Pick<RuntimeSettings, 'get'>
 }
 
@@ -69,7 +69,7 @@ export function createApprovalSync(d: ApprovalSyncNeeds) {
           now,
         )
         touched.add(todo.assignee)
-        if (created) queued = (await notifyNewTodo(tx, d.config, todo, applicant, now)) || queued
+        if (created) queued = (await notifyNewTodo(tx, d, todo, applicant, now)) || queued
       }
       const current = new Set(approvers.map((a) => a.toLowerCase()))
       for (const t of await todosOfOrigin(tx, 'approval', info.sp_no)) {

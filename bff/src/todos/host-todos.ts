@@ -1,5 +1,5 @@
 import type { HostTodoInput, HostTodoPatch } from '@portal/shared'
-import type { Config } from '../config'
+import type { TodoCardNeeds } from './todo-card'
 import type { Batch, Db, Tx } from '../db'
 import type { DirectoryReadModel } from '../directory/read-model'
 import type { OutboxWorker } from '../notify'
@@ -13,8 +13,7 @@ import type { TodoLists } from './list-cache'
 import { insertNewTodos, lockTodoByKey, updateTodo, upsertTodo, type TodoFields, type TodoRecord } from './store'
 
 /** What writing host todos needs: the directory to check people, the outbox to wake, the lists to drop. */
-export interface HostTodoNeeds {
-  config: Config
+export interface HostTodoNeeds extends TodoCardNeeds {
   db: Db
   now: () => number
   readModel: DirectoryReadModel
@@ -26,7 +25,7 @@ type Upserted = { todo: TodoRecord; created: boolean; changed: boolean; queued: 
 
 /** One host todo to write: what the request asked for, and what it needs to do it. */
 export interface HostUpsert {
-  config: Config
+  card: TodoCardNeeds
   fields: TodoFields
   notify: boolean
   requesterName?: string
@@ -42,8 +41,8 @@ async function upsertOne(tx: Tx, u: HostUpsert): Promise<Upserted> {
   // Cards already out are updated whatever `notify` says: they must not stay "待处理".
   let queued = await closeCardsOnChange(tx, before, r.todo, u.now)
   if (u.notify && r.todo.status === 'pending') {
-    if (r.created) queued = (await notifyNewTodo(tx, u.config, r.todo, u.requesterName, u.now)) || queued
-    else if (before && !sameUser(before.assignee, r.todo.assignee)) queued = (await notifyReassigned(tx, u.config, r.todo, u.now)) || queued
+    if (r.created) queued = (await notifyNewTodo(tx, u.card, r.todo, u.requesterName, u.now)) || queued
+    else if (before && !sameUser(before.assignee, r.todo.assignee)) queued = (await notifyReassigned(tx, u.card, r.todo, u.now)) || queued
   }
   return { ...r, queued }
 }
@@ -68,7 +67,7 @@ export const hostUpserts: Batch<HostUpsert, Upserted> = {
     )
     const cards = items.flatMap((u, i) => {
       const todo = created[i]
-      return todo && u.notify && todo.status === 'pending' ? [newTodoNotification(u.config, todo, u.requesterName)] : []
+      return todo && u.notify && todo.status === 'pending' ? [newTodoNotification(u.card, todo, u.requesterName)] : []
     })
     // A new todo's card is new too (its key holds the todo's fresh id).
     if (cards.length) await enqueueNotifications(tx, new Date(Math.max(...items.map((u) => u.now.getTime()))), cards)
@@ -106,7 +105,7 @@ export async function upsertHostTodo(deps: HostTodoNeeds, host: string, input: H
   }
   const touched = new Set([fields.assignee])
   const result = await deps.db
-    .writeBatched(hostUpserts, { config: deps.config, fields, notify: input.notify !== false, requesterName: people.requester?.name, now, touched })
+    .writeBatched(hostUpserts, { card: deps, fields, notify: input.notify !== false, requesterName: people.requester?.name, now, touched })
     .finally(() => deps.todoLists.changed(touched))
   if (result.queued) deps.outbox.wake()
   return result
@@ -138,7 +137,7 @@ export async function patchHostTodo(deps: HostTodoNeeds, host: string, externalI
     const { before: _b, ...r } = await updateTodo(tx, before, fields, now)
     touched.add(r.todo.assignee)
     const closed = await closeCardsOnChange(tx, before, r.todo, now)
-    const queued = (r.todo.status === 'pending' && !sameUser(before.assignee, r.todo.assignee) && (await notifyReassigned(tx, deps.config, r.todo, now))) || closed
+    const queued = (r.todo.status === 'pending' && !sameUser(before.assignee, r.todo.assignee) && (await notifyReassigned(tx, deps, r.todo, now))) || closed
     return { ...r, created: false, queued }
   }).finally(() => deps.todoLists.changed(touched))
   if (result.queued) deps.outbox.wake()

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { RuntimeSettings } from '../admin/settings/runtime'
 import type { Config } from '../config'
 import { hostDisplayName } from '../config/host-names'
 import { formatCorpTime } from '../time/corp-time'
@@ -7,6 +8,12 @@ import type { TemplateCard } from '../wecom/messages'
 import { appDeepLink } from '../notify/links'
 import { clipBytes } from '../notify/message-text'
 import type { TodoRecord } from './store'
+
+/** What a todo's card is built from: the app's links (config) and the console's settings in effect. */
+export interface TodoCardNeeds {
+  config: Config
+  settings: Pick<RuntimeSettings, 'get'>
+}
 
 /** The button's key: a template_card_event carries it back as EventKey, naming the todo. */
 export const TODO_KEY_PREFIX = 'todo:'
@@ -37,15 +44,15 @@ export function cardTaskId(todoId: string, card: 'new' | { assignee: string }): 
  * the template_card_event callback. Times are in the corp's zone. Texts are clipped to WeCom's
  * suggested lengths, and the whole is built from the todo alone, so a resend is byte-identical.
  */
-export function todoCard(config: Config, todo: TodoRecord, o: { heading: string; requesterName?: string; card: 'new' | { assignee: string } }): TemplateCard {
-  const url = todoDeepLink(config, todo.id)
+export function todoCard(d: TodoCardNeeds, todo: TodoRecord, o: { heading: string; requesterName?: string; card: 'new' | { assignee: string } }): TemplateCard {
+  const url = todoDeepLink(d.config, todo.id)
   const rows: { keyname: string; value: string }[] = []
   if (o.requesterName) rows.push({ keyname: '来自', value: clipBytes(o.requesterName, 90) })
-  if (todo.dueAt) rows.push({ keyname: '截止', value: formatCorpTime(todo.dueAt, config.timeZone) })
+  if (todo.dueAt) rows.push({ keyname: '截止', value: formatCorpTime(todo.dueAt, d.settings.get('timeZone')) })
   return {
     card_type: 'button_interaction',
     task_id: cardTaskId(todo.id, o.card),
-    source: { desc: clipBytes(sourceName(config, todo), 39) },
+    source: { desc: clipBytes(sourceName(d, todo), 39) },
     main_title: { title: clipBytes(`${o.heading}${todo.title}`, 128), desc: '待处理' },
     ...(todo.summary ? { sub_title_text: clipBytes(todo.summary, 336) } : {}),
     ...(rows.length ? { horizontal_content_list: rows } : {}),
@@ -55,8 +62,8 @@ export function todoCard(config: Config, todo: TodoRecord, o: { heading: string;
 }
 
 /** 审批, or the host as members know it (its display name, else its key name). */
-const sourceName = (config: Config, todo: TodoRecord): string =>
-  todo.source === 'approval' ? '审批' : (hostDisplayName(config.hostDisplayNames, todo.origin) ?? todo.origin)
+const sourceName = (d: TodoCardNeeds, todo: TodoRecord): string =>
+  todo.source === 'approval' ? '审批' : (hostDisplayName(d.settings.get('hostDisplayNames'), todo.origin) ?? todo.origin)
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 
@@ -67,15 +74,15 @@ const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '
  * still gets its todos (the card just cannot turn into 已处理 later).
  * https://developer.work.weixin.qq.com/document/path/90236
  */
-export function todoMessage(config: Config, todo: TodoRecord, o: { heading: string; requesterName?: string; card: 'new' | { assignee: string } }): OutboxMessage {
-  if (config.wecom.callbackToken && config.wecom.callbackAesKey) return { msgtype: 'template_card', template_card: todoCard(config, todo, o) }
+export function todoMessage(d: TodoCardNeeds, todo: TodoRecord, o: { heading: string; requesterName?: string; card: 'new' | { assignee: string } }): OutboxMessage {
+  if (d.settings.get('callbackToken') && d.settings.get('callbackAesKey')) return { msgtype: 'template_card', template_card: todoCard(d, todo, o) }
   const lines = [
-    o.requesterName ? `<div class="gray">${escapeHtml(o.requesterName)} · ${escapeHtml(sourceName(config, todo))}</div>` : '',
+    o.requesterName ? `<div class="gray">${escapeHtml(o.requesterName)} · ${escapeHtml(sourceName(d, todo))}</div>` : '',
     todo.summary ? `<div class="normal">${escapeHtml(todo.summary)}</div>` : '',
-    todo.dueAt ? `<div class="highlight">截止 ${formatCorpTime(todo.dueAt, config.timeZone)}</div>` : '',
+    todo.dueAt ? `<div class="highlight">截止 ${formatCorpTime(todo.dueAt, d.settings.get('timeZone'))}</div>` : '',
   ].filter(Boolean)
   return {
     msgtype: 'textcard',
-    textcard: { title: clipBytes(`${o.heading}${todo.title}`, 128), description: clipBytes(lines.join('') || '你有一项待办', 512), url: todoDeepLink(config, todo.id), btntxt: '查看' },
+    textcard: { title: clipBytes(`${o.heading}${todo.title}`, 128), description: clipBytes(lines.join('') || '你有一项待办', 512), url: todoDeepLink(d.config, todo.id), btntxt: '查看' },
   }
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { AppEnv } from '../../src/app-env'
+import { settingsOf } from '../../src/admin/settings/runtime'
 import { callbackRoutes } from '../../src/callbacks'
 import type { Db } from '../../src/db'
 import { createCallbackCrypto, type CallbackCrypto } from '../../src/wecom/callback-crypto'
@@ -29,7 +30,7 @@ beforeEach(async () => {
 
 function stack(env: Record<string, string> = { WECOM_CALLBACK_TOKEN: TOKEN, WECOM_CALLBACK_AES_KEY: KEY }) {
   const s = doctorSetup({ db, env })
-  const routes = new Hono<AppEnv>().route('/', callbackRoutes({ config: s.config, db, log: s.ctx.log, now: Date.now, marks: s.marks }, { wake() {} }))
+  const routes = new Hono<AppEnv>().route('/', callbackRoutes({ settings: settingsOf(s.config), db, log: s.ctx.log, now: Date.now, marks: s.marks }, { wake() {} }))
   /** WeCom's URL check on Save, sealed with the console's values. */
   const verify = (crypto: CallbackCrypto) => {
     const echostr = crypto.encrypt('5927324312840958')

@@ -8,6 +8,7 @@ import { runDoctor } from '../../src/admin/doctor/run-doctor'
 import type { DoctorContext } from '../../src/admin/doctor/types'
 import { createHealthMarks } from '../../src/admin/marks'
 import { verifyFileServing } from '../../src/admin/verify-files'
+import { settingsOf } from '../../src/admin/settings/runtime'
 import { loadConfig, type Config } from '../../src/config'
 import type { Db } from '../../src/db'
 import { createLogger } from '../../src/log'
@@ -53,7 +54,7 @@ export function doctorSetup(opts: { env?: Record<string, string>; sandbox?: Part
   }
   const site = opts.db ? new Hono().route('/', verifyFileServing({ db: opts.db, config, now: Date.now })) : new Hono()
   const ctx: DoctorContext = {
-    ...doctorContext({ config, db: opts.db, marks, log, now: Date.now }, { testMessageTo: opts.testMessageTo, wecomFetch }),
+    ...doctorContext({ config, settings: settingsOf(config), db: opts.db, marks, log, now: Date.now }, { testMessageTo: opts.testMessageTo, wecomFetch }),
     // Our own public origin, answering with the real verify-file routes.
     fetch: async (url, init) => site.request(String(url), init),
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Hono } from 'hono'
 import type { AppEnv } from '../../src/app-env'
+import { settingsOf } from '../../src/admin/settings/runtime'
 import { callbackRoutes, type CallbackRoutesNeeds, type CallbackRouteOptions } from '../../src/callbacks'
 import { loadConfig, type Config } from '../../src/config'
 import type { Db } from '../../src/db'
@@ -43,7 +44,7 @@ export const ourCrypto = (): CallbackCrypto => createCallbackCrypto({ token: OFF
 /** A Hono app with only the callback routes, as the lead mounts them, plus a counting worker. */
 export function callbackApp(db: Db, opts: { config?: Config; now?: () => number; routes?: CallbackRouteOptions } = {}) {
   const { log, lines } = recordingLog()
-  const deps: CallbackRoutesNeeds = { config: opts.config ?? testConfig(), db, log, now: opts.now ?? Date.now }
+  const deps: CallbackRoutesNeeds = { settings: settingsOf(opts.config ?? testConfig()), db, log, now: opts.now ?? Date.now }
   const worker = { wakes: 0, wake() { this.wakes++ } }
   const app = new Hono<AppEnv>().route('/', callbackRoutes(deps, worker, opts.routes))
   return { app, worker, lines, deps }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest'
 import type { AppEnv } from '../../src/app-env'
+import { settingsOf } from '../../src/admin/settings/runtime'
 import { callbackRoutes, createCallbackDispatcher, createCallbacks, createCallbackWorker, type CallbackMessage, type CallbackWorkerOptions } from '../../src/callbacks'
 import { callbackHash, enqueueCallback } from '../../src/callbacks/inbox'
 import type { Db } from '../../src/db'
@@ -253,7 +254,7 @@ describeEachDb('WeCom callback worker', (open) => {
   it('a change_contact/create_user handler receives the parsed fields; the POST is answered before it finishes', async () => {
     const { log } = recordingLog()
     const callbacks = createCallbacks({ db, log })
-    const app = new Hono<AppEnv>().route('/', callbackRoutes({ config: testConfig(), db, log, now: Date.now }, callbacks.worker))
+    const app = new Hono<AppEnv>().route('/', callbackRoutes({ settings: settingsOf(testConfig()), db, log, now: Date.now }, callbacks.worker))
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
     const received: CallbackMessage[] = []

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import { settingsOf } from '../../src/admin/settings/runtime'
 import type { Db } from '../../src/db'
 import { hostUpserts, type HostUpsert } from '../../src/todos/host-todos'
 import type { TodoFields } from '../../src/todos/store'
@@ -6,8 +7,9 @@ import { testConfig } from '../callbacks/helpers'
 import { describeEachDb } from '../helpers/test-db'
 
 const config = testConfig()
+const card = { config, settings: settingsOf(config) }
 const item = (ref: string, extra: Partial<TodoFields> = {}, notify = true): HostUpsert => ({
-  config,
+  card,
   fields: { assignee: 'lisi', source: 'host', origin: 'oa', ref, externalId: ref, title: `审核 ${ref}`, summary: '', link: 'https://oa.example.com/x', status: 'pending', ...extra },
   notify,
   now: new Date('2026-12-03T10:00:00Z'),

@@ -5,7 +5,7 @@ import { CONSOLE, fail, L, ok, type Outcome } from './types'
 
 /** agent/get for our AgentId: a token reads only its own app, so this proves AgentId and Secret belong together. */
 export async function checkAgent(r: DoctorRun): Promise<Outcome> {
-  const { agentId } = r.ctx.config.wecom
+  const agentId = r.ctx.settings.get('agentId')
   const a = await r.agent()
   if (!a.ok) {
     const e = a.error
@@ -19,7 +19,7 @@ export async function checkAgent(r: DoctorRun): Promise<Outcome> {
         e.errcode,
       )
     }
-    return describeFailure(e, L('读取应用详情（agent/get）', "Reading the app's details (agent/get)"), r.ctx.config)
+    return describeFailure(e, L('读取应用详情（agent/get）', "Reading the app's details (agent/get)"), r.ctx)
   }
   const name = a.value.name ? `「${a.value.name}」` : ''
   if (a.value.close === 1) {

@@ -23,7 +23,7 @@ export async function checkApprovalApi(r: DoctorRun): Promise<Outcome> {
         e.errcode,
       )
     }
-    return describeFailure(e, L('读取审批单（oa/getapprovalinfo）', 'Reading approvals (oa/getapprovalinfo)'), r.ctx.config)
+    return describeFailure(e, L('读取审批单（oa/getapprovalinfo）', 'Reading approvals (oa/getapprovalinfo)'), r.ctx)
   }
   return ok(L('本应用可以读取审批单。', 'The app can read approvals.'))
 }

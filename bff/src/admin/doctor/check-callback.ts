@@ -31,12 +31,13 @@ const REASONS: Record<string, { summary: Localized; fix: Localized }> = {
  */
 export async function checkCallback(r: DoctorRun): Promise<Outcome> {
   const { config, marks } = r.ctx
+  const timeZone = r.ctx.settings.get('timeZone')
   const url = `${config.publicUrl}${CALLBACK_PATH}`
   const paste = L(
     `在 ${CONSOLE.callback.zh} 中填写 URL ${url}，以及“接入向导”页上的 Token 和 EncodingAESKey，然后保存（企业微信会立即校验）。`,
     `Under ${CONSOLE.callback.en} enter the URL ${url} and the Token and EncodingAESKey from this console's setup guide page, then save (WeCom checks at once).`,
   )
-  const { callbackToken, callbackAesKey } = config.wecom
+  const [callbackToken, callbackAesKey] = [r.ctx.settings.get('callbackToken'), r.ctx.settings.get('callbackAesKey')]
   if (!callbackToken || !callbackAesKey) {
     return warn(
       L('未配置接收消息的 Token 和 EncodingAESKey：通讯录和审批的变更要等定时同步才会到达。', 'No callback Token and EncodingAESKey: directory and approval changes only arrive with the scheduled syncs.'),
@@ -54,7 +55,7 @@ export async function checkCallback(r: DoctorRun): Promise<Outcome> {
     const reason = String(failed!.detail.reason ?? '')
     const known = REASONS[reason]
     return fail(
-      L(`${when(failed!.at, config.timeZone)} 企业微信的回调被拒绝：${known?.summary.zh ?? reason}。`, `WeCom's callback at ${when(failed!.at, config.timeZone)} was refused: ${known?.summary.en ?? reason}.`),
+      L(`${when(failed!.at, timeZone)} 企业微信的回调被拒绝：${known?.summary.zh ?? reason}。`, `WeCom's callback at ${when(failed!.at, timeZone)} was refused: ${known?.summary.en ?? reason}.`),
       known
         ? join([L(`请核对 ${known.fix.zh}。`, `Check the ${known.fix.en}.`), paste])
         : paste,
@@ -62,5 +63,5 @@ export async function checkCallback(r: DoctorRun): Promise<Outcome> {
   }
   if (!good) return warn(L('还没有收到过企业微信的回调或 URL 校验。', 'No callback or URL check from WeCom has arrived yet.'), paste)
   const what = good === m.get('callback_accepted') ? L('收到回调', 'callback received') : L('URL 校验通过', 'URL check passed')
-  return ok(L(`最近一次${what.zh}：${when(good.at, config.timeZone)}。`, `Last ${what.en}: ${when(good.at, config.timeZone)}.`))
+  return ok(L(`最近一次${what.zh}：${when(good.at, timeZone)}。`, `Last ${what.en}: ${when(good.at, timeZone)}.`))
 }

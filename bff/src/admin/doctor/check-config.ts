@@ -9,7 +9,7 @@ export async function checkConfig(r: DoctorRun): Promise<Outcome> {
   const where =
     config.mode === 'sandbox'
       ? L('沙箱模式：未配置企业微信企业（WECOM_CORP_ID），一切都对接内置的企业微信沙箱。', 'Sandbox mode: no WeCom corp configured (WECOM_CORP_ID); everything talks to the built-in WeCom sandbox.')
-      : L(`企业 ${config.wecom.corpId}，应用 AgentId ${config.wecom.agentId}，PUBLIC_URL ${config.publicUrl}。`, `Corp ${config.wecom.corpId}, app AgentId ${config.wecom.agentId}, PUBLIC_URL ${config.publicUrl}.`)
+      : L(`企业 ${r.ctx.settings.get('corpId')}，应用 AgentId ${r.ctx.settings.get('agentId')}，PUBLIC_URL ${config.publicUrl}。`, `Corp ${r.ctx.settings.get('corpId')}, app AgentId ${r.ctx.settings.get('agentId')}, PUBLIC_URL ${config.publicUrl}.`)
   const urlProblems = publicUrlWarnings(config)
   const problems: Localized[] = [...urlProblems]
   const fixes: Localized[] = []

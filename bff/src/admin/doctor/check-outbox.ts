@@ -28,7 +28,7 @@ export async function checkOutbox(r: DoctorRun): Promise<Outcome> {
   const sent = Number(row?.sent ?? 0)
   const failed = Number(row?.failed ?? 0)
   const counts = L(`过去 24 小时已发送 ${sent} 条、失败 ${failed} 条，待发送 ${pending} 条。`, `Last 24 h: ${sent} sent, ${failed} failed; ${pending} waiting.`)
-  if (!config.messageEnable) {
+  if (!r.ctx.settings.get('messageEnable')) {
     // Where to switch it on: the env var when it pins the value, else the console.
     const lock = config.locked.messageEnable
     const fix = lock

@@ -8,6 +8,7 @@ const NO_DB = L('数据库未打开（服务正在运行并占用内置数据库
 /** The last directory sync: failed → its error and hint; held → what it would disable. */
 export async function checkSync(r: DoctorRun): Promise<Outcome> {
   const { db, config } = r.ctx
+  const timeZone = r.ctx.settings.get('timeZone')
   if (!db) return skip(NO_DB)
   const [run] = await listRuns(db, 1)
   const schedule = config.sync.enabled ? undefined : L('（SYNC_ENABLE=false：不会定时同步）', '(SYNC_ENABLE=false: no scheduled syncs)')
@@ -17,11 +18,11 @@ export async function checkSync(r: DoctorRun): Promise<Outcome> {
   const started = new Date(run.startedAt)
   switch (run.status) {
     case 'running':
-      return ok(L(`同步 #${run.id} 正在进行（开始于 ${when(started, config.timeZone)}）。`, `Sync #${run.id} is running (started ${when(started, config.timeZone)}).`))
+      return ok(L(`同步 #${run.id} 正在进行（开始于 ${when(started, timeZone)}）。`, `Sync #${run.id} is running (started ${when(started, timeZone)}).`))
     case 'succeeded':
       return ok(
         join([
-          L(`最近一次同步 #${run.id} 成功（${when(new Date(run.finishedAt ?? run.startedAt), config.timeZone)}）：${run.counts.membersSeen} 名成员、${run.counts.departmentsSeen} 个部门。`, `The last sync #${run.id} succeeded (${when(new Date(run.finishedAt ?? run.startedAt), config.timeZone)}): ${run.counts.membersSeen} members, ${run.counts.departmentsSeen} departments.`),
+          L(`最近一次同步 #${run.id} 成功（${when(new Date(run.finishedAt ?? run.startedAt), timeZone)}）：${run.counts.membersSeen} 名成员、${run.counts.departmentsSeen} 个部门。`, `The last sync #${run.id} succeeded (${when(new Date(run.finishedAt ?? run.startedAt), timeZone)}): ${run.counts.membersSeen} members, ${run.counts.departmentsSeen} departments.`),
           schedule,
         ]),
       )
@@ -38,7 +39,7 @@ export async function checkSync(r: DoctorRun): Promise<Outcome> {
     case 'failed': {
       const e = run.errors[0]
       return fail(
-        L(`最近一次同步 #${run.id} 失败（${when(started, config.timeZone)}）：${e?.message ?? '未知原因'}`, `The last sync #${run.id} failed (${when(started, config.timeZone)}): ${e?.message ?? 'unknown reason'}`),
+        L(`最近一次同步 #${run.id} 失败（${when(started, timeZone)}）：${e?.message ?? '未知原因'}`, `The last sync #${run.id} failed (${when(started, timeZone)}): ${e?.message ?? 'unknown reason'}`),
         e?.hint ? L(e.hint, e.hint) : L('修复上面各项检查指出的问题后，再启动一次同步。', 'Fix what the other checks report, then start a sync again.'),
         e?.errcode,
       )

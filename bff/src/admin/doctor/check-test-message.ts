@@ -6,20 +6,20 @@ import { CONSOLE, fail, L, ok, skip, type Outcome } from './types'
 
 /** A text to the signed-in admin (only when asked): proves message/send reaches a real person. */
 export async function checkTestMessage(r: DoctorRun): Promise<Outcome> {
-  const { config, testMessageTo: to, now } = r.ctx
+  const { testMessageTo: to, now } = r.ctx
   if (!to) return skip(L('没有可发送测试消息的成员。', 'No member to send the test message to.'))
-  const at = when(new Date(now()), config.timeZone)
+  const at = when(new Date(now()), r.ctx.settings.get('timeZone'))
   let res
   try {
     res = await sendMessage(r.app, {
-      agentId: config.wecom.agentId,
+      agentId: r.ctx.settings.get('agentId'),
       touser: [to],
       message: { msgtype: 'text', text: { content: `员工门户自检：这是一条测试消息。\nPortal doctor: this is a test message.\n${at}` } },
       // A fresh text each run (the time is in it), so the duplicate check never swallows one.
       duplicateCheckSeconds: 1,
     })
   } catch (e) {
-    return describeFailure(e, L('发送测试消息', 'Sending the test message'), config)
+    return describeFailure(e, L('发送测试消息', 'Sending the test message'), r.ctx)
   }
   const lower = to.toLowerCase()
   if (res.kind === 'nobody-valid' || res.invaliduser.includes(lower)) {

@@ -26,13 +26,13 @@ export async function checkTrustedDomain(r: DoctorRun): Promise<Outcome> {
   if (newer(rejected, good)) {
     const domain = typeof rejected!.detail.domain === 'string' ? rejected!.detail.domain : host
     return fail(
-      L(`${when(rejected!.at, r.ctx.config.timeZone)} 的登录被企业微信拒绝（错误码 50001：回调域名 ${domain} 不是可信域名）${good ? `，此后没有成功的登录` : ''}。`, `A sign-in at ${when(rejected!.at, r.ctx.config.timeZone)} was refused by WeCom (errcode 50001: ${domain} is not a trusted domain)${good ? ', and none has succeeded since' : ''}.`),
+      L(`${when(rejected!.at, r.ctx.settings.get('timeZone'))} 的登录被企业微信拒绝（错误码 50001：回调域名 ${domain} 不是可信域名）${good ? `，此后没有成功的登录` : ''}。`, `A sign-in at ${when(rejected!.at, r.ctx.settings.get('timeZone'))} was refused by WeCom (errcode 50001: ${domain} is not a trusted domain)${good ? ', and none has succeeded since' : ''}.`),
       set,
       50001,
     )
   }
   const confirmed = reported ? L(`企业微信中本应用的可信域名是 ${host}。`, `WeCom has ${host} as the app's trusted domain.`) : undefined
-  if (good) return ok(join([confirmed, L(`最近一次企业微信登录成功于 ${when(good.at, r.ctx.config.timeZone)}（域名 ${host}）。`, `The last WeCom sign-in succeeded at ${when(good.at, r.ctx.config.timeZone)} (domain ${host}).`)]))
+  if (good) return ok(join([confirmed, L(`最近一次企业微信登录成功于 ${when(good.at, r.ctx.settings.get('timeZone'))}（域名 ${host}）。`, `The last WeCom sign-in succeeded at ${when(good.at, r.ctx.settings.get('timeZone'))} (domain ${host}).`)]))
   if (confirmed) return ok(confirmed)
   return warn(L(`还没有通过企业微信登录的记录，无法确认可信域名是否为 ${host}。`, `No WeCom sign-in recorded yet, so the trusted domain cannot be confirmed as ${host}.`), join([set, L('然后从企业微信打开一次应用。', 'Then open the app once from WeCom.')]))
 }

@@ -31,5 +31,5 @@ export async function checkTrustedIp(r: DoctorRun): Promise<Outcome> {
     // Any other answer came past the IP check.
     return ok(L(`企业微信接受本服务器的 IP（测试调用返回错误码 ${d.error.errcode}，与 IP 无关）。`, `WeCom accepts this server's IP (the probe answered errcode ${d.error.errcode}, which is not about the IP).`))
   }
-  return describeFailure(d.error, L('调用 department/simplelist', 'Calling department/simplelist'), r.ctx.config)
+  return describeFailure(d.error, L('调用 department/simplelist', 'Calling department/simplelist'), r.ctx)
 }

@@ -15,7 +15,7 @@ const SUSPICIOUSLY_FEW = 2
 export async function checkVisibleRange(r: DoctorRun): Promise<Outcome> {
   const { db } = r.ctx
   const [agent, departments, synced] = await Promise.all([r.agent(), r.departments(), db ? syncedMembers(r) : Promise.resolve(undefined)])
-  if (!agent.ok && !departments.ok) return describeFailure(departments.error, L('读取可见范围', 'Reading the visible range'), r.ctx.config)
+  if (!agent.ok && !departments.ok) return describeFailure(departments.error, L('读取可见范围', 'Reading the visible range'), r.ctx)
 
   const users = agent.ok ? (agent.value.allow_userinfos?.user?.length ?? 0) : undefined
   const parties = agent.ok ? (agent.value.allow_partys?.partyid?.length ?? 0) : undefined

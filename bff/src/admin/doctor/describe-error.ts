@@ -1,14 +1,13 @@
 import { wecomErrorInfo, wecomHint, type Localized } from '@portal/shared'
-import type { Config } from '../../config'
 import { WeComError, WeComTransportError } from '../../wecom'
-import { fail, L, type Outcome } from './types'
+import { fail, L, type DoctorContext, type Outcome } from './types'
 
 /**
  * Any failure of a WeCom call as a failed check in plain words: WeCom's errcode with its meaning
  * and what to do (shared/src/wecom-errors.ts), or why WeCom could not be reached at all.
  * `what` names the call, e.g. "换取 access_token" / "getting an access_token".
  */
-export function describeFailure(e: unknown, whatIn: Localized, config: Pick<Config, 'wecom'>): Outcome {
+export function describeFailure(e: unknown, whatIn: Localized, ctx: Pick<DoctorContext, 'config' | 'settings'>): Outcome {
   // Chinese runs into Latin with a space between (…access_token 失败).
   const what = { zh: /[A-Za-z0-9)]$/.test(whatIn.zh) ? `${whatIn.zh} ` : whatIn.zh, en: whatIn.en }
   if (e instanceof WeComError) {
@@ -24,8 +23,9 @@ export function describeFailure(e: unknown, whatIn: Localized, config: Pick<Conf
     )
   }
   if (e instanceof WeComTransportError) {
-    const base = config.wecom.apiBase
-    const proxy = config.wecom.proxyUrl ? L(`（经代理 ${redactProxy(config.wecom.proxyUrl)}）`, ` (through the proxy ${redactProxy(config.wecom.proxyUrl)})`) : L('', '')
+    const base = ctx.settings.get('apiBase')
+    const { proxyUrl } = ctx.config.wecom
+    const proxy = proxyUrl ? L(`（经代理 ${redactProxy(proxyUrl)}）`, ` (through the proxy ${redactProxy(proxyUrl)})`) : L('', '')
     if (e.failure === 'network' || e.failure === 'timeout') {
       return fail(
         L(`${what.zh}失败：连不上 ${base}${proxy.zh}${e.failure === 'timeout' ? '，请求超时' : ''}。`, `${what.en} failed: could not reach ${base}${proxy.en}${e.failure === 'timeout' ? ' (timed out)' : ''}.`),

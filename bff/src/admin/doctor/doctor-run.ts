@@ -37,7 +37,7 @@ export interface DoctorRun {
 }
 
 export function createDoctorRun(ctx: DoctorContext): DoctorRun {
-  const app = ctx.client(ctx.config.wecom.secret)
+  const app = ctx.client(ctx.settings.get('secret'))
   const once = <T>(fn: () => Promise<T>) => {
     let p: Promise<Result<T>> | undefined
     return () =>
@@ -55,7 +55,7 @@ export function createDoctorRun(ctx: DoctorContext): DoctorRun {
   const agent = once(async () => {
     const t = await token()
     if (!t.ok) throw t.error
-    return app.get<AgentInfo>('/cgi-bin/agent/get', { agentid: ctx.config.wecom.agentId })
+    return app.get<AgentInfo>('/cgi-bin/agent/get', { agentid: ctx.settings.get('agentId') })
   })
   const gate = async (): Promise<Outcome | undefined> => {
     if (!(await token()).ok) return skip(L('需要先让“应用 Secret”检查通过。', 'Needs the App Secret check to pass first.'))

@@ -1,5 +1,6 @@
 import type { DoctorCheck, Localized } from '@portal/shared'
 import type { Config } from '../../config'
+import type { RuntimeSettings } from '../settings/runtime'
 import type { Db } from '../../db'
 import type { Logger } from '../../log'
 import type { WeComClient } from '../../wecom'
@@ -19,6 +20,8 @@ export interface Outcome {
 /** Everything the checks may use. The API builds it from Deps; `pnpm run doctor` from config alone when it must. */
 export interface DoctorContext {
   config: Config
+  /** The console's settings in effect (corp, AgentId, Secrets, time zone…). */
+  settings: Pick<RuntimeSettings, 'get'>
   now: () => number
   log: Logger
   /** Absent when the database cannot be opened (the CLI while the server holds PGlite). */
