@@ -62,9 +62,9 @@ function useSandboxCorp(config: Config): void {
 
 /**
  * Everything no console setting changes is settled once start-up is done: frozen, so that nothing
- * can change it under a reader. The console-changeable values (RuntimeSettings) are not frozen yet:
- * the settings service still writes them into `config.wecom`, `config.sync`, `config.roles` and the
- * top level.
+ * can change it under a reader. The console-changeable values are read through RuntimeSettings (the
+ * settings service holds the stored ones itself and never writes config); the rest of config is
+ * not frozen yet because start-up (WeCom mode, sandbox corp) still fills it in.
  */
 function freezeStartupValues(config: Config): Config {
   const { database, session, sandbox, settingsKey, locked, verifyFiles, hostApiKeys, embedOrigins, metrics, roles } = config
