@@ -47,7 +47,7 @@ export async function bootstrap(steps: {
     })
   }
   if (config.mode === 'sandbox') useSandboxCorp(config)
-  return { config: freezeStartupValues(config), log, db, settings }
+  return { config: deepFreeze(config), log, db, settings }
 }
 
 /**
@@ -61,17 +61,9 @@ function useSandboxCorp(config: Config): void {
 }
 
 /**
- * Everything no console setting changes is settled once start-up is done: frozen, so that nothing
- * can change it under a reader. The console-changeable values (RuntimeSettings) are not frozen yet:
- * the settings service still writes them into `config.wecom`, `config.sync`, `config.roles` and the
- * top level.
+ * Start-up is done: config is frozen, whole, so nothing changes it under a reader. What the admin
+ * console changes is read through RuntimeSettings (the settings service holds the stored values).
  */
-function freezeStartupValues(config: Config): Config {
-  const { database, session, sandbox, settingsKey, locked, verifyFiles, hostApiKeys, embedOrigins, metrics, roles } = config
-  for (const v of [database, session, sandbox, settingsKey, locked, metrics, roles.adminUserids, embedOrigins, hostApiKeys, verifyFiles]) deepFreeze(v)
-  return config
-}
-
 function deepFreeze<T>(v: T): T {
   if (v && typeof v === 'object' && !Object.isFrozen(v)) {
     Object.freeze(v)

@@ -1,5 +1,6 @@
 import { createHealthMarks, recordIpRejected, type HealthMarks } from './admin/marks'
 import { createSettingsService, type SettingsService } from './admin/settings/service'
+import { settingsOf } from './admin/settings/runtime'
 import { PrincipalCache } from './auth/principal-cache'
 import { createCallbacks, type Callbacks } from './callbacks'
 import type { Config } from './config'
@@ -54,7 +55,8 @@ export interface Deps {
 }
 
 export async function createDeps(config: Config, overrides: Partial<Omit<Deps, 'config'>> = {}): Promise<Deps> {
-  const log = overrides.log ?? createLogger({ level: config.logLevel })
+  // The level in effect (a console-saved one once the settings are applied; saves follow below).
+  const log = overrides.log ?? createLogger({ level: (overrides.settings ?? settingsOf(config)).get('logLevel') })
   const db = overrides.db ?? (await openDb({ ...config.database, onConnectionError: (e) => log.warn('database connection lost', { err: e }) }))
   const now = overrides.now ?? Date.now
   const metrics = overrides.metrics ?? createMetrics({ db, now })

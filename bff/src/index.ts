@@ -1,5 +1,6 @@
 import { createAdaptorServer } from '@hono/node-server'
 import type { Hono } from 'hono'
+import { settingsOf } from './admin/settings/runtime'
 import { createApp, createStartingApp } from './app'
 import type { AppEnv } from './app-env'
 import { bootstrap } from './bootstrap'
@@ -34,7 +35,8 @@ let app: Hono<AppEnv> | undefined
 
 const booted = await bootstrap({
   configProblems: 'Configuration problems:',
-  logger: (config) => createLogger({ level: config.logLevel, write: turnBatchedWriter().write }),
+  // Env's level (or the default) until the stored settings are applied: then the one in effect (below).
+  logger: (config) => createLogger({ level: settingsOf(config).get('logLevel'), write: turnBatchedWriter().write }),
   async openDb(config, log) {
     graceful = createGracefulStop({ timeoutMs: config.shutdownMs, log, steps: () => stopSteps })
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => graceful.onSignal(signal))

@@ -72,8 +72,8 @@ describe.each(databases)('admin settings [%s]', (_name, freshDb) => {
     expect(fields.secret).toMatch(/40001/)
     expect(gettokens()).toBe(calls + 1)
     expect(await rows()).toEqual(before)
-    expect(stack.config.wecom.secret).toBe(SANDBOX_DEFAULTS.secret)
-    expect(stack.config.sync.cron).toBe('10 0/10 * * * ?')
+    expect(stack.deps.settings.get('secret')).toBe(SANDBOX_DEFAULTS.secret)
+    expect(stack.deps.settings.get('syncCron')).toBe('10 0/10 * * * ?')
   })
 
   it('says it in the admin\'s language: Chinese for a Chinese UI, with WeCom\'s errcode and what to do', async () => {
@@ -93,7 +93,7 @@ describe.each(databases)('admin settings [%s]', (_name, freshDb) => {
     const fields = await refused(await put({ rolePolicy: 'explicit', callbackToken: 'NewToken123' }))
     expect(fields.rolePolicy).toMatch(/ROLE_POLICY/)
     expect(fields.callbackToken).toMatch(/WECOM_CALLBACK_TOKEN/)
-    expect(stack.config.roles.policy).toBe('all-members')
+    expect(stack.deps.settings.get('rolePolicy')).toBe('all-members')
   })
 
   it('refuses malformed values before asking WeCom, and a body that is not JSON', async () => {
@@ -109,7 +109,7 @@ describe.each(databases)('admin settings [%s]', (_name, freshDb) => {
     const text = await res.clone().text()
     const view = await viewOf(res)
     expect(text).not.toContain(SANDBOX_DEFAULTS.secret)
-    expect(text).not.toContain(stack.config.wecom.callbackAesKey)
+    expect(text).not.toContain(stack.deps.settings.get('callbackAesKey'))
     const f = new Map(view.fields.map((x) => [x.key, x]))
     expect(f.get('secret')).toMatchObject({ set: true, masked: `••••${SANDBOX_DEFAULTS.secret.slice(-4)}`, source: 'stored', locked: false })
     expect(f.get('secret')).not.toHaveProperty('value')
@@ -120,7 +120,7 @@ describe.each(databases)('admin settings [%s]', (_name, freshDb) => {
 
   it('applies a valid contact-sync Secret at once, stored encrypted', async () => {
     const view = await viewOf(await put({ contactSecret: CONTACT }))
-    expect(stack.config.wecom.contactSecret).toBe(CONTACT)
+    expect(stack.deps.settings.get('contactSecret')).toBe(CONTACT)
     expect(view.fields.find((f) => f.key === 'contactSecret')).toMatchObject({ set: true, source: 'stored', masked: `••••${CONTACT.slice(-4)}` })
     const row = (await rows()).find((r) => r.key === 'contactSecret')!
     expect(row.encrypted).toBe(true)
@@ -131,7 +131,7 @@ describe.each(databases)('admin settings [%s]', (_name, freshDb) => {
   })
 
   it('reschedules the directory sync when its schedule changes', async () => {
-    await stack.deps.sync.schedule(stack.config.sync)
+    await stack.deps.sync.schedule({ cron: stack.deps.settings.get('syncCron'), forceCron: stack.deps.settings.get('forceSyncCron') })
     expect(stack.deps.sync.scheduled()).toEqual({ cron: '10 0/10 * * * ?', forceCron: '10 45 8,12 * * ?' })
     await viewOf(await put({ syncCron: '20 0/15 * * * ?', forceSyncCron: '0 30 7 * * ?' }))
     expect(stack.deps.sync.scheduled()).toEqual({ cron: '20 0/15 * * * ?', forceCron: '0 30 7 * * ?' })
@@ -161,12 +161,12 @@ describe.each(databases)('admin settings [%s]', (_name, freshDb) => {
     if (!loaded.ok) throw new Error(loaded.problems.join('\n'))
     const b = await createDeps(loaded.config, { db: await secondConnection(stack.deps.db), log: createLogger({ level: 'error' }) })
     await b.settings.apply()
-    expect(b.config.wecom.corpId).toBe(SANDBOX_DEFAULTS.corpId)
+    expect(b.settings.get('corpId')).toBe(SANDBOX_DEFAULTS.corpId)
     b.settings.start()
     try {
       await viewOf(await put({ approvalCron: '0 0/7 * * * ?' }))
       // Within its poll (3 s); generous for a loaded machine.
-      await vi.waitFor(() => expect(b.config.approvalCron).toBe('0 0/7 * * * ?'), { timeout: 30_000, interval: 50 })
+      await vi.waitFor(() => expect(b.settings.get('approvalCron')).toBe('0 0/7 * * * ?'), { timeout: 30_000, interval: 50 })
     } finally {
       b.settings.stop()
       if (b.db !== stack.deps.db) await b.db.close()
@@ -182,7 +182,8 @@ describe.each(databases)('admin settings [%s]', (_name, freshDb) => {
       expect(view.restartRequired).toBe(true)
       expect(view.fields.find((f) => f.key === 'corpId')).toMatchObject({ value: OTHER.corpId, source: 'stored' })
       expect(otherSandbox.state.calls.get('/cgi-bin/agent/get')).toBe(1)
-      expect(stack.config.wecom).toMatchObject({ corpId: SANDBOX_DEFAULTS.corpId, agentId: SANDBOX_DEFAULTS.agentId, apiBase: stack.sandboxUrl })
+      const inEffect = (k: 'corpId' | 'agentId' | 'apiBase') => stack.deps.settings.get(k)
+      expect({ corpId: inEffect('corpId'), agentId: inEffect('agentId'), apiBase: inEffect('apiBase') }).toEqual({ corpId: SANDBOX_DEFAULTS.corpId, agentId: SANDBOX_DEFAULTS.agentId, apiBase: stack.sandboxUrl })
       expect(stack.deps.wecom.corpId).toBe(SANDBOX_DEFAULTS.corpId)
       const app = (await (await fetch(`${stack.appUrl}/api/app`)).json()) as { corpId: string }
       expect(app.corpId).toBe(SANDBOX_DEFAULTS.corpId)

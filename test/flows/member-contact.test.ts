@@ -82,7 +82,7 @@ describe.each(databases)('contact details with consent [%s]', (_name, freshDb) =
   it('an admin turns it on in the console: the field shows as a switch, on, stored', async () => {
     const view = await setConsent(true)
     expect(view.fields.find((f) => f.key === 'contactConsent')).toMatchObject({ value: true, source: 'stored', locked: false, envVar: 'CONTACT_CONSENT' })
-    expect(stack.config.contactConsent).toBe(true)
+    expect(stack.deps.settings.get('contactConsent')).toBe(true)
   })
 
   it('consent stores the fields apart from the synced ones; the card shows them; the session stays', async () => {

@@ -124,6 +124,6 @@ describe('host display names from env', () => {
     })
     expect(res.status).toBe(400)
     expect(apiErrorSchema.parse(await res.json()).error.fields?.hostDisplayNames).toMatch(/HOST_DISPLAY_NAMES/)
-    expect(stack.config.hostDisplayNames.oa).toBe('OA 审批')
+    expect(stack.deps.settings.get('hostDisplayNames').oa).toBe('OA 审批')
   })
 })

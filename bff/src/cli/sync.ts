@@ -37,7 +37,15 @@ let wecom
 if (config.mode === 'sandbox') {
   // The demo corp is deterministic: an in-process sandbox answers exactly as the server's would.
   const sandbox = createSandbox({ trustedDomain: new URL(config.publicUrl).host })
-  wecom = createWeComClient({ ...config.wecom, tokens: createTokenCache(), fetch: async (url, init) => sandbox.app.request(String(url), init) })
+  wecom = createWeComClient({
+    // The corp in effect (a console-saved API base included), as the server would use it.
+    apiBase: settings.get('apiBase'),
+    corpId: settings.get('corpId'),
+    secret: settings.get('secret'),
+    proxyUrl: config.wecom.proxyUrl,
+    tokens: createTokenCache(),
+    fetch: async (url, init) => sandbox.app.request(String(url), init),
+  })
 }
 const deps = await createDeps(config, { db, log, settings, ...(wecom ? { wecom } : {}) })
 let allowDisableUpTo: number | undefined

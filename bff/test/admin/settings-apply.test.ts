@@ -7,7 +7,7 @@ import { createDeps } from '../../src/deps'
 import type { Principal } from '../../src/auth/principal-cache'
 import { SANDBOX_DEFAULTS } from '../../src/sandbox'
 import { pgliteTestDb } from '../helpers/test-db'
-import { listenSandbox, resetSettings, sandboxCorp, settingRows, settingsRig, testConfig } from './settings-helpers'
+import { listenSandbox, resetSettings, sandboxCorp, settingRows, settingsRig, testConfig, wecomInEffect } from './settings-helpers'
 
 const OTHER = { corpId: 'wwf00dcafe00000001', agentId: '1000042', secret: 'OtherCorpSecret_0123456789abcdefghijklmnop' }
 
@@ -36,8 +36,8 @@ describe('settings in effect', () => {
     await a.settings.save(sandboxCorp(sb.url), 'zhangsan')
     const view = await a.settings.save({ ...OTHER, apiBase: other.url, messageEnable: false }, 'zhangsan')
     expect(view.restartRequired).toBe(true)
-    expect(a.config.wecom).toMatchObject({ corpId: SANDBOX_DEFAULTS.corpId, agentId: SANDBOX_DEFAULTS.agentId, secret: SANDBOX_DEFAULTS.secret, apiBase: sb.url })
-    expect(a.config.messageEnable).toBe(false)
+    expect(wecomInEffect(a.settings)).toMatchObject({ corpId: SANDBOX_DEFAULTS.corpId, agentId: SANDBOX_DEFAULTS.agentId, secret: SANDBOX_DEFAULTS.secret, apiBase: sb.url })
+    expect(a.settings.get('messageEnable')).toBe(false)
     // The view shows what the restart will use.
     expect(view.fields.find((f) => f.key === 'corpId')).toMatchObject({ value: OTHER.corpId, source: 'stored' })
     expect((await settingRows(db)).find((r) => r.key === 'corpId')?.value).toBe(OTHER.corpId)
@@ -46,14 +46,15 @@ describe('settings in effect', () => {
     const b = await settingsRig({ db, config: testConfig() })
     b.config.wecom.corpId = SANDBOX_DEFAULTS.corpId
     await b.settings.apply()
-    expect(b.config.wecom.corpId).toBe(SANDBOX_DEFAULTS.corpId)
+    expect(b.settings.get('corpId')).toBe(SANDBOX_DEFAULTS.corpId)
     expect((await b.settings.view()).restartRequired).toBe(true)
 
     // After a restart it is the corp in effect: WeCom mode, WeCom's defaults, nothing of the sandbox's.
     const restarted = await settingsRig({ db, config: testConfig() })
     expect(restarted.config.mode).toBe('sandbox')
     expect(await applyStoredSettings(restarted.config, restarted.settings, {})).toBe('wecom')
-    expect(restarted.config.wecom).toMatchObject({ ...OTHER, apiBase: other.url, oauthBase: WECOM_OAUTH_BASE, loginBase: WECOM_LOGIN_BASE })
+    expect(wecomInEffect(restarted.settings)).toMatchObject({ ...OTHER, apiBase: other.url })
+    expect(restarted.config.wecom).toMatchObject({ oauthBase: WECOM_OAUTH_BASE, loginBase: WECOM_LOGIN_BASE })
     expect((await restarted.settings.view()).restartRequired).toBeUndefined()
   })
 
@@ -68,10 +69,11 @@ describe('settings in effect', () => {
     const config = testConfig()
     const rig = await settingsRig({ db, config })
     expect(await applyStoredSettings(config, rig.settings, {})).toBe('wecom')
-    expect(config.wecom).toMatchObject({ corpId: OTHER.corpId, apiBase: WECOM_API_BASE, oauthBase: WECOM_OAUTH_BASE, loginBase: WECOM_LOGIN_BASE })
+    expect(wecomInEffect(rig.settings)).toMatchObject({ corpId: OTHER.corpId, apiBase: WECOM_API_BASE })
+    expect(config.wecom).toMatchObject({ oauthBase: WECOM_OAUTH_BASE, loginBase: WECOM_LOGIN_BASE })
     expect(config.roles.adminUserids).toEqual([])
     expect(config.hostApiKeys.map((k) => k.key)).not.toContain(SANDBOX_HOST_KEY)
-    expect({ ...config.hostDisplayNames }).toEqual({})
+    expect({ ...rig.settings.get('hostDisplayNames') }).toEqual({})
     expect(config.approvalLinkTemplate).toMatch(/^https:\/\/app\.work\.weixin\.qq\.com\//)
 
     // What env sets stays.
@@ -86,9 +88,10 @@ describe('settings in effect', () => {
     // A name stored in the console stays too.
     await first.db.exec(`insert into settings (key, value, encrypted, updated_at, updated_by) values ('hostDisplayNames', 'crm=客户系统', false, now(), 'zhangsan')`)
     const named = testConfig()
-    await applyStoredSettings(named, (await settingsRig({ db, config: named })).settings, {})
+    const namedRig = await settingsRig({ db, config: named })
+    await applyStoredSettings(named, namedRig.settings, {})
     expect(named.mode).toBe('wecom')
-    expect({ ...named.hostDisplayNames }).toEqual({ crm: '客户系统' })
+    expect({ ...namedRig.settings.get('hostDisplayNames') }).toEqual({ crm: '客户系统' })
   })
 
   it('reaches another instance on the same database within its poll', async () => {
@@ -101,8 +104,8 @@ describe('settings in effect', () => {
       await a.settings.save({ syncCron: '0 0/20 * * * ?', contactSecret: null, messageEnable: false }, 'zhangsan')
       await until(() => seen.length > 0)
       expect(seen).toEqual([['syncCron', 'messageEnable']])
-      expect(b.config.sync.cron).toBe('0 0/20 * * * ?')
-      expect(b.config.messageEnable).toBe(false)
+      expect(b.settings.get('syncCron')).toBe('0 0/20 * * * ?')
+      expect(b.settings.get('messageEnable')).toBe(false)
     } finally {
       b.settings.stop()
     }
@@ -118,7 +121,8 @@ describe('settings in effect', () => {
     const calls = sb.sandbox.state.calls.get('/cgi-bin/user/get') ?? 0
     expect((await deps.wecom.getUser('lisi')).name).toBe('李四')
     expect(sb.sandbox.state.calls.get('/cgi-bin/user/get')).toBe(calls + 1)
-    expect(config.roles.policy).toBe('explicit')
+    expect(deps.settings.get('rolePolicy')).toBe('explicit')
+    expect(config.roles.policy).toBe('all-members')
     expect(deps.principals.get('session-1', Date.now())).toBeUndefined()
   })
 })

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
+import type { RuntimeSettings } from '../../src/admin/settings/runtime'
 import { createSettingsService } from '../../src/admin/settings/service'
 import { loadConfig, type Config } from '../../src/config'
 import type { Db } from '../../src/db'
@@ -64,3 +65,14 @@ export async function failure(p: Promise<unknown>): Promise<{ code: string; mess
   }
   throw new Error('expected the save to be refused')
 }
+
+/** The WeCom settings in effect (config holds only what is in effect without the stored ones). */
+export const wecomInEffect = (s: RuntimeSettings) => ({
+  corpId: s.get('corpId'),
+  agentId: s.get('agentId'),
+  secret: s.get('secret'),
+  contactSecret: s.get('contactSecret'),
+  apiBase: s.get('apiBase'),
+  callbackToken: s.get('callbackToken'),
+  callbackAesKey: s.get('callbackAesKey'),
+})

@@ -3,7 +3,7 @@ import { createSettingsCipher } from '../../src/admin/settings/crypto'
 import type { Db } from '../../src/db'
 import { SANDBOX_DEFAULTS } from '../../src/sandbox'
 import { pgliteTestDb } from '../helpers/test-db'
-import { listenSandbox, resetSettings, sandboxCorp, settingRows, settingsRig, testConfig } from './settings-helpers'
+import { listenSandbox, resetSettings, sandboxCorp, settingRows, settingsRig, testConfig, wecomInEffect } from './settings-helpers'
 
 const CONTACT = SANDBOX_DEFAULTS.contactSecret
 const TOKEN = 'CallbackToken0123456789'
@@ -37,7 +37,7 @@ describe('settings at rest', () => {
     await db.query("update settings set value = $1 where key = 'contactSecret'", [parts.join('.')])
     await db.query('update settings_version set version = version + 1')
     expect(await rig.settings.apply()).toEqual(['contactSecret'])
-    expect(rig.config.wecom.contactSecret).toBeUndefined()
+    expect(rig.settings.get('contactSecret')).toBeUndefined()
     const field = (await rig.settings.view()).fields.find((f) => f.key === 'contactSecret')!
     expect(field).toMatchObject({ set: false, source: 'default', problem: expect.stringMatching(/cannot be decrypted/) })
     expect(field.masked).toBeUndefined()
@@ -49,8 +49,8 @@ describe('settings at rest', () => {
     // Another instance with another SETTINGS_KEY cannot read any of the secrets either.
     const other = await settingsRig({ db, config: testConfig({ SETTINGS_KEY: 'another-settings-key-0123456789abcdef' }) })
     await other.settings.apply()
-    expect(other.config.wecom).toMatchObject({ corpId: SANDBOX_DEFAULTS.corpId, agentId: SANDBOX_DEFAULTS.agentId, secret: '', callbackToken: undefined, callbackAesKey: undefined })
-    expect(other.config.sync.cron).toBe('0 0/30 * * * ?')
+    expect(wecomInEffect(other.settings)).toMatchObject({ corpId: SANDBOX_DEFAULTS.corpId, agentId: SANDBOX_DEFAULTS.agentId, secret: '', callbackToken: undefined, callbackAesKey: undefined })
+    expect(other.settings.get('syncCron')).toBe('0 0/30 * * * ?')
     const problems = (await other.settings.view()).fields.filter((f) => f.problem).map((f) => f.key)
     expect(problems.sort()).toEqual(['callbackAesKey', 'callbackToken', 'contactSecret', 'secret'])
   })
@@ -92,9 +92,9 @@ describe('settings at rest', () => {
   it('restores the default when a stored value is cleared', async () => {
     const rig = await saved()
     await rig.settings.save({ syncCron: null, contactSecret: null, callbackToken: '' }, 'zhangsan')
-    expect(rig.config.sync.cron).toBe('10 0/10 * * * ?')
-    expect(rig.config.wecom.contactSecret).toBeUndefined()
-    expect(rig.config.wecom.callbackToken).toBeUndefined()
+    expect(rig.settings.get('syncCron')).toBe('10 0/10 * * * ?')
+    expect(rig.settings.get('contactSecret')).toBeUndefined()
+    expect(rig.settings.get('callbackToken')).toBeUndefined()
     expect((await settingRows(db)).map((r) => r.key)).not.toContain('syncCron')
     const f = new Map((await rig.settings.view()).fields.map((x) => [x.key, x]))
     expect(f.get('syncCron')).toMatchObject({ source: 'default', value: '10 0/10 * * * ?' })

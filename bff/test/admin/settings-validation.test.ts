@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SANDBOX_DEFAULTS } from '../../src/sandbox'
 import type { Db } from '../../src/db'
 import { pgliteTestDb } from '../helpers/test-db'
-import { failure, gettokenCalls, listenSandbox, resetSettings, sandboxCorp, settingRows, settingsRig } from './settings-helpers'
+import { failure, gettokenCalls, listenSandbox, resetSettings, sandboxCorp, settingRows, settingsRig, wecomInEffect } from './settings-helpers'
 
 type Rig = Awaited<ReturnType<typeof settingsRig>>
 
@@ -109,7 +109,7 @@ describe('saving settings: every check runs before anything is written', () => {
     const rig = await rigFor()
     const view = await rig.settings.save({ ...sandboxCorp(`${sb.url}/`), contactSecret: SANDBOX_DEFAULTS.contactSecret }, 'zhangsan')
     expect(view.restartRequired).toBeUndefined()
-    expect(rig.config.wecom).toMatchObject({ corpId: SANDBOX_DEFAULTS.corpId, agentId: SANDBOX_DEFAULTS.agentId, secret: SANDBOX_DEFAULTS.secret, contactSecret: SANDBOX_DEFAULTS.contactSecret, apiBase: sb.url })
+    expect(wecomInEffect(rig.settings)).toMatchObject({ corpId: SANDBOX_DEFAULTS.corpId, agentId: SANDBOX_DEFAULTS.agentId, secret: SANDBOX_DEFAULTS.secret, contactSecret: SANDBOX_DEFAULTS.contactSecret, apiBase: sb.url })
     expect((await settingRows(rig.db)).map((r) => r.key)).toEqual(['agentId', 'apiBase', 'contactSecret', 'corpId', 'secret'])
     const audit = await rig.db.query<{ actor: string; target: string; detail: string | null }>("select actor, target, detail from admin_audit where action = 'settings'")
     expect(audit).toEqual([{ actor: 'zhangsan', target: 'corpId,agentId,secret,contactSecret,apiBase', detail: null }])
@@ -122,7 +122,7 @@ describe('saving settings: every check runs before anything is written', () => {
     try {
       const rig = await rigFor()
       await rig.settings.save(sandboxCorp(closed.url), 'zhangsan')
-      expect(rig.config.wecom.corpId).toBe(SANDBOX_DEFAULTS.corpId)
+      expect(rig.settings.get('corpId')).toBe(SANDBOX_DEFAULTS.corpId)
       expect(rig.lines.some((l) => l.includes('60020'))).toBe(true)
     } finally {
       await closed.close()
@@ -135,8 +135,8 @@ describe('saving settings: every check runs before anything is written', () => {
     const calls = gettokenCalls(sb.sandbox)
     await rig.settings.save({ syncCron: '0 0/30 * * * ?', messageEnable: false, ...sandboxCorp(sb.url) }, 'lisi')
     expect(gettokenCalls(sb.sandbox)).toBe(calls)
-    expect(rig.config.sync.cron).toBe('0 0/30 * * * ?')
-    expect(rig.config.messageEnable).toBe(false)
+    expect(rig.settings.get('syncCron')).toBe('0 0/30 * * * ?')
+    expect(rig.settings.get('messageEnable')).toBe(false)
     await rig.settings.save({ syncCron: '0 0/30 * * * ?' }, 'wangwu')
     const audit = await rig.db.query<{ actor: string; target: string }>("select actor, target from admin_audit where action = 'settings' order by id")
     expect(audit).toEqual([

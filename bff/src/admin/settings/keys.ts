@@ -3,6 +3,7 @@ import type { Config } from '../../config'
 import { formatHostNames, parseHostNames, type HostNames } from '../../config/host-names'
 import { isLogLevel } from '../../log'
 import { DEFAULT_TIME_ZONE } from '../../time/corp-time'
+import { runtimeValue, type RuntimeValues } from './runtime'
 
 /** A setting's value in effect; undefined = not set (optional settings only). */
 export type SettingValue = string | boolean | undefined
@@ -36,50 +37,39 @@ export const allKeys: readonly SettingKey[] = settingKeys
 export const isSecret = (key: SettingKey) => secretSettingKeys.includes(key)
 export const isBoolean = (key: SettingKey) => booleanSettingKeys.includes(key)
 
-/** The one place that knows where each setting lives in Config. */
-export function readSetting(config: Config, key: SettingKey): SettingValue {
-  const w = config.wecom
-  switch (key) {
-    case 'corpId': return w.corpId || undefined
-    case 'agentId': return w.agentId || undefined
-    case 'secret': return w.secret || undefined
-    case 'contactSecret': return w.contactSecret || undefined
-    case 'apiBase': return w.apiBase
-    case 'callbackToken': return w.callbackToken || undefined
-    case 'callbackAesKey': return w.callbackAesKey || undefined
-    case 'syncCron': return config.sync.cron
-    case 'forceSyncCron': return config.sync.forceCron
-    case 'approvalCron': return config.approvalCron
-    case 'messageEnable': return config.messageEnable
-    case 'rolePolicy': return config.roles.policy
-    case 'logLevel': return config.logLevel
-    case 'timeZone': return config.timeZone
-    case 'contactConsent': return config.contactConsent
-    case 'hostDisplayNames': return formatHostNames(config.hostDisplayNames) || undefined
-  }
+const OPTIONAL_TEXT: readonly SettingKey[] = ['corpId', 'agentId', 'secret', 'contactSecret', 'callbackToken', 'callbackAesKey']
+
+/** A value in effect as the console shows and compares it: '' and {} are "not set". */
+export function settingText<K extends SettingKey>(key: K, value: RuntimeValues[K]): SettingValue {
+  if (key === 'hostDisplayNames') return formatHostNames(value as HostNames) || undefined
+  if (OPTIONAL_TEXT.includes(key)) return (value as string | undefined) || undefined
+  return value as string | boolean
 }
 
-export function writeSetting(config: Config, key: SettingKey, value: SettingValue): void {
-  const w = config.wecom
+/** What `config` holds for `key` (env, O2OA file, defaults, sandbox corp): what is in effect when nothing is stored. */
+export const readSetting = (config: Config, key: SettingKey): SettingValue => settingText(key, runtimeValue(config, key))
+
+/** A stored (or fallback) value as the service holds it in effect. */
+export function toRuntime<K extends SettingKey>(key: K, value: SettingValue): RuntimeValues[K] {
   const text = typeof value === 'string' ? value : ''
-  switch (key) {
-    case 'corpId': w.corpId = text; break
-    case 'agentId': w.agentId = text; break
-    case 'secret': w.secret = text; break
-    case 'contactSecret': w.contactSecret = text || undefined; break
-    case 'apiBase': w.apiBase = text.replace(/\/+$/, ''); break
-    case 'callbackToken': w.callbackToken = text || undefined; break
-    case 'callbackAesKey': w.callbackAesKey = text || undefined; break
-    case 'syncCron': config.sync.cron = text; break
-    case 'forceSyncCron': config.sync.forceCron = text; break
-    case 'approvalCron': config.approvalCron = text; break
-    case 'messageEnable': config.messageEnable = value === true; break
-    case 'rolePolicy': config.roles.policy = text === 'explicit' ? 'explicit' : 'all-members'; break
-    case 'logLevel': config.logLevel = isLogLevel(text) ? text : 'info'; break
-    case 'timeZone': config.timeZone = text || DEFAULT_TIME_ZONE; break
-    case 'contactConsent': config.contactConsent = value === true; break
-    case 'hostDisplayNames': config.hostDisplayNames = parsedHostNames(text); break
-  }
+  const v = (() => {
+    switch (key) {
+      case 'contactSecret':
+      case 'callbackToken':
+      case 'callbackAesKey':
+        return text || undefined
+      case 'apiBase': return text.replace(/\/+$/, '')
+      case 'messageEnable':
+      case 'contactConsent':
+        return value === true
+      case 'rolePolicy': return text === 'explicit' ? 'explicit' : 'all-members'
+      case 'logLevel': return isLogLevel(text) ? text : 'info'
+      case 'timeZone': return text || DEFAULT_TIME_ZONE
+      case 'hostDisplayNames': return parsedHostNames(text)
+      default: return text
+    }
+  })()
+  return v as RuntimeValues[K]
 }
 
 /** Stored values were checked (checkFormat) before they get here: a bad one names no host. */

@@ -6,15 +6,15 @@ import { writeAudit } from '../audit'
 import { createSettingsCipher } from './crypto'
 import { checkFormat } from './formats'
 import { fromText, isSecret, readSetting, toText } from './keys'
-import { newOverlayState, overlay } from './overlay'
-import { runtimeValue, type RuntimeSettings } from './runtime'
+import { effectiveText, effectiveValue, overlay, type Applied } from './overlay'
+import type { RuntimeSettings } from './runtime'
 import { readRows, readVersion, writeRows } from './store'
 import { validateUpdate } from './validate'
 import { buildView, type StoredEntry } from './view'
 
 /** The console's settings: stored (secrets encrypted), audited, followed across instances, read as RuntimeSettings. */
 export interface SettingsService extends RuntimeSettings {
-  /** Overlays the stored settings onto `config` (at start, and when another instance saved). */
+  /** Puts the stored settings in effect (at start, and when another instance saved); `config` is never written. */
   apply(): Promise<SettingKey[]>
   /** `lang`: the language of per-field problems (the admin's UI language). */
   view(lang?: 'zh' | 'en'): Promise<SettingsView>
@@ -42,7 +42,8 @@ export function createSettingsService(d: {
 }): SettingsService {
   const { config, db, log } = d
   const cipher = createSettingsCipher(config.settingsKey.key)
-  const state = newOverlayState()
+  // The stored values in effect; config holds what is in effect without them and is never written.
+  const applied: Applied = new Map()
   const listeners: ((changed: SettingKey[]) => void)[] = []
   let stored = new Map<SettingKey, StoredEntry>()
   let held = false
@@ -82,7 +83,7 @@ export function createSettingsService(d: {
     await load()
     const values = new Map<SettingKey, string | boolean>()
     for (const [k, e] of stored) if (e.value !== undefined) values.set(k, e.value)
-    const result = overlay(config, state, values)
+    const result = overlay(config, applied, values)
     if (result.held && !held) log.warn('settings name another corp: stored, applied at the next restart', {})
     held = result.held
     if (result.changed.length) {
@@ -98,13 +99,14 @@ export function createSettingsService(d: {
     return result.changed
   }
 
-  const view = (lang: 'zh' | 'en' = 'en') => buildView(config, state, stored, held, lang)
+  const view = (lang: 'zh' | 'en' = 'en') => buildView(config, applied, stored, held, lang)
 
   async function save(update: SettingsUpdate, actor: string, lang: 'zh' | 'en'): Promise<SettingsView> {
     // Judge against what is stored now, not what this instance last polled.
     if ((await readVersion(db)) !== seenVersion) await applyNow()
-    const fallback = (key: SettingKey) => (state.applied.has(key) ? state.original.get(key) : readSetting(config, key))
-    const changes = await validateUpdate(update, { config, stored, fallback, now: d.now, log, fetch: d.fetch, lang })
+    const fallback = (key: SettingKey) => readSetting(config, key)
+    const effective = (key: SettingKey) => effectiveText(config, applied, key)
+    const changes = await validateUpdate(update, { config, stored, fallback, effective, now: d.now, log, fetch: d.fetch, lang })
     if (changes.length) {
       const at = new Date(d.now())
       await db.transaction(async (tx) => {
@@ -149,7 +151,7 @@ export function createSettingsService(d: {
       if (timer) clearInterval(timer)
       timer = undefined
     },
-    get: (key) => runtimeValue(config, key),
+    get: (key) => effectiveValue(config, applied, key),
     onChange(listener) {
       listeners.push(listener)
     },

@@ -8,7 +8,7 @@ import type { SettingsService } from './service'
  */
 export async function applyStoredSettings(config: Config, settings: SettingsService, env?: Record<string, string | undefined>): Promise<Config['mode']> {
   await settings.apply()
-  if (config.mode === 'sandbox' && config.wecom.corpId) {
+  if (config.mode === 'sandbox' && settings.get('corpId')) {
     const { fields } = await settings.view()
     const stored = (key: string) => fields.find((f) => f.key === key)?.source === 'stored'
     useWeComMode(config, { apiBaseStored: stored('apiBase'), hostDisplayNamesStored: stored('hostDisplayNames') }, env)

@@ -5,7 +5,7 @@ import { ApiFailure } from '../../errors'
 import type { Logger } from '../../log'
 import { checkFormat } from './formats'
 import { checkLive } from './live-check'
-import { allKeys, credentialKeys, identityKeys, readSetting, type SettingValue } from './keys'
+import { allKeys, credentialKeys, identityKeys, type SettingValue } from './keys'
 import type { StoredEntry } from './view'
 
 export interface SaveContext {
@@ -13,6 +13,8 @@ export interface SaveContext {
   stored: ReadonlyMap<SettingKey, StoredEntry>
   /** What a key comes to when nothing is stored for it (env, default, sandbox corp). */
   fallback(key: SettingKey): SettingValue
+  /** What a key holds in effect now. */
+  effective(key: SettingKey): SettingValue
   now: () => number
   log: Logger
   fetch?: typeof fetch
@@ -85,13 +87,13 @@ export async function validateUpdate(body: unknown, ctx: SaveContext): Promise<C
 
   // What would be in effect once saved (and restarted, for a held corp), before and after.
   const current = (key: SettingKey, fallback = ctx.fallback): SettingValue => {
-    if (ctx.config.locked[key]) return readSetting(ctx.config, key)
+    if (ctx.config.locked[key]) return ctx.effective(key)
     const entry = ctx.stored.get(key)
     return entry?.value !== undefined ? entry.value : fallback(key)
   }
   const corpAfter = next.has('corpId') ? (next.get('corpId') ?? ctx.fallback('corpId')) : current('corpId')
   // A real corp saved in sandbox mode runs in WeCom mode after the restart: WeCom's API base, not the sandbox's.
-  const leavingSandbox = ctx.config.mode === 'sandbox' && !!corpAfter && corpAfter !== readSetting(ctx.config, 'corpId')
+  const leavingSandbox = ctx.config.mode === 'sandbox' && !!corpAfter && corpAfter !== ctx.effective('corpId')
   const fallbackAfter = (key: SettingKey): SettingValue => (key === 'apiBase' && leavingSandbox ? WECOM_API_BASE : ctx.fallback(key))
   const after = (key: SettingKey): SettingValue => (next.has(key) ? (next.get(key) ?? fallbackAfter(key)) : current(key, fallbackAfter))
   const differs = (key: SettingKey) => after(key) !== current(key)

@@ -1,7 +1,7 @@
 import type { Localized, SettingField, SettingKey, SettingsView } from '@portal/shared'
 import type { Config } from '../../config'
-import { allKeys, envVars, identityKeys, isSecret, readSetting, type SettingValue } from './keys'
-import type { OverlayState } from './overlay'
+import { allKeys, envVars, identityKeys, isSecret, type SettingValue } from './keys'
+import { effectiveText, type Applied } from './overlay'
 
 /** Decoded rows: a usable value, or why the row is not used. */
 export type StoredEntry = { value: string | boolean; problem?: undefined; updatedAt: Date; updatedBy: string } | { value?: undefined; problem: Localized; updatedAt: Date; updatedBy: string }
@@ -18,15 +18,15 @@ export function mask(secret: string): string {
  * What the console shows. Secrets never leave in full. A held corp switch shows the saved
  * (pending) identity with `restartRequired`, so the admin sees what the restart will use.
  */
-export function buildView(config: Config, state: OverlayState, stored: ReadonlyMap<SettingKey, StoredEntry>, held: boolean, lang: 'zh' | 'en'): SettingsView {
+export function buildView(config: Config, applied: Applied, stored: ReadonlyMap<SettingKey, StoredEntry>, held: boolean, lang: 'zh' | 'en'): SettingsView {
   const fields = allKeys.map((key): SettingField => {
     const lock = config.locked[key]
     const entry = stored.get(key)
     const pending = held && identityKeys.includes(key) && entry?.value !== undefined && !lock
-    const value: SettingValue = pending ? entry!.value : readSetting(config, key)
+    const value: SettingValue = pending ? entry!.value : effectiveText(config, applied, key)
     const source: SettingField['source'] = lock
       ? lock.source
-      : state.applied.has(key) || pending
+      : applied.has(key) || pending
         ? 'stored'
         : config.mode === 'sandbox' && SANDBOX_KEYS.includes(key) && value !== undefined
           ? 'sandbox'
