@@ -70,6 +70,8 @@ describe.skipIf(!!skip)('dark mode that follows WeCom, and WeCom\'s language (ap
     release()
     await page.locator('[data-test="search-input"]').waitFor()
     expect((await firstPaint(page)).dark).toBe(true)
+    // The tab bar is a chunk of its own that may arrive after the page's first content.
+    await page.locator('.van-tabbar').waitFor()
     expect(await backgroundOf(page, '.van-tabbar')).toBe('rgb(27, 29, 34)')
   })
 
