@@ -8,6 +8,7 @@ import type { Config } from '../config'
 import type { Db } from '../db'
 import { ApiFailure } from '../errors'
 import { invalidFields, parseBody } from '../http/parse-body'
+import { intParam } from '../http/query-params'
 import { listAudit } from './audit'
 import { grantRole, revokeRole, rolesView } from './role-grants'
 
@@ -21,26 +22,20 @@ export interface RoleRoutesNeeds {
 
 const ACTIONS = new Set<string>(auditEntrySchema.shape.action.options)
 
-function intQuery(value: string | undefined, name: string, dflt: number | undefined, min: number, max: number): number | undefined {
-  if (value === undefined || value === '') return dflt
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < min || n > max) throw new ApiFailure('bad_request', `${name} must be a whole number from ${min} to ${max}.`, { fields: { [name]: `expected ${min}–${max}` } })
-  return n
-}
-
 /** Roles and the audit log. Mounted behind requireMember + requireRole('admin'). */
 export function roleRoutes(deps: RoleRoutesNeeds) {
   const { config, db } = deps
   // Grants change roles: signed-in members must not keep old ones for the cache's lifetime.
   const changed = () => deps.principals.clear()
+  const view = () => rolesView(db, { roles: rolePolicy(config, deps.settings), locked: config.locked })
   return new Hono<AppEnv>()
-    .get(adminEndpoints.adminRoles.path, async (c) => c.json(await rolesView(db, { roles: rolePolicy(config, deps.settings), locked: config.locked })))
+    .get(adminEndpoints.adminRoles.path, async (c) => c.json(await view()))
 
     .post(adminEndpoints.adminGrantRole.path, async (c) => {
       const input = await parseBody(c, roleGrantInputSchema)
       await grantRole(db, input, c.get('member').userid, new Date(deps.now()))
       changed()
-      return c.json(await rolesView(db, { roles: rolePolicy(config, deps.settings), locked: config.locked }))
+      return c.json(await view())
     })
 
     .delete(adminEndpoints.adminRevokeRole.path, async (c) => {
@@ -49,12 +44,12 @@ export function roleRoutes(deps: RoleRoutesNeeds) {
       if (!parsed.success) throw invalidFields(parsed.error.issues, query)
       await revokeRole(db, rolePolicy(config, deps.settings), parsed.data, c.get('member').userid, new Date(deps.now()))
       changed()
-      return c.json(await rolesView(db, { roles: rolePolicy(config, deps.settings), locked: config.locked }))
+      return c.json(await view())
     })
 
     .get(adminEndpoints.adminAudit.path, async (c) => {
-      const limit = intQuery(c.req.query('limit'), 'limit', 50, 1, 200)!
-      const before = intQuery(c.req.query('before'), 'before', undefined, 1, Number.MAX_SAFE_INTEGER)
+      const limit = intParam(c.req.query('limit'), 'limit', 50, 1, 200)
+      const before = intParam(c.req.query('before'), 'before', undefined, 1, Number.MAX_SAFE_INTEGER)
       const raw = c.req.query('action')?.split(',').map((a) => a.trim()).filter(Boolean)
       const bad = raw?.find((a) => !ACTIONS.has(a))
       if (bad) throw new ApiFailure('bad_request', `Unknown action "${bad}".`, { fields: { action: `one or more of: ${[...ACTIONS].join(', ')}` } })

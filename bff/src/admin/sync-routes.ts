@@ -26,7 +26,7 @@ export function syncRoutes(deps: SyncRoutesNeeds) {
   return new Hono<AppEnv>()
     .get(adminEndpoints.syncRuns.path, async (c) => {
       const limit = intParam(c.req.query('limit'), 'limit', 20, 1, 100)
-      const before = c.req.query('before') ? intParam(c.req.query('before'), 'before', 0, 1, ID_MAX) : undefined
+      const before = intParam(c.req.query('before'), 'before', undefined, 1, ID_MAX)
       return c.json({ items: await listRuns(deps.db, limit, before) })
     })
     .get(adminEndpoints.syncRun.path, async (c) => {
