@@ -1,8 +1,8 @@
 import { createSettingsService, type SettingsService } from './admin/settings/service'
-import { applyStoredSettings } from './admin/settings/startup'
-import { loadConfig, type Config } from './config'
+import { withStoredSettings } from './admin/settings/startup'
+import { freezeConfig, loadConfig, type Config } from './config'
 import type { Db } from './db'
-import type { Logger } from './log'
+import { createLogger, type Logger } from './log'
 import { SANDBOX_CALLBACK, SANDBOX_DEFAULTS } from './sandbox'
 
 /** What every entry (server, `pnpm sync`, `pnpm run doctor`) starts from. */
@@ -35,39 +35,61 @@ export async function bootstrap(steps: {
     console.error(loaded.problems.map((p) => `  - ${p}`).join('\n'))
     process.exit(1)
   }
-  const config = loaded.config
-  const log = steps.logger(config)
-  const db = await steps.openDb(config, log)
-  let settings: SettingsService | undefined
-  if (db) {
-    settings = createSettingsService({ config, db, log, now: Date.now })
-    await applyStoredSettings(config, settings).catch((e: unknown) => {
-      if (!steps.settingsFailed) throw e
-      steps.settingsFailed(e)
-    })
+  const log = steps.logger(loaded.config)
+  const db = await steps.openDb(loaded.config, log)
+  const { config, settings } = await settleConfig(loaded.config, { db, log, settingsFailed: steps.settingsFailed })
+  return { config, log, db, settings }
+}
+
+/**
+ * From the loaded config to the one to run with: the stored settings decide the mode, sandbox
+ * mode gets its corp, and the result is frozen. Each step produces a new config (`loaded` is not
+ * written), and the settings service that runs is built on the result, so it reads the mode's
+ * defaults. `env`: what the mode decision reads besides the config (process.env by default).
+ */
+export async function settleConfig(
+  loaded: Config,
+  d: { db: Db | undefined; log: Logger; settingsFailed?: (e: unknown) => void; env?: Record<string, string | undefined> },
+): Promise<{ config: Config; settings: SettingsService | undefined }> {
+  const { db, log } = d
+  const failed = (e: unknown) => {
+    if (!d.settingsFailed) throw e
+    d.settingsFailed(e)
   }
-  if (config.mode === 'sandbox') useSandboxCorp(config)
-  return { config: deepFreeze(config), log, db, settings }
+  let config = loaded
+  let read = false
+  if (db) {
+    // Only read for the decision, so quiet: the service built below applies the same rows and logs what it finds.
+    const stored = createSettingsService({ config, db, log: createLogger({ level: 'error', write: () => {} }), now: Date.now })
+    try {
+      config = await withStoredSettings(config, stored, d.env)
+      read = true
+    } catch (e) {
+      failed(e)
+    }
+  }
+  if (config.mode === 'sandbox') config = withSandboxCorp(config)
+  freezeConfig(config)
+  const settings = db ? createSettingsService({ config, db, log, now: Date.now }) : undefined
+  // After a failed read it stays unapplied: settingsFailed has said why.
+  if (settings && read) await settings.apply().catch(failed)
+  return { config, settings }
 }
 
 /**
  * No corp configured: the app talks to the WeCom sandbox's demo corp, with the fixed, public
  * callback credentials (README) the sandbox seals its callbacks with; a Token or key set in env stays.
  */
-function useSandboxCorp(config: Config): void {
-  Object.assign(config.wecom, { corpId: SANDBOX_DEFAULTS.corpId, agentId: SANDBOX_DEFAULTS.agentId, secret: SANDBOX_DEFAULTS.secret })
-  config.wecom.callbackToken ??= SANDBOX_CALLBACK.token
-  config.wecom.callbackAesKey ??= SANDBOX_CALLBACK.encodingAesKey
-}
-
-/**
- * Start-up is done: config is frozen, whole, so nothing changes it under a reader. What the admin
- * console changes is read through RuntimeSettings (the settings service holds the stored values).
- */
-function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v)
-    for (const x of Object.values(v)) deepFreeze(x)
+function withSandboxCorp(config: Config): Config {
+  return {
+    ...config,
+    wecom: {
+      ...config.wecom,
+      corpId: SANDBOX_DEFAULTS.corpId,
+      agentId: SANDBOX_DEFAULTS.agentId,
+      secret: SANDBOX_DEFAULTS.secret,
+      callbackToken: config.wecom.callbackToken ?? SANDBOX_CALLBACK.token,
+      callbackAesKey: config.wecom.callbackAesKey ?? SANDBOX_CALLBACK.encodingAesKey,
+    },
   }
-  return v
 }

@@ -334,20 +334,42 @@ function hostKeyProblem(entry: string, earlier: Config['hostApiKeys']): string |
  * Sandbox mode was chosen because env and the O2OA file name no corp, but the admin console
  * stored one: WeCom mode after all. The sandbox-only defaults give way to WeCom's (API, OAuth and
  * login bases, the approval link); the public demo host key (and its display name) and the demo admin (zhangsan, who
- * may well exist in a real corp) are dropped. Whatever env set stays. Call at start, once the
- * stored settings are applied and before anything is built on the config.
+ * may well exist in a real corp) are dropped. Whatever env set stays. Returns a new config
+ * (`config` is not written); used at start, once the stored settings are read.
  */
-export function useWeComMode(config: Config, opts: { apiBaseStored: boolean; hostDisplayNamesStored?: boolean }, env: Env = process.env): void {
+export function withWeComMode(config: Config, opts: { apiBaseStored: boolean; hostDisplayNamesStored?: boolean }, env: Env = process.env): Config {
   const set = (k: string) => !!env[k]?.trim()
-  config.mode = 'wecom'
-  if (!config.locked.apiBase && !opts.apiBaseStored) config.wecom.apiBase = WECOM_API_BASE
-  if (!set('WECOM_OAUTH_BASE')) config.wecom.oauthBase = WECOM_OAUTH_BASE
-  if (!set('WECOM_LOGIN_BASE')) config.wecom.loginBase = WECOM_LOGIN_BASE
-  if (!set('HOST_API_KEYS')) config.hostApiKeys = config.hostApiKeys.filter((k) => k.key !== SANDBOX_HOST_KEY)
-  // The demo host's name goes with its key; a name set in env or the console stays.
-  if (!set('HOST_DISPLAY_NAMES') && !opts.hostDisplayNamesStored) config.hostDisplayNames = {}
-  if (!set('ADMIN_USERIDS')) config.roles.adminUserids = []
-  if (!set('APPROVAL_LINK_TEMPLATE')) config.approvalLinkTemplate = WECOM_APPROVAL_LINK
+  return {
+    ...config,
+    mode: 'wecom',
+    wecom: {
+      ...config.wecom,
+      apiBase: !config.locked.apiBase && !opts.apiBaseStored ? WECOM_API_BASE : config.wecom.apiBase,
+      oauthBase: set('WECOM_OAUTH_BASE') ? config.wecom.oauthBase : WECOM_OAUTH_BASE,
+      loginBase: set('WECOM_LOGIN_BASE') ? config.wecom.loginBase : WECOM_LOGIN_BASE,
+    },
+    hostApiKeys: set('HOST_API_KEYS') ? config.hostApiKeys : config.hostApiKeys.filter((k) => k.key !== SANDBOX_HOST_KEY),
+    // The demo host's name goes with its key; a name set in env or the console stays.
+    hostDisplayNames: set('HOST_DISPLAY_NAMES') || opts.hostDisplayNamesStored ? config.hostDisplayNames : {},
+    roles: set('ADMIN_USERIDS') ? config.roles : { ...config.roles, adminUserids: [] },
+    approvalLinkTemplate: set('APPROVAL_LINK_TEMPLATE') ? config.approvalLinkTemplate : WECOM_APPROVAL_LINK,
+  }
+}
+
+/**
+ * Start-up is done: the config is frozen, whole, so nothing changes it under a reader (a write
+ * throws). What the admin console changes is read through RuntimeSettings.
+ */
+export function freezeConfig(config: Config): Config {
+  return deepFreeze(config)
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v)
+    for (const x of Object.values(v)) deepFreeze(x)
+  }
+  return v
 }
 
 /** The terminal's language for CLI output (`pnpm run doctor`): zh when LANG starts with zh, else en. */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createStartingApp } from '@portal/bff/app'
-import { cliLanguage, loadConfig, useWeComMode } from '@portal/bff/config'
+import { cliLanguage, loadConfig, withWeComMode } from '@portal/bff/config'
 import { createLogger } from '@portal/bff/log'
 import { describe, expect, it } from 'vitest'
 import { freePort } from '../support/app-process'
@@ -25,7 +25,7 @@ function variablesConfigReads(): Set<string> {
   const sandbox = loadConfig(recording({}), '/nonexistent')
   loadConfig(recording({ WECOM_CORP_ID: 'ww0123456789abcdef', WECOM_AGENT_ID: '1000002', WECOM_SECRET: 'x'.repeat(43), SESSION_SECRET: 's'.repeat(32) }), '/nonexistent')
   if (!sandbox.ok) throw new Error(sandbox.problems.join('\n'))
-  useWeComMode(sandbox.config, { apiBaseStored: false }, recording({}))
+  withWeComMode(sandbox.config, { apiBaseStored: false }, recording({}))
   cliLanguage(recording({}))
   return seen
 }

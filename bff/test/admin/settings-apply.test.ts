@@ -1,10 +1,11 @@
 import { WECOM_API_BASE, WECOM_LOGIN_BASE, WECOM_OAUTH_BASE, type SettingKey } from '@portal/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { applyStoredSettings } from '../../src/admin/settings/startup'
-import { SANDBOX_HOST_KEY } from '../../src/config'
+import { settleConfig } from '../../src/bootstrap'
+import { freezeConfig, SANDBOX_HOST_KEY, type Config } from '../../src/config'
 import type { Db } from '../../src/db'
 import { createDeps } from '../../src/deps'
 import type { Principal } from '../../src/auth/principal-cache'
+import { createLogger } from '../../src/log'
 import { SANDBOX_DEFAULTS } from '../../src/sandbox'
 import { pgliteTestDb } from '../helpers/test-db'
 import { listenSandbox, resetSettings, sandboxCorp, settingRows, settingsRig, testConfig, wecomInEffect } from './settings-helpers'
@@ -30,6 +31,11 @@ describe('settings in effect', () => {
     await Promise.all([sb.close(), other.close()])
     await db.close()
   })
+  /** A start on `loaded` as bootstrap does it: the config it runs with, and its settings service. */
+  async function restart(loaded: Config, env: Record<string, string> = {}) {
+    const { config, settings } = await settleConfig(loaded, { db, log: createLogger({ level: 'error', write: () => {} }), env })
+    return { config, settings: settings! }
+  }
 
   it('holds back another corp until a restart, and applies the rest of the same save', async () => {
     const a = await settingsRig({ db: await resetSettings(db) })
@@ -50,48 +56,51 @@ describe('settings in effect', () => {
     expect((await b.settings.view()).restartRequired).toBe(true)
 
     // After a restart it is the corp in effect: WeCom mode, WeCom's defaults, nothing of the sandbox's.
-    const restarted = await settingsRig({ db, config: testConfig() })
-    expect(restarted.config.mode).toBe('sandbox')
-    expect(await applyStoredSettings(restarted.config, restarted.settings, {})).toBe('wecom')
+    const loaded = testConfig()
+    const restarted = await restart(loaded)
+    expect(restarted.config.mode).toBe('wecom')
+    expect(loaded.mode).toBe('sandbox')
     expect(wecomInEffect(restarted.settings)).toMatchObject({ ...OTHER, apiBase: other.url })
     expect(restarted.config.wecom).toMatchObject({ oauthBase: WECOM_OAUTH_BASE, loginBase: WECOM_LOGIN_BASE })
     expect((await restarted.settings.view()).restartRequired).toBeUndefined()
   })
 
   it('starts in WeCom mode with a stored corp: WeCom defaults, no demo host key, no demo admin', async () => {
-    const first = await settingsRig({ db: await resetSettings(db) })
-    expect(await applyStoredSettings(first.config, first.settings, {})).toBe('sandbox')
+    await resetSettings(db)
+    const first = await restart(testConfig())
+    expect(first.config.mode).toBe('sandbox')
     expect(first.config.roles.adminUserids).toEqual(['zhangsan'])
     expect(first.config.hostApiKeys.map((k) => k.key)).toContain(SANDBOX_HOST_KEY)
     // Saved while no corp ran (as on a first start), without an API base of its own.
-    await first.db.exec(`insert into settings (key, value, encrypted, updated_at, updated_by) values ('corpId', '${OTHER.corpId}', false, now(), 'zhangsan')`)
+    await db.exec(`insert into settings (key, value, encrypted, updated_at, updated_by) values ('corpId', '${OTHER.corpId}', false, now(), 'zhangsan')`)
 
-    const config = testConfig()
-    const rig = await settingsRig({ db, config })
-    expect(await applyStoredSettings(config, rig.settings, {})).toBe('wecom')
-    expect(wecomInEffect(rig.settings)).toMatchObject({ corpId: OTHER.corpId, apiBase: WECOM_API_BASE })
+    // Frozen going in: the decision produces a new config and writes nothing of the one it was given.
+    const loaded = freezeConfig(testConfig())
+    const { config, settings } = await restart(loaded)
+    expect(config.mode).toBe('wecom')
+    expect(wecomInEffect(settings)).toMatchObject({ corpId: OTHER.corpId, apiBase: WECOM_API_BASE })
     expect(config.wecom).toMatchObject({ oauthBase: WECOM_OAUTH_BASE, loginBase: WECOM_LOGIN_BASE })
     expect(config.roles.adminUserids).toEqual([])
     expect(config.hostApiKeys.map((k) => k.key)).not.toContain(SANDBOX_HOST_KEY)
-    expect({ ...rig.settings.get('hostDisplayNames') }).toEqual({})
+    expect({ ...settings.get('hostDisplayNames') }).toEqual({})
     expect(config.approvalLinkTemplate).toMatch(/^https:\/\/app\.work\.weixin\.qq\.com\//)
+    expect(Object.isFrozen(config)).toBe(true)
+    expect(loaded).toMatchObject({ mode: 'sandbox', roles: { adminUserids: ['zhangsan'] } })
 
     // What env sets stays.
     const env = { ADMIN_USERIDS: 'wangwu', WECOM_OAUTH_BASE: 'https://oauth.example.com', HOST_API_KEYS: `oa:${SANDBOX_HOST_KEY}x`, HOST_DISPLAY_NAMES: 'oa=OA 审批' }
-    const pinned = testConfig(env)
-    await applyStoredSettings(pinned, (await settingsRig({ db, config: pinned })).settings, env)
+    const { config: pinned } = await restart(testConfig(env), env)
+    expect(pinned.mode).toBe('wecom')
     expect(pinned.roles.adminUserids).toEqual(['wangwu'])
     expect(pinned.wecom.oauthBase).toBe('https://oauth.example.com')
     expect(pinned.hostApiKeys).toEqual([{ name: 'oa', key: `${SANDBOX_HOST_KEY}x` }])
     expect({ ...pinned.hostDisplayNames }).toEqual({ oa: 'OA 审批' })
 
     // A name stored in the console stays too.
-    await first.db.exec(`insert into settings (key, value, encrypted, updated_at, updated_by) values ('hostDisplayNames', 'crm=客户系统', false, now(), 'zhangsan')`)
-    const named = testConfig()
-    const namedRig = await settingsRig({ db, config: named })
-    await applyStoredSettings(named, namedRig.settings, {})
-    expect(named.mode).toBe('wecom')
-    expect({ ...namedRig.settings.get('hostDisplayNames') }).toEqual({ crm: '客户系统' })
+    await db.exec(`insert into settings (key, value, encrypted, updated_at, updated_by) values ('hostDisplayNames', 'crm=客户系统', false, now(), 'zhangsan')`)
+    const named = await restart(testConfig())
+    expect(named.config.mode).toBe('wecom')
+    expect({ ...named.settings.get('hostDisplayNames') }).toEqual({ crm: '客户系统' })
   })
 
   it('reaches another instance on the same database within its poll', async () => {
