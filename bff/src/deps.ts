@@ -3,7 +3,7 @@ import { createSettingsService, type SettingsService } from './admin/settings/se
 import { settingsOf } from './admin/settings/runtime'
 import { PrincipalCache } from './auth/principal-cache'
 import { createCallbacks, type Callbacks } from './callbacks'
-import type { Config } from './config'
+import { freezeConfig, type Config } from './config'
 import { contactChangeHandler } from './directory/contact-events'
 import { approvalNumber } from './todos/approval-event'
 import { recordCardEvent } from './todos/card-events'
@@ -55,6 +55,8 @@ export interface Deps {
 }
 
 export async function createDeps(config: Config, overrides: Partial<Omit<Deps, 'config'>> = {}): Promise<Deps> {
+  // Bootstrap froze it already; one a test or bench built is frozen here, so a write throws as in the server.
+  freezeConfig(config)
   // The level in effect (a console-saved one once the settings are applied; saves follow below).
   const log = overrides.log ?? createLogger({ level: (overrides.settings ?? settingsOf(config)).get('logLevel') })
   const db = overrides.db ?? (await openDb({ ...config.database, onConnectionError: (e) => log.warn('database connection lost', { err: e }) }))

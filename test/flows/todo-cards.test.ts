@@ -50,6 +50,15 @@ const describeStore = (name: string, openDb: () => Promise<Db>) =>
     const cardIn = (userid: string, msgid: string | null) => inboxOf(userid).find((m) => m.msgid === msgid)
     const cardOf = (m: InboxMessage | undefined) => (m?.payload as { template_card: Card } | undefined)?.template_card
     const drain = () => stack.deps.outbox.drain()
+    let admin: TestBrowser | undefined
+    /** A save in the admin console, over HTTP as 张三 (the config is frozen: settings are how anything changes). */
+    async function saveSettings(body: object) {
+      if (!admin) {
+        admin = new TestBrowser(UA.wecomMobile)
+        await admin.go(`${stack.appUrl}/auth/login?returnTo=/`, signedInAs('zhangsan'))
+      }
+      return admin.request(`${stack.appUrl}/api/admin/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', origin: new URL(stack.appUrl).origin }, body: JSON.stringify(body) })
+    }
     /** A todo whose card reached lisi; its sending row. */
     async function delivered(externalId: string, extra: object = {}) {
       const todo = await create(externalId, extra)
@@ -186,33 +195,29 @@ const describeStore = (name: string, openDb: () => Promise<Db>) =>
       expect((await stack.deps.db.query('select 1 from card_events')).length).toBe(before)
     })
 
-    it('keeps updates as suppressed with MESSAGE_ENABLE=false, like sends', async () => {
+    it('keeps updates as suppressed while messages are switched off, like sends', async () => {
       const { todo, send } = await delivered('card-quiet')
-      stack.deps.config.messageEnable = false
+      expect((await saveSettings({ messageEnable: false })).status).toBe(200)
       try {
         await patch('card-quiet', { status: 'done' })
         await drain()
       } finally {
-        stack.deps.config.messageEnable = true
+        expect((await saveSettings({ messageEnable: null })).status).toBe(200)
       }
       expect((await rows(todo.id))[1]).toMatchObject({ kind: 'update', status: 'suppressed' })
       expect(cardIn('lisi', send.msgid)!.replaceName).toBeUndefined()
     })
 
     it('writes new texts in the zone the console sets, at once', async () => {
-      const admin = new TestBrowser(UA.wecomMobile)
-      await admin.go(`${stack.appUrl}/auth/login?returnTo=/`, signedInAs('zhangsan'))
-      const put = (body: object) =>
-        admin.request(`${stack.appUrl}/api/admin/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', origin: new URL(stack.appUrl).origin }, body: JSON.stringify(body) })
-      expect((await put({ timeZone: 'Mars/Olympus' })).status).toBe(400)
-      expect((await put({ timeZone: 'UTC' })).status).toBe(200)
+      expect((await saveSettings({ timeZone: 'Mars/Olympus' })).status).toBe(400)
+      expect((await saveSettings({ timeZone: 'UTC' })).status).toBe(200)
       // The H5 learns it from /api/app and shows its times (audit log, sync runs, todo facts) in it.
       expect(((await (await fetch(`${stack.appUrl}/api/app`)).json()) as { timeZone: string }).timeZone).toBe('UTC')
       try {
         const { send } = await delivered('card-utc', { dueAt: '2026-12-04T10:00:00+08:00' })
         expect(cardOf(cardIn('lisi', send.msgid))!.horizontal_content_list).toContainEqual({ keyname: '截止', value: '2026-12-04 02:00' })
       } finally {
-        expect((await put({ timeZone: null })).status).toBe(200)
+        expect((await saveSettings({ timeZone: null })).status).toBe(200)
       }
       expect(stack.deps.config.timeZone).toBe('Asia/Shanghai')
     })
