@@ -1,4 +1,4 @@
-import { apiErrorSchema, settingsViewSchema, type SettingsView } from '@portal/shared'
+import { apiErrorSchema, appInfoSchema, endpoints, settingsViewSchema, type SettingsView } from '@portal/shared'
 import { loadConfig } from '@portal/bff/config'
 import { openDb, type Db } from '@portal/bff/db'
 import { createDeps } from '@portal/bff/deps'
@@ -154,6 +154,23 @@ describe.each(databases)('admin settings [%s]', (_name, freshDb) => {
     await stack.deps.outbox.drain()
     expect(await status('settings-on')).toBe('sent')
     expect(inbox()).toBe(delivered + 1)
+  })
+
+  it('serves a console save through the settings: /api/app shows it, the frozen config keeps its own value', async () => {
+    const config = stack.deps.config
+    const app = async () => appInfoSchema.parse(await (await fetch(`${stack.appUrl}${endpoints.app.path}`)).json())
+    expect(Object.isFrozen(config)).toBe(true)
+    expect(config.timeZone).toBe('Asia/Shanghai')
+    expect((await app()).timeZone).toBe('Asia/Shanghai')
+    try {
+      await viewOf(await put({ timeZone: 'Europe/Berlin' }))
+      expect((await app()).timeZone).toBe('Europe/Berlin')
+      expect(stack.deps.config).toBe(config)
+      expect(config.timeZone).toBe('Asia/Shanghai')
+    } finally {
+      await viewOf(await put({ timeZone: null }))
+    }
+    expect((await app()).timeZone).toBe('Asia/Shanghai')
   })
 
   it('reaches a second instance on the same database within its poll', async () => {
