@@ -1,8 +1,9 @@
 import type { RoleGrant, RoleGrantInput, RolesView } from '@portal/shared'
 import type { Config } from '../config'
 import type { Db, Queryable } from '../db'
+import { deleteGrant, insertGrant, listGrants, lockAdminGrants } from '../auth/role-grant-store'
 import { listAdmins } from '../auth/roles'
-import { departmentNames, memberNames, memberStandings } from '../directory/member-store'
+import { currentDepartment, departmentNames, memberNames, memberStandings } from '../directory/member-store'
 import { ApiFailure } from '../errors'
 import { writeAudit } from './audit'
 
@@ -10,9 +11,7 @@ import { writeAudit } from './audit'
 const ENV_GRANTER = 'ADMIN_USERIDS'
 
 export async function rolesView(db: Queryable, config: Pick<Config, 'roles' | 'locked'>): Promise<RolesView> {
-  const rows = await db.query<{ kind: RoleGrant['kind']; target: string; role: RoleGrant['role']; granted_by: string; granted_at: Date }>(
-    'select kind, target, role, granted_by, granted_at from role_grants order by role, kind, granted_at desc, target',
-  )
+  const rows = await listGrants(db)
   const userids = [...config.roles.adminUserids, ...rows.filter((r) => r.kind === 'member').map((r) => r.target)]
   const people = await memberNames(db, userids)
   const departments = await departmentNames(db, rows.filter((r) => r.kind === 'department').map((r) => Number(r.target)))
@@ -30,8 +29,8 @@ export async function rolesView(db: Queryable, config: Pick<Config, 'roles' | 'l
     target: r.target,
     targetName: (r.kind === 'member' ? people.get(r.target.toLowerCase()) : departments.get(Number(r.target))) ?? r.target,
     role: r.role,
-    grantedBy: r.granted_by,
-    grantedAt: new Date(r.granted_at).toISOString(),
+    grantedBy: r.grantedBy,
+    grantedAt: new Date(r.grantedAt).toISOString(),
     source: 'stored',
   }))
   return { policy: config.roles.policy, policyLocked: !!config.locked.rolePolicy, grants: [...env, ...stored] }
@@ -45,7 +44,7 @@ async function resolveTarget(db: Queryable, kind: RoleGrantInput['kind'], target
     return { target: m.userid, label: `${m.name} (${m.userid})` }
   }
   const id = /^\d{1,10}$/.test(target.trim()) ? Number(target.trim()) : NaN
-  const [d] = Number.isSafeInteger(id) ? await db.query<{ id: number; name: string }>('select id, name from departments where id = $1 and removed_at is null', [id]) : []
+  const d = Number.isSafeInteger(id) ? await currentDepartment(db, id) : undefined
   if (!d) throw new ApiFailure('bad_request', `No department "${target}" in the synced directory.`, { fields: { target: 'unknown department' } })
   return { target: String(d.id), label: `${d.name} (department ${d.id})` }
 }
@@ -54,11 +53,8 @@ async function resolveTarget(db: Queryable, kind: RoleGrantInput['kind'], target
 export async function grantRole(db: Db, input: RoleGrantInput, actor: string, now: Date): Promise<void> {
   await db.transaction(async (tx) => {
     const { target, label } = await resolveTarget(tx, input.kind, input.target)
-    const added = await tx.query(
-      'insert into role_grants (kind, target, role, granted_by, granted_at) values ($1, $2, $3, $4, $5) on conflict do nothing returning 1',
-      [input.kind, target, input.role, actor, now],
-    )
-    if (added.length) await writeAudit(tx, { actor, action: 'grant', target: label, detail: input.role, at: now })
+    const added = await insertGrant(tx, { kind: input.kind, target, role: input.role, grantedBy: actor, at: now })
+    if (added) await writeAudit(tx, { actor, action: 'grant', target: label, detail: input.role, at: now })
   })
 }
 
@@ -69,12 +65,9 @@ export async function grantRole(db: Db, input: RoleGrantInput, actor: string, no
 export async function revokeRole(db: Db, roles: Config['roles'], input: RoleGrantInput, actor: string, now: Date): Promise<void> {
   await db.transaction(async (tx) => {
     // Concurrent revocations of the last two admin grants must not both pass the check below.
-    if (input.role === 'admin') await tx.query("select 1 from role_grants where role = 'admin' for update")
-    const removed = await tx.query<{ target: string }>(
-      'delete from role_grants where kind = $1 and lower(target) = lower($2) and role = $3 returning target',
-      [input.kind, input.target.trim(), input.role],
-    )
-    if (!removed.length) {
+    if (input.role === 'admin') await lockAdminGrants(tx)
+    const target = await deleteGrant(tx, { kind: input.kind, target: input.target.trim(), role: input.role })
+    if (target === undefined) {
       if (input.kind === 'member' && input.role === 'admin' && roles.adminUserids.includes(input.target.trim().toLowerCase())) {
         throw new ApiFailure('conflict', 'This admin comes from ADMIN_USERIDS.', { hint: 'Remove them from ADMIN_USERIDS and restart to revoke.' })
       }
@@ -85,7 +78,6 @@ export async function revokeRole(db: Db, roles: Config['roles'], input: RoleGran
         hint: 'Grant admin to someone else first (or set ADMIN_USERIDS).',
       })
     }
-    const target = removed[0]!.target
     const label =
       input.kind === 'member'
         ? `${(await memberNames(tx, [target])).get(target.toLowerCase()) ?? target} (${target})`

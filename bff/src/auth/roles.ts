@@ -3,6 +3,7 @@ import type { RuntimeSettings } from '../admin/settings/runtime'
 import type { Config } from '../config'
 import type { Queryable } from '../db'
 import { activeMembersWithRole, isActive, memberStandings, type MemberRecord } from '../directory/member-store'
+import { grantedRoles } from './role-grant-store'
 
 /** Who is admin by env (ADMIN_USERIDS), and the policy in effect now (the console edits it live). */
 export const rolePolicy = (config: Pick<Config, 'roles'>, settings: Pick<RuntimeSettings, 'get'>): Config['roles'] => ({
@@ -17,18 +18,7 @@ export const rolePolicy = (config: Pick<Config, 'roles'>, settings: Pick<Runtime
  */
 export async function rolesFor(db: Queryable, policy: Config['roles'], m: Pick<MemberRecord, 'userid' | 'status' | 'disabledAt' | 'departments'>): Promise<Role[]> {
   if (!isActive(m)) return []
-  const rows = await db.query<{ role: Role }>(
-    `with recursive up(id) as (
-       select x from unnest($2::int[]) as x
-       union
-       select d.parent_id from departments d join up on d.id = up.id where d.parent_id is not null and d.parent_id <> 0
-     )
-     select distinct role from role_grants
-      where (kind = 'member' and lower(target) = lower($1))
-         or (kind = 'department' and target in (select id::text from up))`,
-    [m.userid, m.departments.map((d) => d.departmentId)],
-  )
-  const grants = new Set(rows.map((r) => r.role))
+  const grants = new Set(await grantedRoles(db, m.userid, m.departments.map((d) => d.departmentId)))
   const admin = policy.adminUserids.includes(m.userid.toLowerCase()) || grants.has('admin')
   const member = admin || policy.policy === 'all-members' || grants.has('member')
   return [...(admin ? (['admin'] as const) : []), ...(member ? (['member'] as const) : [])]

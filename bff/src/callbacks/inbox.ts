@@ -191,3 +191,9 @@ export async function markFailed(db: Queryable, hash: string, failure: { error: 
   const counter = failure.transient ? 'retries' : 'attempts'
   await db.query(`update callback_events set ${counter} = ${counter} + 1, last_error = $2, retry_at = $3 where hash = $1`, [hash, failure.error.slice(0, 2000), failure.retryAt])
 }
+
+/** Events received but not applied yet (all instances), and when the oldest arrived. */
+export async function pendingCallbacks(db: Queryable): Promise<{ count: number; oldest: Date | null }> {
+  const [row] = await db.query<{ n: string | number; oldest: Date | string | null }>('select count(*) as n, min(received_at) as oldest from callback_events where applied_at is null')
+  return { count: Number(row?.n ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null }
+}

@@ -103,6 +103,12 @@ export async function departmentNames(db: Queryable, ids: number[]): Promise<Map
   return new Map(rows.map((r) => [r.id, r.name]))
 }
 
+/** Department `id` with its name, unless a sync removed it. */
+export async function currentDepartment(db: Queryable, id: number): Promise<{ id: number; name: string } | undefined> {
+  const [d] = await db.query<{ id: number; name: string }>('select id, name from departments where id = $1 and removed_at is null', [id])
+  return d
+}
+
 export async function memberNames(db: Queryable, userids: string[]): Promise<Map<string, string>> {
   if (!userids.length) return new Map()
   const rows = await db.query<{ userid: string; name: string }>('select userid, name from members where lower(userid) = any($1)', [userids.map((u) => u.toLowerCase())])

@@ -154,3 +154,10 @@ export async function anySyncSucceeded(db: Queryable): Promise<boolean> {
   const [row] = await db.query<{ synced: boolean }>(`select exists (select 1 from sync_runs where status = 'succeeded') as synced`)
   return !!row?.synced
 }
+
+/** Finished runs that failed since the last one that did not (all instances), counting back at most 20. */
+export async function syncFailuresInARow(db: Queryable): Promise<number> {
+  const runs = await db.query<{ status: string }>("select status from sync_runs where status <> 'running' order by id desc limit 20")
+  const failed = runs.findIndex((r) => r.status !== 'failed')
+  return failed === -1 ? runs.length : failed
+}

@@ -1,5 +1,8 @@
 import { Gauge, type Registry } from 'prom-client'
+import { pendingCallbacks } from '../callbacks/inbox'
 import type { Db } from '../db'
+import { syncFailuresInARow } from '../directory/sync-runs'
+import { pendingOutbox } from '../notify/outbox-store'
 
 /** A scrape answers within this even when the database does not (Prometheus' own default timeout is 10 s). */
 const DEFAULT_COLLECT_TIMEOUT_MS = 2_000
@@ -32,21 +35,15 @@ export function createDbGauges(d: { db: Db; now: () => number; collectTimeoutMs?
   let inflight: Promise<Snapshot> | undefined
 
   async function read(): Promise<Snapshot> {
-    const [outbox] = await d.db.query<{ n: string | number; oldest: Date | string | null }>(
-      "select count(*) as n, min(created_at) as oldest from outbox where status = 'pending'",
-    )
-    const [inbox] = await d.db.query<{ n: string | number; oldest: Date | string | null }>(
-      'select count(*) as n, min(received_at) as oldest from callback_events where applied_at is null',
-    )
-    const runs = await d.db.query<{ status: string }>("select status from sync_runs where status <> 'running' order by id desc limit 20")
-    const at = (v: Date | string | null | undefined) => (v ? new Date(v).getTime() : null)
-    const failed = runs.findIndex((r) => r.status !== 'failed')
+    const outbox = await pendingOutbox(d.db)
+    const inbox = await pendingCallbacks(d.db)
+    const syncFailedInARow = await syncFailuresInARow(d.db)
     return {
-      outboxPending: Number(outbox?.n ?? 0),
-      outboxOldestMs: at(outbox?.oldest),
-      inboxPending: Number(inbox?.n ?? 0),
-      inboxOldestMs: at(inbox?.oldest),
-      syncFailedInARow: failed === -1 ? runs.length : failed,
+      outboxPending: outbox.count,
+      outboxOldestMs: outbox.oldest?.getTime() ?? null,
+      inboxPending: inbox.count,
+      inboxOldestMs: inbox.oldest?.getTime() ?? null,
+      syncFailedInARow,
     }
   }
 

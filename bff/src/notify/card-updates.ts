@@ -1,5 +1,6 @@
 import type { Queryable } from '../db'
 import type { OutboxRef } from './enqueue'
+import { insertCardUpdates } from './outbox-store'
 
 /** What a closed todo's card reads once updated. */
 export const CARD_STATE_TEXT = { done: '已处理', cancelled: '已取消', reassigned: '已转交' } as const
@@ -19,16 +20,5 @@ export interface CardUpdateMessage {
  */
 export async function queueCardUpdates(q: Queryable, o: { ref: OutboxRef; state: CardState; now: Date; exceptUser?: string }): Promise<number> {
   const message: CardUpdateMessage = { button: { replace_name: CARD_STATE_TEXT[o.state] } }
-  // Reads the cards without locking them: a card being sent right now (its row locked by a
-  // worker on PostgreSQL) must not hold up the write that closes the todo.
-  const rows = await q.query(
-    `insert into outbox (dedupe_key, kind, card_of, userid, ref_kind, ref_id, message, next_attempt_at, created_at)
-     select 'card:' || o.id || ':update', 'update', o.id, o.userid, o.ref_kind, o.ref_id, $2::jsonb, $3, $3 from outbox o
-      where o.ref_kind = $5 and o.ref_id = $1 and o.kind = 'send' and o.task_id is not null
-        and ($4::text is null or lower(o.userid) <> lower($4))
-        and not exists (select 1 from outbox u where u.card_of = o.id)
-     on conflict (dedupe_key) do nothing returning 1`,
-    [o.ref.id, JSON.stringify(message), o.now, o.exceptUser ?? null, o.ref.kind],
-  )
-  return rows.length
+  return insertCardUpdates(q, { ref: o.ref, message, now: o.now, exceptUser: o.exceptUser })
 }

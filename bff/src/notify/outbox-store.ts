@@ -1,9 +1,11 @@
 import type { Queryable } from '../db'
 import type { AppMessage } from '../wecom/messages'
 import type { CardUpdateMessage } from './card-updates'
+import type { Notification, OutboxRef } from './enqueue'
 
-// The `outbox` table (migration 004) as the sender sees it. Every write is guarded by
-// `status = 'pending'`, so a row that is already settled is never settled again.
+// The `outbox` table (migrations 004, 018, 024): all of its SQL is here; other features call
+// these functions. The sender's writes are guarded by `status = 'pending'`, so a row that is
+// already settled is never settled again.
 
 export interface OutboxRow {
   /** bigserial, as text (node-postgres returns int8 as a string anyway). */
@@ -102,6 +104,107 @@ export async function suppressDue(q: Queryable, o: { now: Date; limit: number })
     [o.now, o.limit],
   )
   return rows.length
+}
+
+/** The configuration changed: rows its errors pushed back are due at `at` (one earlier retry at most). */
+export async function retryHeldRows(q: Queryable, at: Date): Promise<void> {
+  await q.query("update outbox set next_attempt_at = $1 where status = 'pending' and last_error is not null and next_attempt_at > $1", [at])
+}
+
+/** Inserts new notifications in one statement (a duplicate `dedupeKey` is skipped); returns how many were new. */
+export async function insertNotifications(q: Queryable, now: Date, list: readonly Notification[]): Promise<number> {
+  const rows = await q.query(
+    `insert into outbox (dedupe_key, userid, ref_kind, ref_id, message, task_id, next_attempt_at, created_at)
+     select n.dedupe_key, n.userid, n.ref_kind, n.ref_id, n.message::jsonb, n.message::jsonb -> 'template_card' ->> 'task_id', $6, $6
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) as n (dedupe_key, userid, ref_kind, ref_id, message)
+     on conflict (dedupe_key) do nothing returning 1`,
+    [
+      list.map((n) => n.dedupeKey),
+      list.map((n) => n.userid),
+      list.map((n) => n.ref?.kind ?? null),
+      list.map((n) => n.ref?.id ?? null),
+      list.map((n) => JSON.stringify(n.message)),
+      now,
+    ],
+  )
+  return rows.length
+}
+
+/**
+ * Inserts an update row (`message`) for every sent card about `ref` that has none yet, to anyone
+ * but `exceptUser` when given; returns how many.
+ */
+export async function insertCardUpdates(q: Queryable, o: { ref: OutboxRef; message: CardUpdateMessage; now: Date; exceptUser?: string }): Promise<number> {
+  // Reads the cards without locking them: a card being sent right now (its row locked by a
+  // worker on PostgreSQL) must not hold up the write that closes the todo.
+  const rows = await q.query(
+    `insert into outbox (dedupe_key, kind, card_of, userid, ref_kind, ref_id, message, next_attempt_at, created_at)
+     select 'card:' || o.id || ':update', 'update', o.id, o.userid, o.ref_kind, o.ref_id, $2::jsonb, $3, $3 from outbox o
+      where o.ref_kind = $5 and o.ref_id = $1 and o.kind = 'send' and o.task_id is not null
+        and ($4::text is null or lower(o.userid) <> lower($4))
+        and not exists (select 1 from outbox u where u.card_of = o.id)
+     on conflict (dedupe_key) do nothing returning 1`,
+    [o.ref.id, JSON.stringify(o.message), o.now, o.exceptUser ?? null, o.ref.kind],
+  )
+  return rows.length
+}
+
+/** The latest card sent with `taskId` to `userid` (any case), and the todo it is about when it is about one. */
+export async function cardOfTask(q: Queryable, taskId: string, userid: string): Promise<{ id: string; todoId: string | null } | undefined> {
+  const [card] = await q.query<{ id: string; todo_id: string | null }>(
+    `select id::text as id, case when ref_kind = 'todo' then ref_id end as todo_id from outbox where task_id = $1 and kind = 'send' and lower(userid) = lower($2) order by outbox.id desc limit 1`,
+    [taskId, userid],
+  )
+  return card ? { id: card.id, todoId: card.todo_id } : undefined
+}
+
+/** A tap's fresh response_code replaces the card's, unless the card holds a newer one. */
+export async function renewResponseCode(q: Queryable, cardId: string, code: string, at: Date): Promise<void> {
+  await q.query('update outbox set response_code = $2, response_code_at = $3 where id = $1 and (response_code_at is null or response_code_at < $3)', [cardId, code, at])
+}
+
+/** The card's update, if it failed (no valid code), is pending again at `at`. Returns whether there was one. */
+export async function retryFailedCardUpdate(q: Queryable, cardId: string, at: Date): Promise<boolean> {
+  const retried = await q.query(
+    `update outbox set status = 'pending', next_attempt_at = $2, last_error = null
+        where card_of = $1 and kind = 'update' and status = 'failed' returning 1`,
+    [cardId, at],
+  )
+  return retried.length > 0
+}
+
+/** Pending rows (all instances) and when the oldest was queued. */
+export async function pendingOutbox(q: Queryable): Promise<{ count: number; oldest: Date | null }> {
+  const [row] = await q.query<{ n: string | number; oldest: Date | string | null }>("select count(*) as n, min(created_at) as oldest from outbox where status = 'pending'")
+  return { count: Number(row?.n ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null }
+}
+
+/** Sends since `since` (card updates left out of the failures) and what last held up or failed one. */
+export interface OutboxDigest {
+  pending: number
+  sent: number
+  failed: number
+  heldError: string | null
+  lastFailure: string | null
+}
+
+export async function outboxDigest(q: Queryable, since: Date): Promise<OutboxDigest> {
+  const [row] = await q.query<{ pending: string | number; sent: string | number; failed: string | number; held_error: string | null; last_failure: string | null }>(
+    `select count(*) filter (where status = 'pending') as pending,
+            count(*) filter (where status = 'sent' and sent_at >= $1) as sent,
+            count(*) filter (where status = 'failed' and created_at >= $1 and kind = 'send') as failed,
+            (select last_error from outbox where status = 'pending' and last_error is not null and kind = 'send' order by next_attempt_at desc, id desc limit 1) as held_error,
+            (select last_error from outbox where status = 'failed' and created_at >= $1 and kind = 'send' order by id desc limit 1) as last_failure
+       from outbox`,
+    [since],
+  )
+  return {
+    pending: Number(row?.pending ?? 0),
+    sent: Number(row?.sent ?? 0),
+    failed: Number(row?.failed ?? 0),
+    heldError: row?.held_error ?? null,
+    lastFailure: row?.last_failure ?? null,
+  }
 }
 
 function clip(text: string): string {

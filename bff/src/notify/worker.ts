@@ -6,7 +6,7 @@ import { MAX_DUPLICATE_CHECK_SECONDS, sendMessage, type AppMessage } from '../we
 import { attemptCardUpdate } from './card-update-attempt'
 import { createRateBudgets, type RateBudgets } from '../rate/budget'
 import { HOLD_MS, MemberPacer, WECOM_MEMBER_LIMITS, type MemberLimits, type Slot } from './member-pacing'
-import { claimDue, suppressDue, type OutboxRow } from './outbox-store'
+import { claimDue, retryHeldRows, suppressDue, type OutboxRow } from './outbox-store'
 import { fromError, fromResult, type Outcome } from './outcome'
 import { createPollRunner } from '../poll-runner'
 import { recordOutcome, type Settled } from './record-outcome'
@@ -229,9 +229,7 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     pausedUntil = 0
     transientRun = 0
     // Rows the old configuration's errors pushed back are due again (one earlier retry at most).
-    const at = new Date(now())
-    void opts.db
-      .query("update outbox set next_attempt_at = $1 where status = 'pending' and last_error is not null and next_attempt_at > $1", [at])
+    void retryHeldRows(opts.db, new Date(now()))
       .catch((e: unknown) => log.error('outbox worker: database error', { err: e }))
       .finally(wake)
   }

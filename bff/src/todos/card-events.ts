@@ -1,4 +1,5 @@
 import type { Db } from '../db'
+import { cardOfTask, renewResponseCode, retryFailedCardUpdate } from '../notify/outbox-store'
 import type { CallbackMessage } from '../wecom/callback-xml'
 import { todoIdOfKey } from './todo-card'
 
@@ -20,24 +21,16 @@ export async function recordCardEvent(db: Db, msg: CallbackMessage): Promise<boo
   const code = text(msg.fields.ResponseCode)
   const at = new Date(msg.createTime * 1000)
   return db.transaction(async (tx) => {
-    const [card] = await tx.query<{ id: string; todo_id: string | null }>(
-      `select id::text as id, case when ref_kind = 'todo' then ref_id end as todo_id from outbox where task_id = $1 and kind = 'send' and lower(userid) = lower($2) order by outbox.id desc limit 1`,
-      [taskId, userid],
-    )
+    const card = await cardOfTask(tx, taskId, userid)
     const inserted = await tx.query(
       `insert into card_events (task_id, userid, event_key, card_type, todo_id, at) values ($1, $2, $3, $4, $5, $6)
        on conflict (task_id, userid, event_key, at) do nothing returning 1`,
-      [taskId, userid, eventKey, text(msg.fields.CardType), todoIdOfKey(eventKey) ?? card?.todo_id ?? null, at],
+      [taskId, userid, eventKey, text(msg.fields.CardType), todoIdOfKey(eventKey) ?? card?.todoId ?? null, at],
     )
     // A repeat of a tap already applied, or a card that is not ours (sent before this build, or by another app).
     if (!inserted.length || !card || !code) return false
-    await tx.query('update outbox set response_code = $2, response_code_at = $3 where id = $1 and (response_code_at is null or response_code_at < $3)', [card.id, code, at])
+    await renewResponseCode(tx, card.id, code, at)
     // The card's update, if it was closed and found no valid code, goes out again with this one.
-    const retried = await tx.query(
-      `update outbox set status = 'pending', next_attempt_at = $2, last_error = null
-        where card_of = $1 and kind = 'update' and status = 'failed' returning 1`,
-      [card.id, at],
-    )
-    return retried.length > 0
+    return retryFailedCardUpdate(tx, card.id, at)
   })
 }
