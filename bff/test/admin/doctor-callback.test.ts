@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { AppEnv } from '../../src/app-env'
-import { settingsOf } from '../../src/admin/settings/runtime'
 import { callbackRoutes } from '../../src/callbacks'
 import type { Db } from '../../src/db'
 import { createCallbackCrypto, type CallbackCrypto } from '../../src/wecom/callback-crypto'
@@ -10,7 +9,7 @@ import { doctor, doctorSetup } from './doctor-helpers'
 import { SANDBOX_DEFAULTS } from '../../src/sandbox'
 
 // The callback check reads what the real callback routes recorded; the routes follow
-// config.wecom at run time (the console may change the Token, key or corp).
+// the runtime settings (the console may change the Token, key or corp).
 
 const TOKEN = 'DoctorCallbackToken01'
 const KEY = 'DoctorEncodingAesKey0123456789abcdefghijklm'
@@ -30,7 +29,7 @@ beforeEach(async () => {
 
 function stack(env: Record<string, string> = { WECOM_CALLBACK_TOKEN: TOKEN, WECOM_CALLBACK_AES_KEY: KEY }) {
   const s = doctorSetup({ db, env })
-  const routes = new Hono<AppEnv>().route('/', callbackRoutes({ settings: settingsOf(s.config), db, log: s.ctx.log, now: Date.now, marks: s.marks }, { wake() {} }))
+  const routes = new Hono<AppEnv>().route('/', callbackRoutes({ settings: s.settings, db, log: s.ctx.log, now: Date.now, marks: s.marks }, { wake() {} }))
   /** WeCom's URL check on Save, sealed with the console's values. */
   const verify = (crypto: CallbackCrypto) => {
     const echostr = crypto.encrypt('5927324312840958')
@@ -93,22 +92,22 @@ describe('callback check', () => {
 })
 
 describe('callback routes follow the settings at run time', () => {
-  it('use a new Token and EncodingAESKey as soon as config.wecom changes', async () => {
+  it('use a new Token and EncodingAESKey as soon as a console save changes them', async () => {
     const s = stack()
     expect((await s.verify(sealer(TOKEN, KEY))).status).toBe(200)
-    s.config.wecom.callbackToken = 'RotatedToken'
-    s.config.wecom.callbackAesKey = OTHER_KEY
+    s.settings.set('callbackToken', 'RotatedToken')
+    s.settings.set('callbackAesKey', OTHER_KEY)
     expect((await s.verify(sealer(TOKEN, KEY))).status).toBe(403)
     expect((await s.verify(sealer('RotatedToken', OTHER_KEY))).status).toBe(200)
-    s.config.wecom.callbackAesKey = undefined
+    s.settings.set('callbackAesKey', undefined)
     expect((await s.verify(sealer('RotatedToken', OTHER_KEY))).status).toBe(503)
   })
 
   it('refuse every callback while the key is malformed, and recover when it is fixed', async () => {
     const s = stack()
-    s.config.wecom.callbackAesKey = 'too-short'
+    s.settings.set('callbackAesKey', 'too-short')
     expect((await s.verify(sealer(TOKEN, KEY))).status).toBe(503)
-    s.config.wecom.callbackAesKey = KEY
+    s.settings.set('callbackAesKey', KEY)
     expect((await s.verify(sealer(TOKEN, KEY))).status).toBe(200)
   })
 })

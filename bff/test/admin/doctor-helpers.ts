@@ -8,10 +8,10 @@ import { runDoctor } from '../../src/admin/doctor/run-doctor'
 import type { DoctorContext } from '../../src/admin/doctor/types'
 import { createHealthMarks } from '../../src/admin/marks'
 import { verifyFileServing } from '../../src/admin/verify-files'
-import { settingsOf } from '../../src/admin/settings/runtime'
 import { loadConfig, type Config } from '../../src/config'
 import type { Db } from '../../src/db'
 import { createLogger } from '../../src/log'
+import { testSettings } from '../helpers/settings'
 import { createSandbox, SANDBOX_DEFAULTS, TEST_IP_HEADER, type SandboxOptions } from '../../src/sandbox'
 
 export const PUBLIC_URL = 'https://portal.example.com'
@@ -44,6 +44,7 @@ export function doctorConfig(env: Record<string, string> = {}): Config {
 export function doctorSetup(opts: { env?: Record<string, string>; sandbox?: Partial<SandboxOptions>; db?: Db; testMessageTo?: string } = {}) {
   const sandbox = createSandbox({ trustedDomain: new URL(PUBLIC_URL).host, ipAllowlist: [EGRESS_IP], ...opts.sandbox })
   const config = doctorConfig(opts.env)
+  const settings = testSettings(config)
   const lines: string[] = []
   const log = createLogger({ level: 'debug', write: (l) => lines.push(l) })
   const marks = opts.db ? createHealthMarks({ db: opts.db, now: Date.now, log }) : undefined
@@ -54,7 +55,7 @@ export function doctorSetup(opts: { env?: Record<string, string>; sandbox?: Part
   }
   const site = opts.db ? new Hono().route('/', verifyFileServing({ db: opts.db, config, now: Date.now })) : new Hono()
   const ctx: DoctorContext = {
-    ...doctorContext({ config, settings: settingsOf(config), db: opts.db, marks, log, now: Date.now }, { testMessageTo: opts.testMessageTo, wecomFetch }),
+    ...doctorContext({ config, settings, db: opts.db, marks, log, now: Date.now }, { testMessageTo: opts.testMessageTo, wecomFetch }),
     // Our own public origin, answering with the real verify-file routes.
     fetch: async (url, init) => site.request(String(url), init),
   }
@@ -62,7 +63,7 @@ export function doctorSetup(opts: { env?: Record<string, string>; sandbox?: Part
     const res = await sandbox.app.request(`/sandbox/admin/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
     if (!res.ok) throw new Error(`sandbox admin ${path}: ${res.status} ${await res.text()}`)
   }
-  return { sandbox, config, ctx, marks, lines, admin }
+  return { sandbox, config, settings, ctx, marks, lines, admin }
 }
 
 export async function doctor(ctx: DoctorContext, opts: { testMessage?: boolean } = {}): Promise<DoctorReport & { check(id: DoctorCheck['id']): DoctorCheck }> {

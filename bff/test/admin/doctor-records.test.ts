@@ -138,7 +138,7 @@ describe('notifications', () => {
     expect(byEnv.status).toBe('warn')
     expect(byEnv.fix!.en).toContain('MESSAGE_ENABLE=true')
     const byConsole = doctorSetup({ db })
-    byConsole.ctx.config.messageEnable = false
+    byConsole.settings.set('messageEnable', false)
     const o2 = (await doctor(byConsole.ctx)).check('outbox')
     expect(o2.status).toBe('warn')
     expect(o2.fix!.en).toContain('Settings')

@@ -49,8 +49,9 @@ describe('settings in effect', () => {
     expect((await settingRows(db)).find((r) => r.key === 'corpId')?.value).toBe(OTHER.corpId)
 
     // Another running instance holds it back the same way.
-    const b = await settingsRig({ db, config: testConfig() })
-    b.config.wecom.corpId = SANDBOX_DEFAULTS.corpId
+    // Running on the sandbox corp, as the first instance started.
+    const running = testConfig()
+    const b = await settingsRig({ db, config: { ...running, wecom: { ...running.wecom, corpId: SANDBOX_DEFAULTS.corpId } } })
     await b.settings.apply()
     expect(b.settings.get('corpId')).toBe(SANDBOX_DEFAULTS.corpId)
     expect((await b.settings.view()).restartRequired).toBe(true)

@@ -70,9 +70,9 @@ describeEachDb('card updates in the outbox', (open) => {
     await sendCard(r)
     await r.worker.drain()
     await queueCardUpdates(db, { ref: { kind: 'todo', id: 't1' }, state: 'done', now: new Date(r.now()) })
-    r.config.messageEnable = false
+    r.settings.set('messageEnable', false)
     await r.worker.drain()
-    r.config.messageEnable = true
+    r.settings.set('messageEnable', true)
     await r.worker.drain()
     expect((await rows(db))[1]).toMatchObject({ kind: 'update', status: 'suppressed' })
     expect((await r.inbox('lisi'))[0]).not.toHaveProperty('replaceName')

@@ -63,9 +63,12 @@ export function notifyRig(db: Db, opts: { sandbox?: Partial<SandboxOptions>; wor
     // The fetch is the sandbox in-process: only the overall deadline applies (no connection pool).
     overallTimeoutMs: opts.timeoutMs ?? 1000,
   })
-  // Tests switch messages off and on by changing `config`; the worker reads it as the console's settings.
-  const config = { messageEnable: opts.messageEnable ?? true, wecom: { agentId: SANDBOX_DEFAULTS.agentId } }
-  const settings = { get: ((key: 'messageEnable' | 'agentId') => (key === 'agentId' ? config.wecom.agentId : config.messageEnable)) as RuntimeSettings['get'] }
+  // The two settings the worker reads; tests switch messages off and on as a console save would.
+  const values = { messageEnable: opts.messageEnable ?? true, agentId: SANDBOX_DEFAULTS.agentId }
+  const settings = {
+    get: ((key: keyof typeof values) => values[key]) as RuntimeSettings['get'],
+    set: (key: 'messageEnable', value: boolean) => void (values[key] = value),
+  }
   const makeWorker = (extra: Partial<OutboxWorkerOptions> = {}) =>
     createOutboxWorker({ db, wecom, log, now: clock, settings, sleep: () => new Promise(() => {}), random: () => 1, ...opts.worker, ...extra })
   const admin = async (method: string, path: string, body?: unknown) => {
@@ -76,7 +79,7 @@ export function notifyRig(db: Db, opts: { sandbox?: Partial<SandboxOptions>; wor
   return {
     sandbox,
     wecom,
-    config,
+    settings,
     lines,
     worker: makeWorker(),
     makeWorker,

@@ -212,7 +212,7 @@ describeEachDb('outbox worker under WeCom faults', (open) => {
     expect(rows[0]!.last_error).toMatch(/MESSAGE_ENABLE=false/)
     expect(rig.sandbox.state.calls.size).toBe(0)
     // Turned back on, suppressed rows stay suppressed: they were never meant to go.
-    rig.config.messageEnable = true
+    rig.settings.set('messageEnable', true)
     await rig.worker.drain()
     expect(rig.sandbox.state.calls.size).toBe(0)
   })
