@@ -94,8 +94,8 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
     if (changed.includes('syncCron') || changed.includes('forceSyncCron')) sync.reschedule({ cron: settings.get('syncCron'), forceCron: settings.get('forceSyncCron') })
     // Cached principals carry roles computed under the old policy.
     if (changed.includes('rolePolicy')) principals.clear()
-    // Sends held back while messages were off, or paused on the old credentials' errors, may go now.
     if (changed.includes('logLevel')) log.setLevel(settings.get('logLevel'))
+    // Sends held back while messages were off, or paused on the old credentials' errors, may go now.
     if (changed.some((k) => k === 'messageEnable' || k === 'secret' || k === 'agentId' || k === 'apiBase')) outbox.resume()
   })
   const applyContactChange = contactChangeHandler(deps)
