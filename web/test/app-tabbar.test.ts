@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { defineComponent, h, ref, type Ref } from 'vue'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import { createPinia, type Pinia } from 'pinia'
@@ -6,6 +7,7 @@ import { useI18n } from '../src/i18n/use-i18n'
 import { routes } from '../src/router/routes'
 import { BADGE_DEBOUNCE_MS, TODOS_FRESH_MS, useTodosStore } from '../src/stores/todos'
 import AppTabbar from '../src/components/layout/AppTabbar.vue'
+import { useTodoBadge } from '../src/composables/use-todo-badge'
 import { jsonResponse } from './fixtures'
 import { fakeTodosFetch, hostTodo, sampleTodo } from './todo-fixtures'
 import { eventually } from './wait'
@@ -29,12 +31,18 @@ afterEach(() => {
   useI18n().setLang('auto')
 })
 
+// What App does: the badge from useTodoBadge, passed to the bar as a prop.
+const TabbarWithBadge = defineComponent(() => {
+  const badge = useTodoBadge(ref(true))
+  return () => h(AppTabbar, { badge: badge.value })
+})
+
 async function mountTabbar(url = '/'): Promise<VueWrapper> {
   router = createRouter({ history: createMemoryHistory(), routes })
   await router.push(url)
   await router.isReady()
   pinia = createPinia()
-  wrapper = mount(AppTabbar, { global: { plugins: [router, pinia] }, attachTo: document.body })
+  wrapper = mount(TabbarWithBadge, { global: { plugins: [router, pinia] }, attachTo: document.body })
   await flushPromises()
   return wrapper
 }
@@ -120,5 +128,48 @@ describe('AppTabbar', () => {
     document.dispatchEvent(new Event('visibilitychange'))
     await vi.advanceTimersByTimeAsync(BADGE_DEBOUNCE_MS + 10)
     expect(todoCalls()).toHaveLength(2)
+  })
+})
+
+describe('AppTabbar takes its badge as a prop; App keeps the count with useTodoBadge', () => {
+  it('the bar shows the badge it is given and fetches nothing itself (no store needed)', async () => {
+    router = createRouter({ history: createMemoryHistory(), routes })
+    await router.push('/')
+    await router.isReady()
+    wrapper = mount(AppTabbar, { props: { badge: 7 }, global: { plugins: [router] }, attachTo: document.body })
+    await flushPromises()
+    expect(todosTab(wrapper).find('.van-badge').text()).toBe('7')
+    await wrapper.setProps({ badge: undefined })
+    expect(todosTab(wrapper).find('.van-badge').exists()).toBe(false)
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+
+  it('fetches only while the bar is shown: when it appears, not on route changes while hidden', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    fetchMock.mockImplementation(fakeTodosFetch({ pending: [sampleTodo()] }))
+    router = createRouter({ history: createMemoryHistory(), routes })
+    await router.push('/')
+    await router.isReady()
+    const shown = ref(false)
+    let badge: Readonly<Ref<number | undefined>> | undefined
+    const Host = defineComponent(() => {
+      badge = useTodoBadge(shown)
+      return () => null
+    })
+    wrapper = mount(Host, { global: { plugins: [router, createPinia()] } })
+    await flushPromises()
+    expect(todoCalls()).toHaveLength(0)
+
+    shown.value = true
+    await flushPromises()
+    expect(todoCalls()).toHaveLength(1)
+    expect(badge!.value).toBe(1)
+
+    // Hidden (an admin page), a minute later: route changes fetch nothing.
+    shown.value = false
+    vi.setSystemTime(Date.now() + 60_000)
+    await router.push('/me')
+    await vi.advanceTimersByTimeAsync(BADGE_DEBOUNCE_MS + 10)
+    expect(todoCalls()).toHaveLength(1)
   })
 })

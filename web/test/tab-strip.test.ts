@@ -3,13 +3,13 @@ import { mount } from '@vue/test-utils'
 import { defineComponent, h, nextTick, ref } from 'vue'
 import TabStrip from '../src/components/common/TabStrip.vue'
 
-function mountStrip(start = 'a') {
+function mountStrip(start = 'a', barClass?: string) {
   const active = ref(start)
   const Host = defineComponent({
     render: () =>
       h(
         TabStrip,
-        { id: 't', label: 'Lists', tabs: ['a', 'b', 'c'], active: active.value, 'onUpdate:active': (v: string) => (active.value = v) },
+        { id: 't', label: 'Lists', tabs: ['a', 'b', 'c'], barClass, active: active.value, 'onUpdate:active': (v: string) => (active.value = v) },
         { tab: ({ tab }: { tab: string }) => `Tab ${tab}`, panel: ({ tab }: { tab: string }) => h('p', { 'data-test': `p-${tab}` }, tab) },
       ),
   })
@@ -26,6 +26,12 @@ describe('TabStrip', () => {
     expect(w.find('#t-panel-b').attributes('aria-labelledby')).toBe('t-tab-b')
     // Panels render on first visit only.
     expect(w.find('[data-test="p-a"]').exists()).toBe(false)
+    w.unmount()
+  })
+
+  it('puts barClass on the bar that holds the tabs (a page makes it its top bar)', () => {
+    const { w } = mountStrip('a', 'portal-top-bar')
+    expect(w.find('.tab-strip__bar').classes()).toEqual(['tab-strip__bar', 'portal-top-bar'])
     w.unmount()
   })
 

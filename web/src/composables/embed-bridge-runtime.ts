@@ -65,7 +65,7 @@ export function startEmbedBridge(d: EmbedBridgeDeps): () => void {
       () => active.value && postTodos(),
     )
 
-    // The tab bar keeps the count fresh; it is hidden here, so the bridge does the same for the host:
+    // App keeps the count fresh for the tab bar, hidden here: the bridge does the same for the host,
     // when signed in, on each route change (unless just fetched) and when the page is shown again.
     const signedIn = computed(() => active.value && session.status === 'ready')
     const freshen = debounce((maxAge: number) => signedIn.value && void todos.freshen('pending', maxAge), BADGE_DEBOUNCE_MS)

@@ -16,7 +16,7 @@ export interface EmbedBridgeOptions {
 
 /**
  * Inside a host app's iframe (`?embed=1`), starts the bridge that posts to the host page. Outside
- * a frame it loads nothing: the bridge and the todos store it needs live in their own chunk.
+ * a frame it loads nothing: the bridge lives in its own chunk.
  */
 export function useEmbedBridge(opts: EmbedBridgeOptions): void {
   const router = useRouter()
