@@ -259,4 +259,29 @@ describe('useEmbedBridge', () => {
     await flushPromises()
     expect(ofType('todos')).toEqual([{ source: 'wecom-portal', type: 'todos', pending: 1, origin: HOST }])
   })
+
+  it('shown again (back from an approval in WeCom), asks for the count and tells the host', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true })
+    answer([HOST])
+    embedded.value = true
+    await mountBridge()
+    await vi.advanceTimersByTimeAsync(HEIGHT_DEBOUNCE_MS)
+    postMessage.mockClear()
+
+    answer([HOST], [])
+    await vi.advanceTimersByTimeAsync(6_000)
+    document.dispatchEvent(new Event('visibilitychange'))
+    await vi.advanceTimersByTimeAsync(1000)
+    await flushPromises()
+    expect(ofType('todos')).toEqual([{ source: 'wecom-portal', type: 'todos', pending: 0, origin: HOST }])
+
+    // Unmounted, the bridge stops listening: no more requests.
+    wrapper!.unmount()
+    wrapper = undefined
+    fetchMock.mockClear()
+    await vi.advanceTimersByTimeAsync(60_000)
+    document.dispatchEvent(new Event('visibilitychange'))
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
 })

@@ -4,8 +4,8 @@ import type { Pinia } from 'pinia'
 import type { EmbedMessage } from '@portal/shared'
 import { useAppStore } from '../stores/app'
 import { useSessionStore } from '../stores/session'
-import { BADGE_DEBOUNCE_MS, ON_SHOW_MAX_AGE_MS, TODOS_FRESH_MS, useTodosStore } from '../stores/todos'
-import { debounce } from '../lib/debounce'
+import { useTodosStore } from '../stores/todos'
+import { keepPendingFresh } from './use-todo-badge'
 import { whenRouterReady } from '../lib/router-ready'
 import { hostPath, postToHost, watchHeight, type HostWindow } from '../lib/embed-bridge'
 
@@ -65,19 +65,12 @@ export function startEmbedBridge(d: EmbedBridgeDeps): () => void {
       () => active.value && postTodos(),
     )
 
-    // App keeps the count fresh for the tab bar, hidden here: the bridge does the same for the host,
-    // when signed in, on each route change (unless just fetched) and when the page is shown again.
-    const signedIn = computed(() => active.value && session.status === 'ready')
-    const freshen = debounce((maxAge: number) => signedIn.value && void todos.freshen('pending', maxAge), BADGE_DEBOUNCE_MS)
-    cleanups.push(() => freshen.cancel())
-    watch(signedIn, (on) => on && void todos.freshen('pending'), { immediate: true })
-    watch(
+    // App keeps the count fresh for the tab bar, hidden here: the bridge does the same for the host, when signed in.
+    keepPendingFresh(
+      todos,
+      computed(() => active.value && session.status === 'ready'),
       () => route.value.path,
-      () => freshen(TODOS_FRESH_MS),
     )
-    const onVisible = () => document.visibilityState === 'visible' && freshen(ON_SHOW_MAX_AGE_MS)
-    document.addEventListener('visibilitychange', onVisible)
-    cleanups.push(() => document.removeEventListener('visibilitychange', onVisible))
   })
   return () => {
     scope.stop()
