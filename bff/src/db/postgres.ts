@@ -40,6 +40,11 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   })
   // An idle connection that breaks.
   pool.on('error', onConnectionError)
+  // pg-pool takes its own 'error' listener off a connection while it is checked out and puts it back
+  // on release; a server going down can still make a connection emit 'error' with none attached (it
+  // ended the process once in CI's PostgreSQL-restart test). This listener stays for the connection's
+  // life; the pool and transaction() still report the errors that matter.
+  pool.on('connect', (client) => client.on('error', () => {}))
   // Fail at start, not at the first request, when the server is unreachable.
   try {
     await pool.query('select 1')
