@@ -40,10 +40,11 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
   })
   // An idle connection that breaks.
   pool.on('error', onConnectionError)
-  // pg-pool takes its own 'error' listener off a connection while it is checked out and puts it back
-  // on release; a server going down can still make a connection emit 'error' with none attached (it
-  // ended the process once in CI's PostgreSQL-restart test). This listener stays for the connection's
-  // life; the pool and transaction() still report the errors that matter.
+  // pg-pool takes its own 'error' listener off a connection when it hands it out, and may hand it to
+  // a waiting transaction() while the driver is still reading the last answer; an error in the same
+  // read (the server shutting down) then met no listener and ended the process (CI's PostgreSQL
+  // restart test; reproduced in bff/test/db/pool-errors.test.ts). This listener stays for the
+  // connection's life; the pool and transaction() still report the errors that matter.
   pool.on('connect', (client) => client.on('error', () => {}))
   // Fail at start, not at the first request, when the server is unreachable.
   try {
