@@ -111,8 +111,13 @@ export async function retryHeldRows(q: Queryable, at: Date): Promise<void> {
   await q.query("update outbox set next_attempt_at = $1 where status = 'pending' and last_error is not null and next_attempt_at > $1", [at])
 }
 
-/** Inserts new notifications in one statement (a duplicate `dedupeKey` is skipped); returns how many were new. */
-export async function insertNotifications(q: Queryable, now: Date, list: readonly Notification[]): Promise<number> {
+/**
+ * Queues notifications in one statement (a message to many members), inside the caller's
+ * transaction so that they exist exactly when the change that causes them does. A `dedupeKey`
+ * already queued is skipped; returns how many were new.
+ */
+export async function enqueueNotifications(q: Queryable, now: Date, list: readonly Notification[]): Promise<number> {
+  if (!list.length) return 0
   const rows = await q.query(
     `insert into outbox (dedupe_key, userid, ref_kind, ref_id, message, task_id, next_attempt_at, created_at)
      select n.dedupe_key, n.userid, n.ref_kind, n.ref_id, n.message::jsonb, n.message::jsonb -> 'template_card' ->> 'task_id', $6, $6
