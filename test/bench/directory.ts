@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { freshPostgresDatabase } from '@portal/bff/testing/db'
 import { freePort } from '../support/app-process'
-import { BENCH_DATABASE_URL } from './stores'
+import { BENCH_DATABASE_URL, storeNames } from './stores'
 
 /** Org sizes the sync is measured at; BENCH_MEMBERS=1000,10000 restricts them. */
 const SIZES = (process.env.BENCH_MEMBERS ?? '1000,10000,100000').split(',').map(Number)
@@ -133,15 +133,18 @@ export async function syncBench(log: (f: SyncFigures) => void = () => {}): Promi
     const departments = departmentsFor(members)
     const sb = await sandboxProcess('localhost:3000', members, departments)
     try {
-      const dataDir = mkdtempSync(join(tmpdir(), 'bench-sync-'))
-      try {
-        out.push(await measureSync(sb.url, 'PGlite', { DATA_DIR: dataDir }, members, departments))
-        log(out.at(-1)!)
-      } finally {
-        rmSync(dataDir, { recursive: true, force: true })
+      const stores = storeNames()
+      if (stores.includes('PGlite')) {
+        const dataDir = mkdtempSync(join(tmpdir(), 'bench-sync-'))
+        try {
+          out.push(await measureSync(sb.url, 'PGlite', { DATA_DIR: dataDir }, members, departments))
+          log(out.at(-1)!)
+        } finally {
+          rmSync(dataDir, { recursive: true, force: true })
+        }
       }
-      if (BENCH_DATABASE_URL) {
-        const db = await freshPostgresDatabase(BENCH_DATABASE_URL, 'bench_sync')
+      if (stores.includes('PostgreSQL')) {
+        const db = await freshPostgresDatabase(BENCH_DATABASE_URL!, 'bench_sync')
         try {
           out.push(await measureSync(sb.url, 'PostgreSQL', { DATABASE_URL: db.url }, members, departments))
           log(out.at(-1)!)

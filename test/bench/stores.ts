@@ -14,9 +14,12 @@ export interface BenchStore {
 
 export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
 
+/** The stores to measure; BENCH_STORES=PostgreSQL (or PGlite) keeps one, for a profile or a rerun. */
 export function storeNames(): BenchStore['name'][] {
   if (!BENCH_DATABASE_URL) console.warn('  (PostgreSQL not benchmarked: set BENCH_DATABASE_URL or TEST_DATABASE_URL)')
-  return BENCH_DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite']
+  const all: BenchStore['name'][] = BENCH_DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite']
+  const only = process.env.BENCH_STORES?.split(',')
+  return only ? all.filter((n) => only.includes(n)) : all
 }
 
 export async function openStore(name: BenchStore['name']): Promise<BenchStore> {

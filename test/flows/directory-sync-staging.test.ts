@@ -166,6 +166,56 @@ describe.each(databases)('directory sync staging [%s]', (_name, openDb) => {
       await sandboxAdmin(stack, 'PATCH', 'org/users/lisi', { position: '前端工程师' })
     }
   })
+
+  it('every field a member is staged with arrives in members and member_departments as WeCom gave it', async () => {
+    // Text that array literals and the staging insert's casts must carry through untouched.
+    await sandboxAdmin(stack, 'POST', 'org/users', {
+      userid: 'quoted.one',
+      name: '引号"人',
+      department: [2, 3],
+      main_department: 3,
+      order: [7, 4294967295],
+      is_leader_in_dept: [1, 0],
+      position: '主管 {A,B} \\ "C"',
+      direct_leader: ['zhangsan', 'lisi'],
+      alias: 'NULL',
+      telephone: '010-1234,5',
+      sensitive: { mobile: '13800000000', email: 'q"o@corp.example', gender: '2' },
+      status: 1,
+    })
+    const run = await syncOnce(stack, 'full', { stageBatch: 5 })
+    expect(run.status).toBe('succeeded')
+    const [row] = await stack.deps.db.query(
+      `select name, alias, position, department_ids, main_department, status, gender, mobile, telephone, email, direct_leaders, name_pinyin <> '' as has_pinyin, sync_hash <> '' as has_hash
+         from members where userid = 'quoted.one'`,
+    )
+    expect(row).toEqual({
+      name: '引号"人',
+      alias: 'NULL',
+      position: '主管 {A,B} \\ "C"',
+      department_ids: [2, 3],
+      main_department: 3,
+      status: 1,
+      gender: 2,
+      mobile: '13800000000',
+      telephone: '010-1234,5',
+      email: 'q"o@corp.example',
+      direct_leaders: ['zhangsan', 'lisi'],
+      has_pinyin: true,
+      has_hash: true,
+    })
+    const deps = await stack.deps.db.query<{ department_id: number; sort_order: string | number; is_leader: boolean }>(
+      "select department_id, sort_order, is_leader from member_departments where userid = 'quoted.one' order by department_id",
+    )
+    expect(deps.map((d) => ({ ...d, sort_order: Number(d.sort_order) }))).toEqual([
+      { department_id: 2, sort_order: 7, is_leader: true },
+      { department_id: 3, sort_order: 4294967295, is_leader: false },
+    ])
+    // A second run finds nothing changed: the stored hash is the one the member is compared by.
+    const again = await syncOnce(stack, 'full', { stageBatch: 5 })
+    expect(again.counts).toMatchObject({ membersCreated: 0, membersUpdated: 0 })
+    await sandboxAdmin(stack, 'DELETE', 'org/users/quoted.one')
+  })
 })
 
 describe.skipIf(!TEST_DATABASE_URL)('two BFF instances on one PostgreSQL, racing', () => {

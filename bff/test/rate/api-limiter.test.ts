@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Db } from '../../src/db'
 import { createApiLimiter } from '../../src/rate/api-limiter'
-import { createRateBudgets } from '../../src/rate/budget'
+import { createRateBudgets, type RateBudgets } from '../../src/rate/budget'
 import { describeEachDb } from '../helpers/test-db'
 
 const T0 = Date.UTC(2026, 10, 2, 1, 0, 0)
@@ -93,15 +93,49 @@ describeEachDb('per-API limiter shared through the database', (open) => {
     expect(busiestWindow(calls, 60_000)).toBe(540)
   })
 
-  it('a caller that spends its units within the hold takes more at a time (16, 32 … 256), and 16 again once it slows', async () => {
+  it('a caller that spends its units within the hold takes more at a time (16, 32 … 256), ahead of need, and 16 again once it slows', async () => {
     const t = twoInstances(9_000)
-    for (let i = 0; i < 1_000; i++) await t.a.take('/cgi-bin/user/list')
+    // Each take from the database waits until the test lets it go: a call that needs one shows.
+    const real = createRateBudgets(db)
+    let dbTakes = 0
+    const release: (() => void)[] = []
+    const inFlight: Promise<unknown>[] = []
+    const gated: RateBudgets = {
+      take: (requests, nowMs) => {
+        dbTakes += 1
+        const p = new Promise<void>((r) => release.push(r)).then(() => real.take(requests, nowMs))
+        inFlight.push(p)
+        return p
+      },
+    }
+    const limiter = createApiLimiter({ budgets: gated, now: t.now, sleep: async () => {}, limits: { perMinute: 9_000, perHour: 100_000 } })
+    let waited = 0
+    for (let i = 0; i < 1_000; i++) {
+      let done = false
+      const call = limiter.take('/cgi-bin/user/list').then(() => (done = true))
+      await new Promise((r) => setImmediate(r))
+      if (!done) waited += 1
+      // Let every pending database take finish before the next call, as a round trip would.
+      while (release.length) {
+        release.splice(0).forEach((r) => r())
+        await Promise.all(inFlight.splice(0))
+        await new Promise((r) => setImmediate(r))
+      }
+      await call
+    }
+    // Only the very first call waited; each later take was made while a quarter of the last was left.
+    expect(waited).toBe(1)
     const [row] = await db.query<{ used: number[] }>("select used from rate_buckets where key like 'api:/cgi-bin/user/list@62000/%'")
-    // 16 + 32 + 64 + 128 + 256 + 256 + 256 = 1,008 units for 1,000 calls: seven round trips, not 63.
-    expect(row!.used.reduce((a, n) => a + n, 0)).toBe(1_008)
+    // 16 + 32 + 64 + 128 + 256 × 4 = 1,264 units for 1,000 calls: eight round trips, not 63; the
+    // last take, made ahead, goes unused and is dropped after the hold.
+    expect(dbTakes).toBe(8)
+    expect(row!.used.reduce((a, n) => a + n, 0)).toBe(1_264)
     t.advance(1_500)
-    await t.a.take('/cgi-bin/user/list') // the 8 held are stale; demand fell: a chunk of 16
+    const last = limiter.take('/cgi-bin/user/list') // the held are stale; demand fell: a chunk of 16
+    await new Promise((r) => setImmediate(r))
+    release.splice(0).forEach((r) => r())
+    await last
     const [after] = await db.query<{ used: number[] }>("select used from rate_buckets where key like 'api:/cgi-bin/user/list@62000/%'")
-    expect(after!.used.reduce((a, n) => a + n, 0)).toBe(1_024)
+    expect(after!.used.reduce((a, n) => a + n, 0)).toBe(1_280)
   })
 })
