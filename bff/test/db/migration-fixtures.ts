@@ -342,4 +342,20 @@ export const fixtures: Record<string, Fixture> = {
       await expect(db.query(`insert into outbox (dedupe_key, userid, ref_kind, message, next_attempt_at, created_at) values ('half', 'lisi', 'todo', '{}', $1, $1)`, [T1])).rejects.toThrow()
     },
   },
+  '025-rate-take-prune-order.sql': {
+    // Replaces rate_take with the same signature and answers (it only prunes later): older
+    // builds call it as before.
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(`insert into rate_buckets (key, slot_ms, head, used, expires_at) values ('api:x@62000/2000', 2000, 100, '{3}', 1)`)
+    },
+    async check(db) {
+      // An expired budget is pruned by a take that names other keys, and the take still grants.
+      const [row] = await db.query<{ granted: number }>(
+        `select granted from rate_take(1000000, '{api:y@62000/2000}', '{1}', '{62000}', '{2000}', '{30}', '{2}', true)`,
+      )
+      expect(row).toEqual({ granted: 2 })
+      expect(await db.query(`select key from rate_buckets where key in ('api:x@62000/2000', 'api:y@62000/2000') order by key`)).toEqual([{ key: 'api:y@62000/2000' }])
+    },
+  },
 }

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../../src/db'
 import { createRateBudgets, type Budget } from '../../src/rate/budget'
-import { describeEachDb } from '../helpers/test-db'
+import { describeEachDb, postgresTestDb, REQUIRE_ALL, TEST_DATABASE_URL } from '../helpers/test-db'
 
 const T0 = Date.UTC(2026, 10, 2, 1, 0, 0)
 const minute = (name: string, limit = 30): Budget => ({ name, windowMs: 60_000, slotMs: 2_000, limit })
@@ -111,6 +111,32 @@ describeEachDb('rate budgets shared through the database', (open) => {
     for (let i = 0; i < names.length; i++) {
       const granted = results.reduce((a, r, k) => a + r[k % 2 ? i : names.length - 1 - i]!.granted, 0)
       expect(granted).toBe(10)
+    }
+  })
+})
+
+// Only PostgreSQL has two connections that can wait for each other.
+describe.skipIf(!TEST_DATABASE_URL && !REQUIRE_ALL)('rate_take under two connections [PostgreSQL]', () => {
+  it('a prune never holds a key another take is waiting for (no deadlock)', async () => {
+    const db = await postgresTestDb(TEST_DATABASE_URL!)
+    try {
+      // Two budgets whose every slot has left the window: a prune would take them.
+      await db.query(`insert into rate_buckets (key, slot_ms, head, used, expires_at) values ('a@60000/2000', 2000, 1, '{1}', 1), ('b@60000/2000', 2000, 1, '{1}', 1)`)
+      const take = (keys: string[], prune: boolean) =>
+        db.query('select * from rate_take($1, $2, $3, $4, $5, $6, $7, $8)', [T0, keys, keys.map(() => 1), keys.map(() => 60_000), keys.map(() => 2_000), keys.map(() => 30), [1], prune])
+      // Y is mid-take: it holds `a`, the first of its keys in order, and is about to lock `b`.
+      const y = await db.transaction(async (tx) => {
+        await tx.query(`select 1 from rate_buckets where key = 'a@60000/2000' for update`)
+        // X takes `a` with a prune due: it must not lock `b` while it waits for `a`.
+        const x = take(['a@60000/2000'], true)
+        await new Promise((r) => setTimeout(r, 300))
+        // Y locks `b` (waiting forever, or for PostgreSQL's deadlock check, if X had pruned it first).
+        return { rows: await tx.query(`select rate_take($1, '{b@60000/2000}', '{1}', '{60000}', '{2000}', '{30}', '{1}', false)`, [T0]), x }
+      })
+      expect(y.rows).toHaveLength(1)
+      expect(await y.x).toEqual([{ grp: 1, granted: 1, free_at: null }])
+    } finally {
+      await db.close()
     }
   })
 })
