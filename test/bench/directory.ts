@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { freshPostgresDatabase } from '@portal/bff/testing/db'
 import { freePort } from '../support/app-process'
+import { compiledScript } from './compiled-worker'
 import { BENCH_DATABASE_URL, storeNames } from './stores'
 
 /** Org sizes the sync is measured at; BENCH_MEMBERS=1000,10000 restricts them. */
@@ -36,12 +37,20 @@ interface WorkerResult {
   errors?: unknown[]
 }
 
+/**
+ * How a step's process runs sync-worker.ts: compiled and with plain node when APP_COMPILED=1 (as
+ * `pnpm bench` sets: the server's own figures are taken that way), else through tsx, whose loader
+ * adds ≈ 35 MB and its compile time to every step.
+ */
+let workerEntry: string[] = ['--import', 'tsx', join(import.meta.dirname, 'sync-worker.ts')]
+let removeCompiled = () => {}
+
 /** One step (plain fetch or one sync) in a fresh process: see sync-worker.ts. */
 function worker(env: Record<string, string>): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     // BENCH_NODE_ARGS: flags Node refuses in NODE_OPTIONS, such as --cpu-prof --cpu-prof-dir=DIR or --heap-prof.
     const nodeArgs = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(import.meta.dirname, 'sync-worker.ts')], {
+    const child = spawn(process.execPath, [...nodeArgs, ...workerEntry], {
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
@@ -129,6 +138,19 @@ async function measureSync(sandboxUrl: string, store: SyncFigures['store'], stor
  */
 export async function syncBench(log: (f: SyncFigures) => void = () => {}): Promise<SyncFigures[]> {
   const out: SyncFigures[] = []
+  if (process.env.APP_COMPILED === '1') {
+    const compiled = await compiledScript('sync-worker.ts')
+    workerEntry = [compiled.file]
+    removeCompiled = compiled.remove
+  }
+  try {
+    return await syncSizes(out, log)
+  } finally {
+    removeCompiled()
+  }
+}
+
+async function syncSizes(out: SyncFigures[], log: (f: SyncFigures) => void): Promise<SyncFigures[]> {
   for (const members of SIZES) {
     const departments = departmentsFor(members)
     const sb = await sandboxProcess('localhost:3000', members, departments)
