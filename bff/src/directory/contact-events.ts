@@ -123,17 +123,11 @@ export function contactChangeHandler(deps: ContactChangeNeeds) {
     }
     // Re-read what was created or changed; a read that fails fails only that one's events.
     // Each read catches its own failure, so the batch never rejects. Members and departments
-    // share one pool: a batch's department reads do not wait for its last member read (on
-    // PostgreSQL, a batch's time after a burst is mostly waiting for these reads). Each take says
-    // how many reads of its API are still to start, so the shared budget is asked once for the
-    // batch's reads, not in growing chunks (each ask is a database write).
-    const memberReads = [...members.values()].filter((j) => j.kind === 'refresh')
-    const departmentReads = [...departments.entries()].filter(([, j]) => j.kind === 'refresh')
-    let usersLeft = memberReads.length
-    let departmentsLeft = departmentReads.length
+    // share one pool: a batch's department reads do not wait for the last member read (measured
+    // on PostgreSQL, a batch's time after a burst is mostly waiting for these reads).
     const readMember = async (job: MemberJob) => {
       try {
-        await apiLimiter.take('/cgi-bin/user/get', usersLeft--)
+        await apiLimiter.take('/cgi-bin/user/get')
         job.record = memberFromWeCom(await wecom.getUser(job.userid))
       } catch (e) {
         if (e instanceof WeComError && GONE.has(e.errcode)) job.kind = 'disable'
@@ -142,14 +136,17 @@ export function contactChangeHandler(deps: ContactChangeNeeds) {
     }
     const readDepartment = async ([id, job]: [number, DeptJob]) => {
       try {
-        await apiLimiter.take('/cgi-bin/department/get', departmentsLeft--)
+        await apiLimiter.take('/cgi-bin/department/get')
         job.record = departmentFromWeCom(await wecom.getDepartment(id))
       } catch (e) {
         if (e instanceof WeComError && GONE.has(e.errcode)) job.kind = 'remove'
         else fail(job.events, e)
       }
     }
-    const reads = [...memberReads.map((j) => () => readMember(j)), ...departmentReads.map((e) => () => readDepartment(e))]
+    const reads = [
+      ...[...members.values()].filter((j) => j.kind === 'refresh').map((j) => () => readMember(j)),
+      ...[...departments.entries()].filter(([, j]) => j.kind === 'refresh').map((e) => () => readDepartment(e)),
+    ]
     await mapLimit(reads, READS_IN_FLIGHT, (read) => read())
 
     const ok = <J extends { events: number[] }>(j: J) => j.events.every((i) => errors[i] === undefined)

@@ -2,11 +2,7 @@ import type { Budget, RateBudgets } from './budget'
 
 /** Waits until one more call of `api` fits WeCom's limits. */
 export interface ApiLimiter {
-  /**
-   * `coming`: how many calls of `api` the caller is about to make, this one included (a batch's
-   * re-reads): a take from the database then asks for that many at once (up to MAX_CHUNK).
-   */
-  take(api: string, coming?: number): Promise<void>
+  take(api: string): Promise<void>
 }
 
 /**
@@ -71,11 +67,10 @@ export function createApiLimiter(o: ApiLimiterOptions): ApiLimiter {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
   const states = new Map<string, ApiState>()
 
-  async function refill(api: string, st: ApiState, coming: number): Promise<void> {
+  async function refill(api: string, st: ApiState): Promise<void> {
     const t = o.now()
     // All of the last take spent before its hold ran out: demand is at least that per second.
-    // A caller that knows its demand (a batch of re-reads) gets it in one take, not 16, 32, 64….
-    const want = Math.min(MAX_CHUNK, Math.max(st.left === 0 && t < st.until ? st.want * 2 : CHUNK, Math.floor(coming)))
+    const want = st.left === 0 && t < st.until ? Math.min(MAX_CHUNK, st.want * 2) : CHUNK
     const [grant] = await o.budgets.take([{ budgets: apiBudgets(api, o.limits), want }], t)
     st.want = want
     st.left = grant?.granted ?? 0
@@ -84,7 +79,7 @@ export function createApiLimiter(o: ApiLimiterOptions): ApiLimiter {
   }
 
   return {
-    async take(api, coming = 1) {
+    async take(api) {
       let st = states.get(api)
       if (!st) states.set(api, (st = { left: 0, want: CHUNK, until: 0, waitUntil: 0 }))
       for (;;) {
@@ -99,7 +94,7 @@ export function createApiLimiter(o: ApiLimiterOptions): ApiLimiter {
         }
         // One refill at a time per API: the calls waiting share its units.
         const state = st
-        state.refill ??= refill(api, state, coming).finally(() => (state.refill = undefined))
+        state.refill ??= refill(api, state).finally(() => (state.refill = undefined))
         await state.refill
       }
     },

@@ -104,20 +104,4 @@ describeEachDb('per-API limiter shared through the database', (open) => {
     const [after] = await db.query<{ used: number[] }>("select used from rate_buckets where key like 'api:/cgi-bin/user/list@62000/%'")
     expect(after!.used.reduce((a, n) => a + n, 0)).toBe(1_024)
   })
-  it('a caller that says how many calls are coming (a batch of re-reads) takes them in one go; fewer than a chunk changes nothing', async () => {
-    const t = twoInstances(9_000)
-    const takes: number[] = []
-    const budgets = createRateBudgets(db)
-    const counted = createApiLimiter({
-      budgets: { take: (requests, nowMs) => (takes.push(requests[0]!.want), budgets.take(requests, nowMs)) },
-      now: t.now,
-      limits: { perMinute: 9_000, perHour: 100_000 },
-    })
-    for (let left = 100; left > 0; left--) await counted.take('/cgi-bin/department/get', left)
-    expect(takes).toEqual([100])
-    // Fewer coming than the default chunk: chunks as before (16, then twice that once spent within the hold).
-    t.advance(1_500)
-    for (let left = 20; left > 0; left--) await counted.take('/cgi-bin/department/get', Math.min(left, 3))
-    expect(takes.slice(1)).toEqual([16, 32])
-  })
 })
