@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks'
+
 /** Background workers' loop (outbox, callback inbox). Runs `run` on demand (wake, drain) and every `pollMs`, never two at once. */
 export interface PollRunner {
   /** Run soon. Never throws. */
@@ -60,7 +62,9 @@ export function createPollRunner(o: {
     return running
   }
 
-  const wake = () => void kick().catch(o.onCrash)
+  // A request wakes the worker, but the run is no part of it: run in the context the runner was
+  // made in, else every line the run logs carries that request's id (and keeps its context alive).
+  const wake = AsyncResource.bind(() => void kick().catch(o.onCrash))
 
   return {
     wake,

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
@@ -35,7 +35,7 @@ export interface CallbacksResult {
  * until every event is applied. On PGlite, and on PostgreSQL in a database created for the run
  * when `databaseUrl` is given.
  */
-export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: string } = {}): Promise<CallbacksResult> {
+export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: string; appLog?: string } = {}): Promise<CallbacksResult> {
   const appPort = await freePort()
   const collector = await startCollector()
   const sb = await sandboxProcess(`localhost:${appPort}`, collector.url)
@@ -76,17 +76,23 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
     const burst = collector.requests.splice(0)
     const unique = new Set(burst.map((c) => c.body)).size
 
-    const app = await startAppProcess(env, opts.cpuProfDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] } : {})
+    // BENCH_NODE_ARGS: more flags for the app's node (e.g. `--import <file>` to count its statements).
+    const nodeArgs = [...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])]
+    const app = await startAppProcess(env, { nodeArgs })
     let ack: CallbacksResult['ack']
     let blastStart: number
     // The app's own CPU time (user + system): on a shared, loaded machine the wall-clock figures
     // depend on the neighbours, the CPU spent per event much less.
     let cpu0 = 0
     let cpuAll = 0
+    // The burst's phases on the monotonic clock a --cpu-prof profile uses (µs), to cut the profile by phase.
+    const marks: Array<[string, number]> = []
+    const mark = (what: string) => marks.push([what, Number(process.hrtime.bigint() / 1000n)])
     try {
       const base = `http://127.0.0.1:${appPort}`
       cpu0 = processCpuMs(app.pid)
       blastStart = Date.now()
+      mark('burst')
       let next = 0
       const r = await autocannon({
         url: base,
@@ -103,6 +109,7 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
         ],
       })
       const cpuAck = processCpuMs(app.pid) - cpu0
+      mark('acked')
       ack = {
         p50: r.latency.p50,
         p99: r.latency.p99,
@@ -135,8 +142,11 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
         if (Date.now() > deadline) throw new Error('the burst was not applied within 10 minutes')
       }
       cpuAll = processCpuMs(app.pid) - cpu0
+      mark('quiet')
     } finally {
       await app.stop()
+      if (opts.appLog) writeFileSync(opts.appLog, app.output())
+      if (opts.cpuProfDir) console.error(`  profile window µs: ${marks.map(([w, us]) => `${w} ${us}`).join(', ')}`)
     }
 
     // Counted from the store itself, after the app stopped (PGlite has one process at a time).
@@ -198,11 +208,15 @@ export function formatCallbacks(r: CallbacksResult): string {
   )
 }
 
-/** `tsx bench/callbacks.ts`: this figure alone, on PGlite, then PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL); BENCH_CALLBACKS_STORE=pglite|postgres for one. */
+/**
+ * `tsx bench/callbacks.ts`: this figure alone, on PGlite, then PostgreSQL (BENCH_DATABASE_URL or
+ * TEST_DATABASE_URL); BENCH_CALLBACKS_STORE=pglite|postgres for one; BENCH_APP_LOG=<file> keeps
+ * the app's output (its batch lines) there.
+ */
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const url = BENCH_DATABASE_URL
   const only = process.env.BENCH_CALLBACKS_STORE
   const stores = [...(only !== 'postgres' ? [undefined] : []), ...(url && only !== 'pglite' ? [url] : [])]
-  for (const databaseUrl of stores) console.log(formatCallbacks(await callbacksBench({ databaseUrl, cpuProfDir: process.env.BENCH_CPU_PROF })))
+  for (const databaseUrl of stores) console.log(formatCallbacks(await callbacksBench({ databaseUrl, cpuProfDir: process.env.BENCH_CPU_PROF, appLog: process.env.BENCH_APP_LOG })))
   process.exit(0)
 }

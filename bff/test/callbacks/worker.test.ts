@@ -6,6 +6,7 @@ import { callbackRoutes, createCallbackDispatcher, createCallbacks, createCallba
 import { callbackHash, enqueueCallback } from '../../src/callbacks/inbox'
 import type { Db } from '../../src/db'
 import { DatabaseUnavailableError } from '../../src/db/unavailable'
+import { runInRequest } from '../../src/log'
 import { describeEachDb } from '../helpers/test-db'
 import { contactXml, createUserXml, postInit, recordingLog, sealed, testConfig, textXml } from './helpers'
 
@@ -175,6 +176,20 @@ describeEachDb('WeCom callback worker', (open) => {
     await w.drain()
     expect(handler).toHaveBeenCalledTimes(1)
     expect(await rows()).toHaveLength(1)
+  })
+
+  it('woken by a request, the worker applies outside it: its lines carry no request id', async () => {
+    const { w, dispatcher, lines } = worker()
+    let applied!: () => void
+    const done = new Promise<void>((r) => (applied = r))
+    dispatcher.on({ msgType: 'text' }, async () => applied())
+    await enqueue(db, textXml('woken', 1))
+    runInRequest({ requestId: 'req-1' }, () => w.wake())
+    await done
+    await w.drain()
+    const appliedLines = lines.map((l) => JSON.parse(l) as { msg: string; requestId?: string }).filter((l) => l.msg === 'wecom callbacks applied')
+    expect(appliedLines.length).toBeGreaterThan(0)
+    expect(appliedLines.every((l) => l.requestId === undefined)).toBe(true)
   })
 
   it('an event no handler wants is recorded as applied, with a note saying so', async () => {
