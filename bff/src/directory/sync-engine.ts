@@ -176,8 +176,10 @@ export function createSyncEngine(d: SyncEngineDeps) {
         await finishRun(d.db, id, { status: 'failed', counts, errors: [err], progress }, new Date(d.now()))
         return finished('failed')
       } finally {
-        // A failed or held run's staged members are dropped; a merged run's are spent.
+        // A failed or held run's staged members are dropped; a merged run's are spent. Its last
+        // take from the WeCom budget, made ahead of need, lands before the run ends.
         await staging.settled()
+        await limiter.settled()
         await Staging.clear(d.db).catch((e) => d.log.warn('sync staging not cleared', { runId: id, err: e }))
       }
     })

@@ -3,6 +3,8 @@ import type { Budget, RateBudgets } from './budget'
 /** Waits until one more call of `api` fits WeCom's limits. */
 export interface ApiLimiter {
   take(api: string): Promise<void>
+  /** Resolves once no take from the shared budget is in flight (one made ahead included). */
+  settled(): Promise<void>
 }
 
 /**
@@ -96,6 +98,9 @@ export function createApiLimiter(o: ApiLimiterOptions): ApiLimiter {
   }
 
   return {
+    async settled() {
+      await Promise.all([...states.values()].map((st) => st.refill?.catch(() => {})))
+    },
     async take(api) {
       let st = states.get(api)
       if (!st) states.set(api, (st = { held: { left: 0, want: CHUNK, taken: Number.NEGATIVE_INFINITY }, waitUntil: 0 }))

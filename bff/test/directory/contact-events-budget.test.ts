@@ -24,6 +24,7 @@ describeEachDb('callback re-reads draw from the shared WeCom budget', (open) => 
         events.push(`take ${api}`)
         await spent
       },
+      settled: async () => {},
     }
     // WeCom is the boundary: answers as user/get and department/get do.
     const wecom = {

@@ -9,7 +9,7 @@ import type { ApiLimiter } from '../../src/rate/api-limiter'
 import type { WeComClient } from '../../src/wecom'
 import { describeEachDb } from '../helpers/test-db'
 
-const limiter: ApiLimiter = { take: async () => {} }
+const limiter: ApiLimiter = { take: async () => {}, settled: async () => {} }
 
 describeEachDb('change_contact re-reads', (open) => {
   let db: Db

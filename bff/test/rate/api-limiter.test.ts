@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
 import type { Db } from '../../src/db'
 import { createApiLimiter } from '../../src/rate/api-limiter'
 import { createRateBudgets, type RateBudgets } from '../../src/rate/budget'
@@ -30,6 +30,10 @@ describeEachDb('per-API limiter shared through the database', (open) => {
     await db.query('delete from rate_buckets')
   })
 
+  // A take made ahead lands before the test ends: never in the next test's counts.
+  const made: ReturnType<typeof createApiLimiter>[] = []
+  afterEach(() => Promise.all(made.splice(0).map((l) => l.settled())))
+
   /** Two instances (limiters with their own state) on one clock that sleeping moves on. */
   function twoInstances(perMinute: number) {
     let now = T0
@@ -38,7 +42,11 @@ describeEachDb('per-API limiter shared through the database', (open) => {
       sleeps.push(ms)
       now += ms
     }
-    const make = () => createApiLimiter({ budgets: createRateBudgets(db), now: () => now, sleep, limits: { perMinute, perHour: 100_000 } })
+    const make = () => {
+      const l = createApiLimiter({ budgets: createRateBudgets(db), now: () => now, sleep, limits: { perMinute, perHour: 100_000 } })
+      made.push(l)
+      return l
+    }
     return { a: make(), b: make(), now: () => now, sleeps, advance: (ms: number) => void (now += ms) }
   }
 
@@ -91,6 +99,29 @@ describeEachDb('per-API limiter shared through the database', (open) => {
     }
     expect(calls.filter((c) => c === T0)).toHaveLength(540)
     expect(busiestWindow(calls, 60_000)).toBe(540)
+  })
+
+  it('settled() waits for a take made ahead of need, so none outlives its caller', async () => {
+    const t = twoInstances(9_000)
+    const real = createRateBudgets(db)
+    const release: (() => void)[] = []
+    const gated: RateBudgets = { take: (r, n) => new Promise<void>((go) => release.push(go)).then(() => real.take(r, n)) }
+    const limiter = createApiLimiter({ budgets: gated, now: t.now, sleep: async () => {}, limits: { perMinute: 9_000, perHour: 100_000 } })
+    const first = limiter.take(API)
+    await new Promise((r) => setImmediate(r))
+    release.shift()!()
+    await first
+    // 12 of the 16 spent within the hold: the next take starts, ahead of need.
+    for (let i = 0; i < 11; i++) await limiter.take(API)
+    expect(release).toHaveLength(1)
+    let settled = false
+    const done = limiter.settled().then(() => (settled = true))
+    await new Promise((r) => setTimeout(r, 20))
+    expect(settled).toBe(false)
+    release.shift()!()
+    await done
+    const [row] = await db.query<{ used: number[] }>("select used from rate_buckets where key like 'api:/cgi-bin/user/get@62000/%'")
+    expect(row!.used.reduce((a, n) => a + n, 0)).toBe(16 + 32)
   })
 
   it('a caller that spends its units within the hold takes more at a time (16, 32 … 256), ahead of need, and 16 again once it slows', async () => {
