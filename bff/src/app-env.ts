@@ -12,7 +12,5 @@ export interface AppEnv {
     session: SessionRow
     member: MemberRecord
     roles: Role[]
-    /** A response built with every header (http/response-headers.ts leanBody). */
-    completeResponse: Response
   }
 }

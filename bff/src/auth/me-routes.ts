@@ -1,7 +1,6 @@
 import { endpoints, type AppInfo, type Me } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
-import { leanBody, securityHeaders } from '../http/response-headers'
 import type { Principal } from './principal-cache'
 import { requireMember, type MemberGateNeeds } from './require-member'
 
@@ -31,14 +30,13 @@ export function meRoutes(deps: MeRoutesNeeds) {
   }
   // A principal is immutable while cached, so its /api/me body is built once per (re)load.
   const bodies = new WeakMap<Principal, string>()
-  const meHeaders = { ...securityHeaders(config), 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }
   return new Hono<AppEnv>()
     .get(endpoints.app.path, (c) => c.json(appInfo()))
     .get(endpoints.me.path, requireMember(deps), (c) => {
       const p = c.get('principal')
       let body = bodies.get(p)
       if (!body) bodies.set(p, (body = JSON.stringify(toMe(p))))
-      return leanBody(c, body, meHeaders)
+      return c.body(body, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
     })
 }
 

@@ -7,7 +7,6 @@ import { listed, type DirectoryView } from './read-model'
 import type { MemberRecord } from './member-store'
 import { decodeCursor, encodeCursor, keyIn, pageAfter, type PageKey } from './member-page'
 import { intParam } from '../http/query-params'
-import { leanBody, securityHeaders } from '../http/response-headers'
 import { withConsentedContact } from '../member-contact/merge'
 
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-cache' }
@@ -41,7 +40,6 @@ export type DirectoryRoutesNeeds = MemberGateNeeds
 export function directoryRoutes(deps: DirectoryRoutesNeeds) {
   const { readModel } = deps
   const member = requireMember(deps)
-  const searchHeaders = { ...securityHeaders(deps.config), ...JSON_HEADERS }
   return new Hono<AppEnv>()
     .get(endpoints.departments.path, member, async (c) => c.body((await readModel.current()).treeJson, 200, JSON_HEADERS))
 
@@ -73,7 +71,7 @@ export function directoryRoutes(deps: DirectoryRoutesNeeds) {
         if (v.responses.size >= 5_000) v.responses.delete(v.responses.keys().next().value!)
         v.responses.set(key, json)
       }
-      return leanBody(c, json, searchHeaders)
+      return c.body(json, 200, JSON_HEADERS)
     })
 
     .get(endpoints.member.path, member, async (c) => {

@@ -4,7 +4,6 @@ import type { AppEnv } from '../app-env'
 import { randomHex } from '../auth/tokens'
 import { currentRequest, runInRequest, type Logger } from '../log'
 import type { Metrics } from '../metrics'
-import { completeHeaders, type HeaderRecord } from './response-headers'
 
 /** An incoming X-Request-Id (a proxy's, e.g. nginx `$request_id`) is kept only if it is this tame: it goes into every log line. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
@@ -14,33 +13,30 @@ const MAX_LOGGED_PATH = 200
 
 /**
  * Runs first for every request: picks the request id (a sane incoming one, else a new one) and
- * returns it in `X-Request-Id`, with `headers` (the security headers) on every response; runs the
- * request in its log context, so every line it causes carries the id (and the userid once known);
- * then writes one line for the request (method, route pattern, path without its query, status,
- * duration, userid) and counts it in the metrics.
+ * returns it in `X-Request-Id`; runs the request in its log context, so every line it causes
+ * carries the id (and the userid once known); then writes one line for the request (method,
+ * route pattern, path without its query, status, duration, userid) and counts it in the metrics.
  * The query is never logged: it carries OAuth codes and login states.
  */
-export function requestContext(deps: { log: Logger; metrics: Metrics; headers?: HeaderRecord }): MiddlewareHandler<AppEnv> {
+export function requestContext(deps: { log: Logger; metrics: Metrics }): MiddlewareHandler<AppEnv> {
   return (c, next) => {
     // The prefixed root app and the app inside it both use this: the outer one does the work.
     if (c.get('requestId')) return next()
     const incoming = c.req.header('x-request-id')
     const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : nextRequestId()
     c.set('requestId', requestId)
+    // Set before the handler: it rides along on the handler's response (see app.ts).
+    c.header('X-Request-Id', requestId)
     // One context for the whole request, its own line included (each run costs async hooks).
-    return runInRequest({ requestId }, () => answer(c, next, requestId, deps))
+    return runInRequest({ requestId }, () => answer(c, next, deps))
   }
 }
 
-const NONE: HeaderRecord = {}
-
-async function answer(c: Context<AppEnv>, next: Next, requestId: string, deps: { log: Logger; metrics: Metrics; headers?: HeaderRecord }): Promise<void> {
+async function answer(c: Context<AppEnv>, next: Next, deps: { log: Logger; metrics: Metrics }): Promise<void> {
   const started = performance.now()
   let escaped = false
   try {
     await next()
-    // The handler's response, or onError's.
-    completeHeaders(c, requestId, deps.headers ?? NONE)
   } catch (e) {
     // Hono answers handler errors through onError before this sees them; this is what got past it.
     escaped = true

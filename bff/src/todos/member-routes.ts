@@ -4,7 +4,6 @@ import type { AppEnv } from '../app-env'
 import { requireMember, type MemberGateNeeds } from '../auth/require-member'
 import type { DirectoryView } from '../directory/read-model'
 import { ApiFailure } from '../errors'
-import { leanBody, securityHeaders } from '../http/response-headers'
 import type { TodoListing, TodoLists } from './list-cache'
 import { getTodo, type TodoRecord } from './store'
 import { toTodo, toTodos } from './todo-view'
@@ -14,6 +13,7 @@ export interface TodoMemberRoutesNeeds extends MemberGateNeeds {
 }
 
 const PRIVATE = { 'Cache-Control': 'private, no-cache' }
+const LIST_HEADERS = { 'Content-Type': 'application/json', ...PRIVATE }
 
 /**
  * Requesters' names from the directory read model once it is built, a rebuild not waited for (the
@@ -35,7 +35,6 @@ async function withNames(deps: Pick<TodoMemberRoutesNeeds, 'settings' | 'db' | '
 /** The signed-in member's own todos: the list (with both tab counts) and one todo. */
 export function todoMemberRoutes(deps: TodoMemberRoutesNeeds) {
   const member = requireMember(deps)
-  const listHeaders = { ...securityHeaders(deps.config), 'Content-Type': 'application/json', ...PRIVATE }
   /**
    * The list's JSON, built once per cached listing, read-model view and host names: building the todos and
    * stringifying them was most of the endpoint's CPU. A listing is immutable while cached (a
@@ -60,7 +59,7 @@ export function todoMemberRoutes(deps: TodoMemberRoutesNeeds) {
         throw new ApiFailure('bad_request', 'status must be "pending" or "done".', { fields: { status: 'expected pending or done' } })
       }
       const listing = await deps.todoLists.list(c.get('member').userid, status)
-      return leanBody(c, await listBody(listing), listHeaders)
+      return c.body(await listBody(listing), 200, LIST_HEADERS)
     })
     .get(endpoints.todo.path, member, async (c) => {
       const todo = await getTodo(deps.db, c.req.param('id'))
