@@ -10,7 +10,7 @@ export async function helloWorld(seconds: number): Promise<LoadResult> {
   await new Promise<void>((r) => child.stdout!.once('data', () => r()))
   try {
     await load(`http://127.0.0.1:${port}/`, { seconds: 2 })
-    return await load(`http://127.0.0.1:${port}/`, { seconds })
+    return await load(`http://127.0.0.1:${port}/`, { seconds, pid: child.pid! })
   } finally {
     child.kill('SIGTERM')
   }

@@ -67,6 +67,8 @@ export async function searchBench(opts: { seconds: number; hello: LoadResult; me
 interface BenchApp {
   base: string
   cookie: string
+  /** The app's process, whose CPU per request the measurements report. */
+  pid: number
   syncSeconds: number
   stop: () => Promise<void>
 }
@@ -113,7 +115,7 @@ export async function startSyncedApp(o: { appPort: number; sandboxUrl: string; d
     }
     const syncSeconds = +((performance.now() - t0) / 1000).toFixed(1)
     await addTodos(base)
-    return { base, cookie, syncSeconds, stop: () => app.stop() }
+    return { base, cookie, pid: app.pid, syncSeconds, stop: () => app.stop() }
   } catch (e) {
     await app.stop()
     throw new Error(`${(e as Error).message}\napp output:\n${app.output().slice(-4000)}`, { cause: e })
@@ -132,21 +134,21 @@ async function measureStore(o: {
 }): Promise<StoreFigures> {
   const app = await startSyncedApp(o)
   try {
-    const { base, cookie } = app
+    const { base, cookie, pid } = app
     const steady = STEADY_QUERIES.map((q) => ({ method: 'GET' as const, path: searchPath(q) }))
     // The first request after the sync rebuilds the read model; the warm-up fills the caches.
     await load(base, { seconds: 2, headers: { cookie }, requests: steady })
-    const search = await load(base, { seconds: o.seconds, headers: { cookie }, requests: steady })
+    const search = await load(base, { seconds: o.seconds, headers: { cookie }, requests: steady, pid })
 
     const cold = coldQueries(o.org)
     let asked = 0
     const next = (r: object) => ({ ...r, path: searchPath(cold[asked++ % cold.length]!) })
-    const coldSearch = await load(base, { seconds: o.seconds, headers: { cookie }, requests: [{ method: 'GET', path: '/', setupRequest: next }] })
+    const coldSearch = await load(base, { seconds: o.seconds, headers: { cookie }, requests: [{ method: 'GET', path: '/', setupRequest: next }], pid })
 
     await load(`${base}/api/me`, { seconds: 2, headers: { cookie } })
-    const me = await load(`${base}/api/me`, { seconds: o.seconds, headers: { cookie } })
+    const me = await load(`${base}/api/me`, { seconds: o.seconds, headers: { cookie }, pid })
     await load(`${base}/api/todos`, { seconds: 2, headers: { cookie } })
-    const todos = await load(`${base}/api/todos`, { seconds: o.seconds, headers: { cookie } })
+    const todos = await load(`${base}/api/todos`, { seconds: o.seconds, headers: { cookie }, pid })
     return {
       store: o.databaseUrl ? 'postgres' : 'pglite',
       members: o.members,
@@ -236,7 +238,7 @@ export async function orgPeople(sandboxUrl: string): Promise<{ userid: string; n
 }
 
 export function formatSearchFigures(figures: StoreFigures[]): string {
-  const f = (r: LoadResult & { ratio: number }) => `${Math.round(r.reqPerSec).toLocaleString('en-US').padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  ratio ${r.ratio.toFixed(2)}${r.non2xx || r.errors ? `  (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`
+  const f = (r: LoadResult & { ratio: number }) => `${Math.round(r.reqPerSec).toLocaleString('en-US').padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  ratio ${r.ratio.toFixed(2)}${r.cpuUsPerReq !== undefined ? `  cpu ${String(r.cpuUsPerReq).padStart(4)} µs/req` : ''}${r.non2xx || r.errors ? `  (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`
   return figures
     .map((x) =>
       [
@@ -258,7 +260,7 @@ export const searchBenchSizes = () => (process.env.BENCH_MEMBERS ?? '1000,10000,
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const seconds = Number(process.env.BENCH_SECONDS ?? 8)
   const hello = await helloWorld(seconds)
-  console.log(`Hono hello-world ${Math.round(hello.reqPerSec).toLocaleString('en-US')} req/s  p99 ${hello.p99} ms`)
+  console.log(`Hono hello-world ${Math.round(hello.reqPerSec).toLocaleString('en-US')} req/s  p99 ${hello.p99} ms  cpu ${hello.cpuUsPerReq} µs/req`)
   for (const members of searchBenchSizes()) {
     const departments = Math.max(1, Math.round(members / 20))
     console.log(formatSearchFigures(await searchBench({ seconds, hello, members, departments, databaseUrl: BENCH_DATABASE_URL })))

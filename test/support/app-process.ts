@@ -32,14 +32,16 @@ export interface AppProcess {
 /**
  * The server as a child process on free ports, in its own data dir, once ready: from source
  * (bff/src/index.ts, as `pnpm dev` runs it), or compiled (`dist/server.js`, as `pnpm start` runs
- * it) when APP_COMPILED=1 — the bench sets that, so it measures what production runs.
+ * it) when APP_COMPILED=1 — the bench sets that, so it measures what production runs — from
+ * APP_DIST's folder when set.
  * `nodeArgs` go to node (the bench's --cpu-prof).
  */
 export async function startAppProcess(env: Record<string, string> = {}, opts: { nodeArgs?: string[] } = {}): Promise<AppProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const sandboxPort = env.SANDBOX_PORT ? Number(env.SANDBOX_PORT) : await freePort()
   let out = ''
-  const entry = process.env.APP_COMPILED === '1' ? [join(ROOT, 'dist/server.js')] : ['--import', 'tsx', join(ROOT, 'bff/src/index.ts')]
+  // APP_DIST: another build's folder (a bench comparing two builds side by side).
+  const entry = process.env.APP_COMPILED === '1' ? [join(process.env.APP_DIST ?? join(ROOT, 'dist'), 'server.js')] : ['--import', 'tsx', join(ROOT, 'bff/src/index.ts')]
   const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry], {
     cwd: join(ROOT, 'bff'),
     env: {
