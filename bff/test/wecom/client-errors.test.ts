@@ -161,6 +161,22 @@ describe('transport failures → WeComTransportError, no retries', () => {
     expect(wecom.count(USER_GET)).toBe(1)
   })
 
+  it('a finished call leaves no deadline behind: its signal is never aborted afterwards', async () => {
+    const { wecom, client } = setup({ overallTimeoutMs: 30 })
+    await client.accessToken()
+    const signals: AbortSignal[] = []
+    wecom.script(USER_GET, (req) => {
+      signals.push(req.init!.signal!)
+      return json({ errcode: 0, errmsg: 'ok', userid: 'zhangsan', name: '张三', department: [1], status: 1 })
+    })
+    await client.getUser('zhangsan')
+    await new Promise((r) => setTimeout(r, 80))
+    // A deadline that still fired would build a TimeoutError and run undici's abort for every
+    // call long after it ended (AbortSignal.timeout does: thousands a sync).
+    expect(signals).toHaveLength(1)
+    expect(signals[0]!.aborted).toBe(false)
+  })
+
   it('HTTP 502 → status, transient', async () => {
     const { wecom, client } = setup()
     wecom.script(GETTOKEN, new Response('<html>Bad Gateway</html>', { status: 502, statusText: 'Bad Gateway' }))
