@@ -1,5 +1,5 @@
 import { TOKEN_ERRCODES, WeComError, WeComTransportError } from './errors'
-import { requestWeCom, type Transport, type WeComJson } from './http'
+import { requestWeCom, type Transport, type WeComFetch, type WeComJson } from './http'
 import { wecomDispatcher, wecomFetch } from './pool'
 import { secretFingerprint } from './redact'
 import type { FetchedToken } from './token-cache'
@@ -25,7 +25,7 @@ export function createWeComClient(opts: WeComClientOptions): WeComClient {
   const timeoutMs = opts.timeoutMs ?? 10_000
   const transport: Transport = {
     apiBase,
-    fetch: opts.fetch ?? wecomFetch,
+    fetch: opts.fetch ? fetchAsTransport(opts.fetch) : wecomFetch,
     timeoutMs,
     overallTimeoutMs: opts.overallTimeoutMs ?? 30_000,
     dispatcher: wecomDispatcher(opts.proxyUrl, timeoutMs),
@@ -131,4 +131,9 @@ export function createWeComClient(opts: WeComClientOptions): WeComClient {
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined
+}
+
+/** A web `fetch` (a test's fake, the CLI's in-process sandbox) as the client's transport. */
+function fetchAsTransport(f: typeof fetch): WeComFetch {
+  return (url, init) => f(url, init as RequestInit)
 }

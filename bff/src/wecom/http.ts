@@ -3,11 +3,26 @@ import { isRequestTimeout } from './pool'
 import { describeUrl, redactUrl, safeCause, scrub } from './redact'
 import type { WeComCall, WeComLogger, WeComQuery } from './types'
 
+/** What the client needs of an HTTP answer; a web `Response` is one. */
+export interface WeComResponse {
+  ok: boolean
+  status: number
+  statusText: string
+  text(): Promise<string>
+  body?: { cancel(): Promise<unknown> } | null
+}
+
+/** One HTTP exchange. `fetch` is one (tests and the CLI's in-process sandbox pass theirs). */
+export type WeComFetch = (
+  url: URL,
+  init: { method: string; signal: AbortSignal; headers: Record<string, string>; body?: string; dispatcher?: unknown },
+) => Promise<WeComResponse>
+
 /** How to reach WeCom; one per client. */
 export interface Transport {
   /** No trailing slash; may carry a path prefix (reverse proxy). */
   apiBase: string
-  fetch: typeof fetch
+  fetch: WeComFetch
   /** Connect, response headers, each gap in the body: enforced by the dispatcher once a call has a connection. */
   timeoutMs: number
   /** The whole call, time queued for a connection included. */
@@ -94,10 +109,10 @@ async function exchangeUntil(t: Transport, req: WeComRequest, signal: AbortSigna
   const timeout = (e: unknown, reading = ''): string | undefined =>
     overall() ? `timed out after ${t.overallTimeoutMs} ms overall${reading}` : isRequestTimeout(e) ? `timed out after ${t.timeoutMs} ms${reading}` : undefined
 
-  let res: Response
+  let res: WeComResponse
   let text: string
   try {
-    res = await t.fetch(url, init as RequestInit)
+    res = await t.fetch(url, init)
   } catch (e) {
     const timedOut = timeout(e)
     if (timedOut) throw fail('timeout', timedOut, undefined, e)

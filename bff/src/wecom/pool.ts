@@ -1,4 +1,6 @@
-import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici'
+import { STATUS_CODES } from 'node:http'
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici'
+import type { WeComFetch } from './http'
 
 /**
  * WeCom calls in flight per origin at once. The rest wait in the pool for a keep-alive connection
@@ -28,10 +30,30 @@ export function wecomDispatcher(proxyUrl: string | undefined, requestMs: number)
 }
 
 /**
- * undici's own fetch: a dispatcher from the undici package is only guaranteed to fit the fetch
- * of the same undici version (Node's global fetch bundles its own copy).
+ * WeCom's calls go through undici's `request`, not `fetch`: the same pool and timeouts without
+ * fetch's web-standard layers (Request, Headers, streams), which cost ≈ 0.1 ms of CPU a call —
+ * 0.5 s of a 100k-member sync's 5,000 calls, measured in one process against a local server.
+ * What a WeCom call needs of fetch is kept: no redirect is followed (WeCom's API answers where it
+ * is asked; a proxy's redirect is reported as its HTTP status), no compression is asked for.
+ * A dispatcher from the undici package fits only that package's own API, not Node's global fetch.
  */
-export const wecomFetch = undiciFetch as unknown as typeof fetch
+export const wecomFetch: WeComFetch = async (url, init) => {
+  const res = await request(url, {
+    method: init.method as Dispatcher.HttpMethod,
+    headers: init.headers,
+    body: init.body,
+    signal: init.signal,
+    dispatcher: init.dispatcher as Dispatcher | undefined,
+  })
+  return {
+    ok: res.statusCode >= 200 && res.statusCode < 300,
+    status: res.statusCode,
+    statusText: STATUS_CODES[res.statusCode] ?? '',
+    text: () => res.body.text(),
+    // Read and drop what is left (up to undici's limit) so the connection can be reused.
+    body: { cancel: () => res.body.dump() },
+  }
+}
 
 /** undici's codes for its per-request timeouts (connect, headers, body gap). */
 const REQUEST_TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])

@@ -16,7 +16,7 @@ export interface WeComClientOptions {
   secret: string
   /** Shared, process-wide; keyed per (apiBase, corpId, secret fingerprint). */
   tokens: TokenCache
-  /** Default undici's fetch, over a bounded keep-alive pool (see pool.ts). */
+  /** Default: undici's `request` over a bounded keep-alive pool (see pool.ts); any `fetch` fits. */
   fetch?: typeof fetch
   /** Milliseconds; default `Date.now`. */
   now?: () => number
