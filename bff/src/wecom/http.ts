@@ -27,7 +27,7 @@ export interface Transport {
   timeoutMs: number
   /** The whole call, time queued for a connection included. */
   overallTimeoutMs: number
-  /** undici dispatcher (the bounded pool, or a ProxyAgent) passed through to fetch. */
+  /** undici dispatcher (the bounded pool, or a ProxyAgent) passed to the transport with each call. */
   dispatcher?: unknown
   logger?: WeComLogger
   /** Sees every WeComError before it is thrown (the doctor's marks); never changes the outcome. */
@@ -167,7 +167,7 @@ function buildUrl(apiBase: string, path: string, query: WeComQuery = {}): URL {
   return url
 }
 
-/** The most specific reason in a fetch error chain ("fetch failed" → "connect ECONNREFUSED …"). */
+/** The most specific reason in a transport error chain ("fetch failed" → "connect ECONNREFUSED …"). */
 function errorDetail(e: unknown): string {
   let cur: unknown = e
   let detail = 'unknown error'

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTokenCache, createWeComClient } from '../../src/wecom'
 import { wecomDispatcher } from '../../src/wecom/pool'
 
-// Loopback only: a tiny WeCom stand-in and a CONNECT proxy, to prove the default fetch really
+// Loopback only: a tiny WeCom stand-in and a CONNECT proxy, to prove the default transport really
 // goes through the ProxyAgent (an injected fake fetch cannot show that).
 let upstream: Server
 let proxy: Server
