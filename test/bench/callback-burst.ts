@@ -40,17 +40,27 @@ const KEEP = new Set(['zhangsan', 'lisi', 'wangwu', 'zhaoliu', 'sunqi', 'zhouba'
  * Changes the sandbox org the way a busy HR system syncing into WeCom would — new hires, edits
  * (several to one person in a row), moves, leavers, department changes — until `count`
  * change_contact callbacks were delivered to the collector. Returns the mix that was sent.
+ * `tag` keeps the new userids and department names of one call apart from another's; `seed`
+ * picks the sequence (the same seed, the same changes).
  */
-export async function makeOrgChanges(sandboxUrl: string, requests: SignedCallback[], count: number, concurrency = 16): Promise<Record<string, number>> {
+export async function makeOrgChanges(
+  sandboxUrl: string,
+  requests: SignedCallback[],
+  count: number,
+  { concurrency = 16, seed: firstSeed = 7, tag = '' }: { concurrency?: number; seed?: number; tag?: string } = {},
+): Promise<Record<string, number>> {
   const { access_token } = (await (await fetch(`${sandboxUrl}/cgi-bin/gettoken?corpid=${SANDBOX_DEFAULTS.corpId}&corpsecret=${SANDBOX_DEFAULTS.secret}`)).json()) as { access_token: string }
   const { department } = (await (await fetch(`${sandboxUrl}/cgi-bin/department/list?access_token=${access_token}`)).json()) as { department: { id: number }[] }
-  const { userlist } = (await (await fetch(`${sandboxUrl}/cgi-bin/user/list?access_token=${access_token}&department_id=1&fetch_child=1`)).json()) as { userlist: { userid: string }[] }
+  // simplelist: only userids are needed, and user/list refuses an org past 5,000 (45029).
+  const listed = (await (await fetch(`${sandboxUrl}/cgi-bin/user/simplelist?access_token=${access_token}&department_id=1&fetch_child=1`)).json()) as { userlist?: { userid: string }[]; errcode: number; errmsg: string }
+  if (!listed.userlist) throw new Error(`user/simplelist: ${listed.errcode} ${listed.errmsg}`)
+  const { userlist } = listed
   const depts = department.map((d) => d.id)
   const members = userlist.map((u) => u.userid).filter((u) => !KEEP.has(u))
   const recent: string[] = []
   const ourDepts: number[] = []
   const mix: Record<string, number> = {}
-  let seed = 7
+  let seed = firstSeed
   const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31)
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!
   let created = 0
@@ -70,7 +80,7 @@ export async function makeOrgChanges(sandboxUrl: string, requests: SignedCallbac
     let out
     if (r < 0.3) {
       kind = 'create_user'
-      const userid = `cb${++created}`
+      const userid = `cb${tag}${++created}`
       out = await admin('POST', 'users', { userid, name: pick(NAMES), department: [pick(depts)], position: pick(POSITIONS), status: 1 })
       if (out.errcode === 0) {
         members.push(userid)
@@ -92,7 +102,7 @@ export async function makeOrgChanges(sandboxUrl: string, requests: SignedCallbac
       out = await admin('DELETE', `users/${userid}`)
     } else if (r < 0.94 || ourDepts.length < 3) {
       kind = 'create_party'
-      out = await admin('POST', 'departments', { name: `新部门${ourDepts.length + 1}`, parentid: pick(depts.slice(0, 20)) })
+      out = await admin('POST', 'departments', { name: `新部门${tag}${ourDepts.length + 1}`, parentid: pick(depts.slice(0, 20)) })
       if (out.department) ourDepts.push(out.department.id)
     } else if (r < 0.98) {
       kind = 'update_party'
