@@ -104,9 +104,11 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
     try {
       const base = `http://127.0.0.1:${appPort}`
       if (warmup.length) {
+        // Counted before sending: the worker may apply the whole warm-up while it is still arriving.
+        const before = appliedBatches(app.output())
         const w = await post(base, warmup)
         coldAck = { events: warmup.length, p50: w.latency.p50, p99: w.latency.p99, max: w.latency.max, non2xx: w.non2xx, errors: w.errors + w.timeouts }
-        await untilApplied(app, appliedBatches(app.output()))
+        await untilApplied(app, before)
       }
       cpu0 = processCpuMs(app.pid)
       blastStart = Date.now()
