@@ -107,7 +107,7 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
         // Counted before sending: the worker may apply the whole warm-up while it is still arriving.
         const before = appliedBatches(app.output())
         const w = await post(base, warmup)
-        coldAck = { events: warmup.length, p50: w.latency.p50, p99: w.latency.p99, max: w.latency.max, non2xx: w.non2xx, errors: w.errors + w.timeouts }
+        coldAck = { events: warmup.length, ...ackFigures(w) }
         await untilApplied(app, before)
       }
       cpu0 = processCpuMs(app.pid)
@@ -117,11 +117,7 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
       const cpuAck = processCpuMs(app.pid) - cpu0
       mark('acked')
       ack = {
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        max: r.latency.max,
-        non2xx: r.non2xx,
-        errors: r.errors + r.timeouts,
+        ...ackFigures(r),
         seconds: +((Date.now() - blastStart) / 1000).toFixed(2),
         cpuMsPerEvent: +(cpuAck / burst.length).toFixed(3),
       }
@@ -200,6 +196,11 @@ function post(base: string, callbacks: SignedCallback[]) {
       },
     ],
   })
+}
+
+/** What both the warm-up and the burst report of their acknowledgements. */
+function ackFigures(r: autocannon.Result) {
+  return { p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, non2xx: r.non2xx, errors: r.errors + r.timeouts }
 }
 
 /**
