@@ -19,7 +19,7 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser } },
   },
   { files: ['web/**/*.{ts,vue}'], languageOptions: { globals: globals.browser } },
-  { files: ['bff/**/*.ts', 'test/**/*.ts', '*.js', '*.ts'], languageOptions: { globals: globals.node } },
+  { files: ['bff/**/*.ts', 'bff/**/*.mjs', 'test/**/*.ts', '*.js', '*.ts'], languageOptions: { globals: globals.node } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -12,6 +12,7 @@ import { appFiles, builtLayout } from '../src/app-files'
  *   backup.js, restore.js
  *   web/                            the built H5
  *   migrations/                     the SQL migrations
+ *   pglite-thread.mjs               the thread PGlite runs on (plain JavaScript, loaded by Node)
  *   node_modules/                   production dependencies only (`pnpm deploy --prod`)
  *   package.json, build-info.json
  *
@@ -74,6 +75,7 @@ export async function buildDist(out: string): Promise<void> {
 
   cpSync(appFiles.webDist, join(out, builtLayout.webDist), { recursive: true })
   cpSync(appFiles.migrations, join(out, builtLayout.migrations), { recursive: true })
+  cpSync(appFiles.pgliteThread, join(out, builtLayout.pgliteThread))
   const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: unknown }
   writeFileSync(
     join(out, 'package.json'),

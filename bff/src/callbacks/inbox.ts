@@ -55,9 +55,8 @@ const lastReceived = new WeakMap<Queryable, string>()
  * transaction's now()), nudged past the latest one given out because PGlite's clock only has
  * millisecond resolution, plus a microsecond per row. The latest is remembered per database
  * (looked up once per process: max() over the pending rows cost as much as the insert itself).
- * The message is stored as the XML WeCom sent, in parallel arrays: on PGlite, whose queries run
- * on this event loop, a jsonb payload made the insert twice as slow (measured), and every
- * acknowledgement of a burst waits for it.
+ * The message is stored as the XML WeCom sent, in parallel arrays: on PGlite a jsonb payload
+ * made the insert twice as slow (measured), and every acknowledgement of a burst waits for it.
  */
 export async function enqueueCallbacks(db: Queryable, items: ReceivedCallback[]): Promise<Set<string>> {
   const col = <T>(f: (c: ReceivedCallback) => T) => items.map(f)

@@ -26,9 +26,9 @@ export interface GroupCommitOptions {
   retryable?: (e: unknown) => boolean
   /**
    * Start a group at the end of the current event-loop turn (setImmediate) instead of at once.
-   * For PGlite: its transaction never gives the event loop a turn (the WebAssembly runs its
-   * statements synchronously), so a write that ran at once was always alone, and groups never
-   * formed. Waiting for the turn's end lets every request read in the same turn join.
+   * For PGlite, which runs one transaction at a time: a write that ran at once went alone, and
+   * the turn's other writes waited for it to commit before they could form a group. Waiting for
+   * the turn's end lets every request read in the same turn join the first group.
    */
   gatherTurn?: boolean
 }

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs'
-import { PGlite } from '@electric-sql/pglite'
 import { lockDataDir, type DataDirLock } from './data-dir-lock'
 import { localChangeFeed } from './change-feed'
 import { groupCommit } from './group-commit'
 import { initPgliteDir } from './pglite-init'
+import { startPgliteThread } from './pglite-client'
 import type { Db, Tx } from './types'
 
 /**
@@ -11,7 +11,7 @@ import type { Db, Tx } from './types'
  * is all resident once touched. The data files sit on disk behind the OS page cache anyway, so a
  * smaller pool costs little: measured on an idle server, 32 MB keeps RSS about 140 MB lower.
  */
-const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB']
+const START_PARAMS = ['-c', 'shared_buffers=32MB']
 
 export type PgliteDb = Db & {
   /** The data directory as a tar archive (gzip unless 'none'): a consistent copy, taken between queries. */
@@ -26,38 +26,25 @@ export type PgliteDb = Db & {
  */
 export async function openPglite(dataDir?: string, snapshot?: Blob, opts: { lock?: DataDirLock } = {}): Promise<PgliteDb> {
   let lock = opts.lock
-  let pg: PGlite
+  let pg: Awaited<ReturnType<typeof startPgliteThread>>
   try {
     if (dataDir) {
       mkdirSync(dataDir, { recursive: true })
       lock ??= lockDataDir(dataDir)
       if (!snapshot) await initPgliteDir(dataDir)
     }
-    // One options object: `new PGlite(undefined, { loadDataDir })` ignores its options (PGlite
-    // 0.5 reads a non-string first argument as the options), so in-memory snapshots never loaded.
-    pg = new PGlite({ dataDir, startParams: START_PARAMS, ...(snapshot ? { loadDataDir: snapshot } : {}) })
-    await pg.waitReady
+    pg = await startPgliteThread({ dataDir, startParams: START_PARAMS, snapshot })
   } catch (e) {
     lock?.release()
     throw e
   }
-  const transaction = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> =>
-    pg.transaction((tx) =>
-      fn({
-        query: async (sql, params) => (await tx.query(sql, params)).rows as never,
-        exec: async (sql) => void (await tx.exec(sql)),
-      }),
-    )
+  const transaction = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => pg.transaction(fn)
   const write = groupCommit(transaction, { concurrency: 1, gatherTurn: true })
   return {
     kind: 'pglite',
     changes: localChangeFeed(),
-    async query(sql, params) {
-      return (await pg.query(sql, params)).rows as never
-    },
-    async exec(sql) {
-      await pg.exec(sql)
-    },
+    query: (sql, params) => pg.query(sql, params),
+    exec: (sql) => pg.exec(sql),
     transaction,
     // PGlite runs one transaction at a time: concurrent writes share one.
     write,
@@ -70,6 +57,6 @@ export async function openPglite(dataDir?: string, snapshot?: Blob, opts: { lock
         lock?.release()
       }
     },
-    dump: (compression = 'gzip') => pg.dumpDataDir(compression),
+    dump: (compression = 'gzip') => pg.dump(compression),
   }
 }
