@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { appFiles } from '../app-files'
 import type { Tx } from './types'
+import { DatabaseUnavailableError } from './unavailable'
 
 type Call = { op: 'open'; dataDir?: string; startParams: string[]; snapshot?: ArrayBuffer } | { op: 'query'; sql: string; params?: unknown[]; tx?: number } | { op: 'exec'; sql: string; tx?: number } | { op: 'begin' } | { op: 'end'; tx: number; commit: boolean } | { op: 'dump'; compression: 'gzip' | 'none' } | { op: 'close' }
 type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string; name: string } & Record<string, unknown> }
@@ -30,7 +31,9 @@ export async function startPgliteThread(opts: { dataDir?: string; startParams: s
   let nextId = 1
   let ended: Error | undefined
 
-  const settleAll = (e: Error) => {
+  // A thread that has ended (closed, or crashed) is a database out of reach: requests meet a 503, and /readyz says so.
+  const settleAll = (cause: Error) => {
+    const e = new DatabaseUnavailableError(cause)
     ended ??= e
     for (const w of waiting.values()) w.reject(e)
     waiting.clear()
