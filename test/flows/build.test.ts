@@ -49,7 +49,7 @@ describe('the deployable build', () => {
   })
 
   it('holds the bundled server, the H5, the migrations and the production dependencies only', () => {
-    for (const f of ['server.js', 'doctor.js', 'sync.js', 'backup.js', 'restore.js', 'package.json', 'build-info.json', 'web/index.html']) expect(existsSync(join(out, f)), f).toBe(true)
+    for (const f of ['server.js', 'doctor.js', 'sync.js', 'backup.js', 'restore.js', 'pglite-thread.mjs', 'package.json', 'build-info.json', 'web/index.html']) expect(existsSync(join(out, f)), f).toBe(true)
     expect(readdirSync(join(out, 'migrations'))).toEqual(readdirSync(join(ROOT, 'bff/src/db/migrations')))
     expect(JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'))).toMatchObject({ type: 'module', scripts: { start: 'node server.js' } })
     const installed = readdirSync(join(out, 'node_modules/.pnpm'))
