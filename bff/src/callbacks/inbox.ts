@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import type { Queryable } from '../db'
 import { parseMessage, type CallbackMessage } from '../wecom/callback-xml'
 
@@ -40,17 +40,56 @@ export function callbackSubject(msg: Pick<CallbackMessage, 'event' | 'changeType
   return undefined
 }
 
-/** True when new; false when this exact callback was already received (a WeCom retry). */
+/**
+ * A field the portal adds to a `change_contact` event it queues itself (see rereadOf): apply it
+ * by reading the member or department back from WeCom, whatever else the event says.
+ */
+export const REREAD_FIELD = 'PortalReread'
+
+/** True when it queued work: new, or a repeat queued as a re-read; false for a repeat of anything else. */
 export async function enqueueCallback(db: Queryable, plaintext: string): Promise<boolean> {
-  const hash = callbackHash(plaintext)
-  return (await enqueueCallbacks(db, [{ hash, msg: parseMessage(plaintext), plaintext }])).has(hash)
+  const [queued] = await enqueueCallbacks(db, [{ hash: callbackHash(plaintext), msg: parseMessage(plaintext), plaintext }])
+  return queued!
+}
+
+/**
+ * Stores callbacks in the order given; resolves, per item, whether it queued work. An item whose
+ * plaintext is already stored (or came earlier in `items`) is a repeat: dropped, unless it is a
+ * `change_contact` event of a member or department, which is queued as a re-read (rereadOf).
+ */
+export async function enqueueCallbacks(db: Queryable, items: ReceivedCallback[]): Promise<boolean[]> {
+  const first = new Map<string, number>()
+  items.forEach((c, i) => first.has(c.hash) || first.set(c.hash, i))
+  const stored = await insertCallbacks(db, [...first.values()].map((i) => items[i]!))
+  const queued = items.map((c, i) => first.get(c.hash) === i && stored.has(c.hash))
+  const repeats = items.flatMap((c, i) => (!queued[i] && callbackSubject(c.msg) !== undefined && c.msg.fields[REREAD_FIELD] === undefined ? [i] : []))
+  if (repeats.length) {
+    const rereads = repeats.map((i) => rereadOf(items[i]!))
+    const added = await insertCallbacks(db, rereads)
+    repeats.forEach((i, k) => (queued[i] = added.has(rereads[k]!.hash)))
+  }
+  return queued
+}
+
+/**
+ * A repeat of a `change_contact` member or department event, as a re-read of it. The same
+ * plaintext twice is usually WeCom retrying an event we have (our answer did not reach it), but
+ * WeCom stamps events to the second and an event carries the new values, so the same edit made
+ * again after another one (position A, then B, then A, within one second) arrives as the same
+ * plaintext too, and taking it for a retry would leave B. The two cannot be told apart; a re-read
+ * from WeCom is right in both cases. It is queued after everything received before it, so it is
+ * applied after the events it may undo. Each repeat is a read of its own (a hash of its own).
+ */
+function rereadOf(c: ReceivedCallback): ReceivedCallback {
+  const plaintext = c.plaintext.replace(/<\/xml>\s*$/, `<${REREAD_FIELD}>1</${REREAD_FIELD}></xml>`)
+  return { hash: callbackHash(`${plaintext}\n${randomUUID()}`), msg: { ...c.msg, fields: { ...c.msg.fields, [REREAD_FIELD]: '1' } }, plaintext }
 }
 
 /** Per database: the latest received_at this process gave out, in µs since 1970 (text, exact). */
 const lastReceived = new WeakMap<Queryable, string>()
 
 /**
- * Stores callbacks in one statement, in the order given; resolves to the hashes that were new.
+ * Stores callbacks (distinct hashes) in one statement, in the order given; resolves to the hashes that were new.
  * received_at is the queue order, so it must grow strictly: clock_timestamp() (not the
  * transaction's now()), nudged past the latest one given out because PGlite's clock only has
  * millisecond resolution, plus a microsecond per row. The latest is remembered per database
@@ -58,7 +97,7 @@ const lastReceived = new WeakMap<Queryable, string>()
  * The message is stored as the XML WeCom sent, in parallel arrays: on PGlite a jsonb payload
  * made the insert twice as slow (measured), and every acknowledgement of a burst waits for it.
  */
-export async function enqueueCallbacks(db: Queryable, items: ReceivedCallback[]): Promise<Set<string>> {
+async function insertCallbacks(db: Queryable, items: ReceivedCallback[]): Promise<Set<string>> {
   const col = <T>(f: (c: ReceivedCallback) => T) => items.map(f)
   const inserted = await db.query<{ hash: string; us: string }>(
     `insert into callback_events (hash, received_at, msg_type, event, change_type, subject, plaintext)
@@ -107,12 +146,9 @@ export function createInboxWriter(db: Queryable, maxRows = 1000): { add(c: Recei
       while (queue.length) {
         const batch = queue.slice(0, maxRows)
         queue = queue.slice(batch.length)
-        // A retry racing its original inside one batch: the first one is the new row.
-        const unique = new Map<string, Waiting>()
-        for (const w of batch) if (!unique.has(w.hash)) unique.set(w.hash, w)
         try {
-          const fresh = await enqueueCallbacks(db, [...unique.values()])
-          for (const w of batch) w.resolve(unique.get(w.hash) === w && fresh.has(w.hash))
+          const queued = await enqueueCallbacks(db, batch)
+          batch.forEach((w, i) => w.resolve(queued[i]!))
         } catch (e) {
           for (const w of batch) w.reject(e)
         }

@@ -1,4 +1,5 @@
 import type { PrincipalCache } from '../auth/principal-cache'
+import { REREAD_FIELD } from '../callbacks/inbox'
 import { endMembersSessions } from '../auth/sessions'
 import type { Db, Tx } from '../db'
 import type { Logger } from '../log'
@@ -84,6 +85,14 @@ export function contactChangeHandler(deps: ContactChangeNeeds) {
     for (const [i, e] of batch.entries()) {
       const userid = text(e.fields.UserID)
       const partyId = Number(text(e.fields.Id))
+      // A repeat the inbox could not tell from a WeCom retry (callbacks/inbox.ts): whatever it
+      // says, WeCom's current state decides.
+      if (e.fields[REREAD_FIELD] !== undefined) {
+        if (e.changeType.endsWith('_user') && userid) member(userid, 'refresh', i)
+        else if (e.changeType.endsWith('_party') && Number.isInteger(partyId) && text(e.fields.Id)) department(partyId, 'refresh', i)
+        else errors[i] = new Error(`a re-read of ${e.changeType} without UserID or Id`)
+        continue
+      }
       switch (e.changeType) {
         case 'create_user':
         case 'update_user': {

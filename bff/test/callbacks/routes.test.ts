@@ -181,15 +181,15 @@ describeEachDb('WeCom callback routes', (open) => {
 
   it("POST: WeCom's retries (same plaintext, new ciphertext and nonce) get 200 and are not queued again", async () => {
     const { app, worker, lines } = callbackApp(db, { now: () => NOW })
-    const xml = createUserXml('lisi')
+    const xml = textXml('hello', 1)
     for (let i = 0; i < 3; i++) {
       const s = sealed(xml, { timestamp: TS + i })
       const res = await app.request(s.path, postInit(s.body))
       expect(res.status).toBe(200)
       expect(await res.text()).toBe('')
     }
-    const rows = await db.query<{ msg_type: string; event: string; change_type: string; attempts: number }>('select msg_type, event, change_type, attempts from callback_events')
-    expect(rows).toEqual([{ msg_type: 'event', event: 'change_contact', change_type: 'create_user', attempts: 0 }])
+    const rows = await db.query<{ msg_type: string; attempts: number }>('select msg_type, attempts from callback_events')
+    expect(rows).toEqual([{ msg_type: 'text', attempts: 0 }])
     expect(worker.wakes).toBe(1)
     expect(lines.filter((l) => l.includes('already queued'))).toHaveLength(2)
     // a different event is a new row
@@ -197,5 +197,40 @@ describeEachDb('WeCom callback routes', (open) => {
     expect((await app.request(s.path, postInit(s.body))).status).toBe(200)
     expect(await countEvents(db)).toBe(2)
     for (const secret of SECRETS) expect(lines.join('\n')).not.toContain(secret)
+  })
+
+  it('POST: a repeat of a member or department change is queued as a re-read, after what came before it, never applied twice as sent', async () => {
+    // The same plaintext again may be WeCom's retry or the same edit made again within a second
+    // (A, B, A): it cannot be told apart, so it queues a read of the member from WeCom.
+    const { app, worker } = callbackApp(db, { now: () => NOW })
+    const a = createUserXml('lisi')
+    const b = createUserXml('wangwu')
+    for (const xml of [a, b, a, a]) {
+      const s = sealed(xml, { timestamp: TS })
+      expect((await app.request(s.path, postInit(s.body))).status).toBe(200)
+    }
+    const rows = await db.query<{ change_type: string; subject: string; plaintext: string }>('select change_type, subject, plaintext from callback_events order by received_at')
+    expect(rows.map((r) => [r.subject, r.plaintext.includes('<PortalReread>1</PortalReread>')])).toEqual([
+      ['user:lisi', false],
+      ['user:wangwu', false],
+      ['user:lisi', true],
+      ['user:lisi', true],
+    ])
+    expect(worker.wakes).toBe(4)
+    const pending = await nextPending(db, { maxAttempts: 5, limit: 10, now: new Date(NOW), lock: false })
+    expect(pending.map((e) => e.msg.fields.PortalReread ?? null)).toEqual([null, null, '1', '1'])
+
+    // The same inside one group of inserts (requests that arrive together share one).
+    await db.query('delete from callback_events')
+    const c = createUserXml('zhaoliu', 1_700_000_001)
+    const d = createUserXml('sunqi', 1_700_000_001)
+    const answers = await Promise.all([c, d, c].map((xml) => sealed(xml, { timestamp: TS })).map((s) => app.request(s.path, postInit(s.body))))
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200])
+    const together = await db.query<{ subject: string; plaintext: string }>('select subject, plaintext from callback_events order by received_at')
+    expect(together.map((r) => [r.subject, r.plaintext.includes('<PortalReread>1</PortalReread>')])).toEqual([
+      ['user:zhaoliu', false],
+      ['user:sunqi', false],
+      ['user:zhaoliu', true],
+    ])
   })
 })
