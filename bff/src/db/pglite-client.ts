@@ -39,11 +39,15 @@ export async function startPgliteThread(opts: { dataDir?: string; startParams: s
     waiting.clear()
     worker.unref()
   }
+  /** Takes a call off the waiting list; with none left, the thread no longer keeps the process alive. */
+  const forget = (id: number) => {
+    waiting.delete(id)
+    if (!waiting.size) worker.unref()
+  }
   worker.on('message', (a: Answer) => {
     const w = waiting.get(a.id)
     if (!w) return
-    waiting.delete(a.id)
-    if (!waiting.size) worker.unref()
+    forget(a.id)
     if (a.ok) w.resolve(a.value)
     else w.reject(Object.assign(new Error(a.error.message), a.error))
   })
@@ -60,8 +64,7 @@ export async function startPgliteThread(opts: { dataDir?: string; startParams: s
         worker.postMessage({ id, ...c }, transfer)
       } catch (e) {
         // A parameter that cannot be cloned (a function, say): this call fails, the thread goes on.
-        waiting.delete(id)
-        if (!waiting.size) worker.unref()
+        forget(id)
         reject(e)
       }
     })
@@ -75,17 +78,19 @@ export async function startPgliteThread(opts: { dataDir?: string; startParams: s
     throw e
   }
 
+  /** Queries outside any transaction (`tx` undefined) or inside the open one `tx`. */
+  const statements = (tx?: number): Tx => ({
+    query: <T extends object>(sql: string, params?: unknown[]) => call<T[]>({ op: 'query', sql, params, tx }),
+    exec: (sql) => call<void>({ op: 'exec', sql, tx }),
+  })
+
   return {
-    query: <T extends object>(sql: string, params?: unknown[]) => call<T[]>({ op: 'query', sql, params }),
-    exec: (sql) => call<void>({ op: 'exec', sql }),
+    ...statements(),
     async transaction(fn) {
       const tx = await call<number>({ op: 'begin' })
       let result
       try {
-        result = await fn({
-          query: <T extends object>(sql: string, params?: unknown[]) => call<T[]>({ op: 'query', sql, params, tx }),
-          exec: (sql) => call<void>({ op: 'exec', sql, tx }),
-        })
+        result = await fn(statements(tx))
       } catch (e) {
         // PGlite rolls back; the caller's error is the one that matters.
         await call({ op: 'end', tx, commit: false }).catch(() => undefined)

@@ -1,4 +1,4 @@
-// The thread PGlite runs on (pglite.ts starts it). Plain JavaScript, not TypeScript: Node loads a
+// The thread PGlite runs on (pglite-client.ts starts it). Plain JavaScript, not TypeScript: Node loads a
 // worker thread's file itself, the same way under tsx, vitest and the bundled server, with no
 // transpiler in between. It only relays: each message is one call on PGlite, answered by `id`.
 import { parentPort } from 'node:worker_threads'
@@ -6,7 +6,7 @@ import { PGlite } from '@electric-sql/pglite'
 
 /** @type {PGlite | undefined} */
 let pg
-/** Open transactions: their queue of calls, taken in order by the transaction's own loop. */
+/** Open transactions: how to hand each one a call, taken in order by the transaction's own loop. */
 const transactions = new Map()
 let nextTx = 1
 const ROLLBACK = Symbol('rollback')
@@ -16,9 +16,9 @@ parentPort.on('message', (m) => void handle(m))
 async function handle(m) {
   try {
     if (m.tx !== undefined) {
-      const queue = transactions.get(m.tx)
-      if (!queue) throw new Error('the transaction has already ended')
-      return queue.push(m)
+      const push = transactions.get(m.tx)
+      if (!push) throw new Error('the transaction has already ended')
+      return push(m)
     }
     switch (m.op) {
       case 'open':
@@ -58,13 +58,10 @@ function begin(beginId) {
   const id = nextTx++
   const waiting = []
   let wake
-  const queue = {
-    push(m) {
-      waiting.push(m)
-      wake?.()
-    },
-  }
-  transactions.set(id, queue)
+  transactions.set(id, (m) => {
+    waiting.push(m)
+    wake?.()
+  })
   let endId
   db()
     .transaction(async (tx) => {

@@ -3,8 +3,8 @@ import { lockDataDir, type DataDirLock } from './data-dir-lock'
 import { localChangeFeed } from './change-feed'
 import { groupCommit } from './group-commit'
 import { initPgliteDir } from './pglite-init'
-import { startPgliteThread } from './pglite-client'
-import type { Db, Tx } from './types'
+import { startPgliteThread, type PgliteThread } from './pglite-client'
+import type { Db } from './types'
 
 /**
  * PostgreSQL's page cache lives inside PGlite's WebAssembly memory, and PGlite's default (160 MB)
@@ -26,7 +26,7 @@ export type PgliteDb = Db & {
  */
 export async function openPglite(dataDir?: string, snapshot?: Blob, opts: { lock?: DataDirLock } = {}): Promise<PgliteDb> {
   let lock = opts.lock
-  let pg: Awaited<ReturnType<typeof startPgliteThread>>
+  let pg: PgliteThread
   try {
     if (dataDir) {
       mkdirSync(dataDir, { recursive: true })
@@ -38,13 +38,13 @@ export async function openPglite(dataDir?: string, snapshot?: Blob, opts: { lock
     lock?.release()
     throw e
   }
-  const transaction = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => pg.transaction(fn)
+  const { query, exec, transaction } = pg
   const write = groupCommit(transaction, { concurrency: 1, gatherTurn: true })
   return {
     kind: 'pglite',
     changes: localChangeFeed(),
-    query: (sql, params) => pg.query(sql, params),
-    exec: (sql) => pg.exec(sql),
+    query,
+    exec,
     transaction,
     // PGlite runs one transaction at a time: concurrent writes share one.
     write,
