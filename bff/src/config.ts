@@ -72,6 +72,8 @@ export interface Config {
   shutdownMs: number
   /** Prometheus metrics on a port of their own (METRICS_PORT, unset = off), bound to METRICS_HOST. */
   metrics: { port?: number; host: string }
+  /** RETENTION_DAYS: rows past their use (ended sessions, applied callbacks, sent messages, old sync runs) are deleted this long after; 0 keeps them. */
+  retention: { days: number }
 }
 
 /** The demo host key in sandbox mode (public: printed at start and in the README). */
@@ -256,6 +258,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
   const timeZone = str('CORP_TIME_ZONE') ?? DEFAULT_TIME_ZONE
   if (!validTimeZone(timeZone)) problems.push(`CORP_TIME_ZONE: "${timeZone}" is not a time zone this Node knows; expected an IANA name such as Asia/Shanghai or UTC`)
 
+  const retentionDays = int('RETENTION_DAYS', 90, 0, 3650)
+  // WeCom retries a callback within minutes and a card's code lives 72 h: a week is the least that keeps both.
+  if (retentionDays > 0 && retentionDays < 7) problems.push(`RETENTION_DAYS: expected 0 (keep everything) or at least 7 days, got ${retentionDays}`)
+
   const settingsKey = str('SETTINGS_KEY')
   if (settingsKey && settingsKey.length < 32) problems.push('SETTINGS_KEY: must be at least 32 characters')
 
@@ -311,6 +317,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConfigR
     logLevel: logLevel as Config['logLevel'],
     shutdownMs: duration('SHUTDOWN_TIMEOUT', '10s'),
     metrics: { port: metricsPort, host: metricsHost },
+    retention: { days: retentionDays },
   }
   return problems.length ? { ok: false, problems } : { ok: true, config }
 }

@@ -20,6 +20,7 @@ import { createTokenCache, type WeComClient } from './wecom'
 import { createSwitchableWeComClient } from './wecom/switchable-client'
 import { createApiLimiter, type ApiLimiter } from './rate/api-limiter'
 import { createRateBudgets } from './rate/budget'
+import { createRetention, type Retention } from './retention'
 
 /** Everything a route needs, built once at start; tests build their own. */
 export interface Deps {
@@ -52,6 +53,8 @@ export interface Deps {
   todoLists: TodoLists
   /** Prometheus metrics of this instance (served on METRICS_PORT by the server entry). */
   metrics: Metrics
+  /** Deletes rows past their use, daily (RETENTION_DAYS). */
+  retention: Retention
 }
 
 export async function createDeps(config: Config, overrides: Partial<Omit<Deps, 'config'>> = {}): Promise<Deps> {
@@ -89,7 +92,8 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
   const outbox = overrides.outbox ?? createOutboxWorker({ db, wecom, log, now, settings })
   const todoLists = overrides.todoLists ?? createTodoLists({ db, now })
   const approvals = overrides.approvals ?? createApprovalSync({ config, settings, db, wecom, log, now, outbox, apiLimiter, todoLists })
-  const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox, approvals, settings, marks, apiLimiter, todoLists, metrics }
+  const retention = overrides.retention ?? createRetention({ db, log, now, days: config.retention.days, onPruned: metrics.rowsPruned })
+  const deps: Deps = { config, db, wecom, log, now, principals, readModel, sync, callbacks, outbox, approvals, settings, marks, apiLimiter, todoLists, metrics, retention }
   settings.onChange((changed) => {
     if (changed.includes('syncCron') || changed.includes('forceSyncCron')) sync.reschedule({ cron: settings.get('syncCron'), forceCron: settings.get('forceSyncCron') })
     // Cached principals carry roles computed under the old policy.

@@ -87,7 +87,7 @@ stopSteps = {
   work: () => {
     deps.settings.stop()
     approvalJob.stop()
-    return Promise.allSettled([deps.sync.stop(), deps.callbacks.worker.stop(), deps.outbox.stop()])
+    return Promise.allSettled([deps.sync.stop(), deps.callbacks.worker.stop(), deps.outbox.stop(), deps.retention.stop()])
   },
   close: () => deps.db.close(),
 }
@@ -96,6 +96,7 @@ app = createApp(deps, { stopping: graceful.stopping })
 if (config.metrics.port !== undefined) graceful.track(await serveMetrics(deps.metrics, { port: config.metrics.port, host: config.metrics.host, log, processMetrics: true }))
 deps.callbacks.worker.start()
 deps.outbox.start()
+deps.retention.start()
 // Follows saves made on other instances; changes apply through the onChange listeners.
 deps.settings.start()
 // Build the in-memory directory now rather than on the first request (/readyz waits for it).

@@ -61,6 +61,19 @@ describe('config', () => {
     }
   })
 
+  it('keeps rows 90 days by default; RETENTION_DAYS=0 keeps everything, and less than a week is refused', () => {
+    const days = (v?: string) => {
+      const r = loadConfig(v === undefined ? {} : { RETENTION_DAYS: v }, cwd())
+      return r.ok ? r.config.retention.days : r.problems.join('\n')
+    }
+    expect(days()).toBe(90)
+    expect(days('0')).toBe(0)
+    expect(days('7')).toBe(7)
+    expect(days('3')).toBe('RETENTION_DAYS: expected 0 (keep everything) or at least 7 days, got 3')
+    expect(days('30d')).toBe('RETENTION_DAYS: expected a whole number from 0 to 3650, got "30d"')
+    expect(days('-1')).toMatch(/^RETENTION_DAYS: expected a whole number from 0 to 3650/)
+  })
+
   it('sizes the sandbox org: the demo by default, departments scaled with SANDBOX_MEMBERS unless given', () => {
     const size = (env: Record<string, string>) => {
       const r = loadConfig(env, cwd())

@@ -55,6 +55,8 @@ export interface CallbackWorker {
 // Another constant than the migration lock's; the same in every instance of this app. Paired
 // with the schema's hash so apps (or test runs) in different schemas of one database never wait on each other.
 const WORKER_LOCK_CLASS = 4_242_002
+/** Permanent failures after which an event is parked with its error (retention deletes parked ones too). */
+export const PARK_AFTER_ATTEMPTS = 5
 /** Embedded databases whose single process already has a worker applying a batch. */
 const localBusy = new WeakSet<Db>()
 
@@ -74,7 +76,7 @@ const LULL_MS = 20
  */
 export function createCallbackWorker(opts: CallbackWorkerOptions): CallbackWorker {
   const { db, log, dispatcher } = opts
-  const maxAttempts = opts.maxAttempts ?? 5
+  const maxAttempts = opts.maxAttempts ?? PARK_AFTER_ATTEMPTS
   const backoffMs = opts.backoffMs ?? ((n: number) => Math.min(1000 * 2 ** (n - 1), 30_000))
   const limitWaitMs = opts.frequencyLimitWaitMs ?? 60_000
   const batchSize = opts.batchSize ?? 500

@@ -2,7 +2,7 @@ import type { Db, Queryable } from '../db'
 import { DatabaseUnavailableError, isUnavailable } from '../db/unavailable'
 
 // The same for every instance of this app, and unlike the other advisory keys (migrations
-// 4_242_001, the callback worker 4_242_002 with the schema).
+// 4_242_001, the callback worker 4_242_002, retention 4_242_004, each with the schema).
 export const SYNC_LOCK = 4_242_003
 // Per database handle, so two app instances in one test process still meet at PostgreSQL's lock.
 const holders = new WeakSet<Db>()

@@ -22,6 +22,8 @@ export interface Metrics {
   /** The WeCom client's observer (WeComClientOptions.onCall). */
   wecomCall(call: WeComCall): void
   syncRun(run: SyncRunObservation): void
+  /** Rows the daily retention run deleted from `table`. */
+  rowsPruned(table: string, rows: number): void
   /** The exposition text, with the database gauges collected now (bounded). */
   text(): Promise<string>
 }
@@ -80,6 +82,7 @@ export function createMetrics(d: { db: Db; now: () => number; collectTimeoutMs?:
     registers: r,
   })
   const syncRows = new Counter({ name: 'portal_sync_rows_written_total', help: 'Rows written by directory sync runs, by kind.', labelNames: ['kind'], registers: r })
+  const pruned = new Counter({ name: 'portal_retention_deleted_rows_total', help: 'Rows deleted by the daily retention run (RETENTION_DAYS), by table.', labelNames: ['table'], registers: r })
   const dbGauges = createDbGauges({ ...d, registers: r })
 
   return {
@@ -101,6 +104,9 @@ export function createMetrics(d: { db: Db; now: () => number; collectTimeoutMs?:
       syncRuns.inc({ kind: run.kind, status: run.status })
       syncDuration.observe({ kind: run.kind, status: run.status }, run.seconds)
       if (run.rowsWritten) syncRows.inc({ kind: run.kind }, run.rowsWritten)
+    },
+    rowsPruned(table, rows) {
+      pruned.inc({ table }, rows)
     },
     async text() {
       await dbGauges.refresh()

@@ -127,7 +127,7 @@ export function hostOpenApi(publicUrl: string): Record<string, unknown> {
               name: 'Idempotency-Key',
               in: 'header',
               required: false,
-              description: '重试时保持不变 / Keep it the same when retrying (1–128 visible ASCII characters).',
+              description: '重试时保持不变；在消息记录保留期内有效（RETENTION_DAYS，默认 90 天） / Keep it the same when retrying (1–128 visible ASCII characters); honoured while the messages are kept (RETENTION_DAYS, default 90 days).',
               schema: { type: 'string', minLength: 1, maxLength: 128 },
               example: 'notice-2025-06-28-001',
             },

@@ -358,4 +358,23 @@ export const fixtures: Record<string, Fixture> = {
       expect(await db.query(`select key from rate_buckets where key in ('api:x@62000/2000', 'api:y@62000/2000') order by key`)).toEqual([{ key: 'api:y@62000/2000' }])
     },
   },
+  '026-retention.sql': {
+    // Only indexes for the daily retention run: older builds ignore them (and prune nothing).
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(
+        `insert into sessions (id_hash, userid, corp_id, entry_context, created_at, last_seen_at, idle_expires_at, absolute_expires_at)
+         values ('h-26', 'lisi', 'ww-corp', 'browser', $1, $1, $1, $2)`,
+        [T0, T1],
+      )
+      await db.query(`insert into callback_events (hash, msg_type, event, plaintext, applied_at) values ('cb-26', 'event', 'change_contact', '<xml/>', $1)`, [T1])
+    },
+    async check(db) {
+      expect(await db.query(`select userid from sessions where id_hash = 'h-26'`)).toEqual([{ userid: 'lisi' }])
+      expect(await db.query(`select hash from callback_events where hash = 'cb-26'`)).toEqual([{ hash: 'cb-26' }])
+      expect(
+        await db.query(`select indexname from pg_indexes where schemaname = current_schema() and indexname in ('sessions_absolute_expires', 'callback_events_applied') order by indexname`),
+      ).toEqual([{ indexname: 'callback_events_applied' }, { indexname: 'sessions_absolute_expires' }])
+    },
+  },
 }
