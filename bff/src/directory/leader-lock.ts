@@ -35,9 +35,12 @@ export async function withSyncLock<T>(db: Db, fn: (stillLeader: StillLeader) => 
     if (db.kind !== 'postgres') return await fn(async () => {})
     return await db.transaction(async (tx) => {
       // Keyed by schema too: portals in different schemas of one database are different corps.
+      // No parameters, on purpose: a statement sent with parameters leaves its portal open, and
+      // the portal its snapshot, until the transaction's next statement, which here is its end.
+      // The lock's transaction would then hold back vacuum and the pruning of dead rows in every
+      // table for the whole run.
       const [row] = await tx.query<{ ok: boolean; pid: number; schema: number }>(
-        'select pg_try_advisory_xact_lock($1, hashtext(current_schema())) as ok, pg_backend_pid() as pid, hashtext(current_schema()) as schema',
-        [SYNC_LOCK],
+        `select pg_try_advisory_xact_lock(${SYNC_LOCK}, hashtext(current_schema())) as ok, pg_backend_pid() as pid, hashtext(current_schema()) as schema`,
       )
       if (!row!.ok) return 'busy'
       const stillLeader: StillLeader = async (q) => {
