@@ -136,4 +136,20 @@ describe('queue gauges, read from the database at scrape time', () => {
     expect(sample(await scrape(), 'portal_callback_inbox_pending')).toBe(0)
     expect(sample(await scrape(), 'portal_callback_inbox_lag_seconds')).toBe(0)
   })
+
+  it('a parked callback (given up) is no lag: it is counted apart, and a lag alert does not fire for ever', async () => {
+    // As the worker leaves an event that failed for good, two days ago.
+    await stack.deps.db.query(
+      `insert into callback_events (hash, received_at, msg_type, event, plaintext, attempts, last_error) values ('parked-1', now() - interval '2 days', 'event', 'change_contact', '<xml/>', 5, 'user/get: 60111')`,
+    )
+    try {
+      const text = await scrape()
+      expect(sample(text, 'portal_callback_inbox_parked')).toBe(1)
+      expect(sample(text, 'portal_callback_inbox_pending')).toBe(0)
+      expect(sample(text, 'portal_callback_inbox_lag_seconds')).toBe(0)
+    } finally {
+      await stack.deps.db.query(`delete from callback_events where hash = 'parked-1'`)
+    }
+    expect(sample(await scrape(), 'portal_callback_inbox_parked')).toBe(0)
+  })
 })

@@ -4,6 +4,9 @@ import { parseMessage, type CallbackMessage } from '../wecom/callback-xml'
 
 // The `callback_events` table (migrations 002, 012, 023): received callbacks, applied later by the worker.
 
+/** Permanent failures after which an event is parked with its error (retention deletes parked ones too). */
+export const PARK_AFTER_ATTEMPTS = 5
+
 export interface InboxEvent {
   hash: string
   msg: CallbackMessage
@@ -227,8 +230,15 @@ export async function markFailed(db: Queryable, hash: string, failure: { error: 
   await db.query(`update callback_events set ${counter} = ${counter} + 1, last_error = $2, retry_at = $3 where hash = $1`, [hash, failure.error.slice(0, 2000), failure.retryAt])
 }
 
-/** Events received but not applied yet (all instances), and when the oldest arrived. */
-export async function pendingCallbacks(db: Queryable): Promise<{ count: number; oldest: Date | null }> {
-  const [row] = await db.query<{ n: string | number; oldest: Date | string | null }>('select count(*) as n, min(received_at) as oldest from callback_events where applied_at is null')
-  return { count: Number(row?.n ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null }
+/**
+ * Events received but not applied yet (all instances) and when the oldest arrived, apart from
+ * the parked ones (given up: they wait for nothing, so they are no lag), which are counted alone.
+ */
+export async function pendingCallbacks(db: Queryable, parkAfter = PARK_AFTER_ATTEMPTS): Promise<{ count: number; oldest: Date | null; parked: number }> {
+  const [row] = await db.query<{ n: string | number; oldest: Date | string | null; parked: string | number }>(
+    `select count(*) filter (where attempts < $1) as n, min(received_at) filter (where attempts < $1) as oldest, count(*) filter (where attempts >= $1) as parked
+       from callback_events where applied_at is null`,
+    [parkAfter],
+  )
+  return { count: Number(row?.n ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null, parked: Number(row?.parked ?? 0) }
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../log'
 import { isTransient, WeComError } from '../wecom'
 import { createPollRunner } from '../poll-runner'
 import { describeCallback, type CallbackDispatcher, type DispatchOutcome } from './dispatcher'
-import { lastArrival, markApplied, markFailed, nextPending, nextRetryAt, type InboxEvent } from './inbox'
+import { lastArrival, markApplied, markFailed, nextPending, nextRetryAt, PARK_AFTER_ATTEMPTS, type InboxEvent } from './inbox'
 
 export interface CallbackWorkerOptions {
   db: Db
@@ -55,8 +55,6 @@ export interface CallbackWorker {
 // Another constant than the migration lock's; the same in every instance of this app. Paired
 // with the schema's hash so apps (or test runs) in different schemas of one database never wait on each other.
 const WORKER_LOCK_CLASS = 4_242_002
-/** Permanent failures after which an event is parked with its error (retention deletes parked ones too). */
-export const PARK_AFTER_ATTEMPTS = 5
 /** Embedded databases whose single process already has a worker applying a batch. */
 const localBusy = new WeakSet<Db>()
 

@@ -12,6 +12,7 @@ interface Snapshot {
   outboxOldestMs: number | null
   inboxPending: number
   inboxOldestMs: number | null
+  inboxParked: number
   syncFailedInARow: number
 }
 
@@ -27,8 +28,9 @@ export function createDbGauges(d: { db: Db; now: () => number; collectTimeoutMs?
   const up = g('portal_metrics_db_up', 'Whether the database answered the metrics queries of this scrape in time (1) or not (0).')
   const outboxPending = g('portal_outbox_pending', 'Notifications waiting to be sent (outbox rows pending, all instances).')
   const outboxOldest = g('portal_outbox_oldest_pending_age_seconds', 'Age of the oldest pending notification; 0 when none.')
-  const inboxPending = g('portal_callback_inbox_pending', 'WeCom callbacks received but not applied yet (all instances).')
-  const inboxLag = g('portal_callback_inbox_lag_seconds', 'Age of the oldest callback not applied yet; 0 when none.')
+  const inboxPending = g('portal_callback_inbox_pending', 'WeCom callbacks received but not applied yet, parked ones apart (all instances).')
+  const inboxLag = g('portal_callback_inbox_lag_seconds', 'Age of the oldest callback not applied yet, parked ones apart; 0 when none.')
+  const inboxParked = g('portal_callback_inbox_parked', 'WeCom callbacks given up after repeated failures, kept with their error (callback_events.last_error) until retention deletes them.')
   const syncFailed = g('portal_sync_failed_in_a_row', 'Directory sync runs that failed since the last one that did not (all instances, from sync_runs).')
   const pool = g('portal_db_pool_connections', 'PostgreSQL pool connections by state (total, idle; max = DATABASE_POOL_MAX).', ['state'])
   const waiting = g('portal_db_pool_waiting', 'Queries waiting for a PostgreSQL connection, or writes queued for the next PGlite group commit.')
@@ -43,6 +45,7 @@ export function createDbGauges(d: { db: Db; now: () => number; collectTimeoutMs?
       outboxOldestMs: outbox.oldest?.getTime() ?? null,
       inboxPending: inbox.count,
       inboxOldestMs: inbox.oldest?.getTime() ?? null,
+      inboxParked: inbox.parked,
       syncFailedInARow,
     }
   }
@@ -72,6 +75,7 @@ export function createDbGauges(d: { db: Db; now: () => number; collectTimeoutMs?
       outboxOldest.set(s ? age(s.outboxOldestMs) : NaN)
       inboxPending.set(s ? s.inboxPending : NaN)
       inboxLag.set(s ? age(s.inboxOldestMs) : NaN)
+      inboxParked.set(s ? s.inboxParked : NaN)
       syncFailed.set(s ? s.syncFailedInARow : NaN)
     },
   }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db'
-import { PARK_AFTER_ATTEMPTS } from '../callbacks/worker'
+import { PARK_AFTER_ATTEMPTS } from '../callbacks/inbox'
 
 /** A card's response_code is single use and lives 72 h (https://developer.work.weixin.qq.com/document/path/94888). */
 const RESPONSE_CODE_MS = 72 * 3_600_000

@@ -91,6 +91,7 @@ describe('metrics server', () => {
     expect(sample(text, 'portal_metrics_db_up')).toBe('0')
     expect(sample(text, 'portal_outbox_pending')).toBe('Nan')
     expect(sample(text, 'portal_callback_inbox_lag_seconds')).toBe('Nan')
+    expect(sample(text, 'portal_callback_inbox_parked')).toBe('Nan')
   })
 
   it('answers within its bound when the database hangs, and does not pile up queries', async () => {
