@@ -89,6 +89,33 @@ describe('callback check', () => {
     expect(c.status).toBe('ok')
     expect(c.summary.en).toContain('URL check passed')
   })
+
+  it('warns about callbacks given up after repeated failures, naming the latest and its error', async () => {
+    const s = stack()
+    expect((await s.verify(sealer(TOKEN, KEY))).status).toBe(200)
+    const park = (hash: string, at: string, error: string, attempts = 5) =>
+      db.query(
+        `insert into callback_events (hash, received_at, msg_type, event, change_type, plaintext, attempts, last_error) values ($1, $2, 'event', 'change_contact', 'update_user', '<xml/>', $3, $4)`,
+        [hash, at, attempts, error],
+      )
+    try {
+      // Still being retried (4 failures): not given up yet.
+      await park('retrying', '2026-12-03T02:00:00Z', 'user/get: errcode 45009', 4)
+      expect((await doctor(s.ctx)).check('callback').status).toBe('ok')
+      await park('older', '2026-12-01T02:00:00Z', 'user/get: errcode 60011 no privilege')
+      await park('newest', '2026-12-02T02:00:00Z', 'user/get: errcode 60111 userid not found')
+      const c = (await doctor(s.ctx)).check('callback')
+      expect(c.status).toBe('warn')
+      expect(c.summary.en).toContain('2 callback(s) given up after repeated failures')
+      expect(c.summary.en).toContain('change_contact/update_user): user/get: errcode 60111 userid not found')
+      expect(c.summary.zh).toContain('2 条回调多次处理失败后已放弃')
+      expect(c.summary.en).toContain('URL check passed')
+      expect(c.fix!.en).toContain('the next directory sync brings their directory changes')
+    } finally {
+      await db.query(`delete from callback_events where hash in ('retrying', 'older', 'newest')`)
+    }
+    expect((await doctor(s.ctx)).check('callback').status).toBe('ok')
+  })
 })
 
 describe('callback routes follow the settings at run time', () => {

@@ -1,5 +1,6 @@
 import type { Localized } from '@portal/shared'
 import { CALLBACK_PATH } from '../../callbacks/routes'
+import { lastParkedCallback, pendingCallbacks } from '../../callbacks/inbox'
 import { latest, newer } from '../marks'
 import type { DoctorRun } from './doctor-run'
 import { CONSOLE, fail, join, L, ok, skip, warn, type Outcome } from './types'
@@ -63,5 +64,29 @@ export async function checkCallback(r: DoctorRun): Promise<Outcome> {
   }
   if (!good) return warn(L('还没有收到过企业微信的回调或 URL 校验。', 'No callback or URL check from WeCom has arrived yet.'), paste)
   const what = good === m.get('callback_accepted') ? L('收到回调', 'callback received') : L('URL 校验通过', 'URL check passed')
-  return ok(L(`最近一次${what.zh}：${when(good.at, timeZone)}。`, `Last ${what.en}: ${when(good.at, timeZone)}.`))
+  const last = L(`最近一次${what.zh}：${when(good.at, timeZone)}。`, `Last ${what.en}: ${when(good.at, timeZone)}.`)
+  return (await parkedCallbacks(r, last)) ?? ok(last)
+}
+
+/**
+ * Callbacks the worker gave up on (5 failures): their changes reach the portal only through the
+ * next sync or approval catch-up, and nothing else tells an admin without Prometheus.
+ */
+async function parkedCallbacks(r: DoctorRun, last: Localized): Promise<Outcome | undefined> {
+  const db = r.ctx.db
+  if (!db) return undefined
+  const { parked } = await pendingCallbacks(db)
+  const latest = parked ? await lastParkedCallback(db) : undefined
+  if (!latest) return undefined
+  const at = when(latest.receivedAt, r.ctx.settings.get('timeZone'))
+  return warn(
+    join([
+      L(`${parked} 条回调多次处理失败后已放弃，最近一条（${at}，${latest.what}）：${latest.error}`, `${parked} callback(s) given up after repeated failures; the latest (${at}, ${latest.what}): ${latest.error}`),
+      last,
+    ]),
+    L(
+      '按上面的错误处理（常见的是缺少通讯录权限，或成员不在应用可见范围）。放弃的回调不再重试：通讯录的变化由下一次同步补上，审批由定时补查补上。它们在保留期（RETENTION_DAYS）后删除。',
+      'Act on the error above (often a missing contact permission, or a member outside the app\'s visible range). Given-up callbacks are not tried again: the next directory sync brings their directory changes, the scheduled approval catch-up their approvals. They are deleted after RETENTION_DAYS.',
+    ),
+  )
 }
