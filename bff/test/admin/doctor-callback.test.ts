@@ -102,7 +102,7 @@ describe('callback check', () => {
       // Still being retried (4 failures): not given up yet.
       await park('retrying', '2026-12-03T02:00:00Z', 'user/get: errcode 45009', 4)
       expect((await doctor(s.ctx)).check('callback').status).toBe('ok')
-      await park('older', '2026-12-01T02:00:00Z', 'user/get: errcode 60011 no privilege')
+      await park('older', '2026-12-01T02:00:00Z', `user/get: errcode 60011 ${'x'.repeat(1990)}`)
       await park('newest', '2026-12-02T02:00:00Z', 'user/get: errcode 60111 userid not found')
       const c = (await doctor(s.ctx)).check('callback')
       expect(c.status).toBe('warn')
@@ -111,6 +111,11 @@ describe('callback check', () => {
       expect(c.summary.zh).toContain('2 条回调多次处理失败后已放弃')
       expect(c.summary.en).toContain('URL check passed')
       expect(c.fix!.en).toContain('the next directory sync brings their directory changes')
+      // A long error is cut for the page.
+      await db.query(`update callback_events set last_error = $1 where hash = 'newest'`, [`user/get: ${'y'.repeat(1990)}`])
+      const long = (await doctor(s.ctx)).check('callback').summary.en
+      expect(long).toContain(`user/get: ${'y'.repeat(190)}…`)
+      expect(long.length).toBeLessThan(400)
     } finally {
       await db.query(`delete from callback_events where hash in ('retrying', 'older', 'newest')`)
     }

@@ -79,9 +79,11 @@ async function parkedCallbacks(r: DoctorRun, last: Localized): Promise<Outcome |
   const latest = parked ? await lastParkedCallback(db) : undefined
   if (!latest) return undefined
   const at = when(latest.receivedAt, r.ctx.settings.get('timeZone'))
+  // An error is kept up to 2,000 characters; a line on the page needs its start.
+  const error = latest.error.length > 200 ? `${latest.error.slice(0, 200)}…` : latest.error
   return warn(
     join([
-      L(`${parked} 条回调多次处理失败后已放弃，最近一条（${at}，${latest.what}）：${latest.error}`, `${parked} callback(s) given up after repeated failures; the latest (${at}, ${latest.what}): ${latest.error}`),
+      L(`${parked} 条回调多次处理失败后已放弃，最近一条（${at}，${latest.what}）：${error}`, `${parked} callback(s) given up after repeated failures; the latest (${at}, ${latest.what}): ${error}`),
       last,
     ]),
     L(
