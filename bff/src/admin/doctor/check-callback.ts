@@ -83,7 +83,7 @@ async function parkedCallbacks(r: DoctorRun, last: Localized): Promise<Outcome |
   const error = latest.error.length > 200 ? `${latest.error.slice(0, 200)}…` : latest.error
   return warn(
     join([
-      L(`${parked} 条回调多次处理失败后已放弃，最近一条（${at}，${latest.what}）：${error}`, `${parked} callback(s) given up after repeated failures; the latest (${at}, ${latest.what}): ${error}`),
+      L(`${parked} 条回调多次处理失败后已放弃，最近一条（${at}，${latest.what}）：${error}。`, `${parked} callback(s) given up after repeated failures; the latest (${at}, ${latest.what}): ${error}.`),
       last,
     ]),
     L(
