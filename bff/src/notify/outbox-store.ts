@@ -184,7 +184,11 @@ export async function pendingOutbox(q: Queryable): Promise<{ count: number; olde
   return { count: Number(row?.n ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null }
 }
 
-/** Sends since `since` (card updates left out of the failures) and what last held up or failed one. */
+/**
+ * The messages queued since `since`: how many were sent and how many failed (card updates left
+ * out of the failures); how many wait, whatever their age; and what last held up or failed one.
+ * Read by index (created_at, and the pending rows'), never by a scan of every message kept.
+ */
 export interface OutboxDigest {
   pending: number
   sent: number
@@ -195,12 +199,12 @@ export interface OutboxDigest {
 
 export async function outboxDigest(q: Queryable, since: Date): Promise<OutboxDigest> {
   const [row] = await q.query<{ pending: string | number; sent: string | number; failed: string | number; held_error: string | null; last_failure: string | null }>(
-    `select count(*) filter (where status = 'pending') as pending,
-            count(*) filter (where status = 'sent' and sent_at >= $1) as sent,
-            count(*) filter (where status = 'failed' and created_at >= $1 and kind = 'send') as failed,
+    `select (select count(*) from outbox where status = 'pending') as pending,
+            count(*) filter (where status = 'sent') as sent,
+            count(*) filter (where status = 'failed' and kind = 'send') as failed,
             (select last_error from outbox where status = 'pending' and last_error is not null and kind = 'send' order by next_attempt_at desc, id desc limit 1) as held_error,
-            (select last_error from outbox where status = 'failed' and created_at >= $1 and kind = 'send' order by id desc limit 1) as last_failure
-       from outbox`,
+            (select last_error from outbox where status = 'failed' and created_at >= $1 and kind = 'send' order by created_at desc, id desc limit 1) as last_failure
+       from outbox where created_at >= $1`,
     [since],
   )
   return {

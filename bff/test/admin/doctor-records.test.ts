@@ -147,4 +147,30 @@ describe('notifications', () => {
     expect(o.status).toBe('ok')
     expect(text(o)).toContain('0 sent')
   })
+
+  it('counts the messages queued in the last 24 h (by index, not a scan of every message kept), and every one still waiting', async () => {
+    const at = (h: number) => new Date(Date.now() - h * 3_600_000)
+    const rows: [string, string, Date, string | null][] = [
+      ['day-old-sent', 'sent', at(30), null],
+      ['day-old-failed', 'failed', at(30), 'errcode 81013 user not found'],
+      ['day-old-waiting', 'pending', at(30), null],
+      ['new-sent', 'sent', at(2), null],
+      ['new-failed', 'failed', at(1), 'errcode 60111 userid not found'],
+    ]
+    for (const [key, status, created, error] of rows) {
+      await db.query(`insert into outbox (dedupe_key, userid, message, status, next_attempt_at, created_at, last_error) values ($1, 'lisi', '{}', $2, $3, $3, $4)`, [key, status, created, error])
+    }
+    try {
+      const o = (await doctor(doctorSetup({ db }).ctx)).check('outbox')
+      expect(o.summary.en).toContain('Last 24 h: 1 sent, 1 failed; 1 waiting.')
+      // The digest's window is served by an index (forbidding scans: a table this small would be scanned anyway).
+      const plan = await db.transaction(async (tx) => {
+        await tx.query('set local enable_seqscan = off')
+        return (await tx.query<{ 'QUERY PLAN': string }>(`explain select count(*) from outbox where created_at >= now() - interval '1 day'`)).map((r) => r['QUERY PLAN']).join('\n')
+      })
+      expect(plan).toContain('outbox_created')
+    } finally {
+      await db.query(`delete from outbox where dedupe_key in (${rows.map((r) => `'${r[0]}'`).join(', ')})`)
+    }
+  })
 })

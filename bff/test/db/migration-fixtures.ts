@@ -377,4 +377,18 @@ export const fixtures: Record<string, Fixture> = {
       ).toEqual([{ indexname: 'callback_events_applied' }, { indexname: 'sessions_absolute_expires' }])
     },
   },
+  '027-outbox-created.sql': {
+    // Only an index for the doctor's digest of the last 24 hours: older builds ignore it.
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(
+        `insert into outbox (dedupe_key, userid, message, status, next_attempt_at, created_at, sent_at) values ('host:oa:notify:b27:lisi', 'lisi', '{"msgtype":"text","text":{"content":"z"}}', 'sent', $1, $1, $1)`,
+        [T1],
+      )
+    },
+    async check(db) {
+      expect(await db.query(`select status from outbox where dedupe_key = 'host:oa:notify:b27:lisi'`)).toEqual([{ status: 'sent' }])
+      expect(await db.query(`select indexname from pg_indexes where schemaname = current_schema() and indexname = 'outbox_created'`)).toEqual([{ indexname: 'outbox_created' }])
+    },
+  },
 }
