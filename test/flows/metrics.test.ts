@@ -153,3 +153,14 @@ describe('queue gauges, read from the database at scrape time', () => {
     expect(sample(await scrape(), 'portal_callback_inbox_parked')).toBe(0)
   })
 })
+
+describe('retention', () => {
+  it('counts the rows the daily run deleted, per table', async () => {
+    await stack.deps.db.query(
+      `insert into sessions (id_hash, userid, corp_id, entry_context, created_at, last_seen_at, idle_expires_at, absolute_expires_at)
+       values ('metrics-old', 'lisi', 'ww', 'browser', now() - interval '200 days', now() - interval '200 days', now() - interval '200 days', now() - interval '193 days')`,
+    )
+    expect(await stack.deps.retention.run()).toMatchObject({ sessions: 1 })
+    expect(sample(await scrape(), 'portal_retention_deleted_rows_total{table="sessions"}')).toBe(1)
+  })
+})
