@@ -230,15 +230,15 @@ export async function markFailed(db: Queryable, hash: string, failure: { error: 
   await db.query(`update callback_events set ${counter} = ${counter} + 1, last_error = $2, retry_at = $3 where hash = $1`, [hash, failure.error.slice(0, 2000), failure.retryAt])
 }
 
-/** The latest parked event (given up), for the doctor: when it arrived, what it was, why it failed. */
-export async function lastParkedCallback(db: Queryable, parkAfter = PARK_AFTER_ATTEMPTS): Promise<{ receivedAt: Date; what: string; error: string } | undefined> {
-  const [row] = await db.query<{ received_at: Date | string; msg_type: string; event: string | null; change_type: string | null; last_error: string | null }>(
-    `select received_at, msg_type, event, change_type, last_error from callback_events
+/** Parked events (given up), for the doctor: how many, and when the latest arrived, what it was, why it failed. */
+export async function parkedCallbacks(db: Queryable, parkAfter = PARK_AFTER_ATTEMPTS): Promise<{ count: number; latest?: { receivedAt: Date; what: string; error: string } }> {
+  const [row] = await db.query<{ n: string | number; received_at: Date | string; msg_type: string; event: string | null; change_type: string | null; last_error: string | null }>(
+    `select count(*) over () as n, received_at, msg_type, event, change_type, last_error from callback_events
       where applied_at is null and attempts >= $1 order by received_at desc limit 1`,
     [parkAfter],
   )
-  if (!row) return undefined
-  return { receivedAt: new Date(row.received_at), what: [row.event ?? row.msg_type, row.change_type].filter(Boolean).join('/'), error: row.last_error ?? '' }
+  if (!row) return { count: 0 }
+  return { count: Number(row.n), latest: { receivedAt: new Date(row.received_at), what: [row.event ?? row.msg_type, row.change_type].filter(Boolean).join('/'), error: row.last_error ?? '' } }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Localized } from '@portal/shared'
 import { CALLBACK_PATH } from '../../callbacks/routes'
-import { lastParkedCallback, pendingCallbacks } from '../../callbacks/inbox'
+import { parkedCallbacks } from '../../callbacks/inbox'
 import { latest, newer } from '../marks'
 import type { DoctorRun } from './doctor-run'
 import { CONSOLE, fail, join, L, ok, skip, warn, type Outcome } from './types'
@@ -65,18 +65,16 @@ export async function checkCallback(r: DoctorRun): Promise<Outcome> {
   if (!good) return warn(L('还没有收到过企业微信的回调或 URL 校验。', 'No callback or URL check from WeCom has arrived yet.'), paste)
   const what = good === m.get('callback_accepted') ? L('收到回调', 'callback received') : L('URL 校验通过', 'URL check passed')
   const last = L(`最近一次${what.zh}：${when(good.at, timeZone)}。`, `Last ${what.en}: ${when(good.at, timeZone)}.`)
-  return (await parkedCallbacks(r, last)) ?? ok(last)
+  return (await givenUp(r, last)) ?? ok(last)
 }
 
 /**
  * Callbacks the worker gave up on (5 failures): their changes reach the portal only through the
  * next sync or approval catch-up, and nothing else tells an admin without Prometheus.
  */
-async function parkedCallbacks(r: DoctorRun, last: Localized): Promise<Outcome | undefined> {
-  const db = r.ctx.db
-  if (!db) return undefined
-  const { parked } = await pendingCallbacks(db)
-  const latest = parked ? await lastParkedCallback(db) : undefined
+async function givenUp(r: DoctorRun, last: Localized): Promise<Outcome | undefined> {
+  if (!r.ctx.db) return undefined
+  const { count: parked, latest } = await parkedCallbacks(r.ctx.db)
   if (!latest) return undefined
   const at = when(latest.receivedAt, r.ctx.settings.get('timeZone'))
   // An error is kept up to 2,000 characters; a line on the page needs its start.
