@@ -56,8 +56,8 @@ function worker(env: Record<string, string>): Promise<WorkerResult> {
         HOME: process.env.HOME,
         ...env,
         ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
-        // SQL_STATS=1: each sync step prints its statements to stderr; BENCH_LOG_LEVEL=info: the sync's own log.
-        ...(process.env.SQL_STATS ? { SQL_STATS: process.env.SQL_STATS } : {}),
+        // SQL_STATS=1: each sync step prints its statements to stderr (SQL_TRACE=1: one by one); BENCH_LOG_LEVEL=info: the sync's own log.
+        ...(process.env.SQL_STATS ? { SQL_STATS: process.env.SQL_STATS, SQL_TRACE: process.env.SQL_TRACE ?? '' } : {}),
         ...(process.env.BENCH_LOG_LEVEL ? { BENCH_LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}),
       },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -11,7 +11,7 @@ import { SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
  * sync's alone (the kernel's high-water mark, VmHWM): `MODE=plain` fetches the pages a sync reads
  * and throws them away; `MODE=sync` runs one sync (`KIND`, default full) as the server would;
  * `MODE=init` only creates the store (PGlite's initdb is a start-up cost, not the sync's).
- * Env: API_BASE (the sandbox), DATABASE_URL or DATA_DIR; SQL_STATS=1 also prints to stderr, per
+ * Env: API_BASE (the sandbox), DATABASE_URL or DATA_DIR; SQL_STATS=1 (and SQL_TRACE=1) also prints to stderr, per
  * kind of statement, how many ran, the rows they returned and the time they took (a profile of the
  * store's share, which a CPU profile of PGlite's WebAssembly does not name). Prints one JSON line.
  */
@@ -73,13 +73,22 @@ async function syncOnce(init: boolean) {
   }
 }
 
-/** Wraps `db` (and its transactions) to count statements by their first words; `print` writes the table to stderr. */
+/** When the step's process started: SQL_TRACE's offsets count from it. */
+const T0 = performance.now()
+
+/**
+ * Wraps `db` (and its transactions) to count statements by their first words; `print` writes the
+ * table to stderr. SQL_TRACE=1 also writes a line per statement as it ends: when it was sent (ms
+ * since the process started), how long it took, its first words. On PGlite's one connection that
+ * shows what waited behind what.
+ */
 function countStatements(db: Db) {
   const kinds = new Map<string, { n: number; rows: number; ms: number }>()
   const timed = <T extends object>(q: Queryable['query']) =>
     async (sql: string, params?: unknown[]): Promise<T[]> => {
       const t = performance.now()
       const rows = await q<T>(sql, params)
+      if (env.SQL_TRACE === '1') process.stderr.write(`TRACE ${Math.round(t - T0)} ${Math.round(performance.now() - t)} ${sql.replace(/\s+/g, ' ').trim().slice(0, 50)}\n`)
       const kind = sql.replace(/\s+/g, ' ').trim().slice(0, 70)
       const k = kinds.get(kind) ?? { n: 0, rows: 0, ms: 0 }
       k.n += 1

@@ -2,14 +2,19 @@ import type { Queryable } from '../db'
 import type { DirectoryState, StoredDepartment, StoredMember } from './diff'
 import { memberFromRow, type MemberRecord, type MemberRow } from './member-store'
 
+/**
+ * Every department, as one JSON value: PGlite turns each result row into an object at a cost of
+ * its own (5,000 rows: ≈ 110 ms on PGlite against ≈ 30 ms as one value).
+ */
 export async function loadDepartments(db: Queryable): Promise<Map<number, StoredDepartment>> {
-  const rows = await db.query<{ id: number; name: string; name_en: string | null; parent_id: number | null; sort_order: string | number; leaders: string[]; removed_at: Date | null }>(
-    'select id, name, name_en, parent_id, sort_order, leaders, removed_at from departments',
+  const [row] = await db.query<{ departments: string | null }>(
+    'select json_agg(json_build_array(id, name, name_en, parent_id, sort_order, leaders, removed_at))::text as departments from departments',
   )
+  const rows = row?.departments ? (JSON.parse(row.departments) as [number, string, string | null, number | null, number, string[] | null, string | null][]) : []
   return new Map(
-    rows.map((r) => [
-      r.id,
-      { id: r.id, name: r.name, nameEn: r.name_en ?? undefined, parentId: r.parent_id ?? undefined, order: Number(r.sort_order), leaders: r.leaders ?? [], removedAt: r.removed_at ?? undefined },
+    rows.map(([id, name, nameEn, parentId, order, leaders, removedAt]) => [
+      id,
+      { id, name, nameEn: nameEn ?? undefined, parentId: parentId ?? undefined, order: Number(order), leaders: leaders ?? [], removedAt: removedAt ? new Date(removedAt) : undefined },
     ]),
   )
 }
@@ -26,11 +31,23 @@ export async function loadSyncState(db: Queryable): Promise<DirectoryState> {
   const members = new Map<string, StoredMember>()
   // Only whether a member is disabled matters to the sync, not since when.
   const disabled = new Date(0)
-  for (const line of row?.lines ? row.lines.split('\n') : []) {
-    const [hash, status, isDisabled, userid] = line.split(' ', 4) as [string, string, string, string]
-    members.set(userid.toLowerCase(), { userid, hash, status: Number(status), disabledAt: isDisabled === '1' ? disabled : undefined })
+  const text = row?.lines ?? ''
+  // Cut by index, not split: 100k lines took 130–170 ms split and split again, 60–70 ms so.
+  for (let at = 0; at < text.length; ) {
+    const end = nextIndex(text, '\n', at)
+    const a = text.indexOf(' ', at)
+    const b = text.indexOf(' ', a + 1)
+    const userid = text.slice(b + 3, end)
+    members.set(userid.toLowerCase(), { userid, hash: text.slice(at, a), status: Number(text.slice(a + 1, b)), disabledAt: text[b + 1] === '1' ? disabled : undefined })
+    at = end + 1
   }
   return { departments: await loadDepartments(db), members }
+}
+
+/** Where `ch` is next found in `text` from `from`, or the text's end. */
+function nextIndex(text: string, ch: string, from: number): number {
+  const i = text.indexOf(ch, from)
+  return i < 0 ? text.length : i
 }
 
 /** Members per page of `loadMembers`: a page is one query, so the event loop is never held for long. */
