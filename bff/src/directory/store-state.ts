@@ -53,6 +53,10 @@ function nextIndex(text: string, ch: string, from: number): number {
 /** Members per page of `loadMembers`: a page is one query, so the event loop is never held for long. */
 const MEMBER_PAGE = 2_000
 
+const MEMBER_COLUMNS = 'userid, name, alias, position, avatar, main_department, status, gender, mobile, telephone, email, biz_mail, direct_leaders, disabled_at, department_ids'
+type LoadedRow = Omit<MemberRow, 'memberships'> & { department_ids: number[] }
+type MembershipRow = { userid: string; department_id: number; sort_order: string | number; is_leader: boolean }
+
 /**
  * Every member whole, for the read model, a page at a time in userid order (keyset), awaiting
  * `pause` between pages; each page's departments in a second query, joined here rather than per
@@ -62,31 +66,60 @@ export async function loadMembers(db: Queryable, pause: () => Promise<void> = as
   const members = new Map<string, MemberRecord>()
   let after: string | null = null
   for (;;) {
-    const rows: (Omit<MemberRow, 'memberships'> & { department_ids: number[] })[] = await db.query(
-      `select userid, name, alias, position, avatar, main_department, status, gender, mobile, telephone, email, biz_mail, direct_leaders, disabled_at, department_ids
-         from members where $1::text is null or userid > $1 order by userid limit ${MEMBER_PAGE}`,
-      [after],
-    )
+    const rows: LoadedRow[] = await db.query(`select ${MEMBER_COLUMNS} from members where $1::text is null or userid > $1 order by userid limit ${MEMBER_PAGE}`, [after])
     if (!rows.length) break
     const last = rows[rows.length - 1]!.userid
-    const memberships = new Map<string, { d: number; o: number; l: boolean }[]>()
-    for (const r of await db.query<{ userid: string; department_id: number; sort_order: string | number; is_leader: boolean }>(
+    const memberships = await db.query<MembershipRow>(
       'select userid, department_id, sort_order, is_leader from member_departments where ($1::text is null or userid > $1) and userid <= $2',
       [after, last],
-    )) {
-      const list = memberships.get(r.userid) ?? []
-      list.push({ d: r.department_id, o: Number(r.sort_order), l: r.is_leader })
-      memberships.set(r.userid, list)
-    }
-    for (const r of rows) {
-      const byDept = new Map((memberships.get(r.userid) ?? []).map((x) => [x.d, x]))
-      // Keep WeCom's department order, which members.department_ids preserves.
-      const ordered = r.department_ids.map((d) => byDept.get(d)).filter((x): x is { d: number; o: number; l: boolean } => !!x)
-      members.set(r.userid.toLowerCase(), memberFromRow({ ...r, memberships: ordered }))
-    }
+    )
+    addMembers(members, rows, memberships)
     if (rows.length < MEMBER_PAGE) break
     after = last
     await pause()
   }
   return members
+}
+
+/**
+ * Where a later `loadMembersWrittenSince` starts: the oldest transaction still running now. Taken
+ * before the load it belongs to, so a write that load may have missed (one not yet committed, or
+ * committed while its pages were read) is read again next time.
+ */
+export async function writtenXmin(db: Queryable): Promise<string> {
+  const [row] = await db.query<{ xmin: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin')
+  return row!.xmin
+}
+
+/**
+ * The members written (inserted or updated, by any instance) by transactions from `xmin` on
+ * (migration 028), whole, as `loadMembers` gives them. Their userids come from one scan; they are
+ * then read by userid, MEMBER_PAGE at a time.
+ */
+export async function loadMembersWrittenSince(db: Queryable, xmin: string, pause: () => Promise<void> = async () => {}): Promise<Map<string, MemberRecord>> {
+  const written = await db.query<{ userid: string }>('select userid from members where written_xid >= $1::xid8', [xmin])
+  const members = new Map<string, MemberRecord>()
+  for (let i = 0; i < written.length; i += MEMBER_PAGE) {
+    const userids = written.slice(i, i + MEMBER_PAGE).map((r) => r.userid)
+    const rows: LoadedRow[] = await db.query(`select ${MEMBER_COLUMNS} from members where userid = any($1)`, [userids])
+    const memberships = await db.query<MembershipRow>('select userid, department_id, sort_order, is_leader from member_departments where userid = any($1)', [userids])
+    addMembers(members, rows, memberships)
+    await pause()
+  }
+  return members
+}
+
+function addMembers(members: Map<string, MemberRecord>, rows: LoadedRow[], membershipRows: MembershipRow[]): void {
+  const memberships = new Map<string, { d: number; o: number; l: boolean }[]>()
+  for (const r of membershipRows) {
+    const list = memberships.get(r.userid) ?? []
+    list.push({ d: r.department_id, o: Number(r.sort_order), l: r.is_leader })
+    memberships.set(r.userid, list)
+  }
+  for (const r of rows) {
+    const byDept = new Map((memberships.get(r.userid) ?? []).map((x) => [x.d, x]))
+    // Keep WeCom's department order, which members.department_ids preserves.
+    const ordered = r.department_ids.map((d) => byDept.get(d)).filter((x): x is { d: number; o: number; l: boolean } => !!x)
+    members.set(r.userid.toLowerCase(), memberFromRow({ ...r, memberships: ordered }))
+  }
 }

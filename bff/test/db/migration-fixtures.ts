@@ -391,4 +391,19 @@ export const fixtures: Record<string, Fixture> = {
       expect(await db.query(`select indexname from pg_indexes where schemaname = current_schema() and indexname = 'outbox_created'`)).toEqual([{ indexname: 'outbox_created' }])
     },
   },
+  '028-members-written-xid.sql': {
+    // A nullable column with a default and a trigger: older builds' member writes are stamped too.
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(`insert into members (userid, name, status) values ('m-28', '旧成员', 1), ('m-28b', '旧成员乙', 1)`)
+    },
+    async check(db) {
+      // Every write is stamped with its transaction: an insert from the default, an update by the trigger.
+      expect(await db.query(`select userid from members where userid like 'm-28%' and written_xid is null`)).toEqual([])
+      const [since] = await db.query<{ xmin: string }>(`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`)
+      await db.query(`update members set position = '改' where userid = 'm-28b'`)
+      await db.query(`insert into members (userid, name, status) values ('m-28c', '新成员', 1)`)
+      expect(await db.query(`select userid from members where written_xid >= $1::xid8 and userid like 'm-28%' order by userid`, [since!.xmin])).toEqual([{ userid: 'm-28b' }, { userid: 'm-28c' }])
+    },
+  },
 }

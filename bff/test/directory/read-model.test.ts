@@ -1,10 +1,10 @@
-import { afterEach, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Db } from '../../src/db'
 import { upsertDepartments, upsertMembers } from '../../src/directory/apply-diff'
-import type { MemberRecord } from '../../src/directory/member-store'
+import { disableMembers, type MemberRecord } from '../../src/directory/member-store'
 import { DirectoryReadModel } from '../../src/directory/read-model'
 import { bumpDirectoryVersion } from '../../src/directory/version'
-import { describeEachDb } from '../helpers/test-db'
+import { describeEachDb, postgresTestDb, REQUIRE_ALL, TEST_DATABASE_URL } from '../helpers/test-db'
 
 const member = (userid: string, name: string): MemberRecord => ({ userid, name, position: '工程师', departments: [], status: 1, directLeaders: [] })
 
@@ -113,5 +113,100 @@ describeEachDb('directory read model', (open) => {
     const view = await new DirectoryReadModel(db).current()
     expect(view.members.size).toBe(4_500)
     for (const m of many) expect(view.members.get(m.userid)?.departments).toEqual(m.departments)
+  })
+
+  /** The members rows each statement of the model returned, whole loads apart from loads by userid. */
+  function countReads(d: Db) {
+    const reads = { whole: 0, byUserid: 0 }
+    const query = d.query.bind(d)
+    d.query = (async (sql: string, params?: unknown[]) => {
+      const rows = await query(sql, params)
+      if (/^select userid, name, alias/.test(sql)) reads[/userid = any/.test(sql) ? 'byUserid' : 'whole'] += rows.length
+      return rows
+    }) as Db['query']
+    return reads
+  }
+
+  it('after a change, reads only the members written since its last load, and sees them as written', async () => {
+    db = await open()
+    const people = ['zhangsan', 'lisi', 'wangwu', 'zhaoliu'].map((u, i) => ({ ...member(u, `成员${i}`), departments: [{ departmentId: 1, order: i, isLeader: false }] }))
+    await db.transaction(async (tx) => {
+      await upsertMembers(tx, people, new Date())
+      await bumpDirectoryVersion(tx, true)
+    })
+    const model = new DirectoryReadModel(db, () => 0, 60_000)
+    const reads = countReads(db)
+    expect((await model.current()).members.size).toBe(4)
+    expect(reads).toEqual({ whole: 4, byUserid: 0 })
+
+    await write(db, { ...people[1]!, position: '产品经理', departments: [{ departmentId: 2, order: 9, isLeader: true }] })
+    await write(db, member('newcomer', '新人'))
+    await db.transaction(async (tx) => {
+      await disableMembers(tx, ['WangWu'], new Date())
+      await bumpDirectoryVersion(tx, true)
+    })
+    model.invalidate()
+    const view = await model.current()
+    expect(reads).toEqual({ whole: 4, byUserid: 3 })
+    expect(view.members.get('lisi')).toMatchObject({ position: '产品经理', departments: [{ departmentId: 2, order: 9, isLeader: true }] })
+    expect(view.byDepartment.get(2)?.map((m) => m.userid)).toEqual(['lisi'])
+    // WeCom's order, larger first; wangwu is disabled.
+    expect(view.byDepartment.get(1)?.map((m) => m.userid)).toEqual(['zhaoliu', 'zhangsan'])
+    expect(view.members.get('wangwu')?.disabledAt).toBeInstanceOf(Date)
+    expect(view.search.search('新人', 30).items.map((m) => m.userid)).toEqual(['newcomer'])
+    expect(view.members.size).toBe(5)
+  })
+
+  it('a member deleted by hand is gone after the next change: the model then loads every member again', async () => {
+    db = await open()
+    await write(db, member('zhangsan', '张三'))
+    await write(db, member('ghost', '幽灵'))
+    const model = new DirectoryReadModel(db, () => 0, 60_000)
+    expect((await model.current()).members.has('ghost')).toBe(true)
+    await db.query("delete from members where userid = 'ghost'")
+    await write(db, member('lisi', '李四'))
+    model.invalidate()
+    const view = await model.current()
+    expect([...view.members.keys()].sort()).toEqual(['lisi', 'zhangsan'])
+  })
+})
+
+// Several writers at once (instances, the sync and the callback worker): PGlite has one connection.
+describe.skipIf(!TEST_DATABASE_URL && !REQUIRE_ALL)('directory read model [PostgreSQL]', () => {
+  it('a write still uncommitted while the model loads is read by the load after it commits', async () => {
+    const d = await postgresTestDb(TEST_DATABASE_URL!)
+    let release = () => {}
+    let slow: Promise<void> | undefined
+    try {
+      await write(d, member('slow', '慢写入'))
+      const model = new DirectoryReadModel(d, () => 0, 60_000)
+      await model.current()
+      const gate = new Promise<void>((r) => (release = r))
+      let written!: () => void
+      const inside = new Promise<void>((r) => (written = r))
+      // A writer that has changed its member but not yet committed …
+      slow = d.transaction(async (tx) => {
+        await upsertMembers(tx, [{ ...member('slow', '慢写入'), position: '已改' }], new Date())
+        written()
+        await gate
+        await bumpDirectoryVersion(tx, true)
+      })
+      await inside
+      // … while another commits, and the model loads that one.
+      await write(d, member('quick', '快写入'))
+      model.invalidate()
+      const between = await model.current()
+      expect(between.members.get('quick')).toBeDefined()
+      expect(between.members.get('slow')?.position).toBe('工程师')
+      release()
+      await slow
+      model.invalidate()
+      expect((await model.current()).members.get('slow')?.position).toBe('已改')
+    } finally {
+      // A failed expectation must not leave the writer open: the schema's drop would wait for it.
+      release()
+      await slow?.catch(() => {})
+      await d.close()
+    }
   })
 })
