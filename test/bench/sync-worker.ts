@@ -88,12 +88,13 @@ function countStatements(db: Db) {
     async (sql: string, params?: unknown[]): Promise<T[]> => {
       const t = performance.now()
       const rows = await q<T>(sql, params)
-      if (env.SQL_TRACE === '1') process.stderr.write(`TRACE ${Math.round(t - T0)} ${Math.round(performance.now() - t)} ${sql.replace(/\s+/g, ' ').trim().slice(0, 50)}\n`)
+      const ms = performance.now() - t
       const kind = sql.replace(/\s+/g, ' ').trim().slice(0, 70)
+      if (env.SQL_TRACE === '1') process.stderr.write(`TRACE ${Math.round(t - T0)} ${Math.round(ms)} ${kind.slice(0, 50)}\n`)
       const k = kinds.get(kind) ?? { n: 0, rows: 0, ms: 0 }
       k.n += 1
       k.rows += rows.length
-      k.ms += performance.now() - t
+      k.ms += ms
       kinds.set(kind, k)
       return rows
     }
