@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +11,7 @@ import { freshPostgresDatabase } from '@portal/bff/testing/db'
 import { freePort, startAppProcess } from '../support/app-process'
 import { makeOrgChanges, startCollector, type SignedCallback } from './callback-burst'
 import { processCpuMs } from './process-cpu'
+import { sandboxProcess } from './sandbox-process'
 import { BENCH_DATABASE_URL } from './stores'
 
 const EVENTS = Number(process.env.BENCH_CALLBACKS ?? 10_000)
@@ -47,7 +47,7 @@ export interface CallbacksResult {
 export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: string; appLog?: string } = {}): Promise<CallbacksResult> {
   const appPort = await freePort()
   const collector = await startCollector()
-  const sb = await sandboxProcess(`localhost:${appPort}`, collector.url)
+  const sb = await sandboxProcess({ trustedDomain: `localhost:${appPort}`, members: MEMBERS, departments: Math.max(10, Math.round(MEMBERS / 20)), callbackUrl: collector.url })
   const pgDb = opts.databaseUrl ? await freshPostgresDatabase(opts.databaseUrl, 'bench_callbacks') : undefined
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-callbacks-'))
   const env: Record<string, string> = {
@@ -223,16 +223,6 @@ async function untilApplied(app: { output(): string }, batchesBefore: number): P
 /** The worker's "wecom callbacks applied" lines so far (one per batch). */
 function appliedBatches(output: string): number {
   return output.split('wecom callbacks applied').length - 1
-}
-
-async function sandboxProcess(trustedDomain: string, callbackUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'callbacks-sandbox.ts')], {
-    env: { ...process.env, PORT: String(port), MEMBERS: String(MEMBERS), DEPARTMENTS: String(Math.max(10, Math.round(MEMBERS / 20))), TRUSTED_DOMAIN: trustedDomain, CALLBACK_URL: callbackUrl },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  await new Promise<void>((r) => child.stdout!.once('data', () => r()))
-  return { url: `http://127.0.0.1:${port}`, child }
 }
 
 export function formatCallbacks(r: CallbacksResult): string {

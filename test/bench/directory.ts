@@ -1,29 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { freshPostgresDatabase } from '@portal/bff/testing/db'
-import { freePort } from '../support/app-process'
 import { compiledScript } from './compiled-worker'
+import { sandboxProcess } from './sandbox-process'
 import { BENCH_DATABASE_URL, storeNames } from './stores'
 
 /** Org sizes the sync is measured at; BENCH_MEMBERS=1000,10000 restricts them. */
 const SIZES = (process.env.BENCH_MEMBERS ?? '1000,10000,100000').split(',').map(Number)
 /** Departments per size: BENCH_DEPARTMENTS, else one per 20 members (100k → 5,000). */
 const departmentsFor = (members: number) => Number(process.env.BENCH_DEPARTMENTS ?? Math.max(24, Math.round(members / 20)))
-const MEMBERS = Math.max(...SIZES)
-const DEPARTMENTS = departmentsFor(MEMBERS)
-
-async function sandboxProcess(trustedDomain: string, members = MEMBERS, departments = DEPARTMENTS): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sandbox-server.ts')], {
-    env: { ...process.env, PORT: String(port), MEMBERS: String(members), DEPARTMENTS: String(departments), TRUSTED_DOMAIN: trustedDomain },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  await new Promise<void>((r) => child.stdout!.once('data', () => r()))
-  return { url: `http://127.0.0.1:${port}`, child }
-}
 
 interface WorkerResult {
   ms: number
@@ -153,7 +141,7 @@ export async function syncBench(log: (f: SyncFigures) => void = () => {}): Promi
 async function syncSizes(out: SyncFigures[], log: (f: SyncFigures) => void): Promise<SyncFigures[]> {
   for (const members of SIZES) {
     const departments = departmentsFor(members)
-    const sb = await sandboxProcess('localhost:3000', members, departments)
+    const sb = await sandboxProcess({ trustedDomain: 'localhost:3000', members, departments })
     try {
       const stores = storeNames()
       if (stores.includes('PGlite')) {

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
+import { SANDBOX_CALLBACK, SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
 import { freshPostgresDatabase } from '@portal/bff/testing/db'
 import { freePort, startAppProcess, stopChild } from '../support/app-process'
 import { signedInAs, TestBrowser, UA } from '../support/browser'
 import { helloWorld } from './hello'
 import { load, type LoadResult } from './load'
+import { sandboxProcess } from './sandbox-process'
 import { BENCH_DATABASE_URL } from './stores'
 
 /**
@@ -16,6 +15,8 @@ import { BENCH_DATABASE_URL } from './stores'
  * server would, then is loaded with 100 connections:
  * - search steady state: ~700 queries cycling (mostly answered from the per-version cache);
  * - search cold: every request a query never asked before (userids, names, 3-letter prefixes);
+ * - search while the directory changes: the steady queries while a member is edited in WeCom
+ *   every second, each edit a change_contact callback the app applies and rebuilds its view after;
  * - GET /api/me and GET /api/todos (a member with 20 todos).
  */
 const HOST_KEY = 'bench-host-key-0123456789abcdef'
@@ -35,6 +36,8 @@ export interface StoreFigures {
   syncSeconds: number
   search: LoadResult & { ratio: number }
   coldSearch: LoadResult & { ratio: number; distinctQueries: number; asked: number }
+  /** Edits: callbacks the app acknowledged during the measurement (one a second). */
+  churnSearch: LoadResult & { ratio: number; edits: number }
   me: LoadResult & { ratio: number }
   todos: LoadResult & { ratio: number }
 }
@@ -44,7 +47,7 @@ const ratio = (r: LoadResult, hello: LoadResult) => ({ ...r, ratio: +(r.reqPerSe
 /** One sandbox for every store (the org is generated once); one app per store. */
 export async function searchBench(opts: { seconds: number; hello: LoadResult; members: number; departments: number; databaseUrl?: string }): Promise<StoreFigures[]> {
   const appPort = await freePort()
-  const sb = await sandboxProcess(`localhost:${appPort}`, opts.members, opts.departments)
+  const sb = await sandboxProcess({ trustedDomain: `localhost:${appPort}`, members: opts.members, departments: opts.departments, callbackUrl: `http://127.0.0.1:${appPort}/wecom/callback` })
   try {
     const org = await orgPeople(sb.url)
     const out: StoreFigures[] = [await measureStore({ ...opts, appPort, sandboxUrl: sb.url, org, databaseUrl: undefined })]
@@ -88,6 +91,8 @@ export async function startSyncedApp(o: { appPort: number; sandboxUrl: string; d
     SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
     ADMIN_USERIDS: 'zhangsan',
     HOST_API_KEYS: `bench:${HOST_KEY}`,
+    WECOM_CALLBACK_TOKEN: SANDBOX_CALLBACK.token,
+    WECOM_CALLBACK_AES_KEY: SANDBOX_CALLBACK.encodingAesKey,
     MESSAGE_ENABLE: 'false',
     // The start-up sync runs (the store is empty); no scheduled run may land inside a measurement.
     SYNC_CRON: '0 0 3 1 1 ?',
@@ -144,6 +149,7 @@ async function measureStore(o: {
     let asked = 0
     const next = (r: object) => ({ ...r, path: searchPath(cold[asked++ % cold.length]!) })
     const coldSearch = await load(base, { seconds: o.seconds, headers: { cookie }, requests: [{ method: 'GET', path: '/', setupRequest: next }], pid })
+    const churnSearch = await whileEditing(o.sandboxUrl, () => load(base, { seconds: o.seconds, headers: { cookie }, requests: steady, pid }))
 
     await load(`${base}/api/me`, { seconds: 2, headers: { cookie } })
     const me = await load(`${base}/api/me`, { seconds: o.seconds, headers: { cookie }, pid })
@@ -156,11 +162,36 @@ async function measureStore(o: {
       syncSeconds: app.syncSeconds,
       search: ratio(search, o.hello),
       coldSearch: { ...ratio(coldSearch, o.hello), distinctQueries: cold.length, asked },
+      churnSearch: { ...ratio(churnSearch, o.hello), edits: churnSearch.edits },
       me: ratio(me, o.hello),
       todos: ratio(todos, o.hello),
     }
   } finally {
     await app.stop()
+  }
+}
+
+/**
+ * Runs `during` while 李四 is edited in the sandbox once a second: the sandbox delivers WeCom's
+ * change_contact callback for each edit to the app, which applies it and rebuilds its directory
+ * view. `edits`: how many of those callbacks the app acknowledged.
+ */
+async function whileEditing<T extends object>(sandboxUrl: string, during: () => Promise<T>): Promise<T & { edits: number }> {
+  let stop = false
+  let edits = 0
+  const editing = (async () => {
+    for (let i = 1; !stop; i++) {
+      const r = await fetch(`${sandboxUrl}/sandbox/admin/org/users/lisi`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ position: `工程师 ${i}` }) })
+      const { callback } = (await r.json()) as { callback?: { status?: string } | null }
+      if (callback?.status === 'delivered') edits++
+      await new Promise((res) => setTimeout(res, 1_000))
+    }
+  })()
+  try {
+    return { ...(await during()), edits }
+  } finally {
+    stop = true
+    await editing
   }
 }
 
@@ -220,16 +251,6 @@ async function addTodos(base: string): Promise<void> {
   }
 }
 
-export async function sandboxProcess(trustedDomain: string, members: number, departments: number): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sandbox-server.ts')], {
-    env: { ...process.env, PORT: String(port), MEMBERS: String(members), DEPARTMENTS: String(departments), TRUSTED_DOMAIN: trustedDomain },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  await new Promise<void>((r) => child.stdout!.once('data', () => r()))
-  return { url: `http://127.0.0.1:${port}`, child }
-}
-
 /** Everyone in the generated org (one user/simplelist call with fetch_child). */
 export async function orgPeople(sandboxUrl: string): Promise<{ userid: string; name: string }[]> {
   const { access_token } = (await (await fetch(`${sandboxUrl}/cgi-bin/gettoken?corpid=${SANDBOX_DEFAULTS.corpId}&corpsecret=${SANDBOX_DEFAULTS.secret}`)).json()) as { access_token: string }
@@ -245,6 +266,7 @@ export function formatSearchFigures(figures: StoreFigures[]): string {
         `  ${x.store}, ${x.members.toLocaleString('en-US')} members / ${x.departments.toLocaleString('en-US')} departments (start-up sync ${x.syncSeconds}s)`,
         `    search, 700 queries cycling  ${f(x.search)}   (goal ≥ 0.5, p99 ≤ 20 ms)`,
         `    search, cold queries         ${f(x.coldSearch)}   (goal p99 ≤ 50 ms; ${x.coldSearch.asked.toLocaleString('en-US')} asked of ${x.coldSearch.distinctQueries.toLocaleString('en-US')} distinct)`,
+        `    search, an edit a second     ${f(x.churnSearch)}   max ${x.churnSearch.max} ms (${x.churnSearch.edits} change_contact callbacks meanwhile)`,
         `    GET /api/me                  ${f(x.me)}   (goal ≥ 0.7, p99 ≤ 20 ms)`,
         `    GET /api/todos (20 todos)    ${f(x.todos)}   (goal ≥ 0.7, p99 ≤ 20 ms)`,
       ].join('\n'),
