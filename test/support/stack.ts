@@ -5,6 +5,7 @@ import { createApp } from '@portal/bff/app'
 import { createCallbacks, type CallbackWorkerOptions } from '@portal/bff/callbacks'
 import { loadConfig, type Config } from '@portal/bff/config'
 import { createDeps, type Deps } from '@portal/bff/deps'
+import { DirectoryReadModel } from '@portal/bff/directory/read-model'
 import { createLogger } from '@portal/bff/log'
 import { createSandbox, SANDBOX_CALLBACK, SANDBOX_DEFAULTS, type Sandbox, type SandboxOptions } from '@portal/bff/sandbox'
 import { pgliteTestDb } from '@portal/bff/testing/db'
@@ -29,7 +30,7 @@ export interface Stack {
  * `wecom` mode pointed at the sandbox), with a fresh database.
  */
 export async function startStack(
-  opts: { env?: Record<string, string>; sandbox?: Partial<SandboxOptions>; prefix?: string; db?: Db; callbackWorker?: Omit<CallbackWorkerOptions, 'db' | 'log' | 'dispatcher'> } = {},
+  opts: { env?: Record<string, string>; sandbox?: Partial<SandboxOptions>; prefix?: string; db?: Db; callbackWorker?: Omit<CallbackWorkerOptions, 'db' | 'log' | 'dispatcher'>; directoryLookMs?: number } = {},
 ): Promise<Stack> {
   const [sb, app] = await Promise.all([listenLate(), listenLate()])
   const sandbox = createSandbox({
@@ -64,7 +65,9 @@ export async function startStack(
   const log = createLogger({ level: 'debug', write: (l) => logs.push(l) })
   // `callbackWorker`: the worker's timing (backoff) made short enough for a test.
   const callbacks = opts.callbackWorker ? createCallbacks({ db, log }, { worker: opts.callbackWorker }) : undefined
-  const deps = await createDeps(loaded.config, { db, log, ...(callbacks ? { callbacks } : {}) })
+  // `directoryLookMs`: how often the directory read model looks for writes made elsewhere (2 s).
+  const readModel = opts.directoryLookMs ? new DirectoryReadModel(db, Date.now, opts.directoryLookMs) : undefined
+  const deps = await createDeps(loaded.config, { db, log, ...(callbacks ? { callbacks } : {}), ...(readModel ? { readModel } : {}) })
   app.setHandler(createApp(deps).fetch)
   return {
     appUrl: app.url + (opts.prefix ?? ''),

@@ -197,7 +197,9 @@ export function contactChangeHandler(deps: ContactChangeNeeds) {
         fail(memberJobs.filter((j) => written.ended.includes(j.record?.userid ?? j.userid)).flatMap((j) => j.events), e)
       }
     }
-    if (memberJobs.length || deptJobs.length) deps.readModel.invalidate()
+    // Not waited for: at 100k members a rebuild takes seconds, and a callback reports an edit made
+    // in WeCom moments ago that no one here is waiting to read, so no request is held for it.
+    if (memberJobs.length || deptJobs.length) deps.readModel.invalidate({ wait: false })
     return errors
   }
 

@@ -89,10 +89,15 @@ export class DirectoryReadModel {
     return this.view !== undefined
   }
 
-  /** Forget the cached view (after a write in this process). */
-  invalidate(): void {
-    this.checkedAt = 0
-    this.invalidations++
+  /**
+   * After a write in this process: the next request starts a rebuild. With `wait` (the default)
+   * requests wait for it, so whoever made the write reads it next; without, they are answered
+   * from the view there is meanwhile, as on every other instance.
+   */
+  invalidate(opts: { wait?: boolean } = {}): void {
+    // Not 0: a clock (the tests' own) may still be near it.
+    this.checkedAt = -Infinity
+    if (opts.wait !== false) this.invalidations++
   }
 
   private async refresh(): Promise<DirectoryView> {

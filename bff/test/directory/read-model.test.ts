@@ -53,6 +53,19 @@ describeEachDb('directory read model', (open) => {
     expect((await model.current()).search.search('lisi', 30).items.map((m) => m.userid)).toEqual(['lisi'])
   })
 
+  it('after invalidate({ wait: false }) (a callback applied here) the next request starts the rebuild and is answered from the view there is', async () => {
+    db = await open()
+    let t = 0
+    // A look is not due for a minute: only the invalidation can start the rebuild.
+    const model = new DirectoryReadModel(db, () => t, 60_000)
+    const first = await model.current()
+    await write(db, member('zhaoliu', '赵六'))
+    t = 1_000
+    model.invalidate({ wait: false })
+    expect(await model.current()).toBe(first)
+    await vi.waitFor(async () => expect((await model.current()).members.has('zhaoliu')).toBe(true))
+  })
+
   it('latest() answers at once from the view it has, none before the first build, and starts the rebuild a write asked for', async () => {
     db = await open()
     const model = new DirectoryReadModel(db, () => 0, 60_000)
