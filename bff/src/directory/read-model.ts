@@ -3,7 +3,7 @@ import type { Queryable } from '../db'
 import type { StoredDepartment } from './diff'
 import { countMembers, type MemberRecord } from './member-store'
 import { compareKeys, keyIn, type PageKey } from './member-page'
-import { SearchIndex, yieldToLoop, type KeysCache } from './search-index'
+import { SearchIndex, yieldToLoop } from './search-index'
 import { loadDepartments, loadMembers, loadMembersWrittenSince, writtenXmin } from './store-state'
 import { directoryVersion } from './version'
 
@@ -112,17 +112,20 @@ export class DirectoryReadModel {
       // applied is enough to start a rebuild. Departments (a few thousand) are read whole.
       const xmin = await writtenXmin(this.db)
       const departments = await loadDepartments(this.db)
-      let members: Map<string, MemberRecord>
+      let members: Iterable<MemberRecord>
       if (this.view && this.viewXmin !== undefined) {
-        members = new Map(this.view.members)
-        for (const [key, m] of await loadMembersWrittenSince(this.db, this.viewXmin, yieldToLoop)) members.set(key, m)
+        // Not copied into a map of its own here (100k entries in one piece): `build` makes one.
+        const had = this.view.members
+        const written = await loadMembersWrittenSince(this.db, this.viewXmin, yieldToLoop)
+        let size = had.size
+        for (const key of written.keys()) if (!had.has(key)) size++
         // One deleted by hand (the app never does) would stay listed; userids differing only in
         // case count twice in the table and once here. Either way: a whole load, as before.
-        if (members.size !== (await countMembers(this.db))) members = await loadMembers(this.db, yieldToLoop)
+        members = size === (await countMembers(this.db)) ? overlay(had, written) : (await loadMembers(this.db, yieldToLoop)).values()
       } else {
-        members = await loadMembers(this.db, yieldToLoop)
+        members = (await loadMembers(this.db, yieldToLoop)).values()
       }
-      this.view = await build(version, syncedAt, { departments, members }, this.view?.search.keys)
+      this.view = await build(version, syncedAt, { departments, members }, this.view?.search)
       this.viewXmin = xmin
       this.checkAfterMs = Math.max(this.checkEveryMs, REST_PER_REBUILD * (performance.now() - started))
     }
@@ -132,19 +135,24 @@ export class DirectoryReadModel {
   }
 }
 
+/** The members of `had` with those in `written` instead, and the new ones in `written` after them. */
+function* overlay(had: Map<string, MemberRecord>, written: Map<string, MemberRecord>): Generator<MemberRecord> {
+  for (const [key, m] of had) if (!written.has(key)) yield m
+  yield* written.values()
+}
 
 async function build(
   version: number,
   syncedAt: Date | null,
-  s: { departments: Map<number, StoredDepartment>; members: Map<string, MemberRecord> },
-  keys?: KeysCache,
+  s: { departments: Map<number, StoredDepartment>; members: Iterable<MemberRecord> },
+  previousSearch?: SearchIndex,
 ): Promise<DirectoryView> {
   const live = [...s.departments.values()].filter((d) => !d.removedAt)
   const liveIds = new Set(live.map((d) => d.id))
   const members = new Map<string, MemberRecord>()
   const byDepartment = new Map<number, MemberRecord[]>()
   let grouped = 0
-  for (const m of s.members.values()) {
+  for (const m of s.members) {
     if (++grouped % 10_000 === 0) await yieldToLoop()
     members.set(m.userid.toLowerCase(), m)
     if (!listed(m)) continue
@@ -212,7 +220,7 @@ async function build(
     }
   }
   const roots = (children.get(null) ?? []).sort((a, b) => b.order - a.order || a.id - b.id).map((d) => toNode(d, []))
-  const search = await SearchIndex.build([...members.values()].filter(listed), keys)
+  const search = await SearchIndex.build([...members.values()].filter(listed), previousSearch)
   return {
     version,
     syncedAt,

@@ -72,8 +72,27 @@ describe('SearchIndex', () => {
   it('gives the same answer from its cache, and after a rebuild that reuses the pinyin of the last one', () => {
     const first = answer('zh', 30)
     expect(answer('zh', 30)).toEqual(first)
-    const rebuilt = SearchIndex.of(members, index.keys)
+    const rebuilt = SearchIndex.of(members, index)
     expect(rebuilt.search('zh', 30).items.map((m) => m.userid)).toEqual(first.items)
+  })
+
+  it('rebuilt from the index before it (members changed, gone, added, renamed, same pinyin), answers as a build from scratch', () => {
+    // As the read model hands them over: an unchanged member keeps their object, a changed one is a new object.
+    const next = members.flatMap((m, i): MemberRecord[] => {
+      if (i % 97 === 0) return []
+      if (i % 89 === 0) return [{ ...m, name: members[(i * 7) % members.length]!.name }]
+      if (i % 83 === 0) return [{ ...m, position: '新岗位', alias: 'Renamed' }]
+      return [m]
+    })
+    next.push({ ...members[3]!, userid: 'zz-new' }, { ...members[5]!, userid: 'AAA' }, { ...members[8]!, userid: members[8]!.userid + '0' })
+    const reused = SearchIndex.of(next, index)
+    const scratch = reference(next)
+    for (const q of ['zh', 'w', 'li', 'wang', '新岗位', 'renamed', 'aaa', 'zz', members[8]!.userid, members[3]!.name, '工程', 'x']) {
+      for (const limit of [1, 30, 1_000]) {
+        const r = reused.search(q, limit)
+        expect({ items: r.items.map((m) => m.userid), total: r.total }, q).toEqual(scratch(q, limit))
+      }
+    }
   })
 
   it('builds in slices when asked, with the same answers as a build in one piece', async () => {
