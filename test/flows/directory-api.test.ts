@@ -1,7 +1,9 @@
 import { departmentTreeSchema, memberDetailSchema, memberPageSchema, searchResultSchema, type DepartmentNode } from '@portal/shared'
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http'
+import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signedInAs, TestBrowser, UA } from '../support/browser'
-import { syncOnce } from '../support/sync'
+import { sandboxAdmin, syncOnce } from '../support/sync'
 import { startStack, type Stack } from '../support/stack'
 
 let stack: Stack
@@ -45,6 +47,47 @@ describe('directory API', () => {
     const sum = (n: DepartmentNode): number => n.memberCount + n.children.reduce((s, c) => s + sum(c), 0)
     expect(root.totalCount).toBeGreaterThanOrEqual(200)
     expect(root.totalCount).toBeLessThanOrEqual(sum(root)) // people in two departments count once
+  })
+
+  it('sends the tree gzipped to a client that accepts it, plain to one that does not, and a 304 to one that holds it', async () => {
+    const cookie = `wp_sid=${b.cookie(new URL(stack.appUrl).hostname, 'wp_sid')!.value}`
+    const raw = (headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        // node:http, not fetch: fetch would ask for gzip itself and hide what came over the wire.
+        httpGet(`${stack.appUrl}/api/directory/departments`, { headers: { cookie, ...headers } }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (d: Buffer) => chunks.push(d))
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }))
+        }).on('error', reject)
+      })
+    const plain = await raw({})
+    expect(plain.status).toBe(200)
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    const tree = departmentTreeSchema.parse(JSON.parse(plain.body.toString('utf8')))
+    for (const accept of ['gzip', 'br, gzip;q=0.8, deflate', '*']) {
+      const zipped = await raw({ 'accept-encoding': accept })
+      expect(zipped.headers['content-encoding'], accept).toBe('gzip')
+      expect(zipped.headers.vary).toMatch(/accept-encoding/i)
+      expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toEqual(tree)
+    }
+    for (const refuse of ['identity', 'gzip;q=0', 'br', '*;q=0']) expect((await raw({ 'accept-encoding': refuse })).headers['content-encoding'], refuse).toBeUndefined()
+
+    const etag = plain.headers.etag!
+    expect(etag).toMatch(/^"tree-\d+-\d+"$/)
+    const held = await raw({ 'if-none-match': etag, 'accept-encoding': 'gzip' })
+    expect(held.status).toBe(304)
+    expect(held.body.length).toBe(0)
+    expect((await raw({ 'if-none-match': `W/${etag}, "other"` })).status).toBe(304)
+    expect((await raw({ 'if-none-match': '"tree-0-0"' })).status).toBe(200)
+    // Signed out: refused before any of this.
+    expect((await raw({ cookie: '', 'if-none-match': etag })).status).toBe(401)
+
+    // After a sync that changes the directory, the tag moves and the held copy is not confirmed.
+    await sandboxAdmin(stack, 'PATCH', 'org/users/lisi', { position: '树形测试' })
+    expect((await syncOnce(stack)).status).toBe('succeeded')
+    const after = await raw({ 'if-none-match': etag })
+    expect(after.status).toBe(200)
+    expect(after.headers.etag).not.toBe(etag)
   })
 
   it('pages department members in a stable order', async () => {

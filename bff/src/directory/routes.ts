@@ -1,4 +1,6 @@
 import { endpoints, type MemberDetail, type MemberPage, type MemberSummary, type SearchResult } from '@portal/shared'
+import { promisify } from 'node:util'
+import { gzip as gzipCb } from 'node:zlib'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { requireMember, type MemberGateNeeds } from '../auth/require-member'
@@ -6,8 +8,11 @@ import { ApiFailure } from '../errors'
 import { listed, type DirectoryView } from './read-model'
 import type { MemberRecord } from './member-store'
 import { decodeCursor, encodeCursor, keyIn, pageAfter, type PageKey } from './member-page'
+import { acceptsGzip, etagMatches } from '../http/conditional'
 import { intParam } from '../http/query-params'
 import { withConsentedContact } from '../member-contact/merge'
+
+const gzip = promisify(gzipCb)
 
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-cache' }
 
@@ -39,9 +44,23 @@ export type DirectoryRoutesNeeds = MemberGateNeeds
 
 export function directoryRoutes(deps: DirectoryRoutesNeeds) {
   const { readModel } = deps
+  // The tree compressed once per view (on the thread pool), for as long as the view lives.
+  const gzipped = new WeakMap<DirectoryView, Promise<Buffer>>()
   const member = requireMember(deps)
   return new Hono<AppEnv>()
-    .get(endpoints.departments.path, member, async (c) => c.body((await readModel.current()).treeJson, 200, JSON_HEADERS))
+    .get(endpoints.departments.path, member, async (c) => {
+      const v = await readModel.current()
+      // The same view gives the same tree on every instance: its version and sync time name it.
+      const headers = { ...JSON_HEADERS, ETag: `"tree-${v.version}-${v.syncedAt ? new Date(v.syncedAt).getTime() : 0}"`, Vary: 'Accept-Encoding' }
+      if (etagMatches(c.req.header('If-None-Match'), headers.ETag)) return c.body(null, 304, headers)
+      if (!acceptsGzip(c.req.header('Accept-Encoding'))) return c.body(v.treeJson, 200, headers)
+      let gz = gzipped.get(v)
+      if (!gz) {
+        gzipped.set(v, (gz = gzip(v.treeJson)))
+        gz.catch(() => gzipped.delete(v))
+      }
+      return c.body(new Uint8Array(await gz), 200, { ...headers, 'Content-Encoding': 'gzip' })
+    })
 
     .get(endpoints.departmentMembers.path, member, async (c) => {
       const id = intParam(c.req.param('id'), 'id', 0, 1, 2 ** 31 - 1)
