@@ -1,13 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { startAppProcess } from '../support/app-process'
+import { processMemoryMb } from './process-cpu'
 import { eachStore } from './stores'
 
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60)
-
-function rssMb(pid: number): number {
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
-  return Math.round(kb / 1024)
-}
 
 /**
  * Resident memory of the server (sandbox mode, as `pnpm start` runs it) while it idles after
@@ -22,7 +17,7 @@ export async function idleRss() {
       let settledMb = 0
       for (let s = 0; s < IDLE_SECONDS; s++) {
         await new Promise((r) => setTimeout(r, 1_000))
-        settledMb = rssMb(app.pid)
+        settledMb = processMemoryMb(app.pid).rssMb
         peakMb = Math.max(peakMb, settledMb)
       }
       return { seconds: IDLE_SECONDS, settledMb, peakMb }

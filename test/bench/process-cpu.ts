@@ -13,3 +13,14 @@ export function processCpuMs(pid: number): number {
     return 0
   }
 }
+
+/** A process's resident memory now and its high-water mark (VmRSS, VmHWM from /proc), in MB; 0 elsewhere. */
+export function processMemoryMb(pid: number): { rssMb: number; peakMb: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024)
+    return { rssMb: mb('VmRSS'), peakMb: mb('VmHWM') }
+  } catch {
+    return { rssMb: 0, peakMb: 0 }
+  }
+}

@@ -5,6 +5,7 @@ import { freePort, startAppProcess, stopChild } from '../support/app-process'
 import { signedInAs, TestBrowser, UA } from '../support/browser'
 import { helloWorld } from './hello'
 import { load, type LoadResult } from './load'
+import { processMemoryMb } from './process-cpu'
 import { sandboxProcess } from './sandbox-process'
 import { BENCH_DATABASE_URL } from './stores'
 
@@ -40,6 +41,8 @@ export interface StoreFigures {
   churnSearch: LoadResult & { ratio: number; edits: number }
   me: LoadResult & { ratio: number }
   todos: LoadResult & { ratio: number }
+  /** The server's resident memory after all of the above, and its high-water mark (the start-up sync included). */
+  memory: { rssMb: number; peakMb: number }
 }
 
 const ratio = (r: LoadResult, hello: LoadResult) => ({ ...r, ratio: +(r.reqPerSec / hello.reqPerSec).toFixed(3) })
@@ -155,6 +158,7 @@ async function measureStore(o: {
     const me = await load(`${base}/api/me`, { seconds: o.seconds, headers: { cookie }, pid })
     await load(`${base}/api/todos`, { seconds: 2, headers: { cookie } })
     const todos = await load(`${base}/api/todos`, { seconds: o.seconds, headers: { cookie }, pid })
+    const memory = processMemoryMb(pid)
     return {
       store: o.databaseUrl ? 'postgres' : 'pglite',
       members: o.members,
@@ -165,6 +169,7 @@ async function measureStore(o: {
       churnSearch: { ...ratio(churnSearch, o.hello), edits: churnSearch.edits },
       me: ratio(me, o.hello),
       todos: ratio(todos, o.hello),
+      memory,
     }
   } finally {
     await app.stop()
@@ -269,6 +274,7 @@ export function formatSearchFigures(figures: StoreFigures[]): string {
         `    search, an edit a second     ${f(x.churnSearch)}   (${x.churnSearch.edits} change_contact callbacks meanwhile)`,
         `    GET /api/me                  ${f(x.me)}   (goal ≥ 0.7, p99 ≤ 20 ms)`,
         `    GET /api/todos (20 todos)    ${f(x.todos)}   (goal ≥ 0.7, p99 ≤ 20 ms)`,
+        `    server memory after these    RSS ${x.memory.rssMb} MB, peak ${x.memory.peakMb} MB (the start-up sync included)`,
       ].join('\n'),
     )
     .join('\n')
