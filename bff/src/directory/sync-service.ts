@@ -35,7 +35,9 @@ export function createSyncService(d: { db: Db; engine: SyncEngine; readModel: Di
     const done = d.engine.run({ ...req, onStarted: started, signal: stopping.signal }).then(
       (r) => {
         if (r === 'busy') refused(new ApiFailure('conflict', 'A sync is already running.'))
-        d.readModel.invalidate()
+        // Whoever started a run (the console, the CLI, the first run at start) reads it next; a
+        // scheduled run's changes are seen once rebuilt, holding no request (as callbacks do).
+        d.readModel.invalidate({ wait: req.trigger !== 'schedule' })
         return r
       },
       (e) => {

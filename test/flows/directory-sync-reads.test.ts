@@ -1,0 +1,28 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { sandboxAdmin, syncOnce } from '../support/sync'
+import { startStack, type Stack } from '../support/stack'
+
+let stack: Stack
+beforeAll(async () => {
+  // Syncs alone (no callbacks), and no look of the read model's own within a test: what a run
+  // changes is seen because the run asked for a rebuild.
+  stack = await startStack({ sandbox: { callback: undefined }, directoryLookMs: 60_000 })
+  expect((await syncOnce(stack)).status).toBe('succeeded')
+})
+afterAll(() => stack.close())
+
+const position = async () => (await stack.deps.readModel.current()).members.get('lisi')?.position
+
+describe('what a sync changes, as the directory endpoints read it', () => {
+  it('a run someone started is read by the next request; a scheduled run holds no request and is read once rebuilt', async () => {
+    await sandboxAdmin(stack, 'PATCH', 'org/users/lisi', { position: '手动同步后' })
+    expect(await stack.deps.sync.start({ kind: 'full', trigger: 'manual' }).done).toMatchObject({ status: 'succeeded' })
+    expect(await position()).toBe('手动同步后')
+
+    await sandboxAdmin(stack, 'PATCH', 'org/users/lisi', { position: '定时同步后' })
+    expect(await stack.deps.sync.start({ kind: 'full', trigger: 'schedule' }).done).toMatchObject({ status: 'succeeded' })
+    // Answered from the view there is while the rebuild the run started goes on.
+    expect(await position()).toBe('手动同步后')
+    await vi.waitFor(async () => expect(await position()).toBe('定时同步后'), { timeout: 2_000, interval: 20 })
+  })
+})
