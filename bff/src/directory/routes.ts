@@ -44,8 +44,9 @@ export type DirectoryRoutesNeeds = MemberGateNeeds
 
 export function directoryRoutes(deps: DirectoryRoutesNeeds) {
   const { readModel } = deps
-  // The tree compressed once per view (on the thread pool), for as long as the view lives.
-  const gzipped = new WeakMap<DirectoryView, Promise<Buffer>>()
+  // The tree compressed once per view (on the thread pool), for as long as the view lives; held
+  // as the plain byte array a response body takes, so no request copies it again.
+  const gzipped = new WeakMap<DirectoryView, Promise<Uint8Array<ArrayBuffer>>>()
   const member = requireMember(deps)
   return new Hono<AppEnv>()
     .get(endpoints.departments.path, member, async (c) => {
@@ -56,10 +57,10 @@ export function directoryRoutes(deps: DirectoryRoutesNeeds) {
       if (!acceptsGzip(c.req.header('Accept-Encoding'))) return c.body(v.treeJson, 200, headers)
       let gz = gzipped.get(v)
       if (!gz) {
-        gzipped.set(v, (gz = gzip(v.treeJson)))
+        gzipped.set(v, (gz = gzip(v.treeJson).then((b) => new Uint8Array(b))))
         gz.catch(() => gzipped.delete(v))
       }
-      return c.body(new Uint8Array(await gz), 200, { ...headers, 'Content-Encoding': 'gzip' })
+      return c.body(await gz, 200, { ...headers, 'Content-Encoding': 'gzip' })
     })
 
     .get(endpoints.departmentMembers.path, member, async (c) => {
