@@ -10,7 +10,7 @@ import { SANDBOX_CALLBACK, SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
 import { freshPostgresDatabase } from '@portal/bff/testing/db'
 import { freePort, startAppProcess } from '../support/app-process'
 import { makeOrgChanges, startCollector, type SignedCallback } from './callback-burst'
-import { processCpuMs } from './process-cpu'
+import { processCpuMs } from './process-stats'
 import { sandboxProcess } from './sandbox-process'
 import { BENCH_DATABASE_URL } from './stores'
 

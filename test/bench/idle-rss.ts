@@ -1,5 +1,5 @@
 import { startAppProcess } from '../support/app-process'
-import { processMemoryMb } from './process-cpu'
+import { processMemoryMb } from './process-stats'
 import { eachStore } from './stores'
 
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60)

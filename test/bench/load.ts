@@ -1,5 +1,5 @@
 import autocannon, { type Request } from 'autocannon'
-import { processCpuMs } from './process-cpu'
+import { processCpuMs } from './process-stats'
 
 export interface LoadResult {
   reqPerSec: number

@@ -5,7 +5,7 @@ import { freePort, startAppProcess, stopChild } from '../support/app-process'
 import { signedInAs, TestBrowser, UA } from '../support/browser'
 import { helloWorld } from './hello'
 import { load, type LoadResult } from './load'
-import { processMemoryMb } from './process-cpu'
+import { processMemoryMb } from './process-stats'
 import { sandboxProcess } from './sandbox-process'
 import { BENCH_DATABASE_URL } from './stores'
 

@@ -3,7 +3,7 @@ import autocannon from 'autocannon'
 import { SANDBOX_HOST_KEY } from '@portal/bff/config'
 import { freshPostgresDatabase } from '@portal/bff/testing/db'
 import { startAppProcess, type AppProcess } from '../support/app-process'
-import { processCpuMs } from './process-cpu'
+import { processCpuMs } from './process-stats'
 
 const auth = { authorization: `Bearer ${SANDBOX_HOST_KEY}`, 'content-type': 'application/json' }
 
