@@ -25,4 +25,18 @@ describe('what a sync changes, as the directory endpoints read it', () => {
     expect(await position()).toBe('手动同步后')
     await vi.waitFor(async () => expect(await position()).toBe('定时同步后'), { timeout: 2_000, interval: 20 })
   })
+
+  it('a run that changes nothing still moves the tree\'s sync time, which the H5 shows', async () => {
+    const syncedAt = async () => (JSON.parse((await stack.deps.readModel.current()).treeJson) as { syncedAt: string }).syncedAt
+    const before = await stack.deps.readModel.current()
+    expect(await stack.deps.sync.start({ kind: 'full', trigger: 'manual' }).done).toMatchObject({ status: 'succeeded' })
+    const after = await stack.deps.readModel.current()
+    expect(after.version).toBe(before.version)
+    expect(after.syncedAt!.getTime()).toBeGreaterThan(before.syncedAt!.getTime())
+    expect(await syncedAt()).toBe(after.syncedAt!.toISOString())
+    expect(after.search).toBe(before.search) // nothing rebuilt for it
+
+    expect(await stack.deps.sync.start({ kind: 'full', trigger: 'schedule' }).done).toMatchObject({ status: 'succeeded' })
+    await vi.waitFor(async () => expect(new Date(await syncedAt()).getTime()).toBeGreaterThan(after.syncedAt!.getTime()), { timeout: 2_000, interval: 20 })
+  })
 })

@@ -13,8 +13,10 @@ export const listed = (m: MemberRecord) => !m.disabledAt && (m.status === 1 || m
 export interface DirectoryView {
   version: number
   syncedAt: Date | null
-  /** JSON of GET /api/directory/departments, built once per version. */
+  /** JSON of GET /api/directory/departments, built once per version (and per sync time). */
   treeJson: string
+  /** The tree's JSON without the sync time: a sync that changed nothing only moves that. */
+  treeBody: string
   departments: Map<number, { dep: StoredDepartment; path: string[] }>
   members: Map<string, MemberRecord>
   /** Listed members per department, in WeCom's order (larger `order` first), then by name (compareKeys). */
@@ -128,6 +130,9 @@ export class DirectoryReadModel {
       this.view = await build(version, syncedAt, { departments, members }, this.view?.search)
       this.viewXmin = xmin
       this.checkAfterMs = Math.max(this.checkEveryMs, REST_PER_REBUILD * (performance.now() - started))
+    } else if (this.view.syncedAt?.getTime() !== syncedAt?.getTime()) {
+      // A sync that changed nothing: the same directory, checked later. The H5 shows when.
+      this.view = { ...this.view, syncedAt, treeJson: treeJson(this.view.treeBody, syncedAt) }
     }
     this.checkedAt = this.now()
     this.viewAt = at
@@ -139,6 +144,11 @@ export class DirectoryReadModel {
 function* overlay(had: Map<string, MemberRecord>, written: Map<string, MemberRecord>): Generator<MemberRecord> {
   for (const [key, m] of had) if (!written.has(key)) yield m
   yield* written.values()
+}
+
+/** `body` (an object's JSON) with `syncedAt` as its last field: a 627 KB tree is not serialized again for it. */
+function treeJson(body: string, syncedAt: Date | null): string {
+  return `${body.slice(0, -1)},"syncedAt":${JSON.stringify(syncedAt ? new Date(syncedAt).toISOString() : null)}}`
 }
 
 async function build(
@@ -221,10 +231,12 @@ async function build(
   }
   const roots = (children.get(null) ?? []).sort((a, b) => b.order - a.order || a.id - b.id).map((d) => toNode(d, []))
   const search = await SearchIndex.build([...members.values()].filter(listed), previousSearch)
+  const treeBody = JSON.stringify({ roots, ...(others.length ? { otherMembers: others.length } : {}) })
   return {
     version,
     syncedAt,
-    treeJson: JSON.stringify({ roots, ...(others.length ? { otherMembers: others.length } : {}), syncedAt: syncedAt ? new Date(syncedAt).toISOString() : null }),
+    treeJson: treeJson(treeBody, syncedAt),
+    treeBody,
     departments,
     members,
     byDepartment,
