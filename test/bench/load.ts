@@ -17,8 +17,29 @@ export async function load(
   url: string,
   opts: { connections?: number; seconds?: number; headers?: Record<string, string>; requests?: (Pick<Request, 'method' | 'path'> & { setupRequest?: (r: Request) => Request })[]; pid?: number } = {},
 ): Promise<LoadResult> {
+  const connections = opts.connections ?? 100
   const cpu0 = opts.pid ? processCpuMs(opts.pid) : 0
-  const r = await autocannon({ url, connections: opts.connections ?? 100, duration: opts.seconds ?? 8, headers: opts.headers ?? {}, ...(opts.requests ? { requests: opts.requests } : {}) })
+  const r = await autocannon({ url, connections, duration: opts.seconds ?? 8, headers: opts.headers ?? {}, ...(opts.requests ? spread(opts.requests, connections) : {}) })
   const cpu = opts.pid && r.requests.total ? { cpuUsPerReq: Math.round(((processCpuMs(opts.pid) - cpu0) * 1000) / r.requests.total) } : {}
   return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.timeouts, non2xx: r.non2xx, ...cpu }
+}
+
+/**
+ * A list of requests shared out among the connections, each cycling its own share (all of the list
+ * is asked all along). Given the whole list, autocannon copies and builds every request of it for
+ * each connection before the first one connects, and counts that in the first answers' latency:
+ * with 700 search queries and 100 connections, 0.6 s in which nothing was sent (each load's
+ * `max`, and its first second's req/s).
+ */
+function spread(requests: NonNullable<Parameters<typeof load>[1]>['requests'] & object, connections: number) {
+  if (requests.length <= 1) return { requests }
+  let next = 0
+  return {
+    requests: [requests[0]!],
+    setupClient: (client: { setRequests: (r: Request[]) => void }) => {
+      const k = next++ % connections
+      const share = requests.length >= connections ? requests.filter((_, i) => i % connections === k) : [requests[k % requests.length]!]
+      client.setRequests(share.map((x) => ({ ...x })))
+    },
+  }
 }
