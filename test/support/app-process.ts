@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,6 +27,8 @@ export interface AppProcess {
   /** Sends a signal (SIGTERM: the graceful stop under test). */
   kill(signal: NodeJS.Signals): void
   stop(): Promise<void>
+  /** Its DATA_DIR: the one given, or one made for it and removed once the process has ended. */
+  dataDir: string
 }
 
 /**
@@ -40,6 +42,9 @@ export async function startAppProcess(env: Record<string, string> = {}, opts: { 
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const sandboxPort = env.SANDBOX_PORT ? Number(env.SANDBOX_PORT) : await freePort()
   let out = ''
+  // A PGlite store is 40 MB even for the demo org (more at a bench's 100k members): one made here
+  // goes when the process does, however it ends, so no run fills the machine's temp dir.
+  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'e2e-data-'))
   // APP_DIST: another build's folder (a bench comparing two builds side by side).
   const entry = process.env.APP_COMPILED === '1' ? [join(process.env.APP_DIST ?? join(ROOT, 'dist'), 'server.js')] : ['--import', 'tsx', join(ROOT, 'bff/src/index.ts')]
   const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry], {
@@ -49,13 +54,15 @@ export async function startAppProcess(env: Record<string, string> = {}, opts: { 
       HOME: process.env.HOME,
       PORT: String(port),
       SANDBOX_PORT: String(sandboxPort),
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'e2e-data-')),
       ...env,
+      DATA_DIR: dataDir,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   child.stdout!.on('data', (d) => (out += d))
   child.stderr!.on('data', (d) => (out += d))
+  // Before `exited` below: whoever awaits the end finds the dir gone.
+  if (!env.DATA_DIR) child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }))
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
   const appUrl = env.PUBLIC_URL ?? `http://localhost:${port}`
   const stop = () => stopChild(child)
@@ -75,7 +82,7 @@ export async function startAppProcess(env: Record<string, string> = {}, opts: { 
     }
     await new Promise((r) => setTimeout(r, 200))
   }
-  return { appUrl, sandboxUrl: `http://localhost:${sandboxPort}`, pid: child.pid!, output: () => out, exited, kill: (signal) => void child.kill(signal), stop }
+  return { appUrl, sandboxUrl: `http://localhost:${sandboxPort}`, pid: child.pid!, output: () => out, exited, kill: (signal) => void child.kill(signal), stop, dataDir }
 }
 
 /** How long a server from source may take to answer /healthz on a loaded machine. */

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApp } from '@portal/bff/app'
@@ -41,6 +41,8 @@ export async function startStack(
     ...opts.sandbox,
   })
   sb.setHandler(sandbox.app.fetch)
+  // The stack's working dir (DATA_DIR's default, verify files): removed on close.
+  const workDir = mkdtempSync(join(tmpdir(), 'stack-'))
   const loaded = loadConfig(
     {
       PUBLIC_URL: app.url + (opts.prefix ?? ''),
@@ -57,7 +59,7 @@ export async function startStack(
       WECOM_CALLBACK_AES_KEY: SANDBOX_CALLBACK.encodingAesKey,
       ...opts.env,
     },
-    mkdtempSync(join(tmpdir(), 'stack-')),
+    workDir,
   )
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'))
   const logs: string[] = []
@@ -83,6 +85,7 @@ export async function startStack(
       await Promise.allSettled([deps.callbacks.worker.stop(), deps.outbox.stop()])
       await Promise.all([app.close(), sb.close()])
       await deps.db.close()
+      rmSync(workDir, { recursive: true, force: true })
     },
   }
 }
