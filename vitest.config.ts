@@ -1,4 +1,15 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { defineConfig } from 'vitest/config'
+
+// Every temp dir a test makes (the stores of the servers and CLIs it starts, config dirs) goes
+// under one for the run, which goes when the run ends: the test workers inherit TMPDIR.
+const runTmp = mkdtempSync(join(tmpdir(), 'portal-test-'))
+// Open to other users, as /tmp is: the throwaway PostgreSQL cluster runs as `postgres`.
+chmodSync(runTmp, 0o755)
+process.env.TMPDIR = runTmp
+process.on('exit', () => rmSync(runTmp, { recursive: true, force: true }))
 
 // One `vitest run` covers every package; each project keeps its own environment.
 export default defineConfig({

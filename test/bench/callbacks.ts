@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
@@ -176,6 +176,7 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
     sb.child.kill('SIGTERM')
     await collector.close()
     await pgDb?.drop()
+    rmSync(dataDir, { recursive: true, force: true })
   }
 }
 
