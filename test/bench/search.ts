@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { SANDBOX_CALLBACK, SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
 import { freshPostgresDatabase } from '@portal/bff/testing/db'
@@ -5,7 +8,7 @@ import { freePort, startAppProcess, stopChild } from '../support/app-process'
 import { signedInAs, TestBrowser, UA } from '../support/browser'
 import { helloWorld } from './hello'
 import { load, type LoadResult } from './load'
-import { processMemoryMb } from './process-stats'
+import { processMemoryMb, untilIdle } from './process-stats'
 import { sandboxProcess } from './sandbox-process'
 import { BENCH_DATABASE_URL } from './stores'
 
@@ -18,7 +21,9 @@ import { BENCH_DATABASE_URL } from './stores'
  * - search cold: every request a query never asked before (userids, names, 3-letter prefixes);
  * - search while the directory changes: the steady queries while a member is edited in WeCom
  *   every second, each edit a change_contact callback the app applies and rebuilds its view after;
- * - GET /api/me and GET /api/todos (a member with 20 todos).
+ * - GET /api/me and GET /api/todos (a member with 20 todos);
+ * - a restart: the server stopped and started again on the same store, until it is ready (the
+ *   directory loaded), as in a deploy or after a crash.
  */
 const HOST_KEY = 'bench-host-key-0123456789abcdef'
 const letters = 'abcdefghijklmnopqrstuvwxyz'
@@ -43,6 +48,8 @@ export interface StoreFigures {
   todos: LoadResult & { ratio: number }
   /** The server's resident memory after all of the above, and its high-water mark (the start-up sync included). */
   memory: { rssMb: number; peakMb: number }
+  /** Stopped and started again on the same store: seconds from the start until /readyz answers, memory then. */
+  restart: { readySeconds: number; rssMb: number }
 }
 
 const ratio = (r: LoadResult, hello: LoadResult) => ({ ...r, ratio: +(r.reqPerSec / hello.reqPerSec).toFixed(3) })
@@ -76,13 +83,17 @@ interface BenchApp {
   /** The app's process, whose CPU per request the measurements report. */
   pid: number
   syncSeconds: number
+  /** Stops the app and starts it again on the same store; resolves once it is ready. */
+  restart: () => Promise<{ readySeconds: number; rssMb: number }>
   stop: () => Promise<void>
 }
 
 /** The app as a process on `appPort`, synced to the sandbox at start, 张三 signed in with 20 todos. */
 export async function startSyncedApp(o: { appPort: number; sandboxUrl: string; databaseUrl?: string }): Promise<BenchApp> {
   const t0 = performance.now()
-  const app = await startAppProcess({
+  // Its own, kept across the restart; removed by stop().
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-search-'))
+  const env = {
     PORT: String(o.appPort),
     PUBLIC_URL: `http://localhost:${o.appPort}`,
     WECOM_CORP_ID: SANDBOX_DEFAULTS.corpId,
@@ -102,12 +113,27 @@ export async function startSyncedApp(o: { appPort: number; sandboxUrl: string; d
     FORCE_SYNC_CRON: '0 0 4 1 1 ?',
     APPROVAL_SYNC_CRON: '0 0 5 1 1 ?',
     LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
     ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}),
-  }, {
-    // BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the server under this
-    // load: node's own arguments, since Node refuses --cpu-prof in NODE_OPTIONS.
-    nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+  }
+  // BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the server under this
+  // load: node's own arguments, since Node refuses --cpu-prof in NODE_OPTIONS.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  let app = await startAppProcess(env, { nodeArgs }).catch((e: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true })
+    throw e
   })
+  const stop = async () => {
+    await app.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  const restart = async () => {
+    await app.stop()
+    const started = performance.now()
+    // startAppProcess resolves once /readyz answers 200 (asked every 200 ms).
+    app = await startAppProcess(env, { nodeArgs })
+    return { readySeconds: +((performance.now() - started) / 1000).toFixed(1), rssMb: processMemoryMb(app.pid).rssMb }
+  }
   try {
     const base = `http://127.0.0.1:${o.appPort}`
     const b = new TestBrowser(UA.wecomMobile)
@@ -123,9 +149,9 @@ export async function startSyncedApp(o: { appPort: number; sandboxUrl: string; d
     }
     const syncSeconds = +((performance.now() - t0) / 1000).toFixed(1)
     await addTodos(base)
-    return { base, cookie, pid: app.pid, syncSeconds, stop: () => app.stop() }
+    return { base, cookie, pid: app.pid, syncSeconds, restart, stop }
   } catch (e) {
-    await app.stop()
+    await stop()
     throw new Error(`${(e as Error).message}\napp output:\n${app.output().slice(-4000)}`, { cause: e })
   }
 }
@@ -148,17 +174,24 @@ async function measureStore(o: {
     await load(base, { seconds: 2, headers: { cookie }, requests: steady })
     const search = await load(base, { seconds: o.seconds, headers: { cookie }, requests: steady, pid })
 
+    // Each measurement starts from a quiet server: at 100k members the rebuild after the last
+    // edit of the one before took seconds of CPU, which had been billed to GET /api/me.
     const cold = coldQueries(o.org)
     let asked = 0
     const next = (r: object) => ({ ...r, path: searchPath(cold[asked++ % cold.length]!) })
+    await untilIdle(pid)
     const coldSearch = await load(base, { seconds: o.seconds, headers: { cookie }, requests: [{ method: 'GET', path: '/', setupRequest: next }], pid })
+    await untilIdle(pid)
     const churnSearch = await whileEditing(o.sandboxUrl, () => load(base, { seconds: o.seconds, headers: { cookie }, requests: steady, pid }))
 
+    await untilIdle(pid)
     await load(`${base}/api/me`, { seconds: 2, headers: { cookie } })
     const me = await load(`${base}/api/me`, { seconds: o.seconds, headers: { cookie }, pid })
+    await untilIdle(pid)
     await load(`${base}/api/todos`, { seconds: 2, headers: { cookie } })
     const todos = await load(`${base}/api/todos`, { seconds: o.seconds, headers: { cookie }, pid })
     const memory = processMemoryMb(pid)
+    const restart = await app.restart()
     return {
       store: o.databaseUrl ? 'postgres' : 'pglite',
       members: o.members,
@@ -170,6 +203,7 @@ async function measureStore(o: {
       me: ratio(me, o.hello),
       todos: ratio(todos, o.hello),
       memory,
+      restart,
     }
   } finally {
     await app.stop()
@@ -275,12 +309,12 @@ export function formatSearchFigures(figures: StoreFigures[]): string {
         `    GET /api/me                  ${f(x.me)}   (goal ≥ 0.7, p99 ≤ 20 ms)`,
         `    GET /api/todos (20 todos)    ${f(x.todos)}   (goal ≥ 0.7, p99 ≤ 20 ms)`,
         `    server memory after these    RSS ${x.memory.rssMb} MB, peak ${x.memory.peakMb} MB (the start-up sync included)`,
+        `    restart on the same store    ready in ${x.restart.readySeconds} s (directory loaded), RSS then ${x.restart.rssMb} MB`,
       ].join('\n'),
     )
     .join('\n')
 }
 
-/** PostgreSQL for the second store, when set. */
 /** BENCH_MEMBERS may list sizes: `1000,10000,100000` (default 100,000). */
 export const searchBenchSizes = () => (process.env.BENCH_MEMBERS ?? '1000,10000,100000').split(',').map(Number)
 
