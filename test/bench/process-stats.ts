@@ -14,7 +14,7 @@ export function processCpuMs(pid: number): number {
   }
 }
 
-/** A process's resident memory now and its high-water mark (VmRSS, VmHWM from /proc), in MB; 0 elsewhere. */
+/** A process's resident memory now and its high-water mark (VmRSS, VmHWM from /proc), in MiB (every memory figure of the bench); 0 elsewhere. */
 export function processMemoryMb(pid: number): { rssMb: number; peakMb: number } {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8')

@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs'
 import { loadConfig } from '@portal/bff/config'
 import type { Db, Queryable, Tx } from '@portal/bff/db'
 import { createDeps } from '@portal/bff/deps'
 import { getRun } from '@portal/bff/directory/sync-runs'
 import { createLogger } from '@portal/bff/log'
 import { SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
+import { processMemoryMb } from './process-stats'
+
+/** MiB, as every memory figure of the bench (process-stats.ts). */
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20)
 
 /**
  * One measured step of the directory bench, in a process of its own so that its peak RSS is the
@@ -55,7 +58,7 @@ async function syncOnce(init: boolean) {
     // the sync's cost.
     await deps.db.query('delete from rate_buckets')
     const stats = env.SQL_STATS === '1' ? countStatements(deps.db) : undefined
-    const rssBeforeMb = Math.round(process.memoryUsage().rss / 1e6)
+    const rssBeforeMb = mb(process.memoryUsage().rss)
     const cpu0 = process.cpuUsage()
     const t0 = performance.now()
     // The measured window on the monotonic clock a --cpu-prof profile uses (µs), to cut the profile to it.
@@ -112,22 +115,14 @@ function countStatements(db: Db) {
 }
 
 /** The most this process has held in RAM (Linux); elsewhere the RSS now. */
-function peakRssMb(): number {
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]
-    if (kb) return Math.round((Number(kb) * 1024) / 1e6)
-  } catch {
-    /* not Linux */
-  }
-  return Math.round(process.memoryUsage().rss / 1e6)
-}
+const peakRssMb = () => processMemoryMb(process.pid).peakMb || mb(process.memoryUsage().rss)
 
 // Where the memory goes (JS heap vs. buffers outside it: PGlite's WebAssembly memory, sockets).
 const peak = { heapMb: 0, externalMb: 0 }
 const sampler = setInterval(() => {
   const m = process.memoryUsage()
-  peak.heapMb = Math.max(peak.heapMb, Math.round(m.heapUsed / 1e6))
-  peak.externalMb = Math.max(peak.externalMb, Math.round(m.external / 1e6))
+  peak.heapMb = Math.max(peak.heapMb, mb(m.heapUsed))
+  peak.externalMb = Math.max(peak.externalMb, mb(m.external))
 }, 100)
 const t0 = performance.now()
 const cpu0 = process.cpuUsage()
