@@ -12,10 +12,13 @@ export interface LoadResult {
   cpuUsPerReq?: number
 }
 
+/** One request of a load's list; `setupRequest` makes it anew each time it is sent. */
+type LoadRequest = Pick<Request, 'method' | 'path'> & { setupRequest?: (r: Request) => Request }
+
 /** autocannon from this process; the server under test runs in another process. */
 export async function load(
   url: string,
-  opts: { connections?: number; seconds?: number; headers?: Record<string, string>; requests?: (Pick<Request, 'method' | 'path'> & { setupRequest?: (r: Request) => Request })[]; pid?: number } = {},
+  opts: { connections?: number; seconds?: number; headers?: Record<string, string>; requests?: LoadRequest[]; pid?: number } = {},
 ): Promise<LoadResult> {
   const connections = opts.connections ?? 100
   const cpu0 = opts.pid ? processCpuMs(opts.pid) : 0
@@ -31,7 +34,7 @@ export async function load(
  * with 700 search queries and 100 connections, 0.6 s in which nothing was sent (each load's
  * `max`, and its first second's req/s).
  */
-function spread(requests: NonNullable<Parameters<typeof load>[1]>['requests'] & object, connections: number) {
+function spread(requests: LoadRequest[], connections: number) {
   if (requests.length <= 1) return { requests }
   let next = 0
   return {

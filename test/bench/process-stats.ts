@@ -28,14 +28,14 @@ export function processMemoryMb(pid: number): { rssMb: number; peakMb: number } 
 /**
  * Resolves once the process has used under `share` of a core over `windowMs` (or after `maxMs`):
  * so that work a measurement left behind (a directory rebuild after the last edit it caused) is
- * not billed to the next one. Returns how long it waited.
+ * not billed to the next one.
  */
-export async function untilIdle(pid: number, o: { share?: number; windowMs?: number; maxMs?: number } = {}): Promise<number> {
+export async function untilIdle(pid: number, o: { share?: number; windowMs?: number; maxMs?: number } = {}): Promise<void> {
   const { share = 0.05, windowMs = 250, maxMs = 30_000 } = o
   const started = performance.now()
   for (;;) {
     const cpu0 = processCpuMs(pid)
     await new Promise((r) => setTimeout(r, windowMs))
-    if (processCpuMs(pid) - cpu0 <= share * windowMs || performance.now() - started > maxMs) return Math.round(performance.now() - started)
+    if (processCpuMs(pid) - cpu0 <= share * windowMs || performance.now() - started > maxMs) return
   }
 }
