@@ -1,6 +1,7 @@
 import { endpoints, type AppInfo, type Me } from '@portal/shared'
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
+import { jsonBytes } from '../http/json-bytes'
 import type { Principal } from './principal-cache'
 import { requireMember, type MemberGateNeeds } from './require-member'
 
@@ -29,13 +30,13 @@ export function meRoutes(deps: MeRoutesNeeds) {
     return app.body
   }
   // A principal is immutable while cached, so its /api/me body is built once per (re)load.
-  const bodies = new WeakMap<Principal, string>()
+  const bodies = new WeakMap<Principal, Uint8Array<ArrayBuffer>>()
   return new Hono<AppEnv>()
     .get(endpoints.app.path, (c) => c.json(appInfo()))
     .get(endpoints.me.path, requireMember(deps), (c) => {
       const p = c.get('principal')
       let body = bodies.get(p)
-      if (!body) bodies.set(p, (body = JSON.stringify(toMe(p))))
+      if (!body) bodies.set(p, (body = jsonBytes(toMe(p))))
       return c.body(body, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
     })
 }

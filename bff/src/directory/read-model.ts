@@ -27,8 +27,8 @@ export interface DirectoryView {
    */
   others: MemberRecord[]
   search: SearchIndex
-  /** Serialized answers of this version (search results), dropped with the view. */
-  responses: Map<string, string>
+  /** Serialized answers of this version (search results, as UTF-8 bytes), dropped with the view. */
+  responses: Map<string, Uint8Array<ArrayBuffer>>
 }
 
 /**

@@ -9,6 +9,7 @@ import { listed, type DirectoryView } from './read-model'
 import type { MemberRecord } from './member-store'
 import { decodeCursor, encodeCursor, keyIn, pageAfter, type PageKey } from './member-page'
 import { acceptsGzip, etagMatches } from '../http/conditional'
+import { jsonBytes } from '../http/json-bytes'
 import { intParam } from '../http/query-params'
 import { withConsentedContact } from '../member-contact/merge'
 
@@ -87,7 +88,7 @@ export function directoryRoutes(deps: DirectoryRoutesNeeds) {
       if (json === undefined) {
         const r = v.search.search(q, limit)
         const body: SearchResult = { items: r.items.map((m) => summary(v, m)), total: r.total }
-        json = JSON.stringify(body)
+        json = jsonBytes(body)
         if (v.responses.size >= 5_000) v.responses.delete(v.responses.keys().next().value!)
         v.responses.set(key, json)
       }

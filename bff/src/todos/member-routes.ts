@@ -4,6 +4,7 @@ import type { AppEnv } from '../app-env'
 import { requireMember, type MemberGateNeeds } from '../auth/require-member'
 import type { DirectoryView } from '../directory/read-model'
 import { ApiFailure } from '../errors'
+import { jsonBytes } from '../http/json-bytes'
 import type { TodoListing, TodoLists } from './list-cache'
 import { getTodo, type TodoRecord } from './store'
 import { toTodo, toTodos } from './todo-view'
@@ -36,19 +37,19 @@ async function withNames(deps: Pick<TodoMemberRoutesNeeds, 'settings' | 'db' | '
 export function todoMemberRoutes(deps: TodoMemberRoutesNeeds) {
   const member = requireMember(deps)
   /**
-   * The list's JSON, built once per cached listing, read-model view and host names: building the todos and
+   * The list's JSON bytes, built once per cached listing, read-model view and host names: building the todos and
    * stringifying them was most of the endpoint's CPU. A listing is immutable while cached (a
    * write drops it from the cache, and the body with it); the names come from the view, so a new
    * view builds it again. Uncached listings and names from the store are built every time.
    */
-  const bodies = new WeakMap<TodoListing, { view: DirectoryView; hosts: unknown; body: string }>()
-  const listBody = async (listing: TodoListing): Promise<string> => {
+  const bodies = new WeakMap<TodoListing, { view: DirectoryView; hosts: unknown; body: Uint8Array<ArrayBuffer> }>()
+  const listBody = async (listing: TodoListing): Promise<Uint8Array<ArrayBuffer>> => {
     const view = deps.readModel.latest()
     // Host display names are a console setting, replaced whole when saved: a new one rebuilds too.
     const hosts = deps.settings.get('hostDisplayNames')
     const kept = bodies.get(listing)
     if (kept && kept.view === view && kept.hosts === hosts) return kept.body
-    const body = JSON.stringify({ items: await withNames(deps, listing.items, view), counts: listing.counts } satisfies TodoList)
+    const body = jsonBytes({ items: await withNames(deps, listing.items, view), counts: listing.counts } satisfies TodoList)
     if (view) bodies.set(listing, { view, hosts, body })
     return body
   }
