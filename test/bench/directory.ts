@@ -173,8 +173,8 @@ export function formatSync(f: SyncFigures): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)}s`
   return (
     `  ${f.store.padEnd(10)} ${f.members.toLocaleString('en-US').padStart(7)} members / ${String(f.departments).padStart(5)} depts: plain fetch ${s(f.plainFetchMs)} · ` +
-    `first sync ${s(f.firstSync.ms)} (${f.firstSync.ratio}×, CPU ${f.firstSync.cpuRatio}×, ${f.firstSync.rowsWritten} rows, peak RSS ${f.firstSync.peakRssMb} MB) · ` +
-    `no-change ${s(f.noChangeSync.ms)} (${f.noChangeSync.ratio}×, CPU ${f.noChangeSync.cpuRatio}×, ${f.noChangeSync.rowsWritten} rows, peak RSS ${f.noChangeSync.peakRssMb} MB)`
+    `first sync ${s(f.firstSync.ms)} (${f.firstSync.ratio}×, CPU ${f.firstSync.cpuRatio}×, ${f.firstSync.rowsWritten} rows, peak RSS ${f.firstSync.peakRssMb} MiB) · ` +
+    `no-change ${s(f.noChangeSync.ms)} (${f.noChangeSync.ratio}×, CPU ${f.noChangeSync.cpuRatio}×, ${f.noChangeSync.rowsWritten} rows, peak RSS ${f.noChangeSync.peakRssMb} MiB)`
   )
 }
 

@@ -47,7 +47,7 @@ results.callbacks = callbacks
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
 console.log(`
 Benchmarks (${SECONDS}s each, 100 connections, servers in their own processes)
-  Hono hello-world          ${fmt(hello.reqPerSec)} req/s   p99 ${hello.p99} ms
+  Hono hello-world          ${fmt(hello.reqPerSec)} req/s   p99 ${hello.p99} ms${hello.cpuUsPerReq === undefined ? '' : `   cpu ${hello.cpuUsPerReq} µs/req`}
   ${fmt(SIGN_INS)} cold sign-ins       ${cold.succeeded}/${cold.signIns} in ${cold.seconds}s   gettoken calls ${cold.gettokenCalls}   WeCom connections ≤ ${cold.peakApiConnections}
     one core kept busy      ${coldBusy.succeeded}/${coldBusy.signIns} in ${coldBusy.seconds}s   WeCom connections ≤ ${coldBusy.peakApiConnections}${coldBusy.failures.length ? `   failures: ${JSON.stringify(coldBusy.failures.slice(0, 3))}` : ''}
   Host API: create todo     ${fmt(todos.create.reqPerSec)} req/s   p99 ${todos.create.p99} ms   ratio ${(todos.create.reqPerSec / hello.reqPerSec).toFixed(2)}  (non-2xx ${todos.create.non2xx})${todos.createPostgres ? `\n    on PostgreSQL           ${fmt(todos.createPostgres.reqPerSec)} req/s   p99 ${todos.createPostgres.p99} ms   (non-2xx ${todos.createPostgres.non2xx})` : ''}
@@ -57,7 +57,7 @@ ${sync.map(formatSync).join('\n')}
   Directory search, GET /api/me, GET /api/todos (100 connections)
 ${formatSearchFigures(search)}
   H5 on a slow phone (4× CPU, Fast 4G), median of ${Object.values(paint)[0]?.runs.length} cold loads: ${Object.entries(paint).map(([p, r]) => `${p} FCP ${r.fcpMs} ms, content ${r.contentMs} ms`).join(' · ')}   (goal FCP ≤ 1,000 ms)
-  Idle RSS of the server   ${Object.entries(idle).map(([store, r]) => `${store} ${r.settledMb} MB after ${r.seconds}s (peak ${r.peakMb})`).join('   ')}   (goal ≤ 350 MB PGlite, ≤ 150 MB PostgreSQL)
+  Idle RSS of the server   ${Object.entries(idle).map(([store, r]) => `${store} ${r.settledMb} MiB after ${r.seconds}s (peak ${r.peakMb})`).join('   ')}   (goal ≤ 350 MB PGlite, ≤ 150 MB PostgreSQL; 1 MiB = 1.05 MB)
   H5 first load (gzip JS+CSS, budget 100 KB): ${Object.entries(bundle).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KB`).join(', ')}
 `)
 for (const c of callbacks) console.log(formatCallbacks(c))

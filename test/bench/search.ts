@@ -308,8 +308,8 @@ export function formatSearchFigures(figures: StoreFigures[]): string {
         `    search, an edit a second     ${f(x.churnSearch)}   (${x.churnSearch.edits} change_contact callbacks meanwhile)`,
         `    GET /api/me                  ${f(x.me)}   (goal ≥ 0.7, p99 ≤ 20 ms)`,
         `    GET /api/todos (20 todos)    ${f(x.todos)}   (goal ≥ 0.7, p99 ≤ 20 ms)`,
-        `    server memory after these    RSS ${x.memory.rssMb} MB, peak ${x.memory.peakMb} MB (the start-up sync included)`,
-        `    restart on the same store    ready in ${x.restart.readySeconds} s (directory loaded), RSS then ${x.restart.rssMb} MB`,
+        `    server memory after these    RSS ${x.memory.rssMb} MiB, peak ${x.memory.peakMb} MiB (the start-up sync included)`,
+        `    restart on the same store    ready in ${x.restart.readySeconds} s (directory loaded), RSS then ${x.restart.rssMb} MiB`,
       ].join('\n'),
     )
     .join('\n')
