@@ -48,6 +48,8 @@ export function directoryRoutes(deps: DirectoryRoutesNeeds) {
   // The tree compressed once per view (on the thread pool), for as long as the view lives; held
   // as the plain byte array a response body takes, so no request copies it again.
   const gzipped = new WeakMap<DirectoryView, Promise<Uint8Array<ArrayBuffer>>>()
+  // Uncompressed (a client or proxy that does not take gzip): encoded once per view too, as the other kept answers (http/json-bytes.ts).
+  const plain = new WeakMap<DirectoryView, Uint8Array<ArrayBuffer>>()
   const member = requireMember(deps)
   return new Hono<AppEnv>()
     .get(endpoints.departments.path, member, async (c) => {
@@ -55,7 +57,11 @@ export function directoryRoutes(deps: DirectoryRoutesNeeds) {
       // The same view gives the same tree on every instance: its version and sync time name it.
       const headers = { ...JSON_HEADERS, ETag: `"tree-${v.version}-${v.syncedAt ? new Date(v.syncedAt).getTime() : 0}"`, Vary: 'Accept-Encoding' }
       if (etagMatches(c.req.header('If-None-Match'), headers.ETag)) return c.body(null, 304, headers)
-      if (!acceptsGzip(c.req.header('Accept-Encoding'))) return c.body(v.treeJson, 200, headers)
+      if (!acceptsGzip(c.req.header('Accept-Encoding'))) {
+        let bytes = plain.get(v)
+        if (!bytes) plain.set(v, (bytes = new TextEncoder().encode(v.treeJson)))
+        return c.body(bytes, 200, headers)
+      }
       let gz = gzipped.get(v)
       if (!gz) {
         gzipped.set(v, (gz = gzip(v.treeJson).then((b) => new Uint8Array(b))))
