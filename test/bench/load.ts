@@ -10,6 +10,12 @@ export interface LoadResult {
   non2xx: number
   /** The server's CPU (user + system) per answered request, in µs, when its pid was given: moves far less than req/s with the machine's other load. */
   cpuUsPerReq?: number
+  /**
+   * The server's longest event-loop delay during the load, in ms, when its metrics URL was given:
+   * tells a slow answer the server caused (a long turn) from one it never saw (connection set-up,
+   * the load generator).
+   */
+  stallMs?: number
 }
 
 /** One request of a load's list; `setupRequest` makes it anew each time it is sent. */
@@ -18,13 +24,27 @@ type LoadRequest = Pick<Request, 'method' | 'path'> & { setupRequest?: (r: Reque
 /** autocannon from this process; the server under test runs in another process. */
 export async function load(
   url: string,
-  opts: { connections?: number; seconds?: number; headers?: Record<string, string>; requests?: LoadRequest[]; pid?: number } = {},
+  opts: { connections?: number; seconds?: number; headers?: Record<string, string>; requests?: LoadRequest[]; pid?: number; metricsUrl?: string } = {},
 ): Promise<LoadResult> {
   const connections = opts.connections ?? 100
+  // Read before the load so that the load's own delays are what the next read reports.
+  if (opts.metricsUrl) await eventLoopMaxMs(opts.metricsUrl)
   const cpu0 = opts.pid ? processCpuMs(opts.pid) : 0
   const r = await autocannon({ url, connections, duration: opts.seconds ?? 8, headers: opts.headers ?? {}, ...(opts.requests ? spread(opts.requests, connections) : {}) })
   const cpu = opts.pid && r.requests.total ? { cpuUsPerReq: Math.round(((processCpuMs(opts.pid) - cpu0) * 1000) / r.requests.total) } : {}
-  return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.timeouts, non2xx: r.non2xx, ...cpu }
+  const stall = opts.metricsUrl ? { stallMs: await eventLoopMaxMs(opts.metricsUrl) } : {}
+  return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.timeouts, non2xx: r.non2xx, ...cpu, ...stall }
+}
+
+/**
+ * The longest event-loop delay since the previous read, from the server's own metrics (METRICS_PORT;
+ * prom-client's `monitorEventLoopDelay` histogram, which each read resets).
+ */
+async function eventLoopMaxMs(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text()
+  const seconds = /^portal_nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1]
+  if (seconds === undefined) throw new Error(`no portal_nodejs_eventloop_lag_max_seconds at ${metricsUrl}`)
+  return Math.round(Number(seconds) * 1000)
 }
 
 /**

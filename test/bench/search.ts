@@ -82,6 +82,8 @@ interface BenchApp {
   cookie: string
   /** The app's process, whose CPU per request the measurements report. */
   pid: number
+  /** Its Prometheus metrics (METRICS_PORT). */
+  metricsUrl: string
   syncSeconds: number
   /** Stops the app and starts it again on the same store; resolves once it is ready. */
   restart: () => Promise<{ readySeconds: number; rssMb: number }>
@@ -93,7 +95,10 @@ export async function startSyncedApp(o: { appPort: number; sandboxUrl: string; d
   const t0 = performance.now()
   // Its own, kept across the restart; removed by stop().
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-search-'))
+  // The server's metrics (its event-loop delays during each load), on a port of their own.
+  const metricsPort = await freePort()
   const env = {
+    METRICS_PORT: String(metricsPort),
     PORT: String(o.appPort),
     PUBLIC_URL: `http://localhost:${o.appPort}`,
     WECOM_CORP_ID: SANDBOX_DEFAULTS.corpId,
@@ -149,7 +154,7 @@ export async function startSyncedApp(o: { appPort: number; sandboxUrl: string; d
     }
     const syncSeconds = +((performance.now() - t0) / 1000).toFixed(1)
     await addTodos(base)
-    return { base, cookie, pid: app.pid, syncSeconds, restart, stop }
+    return { base, cookie, pid: app.pid, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, syncSeconds, restart, stop }
   } catch (e) {
     await stop()
     throw new Error(`${(e as Error).message}\napp output:\n${app.output().slice(-4000)}`, { cause: e })
@@ -168,11 +173,11 @@ async function measureStore(o: {
 }): Promise<StoreFigures> {
   const app = await startSyncedApp(o)
   try {
-    const { base, cookie, pid } = app
+    const { base, cookie, pid, metricsUrl } = app
     const steady = STEADY_QUERIES.map((q) => ({ method: 'GET' as const, path: searchPath(q) }))
     // The first request after the sync rebuilds the read model; the warm-up fills the caches.
     await load(base, { seconds: 2, headers: { cookie }, requests: steady })
-    const search = await load(base, { seconds: o.seconds, headers: { cookie }, requests: steady, pid })
+    const search = await load(base, { seconds: o.seconds, headers: { cookie }, requests: steady, pid, metricsUrl })
 
     // Each measurement starts from a quiet server: at 100k members the rebuild after the last
     // edit of the one before took seconds of CPU, which had been billed to GET /api/me.
@@ -180,16 +185,16 @@ async function measureStore(o: {
     let asked = 0
     const next = (r: object) => ({ ...r, path: searchPath(cold[asked++ % cold.length]!) })
     await untilIdle(pid)
-    const coldSearch = await load(base, { seconds: o.seconds, headers: { cookie }, requests: [{ method: 'GET', path: '/', setupRequest: next }], pid })
+    const coldSearch = await load(base, { seconds: o.seconds, headers: { cookie }, requests: [{ method: 'GET', path: '/', setupRequest: next }], pid, metricsUrl })
     await untilIdle(pid)
-    const churnSearch = await whileEditing(o.sandboxUrl, () => load(base, { seconds: o.seconds, headers: { cookie }, requests: steady, pid }))
+    const churnSearch = await whileEditing(o.sandboxUrl, () => load(base, { seconds: o.seconds, headers: { cookie }, requests: steady, pid, metricsUrl }))
 
     await untilIdle(pid)
     await load(`${base}/api/me`, { seconds: 2, headers: { cookie } })
-    const me = await load(`${base}/api/me`, { seconds: o.seconds, headers: { cookie }, pid })
+    const me = await load(`${base}/api/me`, { seconds: o.seconds, headers: { cookie }, pid, metricsUrl })
     await untilIdle(pid)
     await load(`${base}/api/todos`, { seconds: 2, headers: { cookie } })
-    const todos = await load(`${base}/api/todos`, { seconds: o.seconds, headers: { cookie }, pid })
+    const todos = await load(`${base}/api/todos`, { seconds: o.seconds, headers: { cookie }, pid, metricsUrl })
     const memory = processMemoryMb(pid)
     const restart = await app.restart()
     return {
@@ -298,7 +303,7 @@ export async function orgPeople(sandboxUrl: string): Promise<{ userid: string; n
 }
 
 export function formatSearchFigures(figures: StoreFigures[]): string {
-  const f = (r: LoadResult & { ratio: number }) => `${Math.round(r.reqPerSec).toLocaleString('en-US').padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  max ${String(r.max).padStart(4)} ms  ratio ${r.ratio.toFixed(2)}${r.cpuUsPerReq !== undefined ? `  cpu ${String(r.cpuUsPerReq).padStart(4)} µs/req` : ''}${r.non2xx || r.errors ? `  (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`
+  const f = (r: LoadResult & { ratio: number }) => `${Math.round(r.reqPerSec).toLocaleString('en-US').padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  max ${String(r.max).padStart(4)} ms${r.stallMs !== undefined ? `  stall ${String(r.stallMs).padStart(4)} ms` : ''}  ratio ${r.ratio.toFixed(2)}${r.cpuUsPerReq !== undefined ? `  cpu ${String(r.cpuUsPerReq).padStart(4)} µs/req` : ''}${r.non2xx || r.errors ? `  (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`
   return figures
     .map((x) =>
       [
