@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
+import { endpoints } from '@portal/shared'
 import { loadConfig } from '@portal/bff/config'
 import { openDb } from '@portal/bff/db'
 import { createDeps } from '@portal/bff/deps'
@@ -10,6 +11,7 @@ import { SANDBOX_CALLBACK, SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
 import { freshPostgresDatabase } from '@portal/bff/testing/db'
 import { freePort, startAppProcess } from '../support/app-process'
 import { makeOrgChanges, startCollector, type SignedCallback } from './callback-burst'
+import { eventLoopMaxMs, routeTimes, scrape, shareWithin } from './server-metrics'
 import { processCpuMs } from './process-stats'
 import { sandboxProcess } from './sandbox-process'
 import { BENCH_DATABASE_URL } from './stores'
@@ -20,13 +22,23 @@ const MEMBERS = Number(process.env.BENCH_CALLBACK_MEMBERS ?? 5_000)
 const WARMUP = Number(process.env.BENCH_CALLBACK_WARMUP ?? 2_000)
 const CONNECTIONS = 100
 
+/**
+ * The burst's acks as the app timed them (from its request context to the answer; its own metrics):
+ * what share it answered within 25 and 50 ms, and its longest event-loop delay meanwhile.
+ */
+export interface AckServerSide {
+  within25ms: number
+  within50ms: number
+  stallMs: number
+}
+
 export interface CallbacksResult {
   store: 'pglite' | 'postgres'
   /** Requests sent; `unique` of them distinct (the rest are the sandbox's retries). */
   events: number
   unique: number
   mix: Record<string, number>
-  ack: { p50: number; p99: number; max: number; non2xx: number; errors: number; seconds: number; cpuMsPerEvent: number }
+  ack: { p50: number; p99: number; max: number; non2xx: number; errors: number; seconds: number; cpuMsPerEvent: number; server: AckServerSide }
   /** The warm-up: the first callbacks a just-started app answers (absent with BENCH_CALLBACK_WARMUP=0). */
   coldAck?: { events: number; p50: number; p99: number; max: number; non2xx: number; errors: number }
   applied: { seconds: number; perSec: number; applied: number; parked: number; pending: number; cpuMsPerEvent: number }
@@ -50,7 +62,9 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
   const sb = await sandboxProcess({ trustedDomain: `localhost:${appPort}`, members: MEMBERS, departments: Math.max(10, Math.round(MEMBERS / 20)), callbackUrl: collector.url })
   const pgDb = opts.databaseUrl ? await freshPostgresDatabase(opts.databaseUrl, 'bench_callbacks') : undefined
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-callbacks-'))
+  const metricsUrl = `http://127.0.0.1:${await freePort()}/metrics`
   const env: Record<string, string> = {
+    METRICS_PORT: new URL(metricsUrl).port,
     PORT: String(appPort),
     PUBLIC_URL: `http://localhost:${appPort}`,
     WECOM_CORP_ID: SANDBOX_DEFAULTS.corpId,
@@ -110,16 +124,20 @@ export async function callbacksBench(opts: { databaseUrl?: string; cpuProfDir?: 
         coldAck = { events: warmup.length, ...ackFigures(w) }
         await untilApplied(app, before)
       }
+      const timed0 = routeTimes(await scrape(metricsUrl), endpoints.wecomCallback.method, endpoints.wecomCallback.path)
       cpu0 = processCpuMs(app.pid)
       blastStart = Date.now()
       mark('burst')
       const r = await post(base, burst)
       const cpuAck = processCpuMs(app.pid) - cpu0
       mark('acked')
+      const after = await scrape(metricsUrl)
+      const timed1 = routeTimes(after, endpoints.wecomCallback.method, endpoints.wecomCallback.path)
       ack = {
         ...ackFigures(r),
         seconds: +((Date.now() - blastStart) / 1000).toFixed(2),
         cpuMsPerEvent: +(cpuAck / burst.length).toFixed(3),
+        server: { within25ms: shareWithin(timed0, timed1, 0.025), within50ms: shareWithin(timed0, timed1, 0.05), stallMs: eventLoopMaxMs(after) },
       }
 
       // One more change after the burst, then wait until the worker is quiet after applying it.
@@ -226,10 +244,13 @@ function appliedBatches(output: string): number {
   return output.split('wecom callbacks applied').length - 1
 }
 
+const pct = (share: number) => `${(share * 100).toFixed(1)}%`
+
 export function formatCallbacks(r: CallbacksResult): string {
   return (
     `  Callbacks burst [${r.store}]: ${r.events.toLocaleString('en-US')} change_contact callbacks, ${r.unique.toLocaleString('en-US')} distinct, + 1 after them (${Object.entries(r.mix).map(([k, v]) => `${k} ${v}`).join(', ')}), ${CONNECTIONS} connections\n` +
     `    ack                     p50 ${r.ack.p50} ms   p99 ${r.ack.p99} ms   max ${r.ack.max} ms   (goal p99 ≤ 50 ms; non-2xx ${r.ack.non2xx}, errors ${r.ack.errors}) in ${r.ack.seconds}s, app CPU ${r.ack.cpuMsPerEvent} ms/event\n` +
+    `                            as the app timed them: ${pct(r.ack.server.within25ms)} within 25 ms, ${pct(r.ack.server.within50ms)} within 50 ms; its longest event-loop delay ${r.ack.server.stallMs} ms\n` +
     (r.coldAck
       ? `    first ${r.coldAck.events.toLocaleString('en-US')}, to the just-started app: ack p50 ${r.coldAck.p50} ms   p99 ${r.coldAck.p99} ms   max ${r.coldAck.max} ms   (non-2xx ${r.coldAck.non2xx}, errors ${r.coldAck.errors}; applied before the burst)\n`
       : '') +

@@ -1,5 +1,6 @@
 import autocannon, { type Request } from 'autocannon'
 import { processCpuMs } from './process-stats'
+import { eventLoopMaxMs, scrape } from './server-metrics'
 
 export interface LoadResult {
   reqPerSec: number
@@ -28,23 +29,12 @@ export async function load(
 ): Promise<LoadResult> {
   const connections = opts.connections ?? 100
   // Read before the load so that the load's own delays are what the next read reports.
-  if (opts.metricsUrl) await eventLoopMaxMs(opts.metricsUrl)
+  if (opts.metricsUrl) await scrape(opts.metricsUrl)
   const cpu0 = opts.pid ? processCpuMs(opts.pid) : 0
   const r = await autocannon({ url, connections, duration: opts.seconds ?? 8, headers: opts.headers ?? {}, ...(opts.requests ? spread(opts.requests, connections) : {}) })
   const cpu = opts.pid && r.requests.total ? { cpuUsPerReq: Math.round(((processCpuMs(opts.pid) - cpu0) * 1000) / r.requests.total) } : {}
-  const stall = opts.metricsUrl ? { stallMs: await eventLoopMaxMs(opts.metricsUrl) } : {}
+  const stall = opts.metricsUrl ? { stallMs: eventLoopMaxMs(await scrape(opts.metricsUrl)) } : {}
   return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.timeouts, non2xx: r.non2xx, ...cpu, ...stall }
-}
-
-/**
- * The longest event-loop delay since the previous read, from the server's own metrics (METRICS_PORT;
- * prom-client's `monitorEventLoopDelay` histogram, which each read resets).
- */
-async function eventLoopMaxMs(metricsUrl: string): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text()
-  const seconds = /^portal_nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1]
-  if (seconds === undefined) throw new Error(`no portal_nodejs_eventloop_lag_max_seconds at ${metricsUrl}`)
-  return Math.round(Number(seconds) * 1000)
 }
 
 /**
