@@ -48,7 +48,8 @@ export function directoryRoutes(deps: DirectoryRoutesNeeds) {
   // The tree compressed once per view (on the thread pool), for as long as the view lives; held
   // as the plain byte array a response body takes, so no request copies it again.
   const gzipped = new WeakMap<DirectoryView, Promise<Uint8Array<ArrayBuffer>>>()
-  // Uncompressed (a client or proxy that does not take gzip): encoded once per view too, as the other kept answers (http/json-bytes.ts).
+  // Uncompressed (a client or proxy that takes no gzip): encoded once per view too, as the other
+  // answers kept in memory are (http/json-bytes.ts).
   const plain = new WeakMap<DirectoryView, Uint8Array<ArrayBuffer>>()
   const member = requireMember(deps)
   return new Hono<AppEnv>()
