@@ -9,7 +9,7 @@ import { listed, type DirectoryView } from './read-model'
 import type { MemberRecord } from './member-store'
 import { decodeCursor, encodeCursor, keyIn, pageAfter, type PageKey } from './member-page'
 import { acceptsGzip, etagMatches } from '../http/conditional'
-import { jsonBytes } from '../http/json-bytes'
+import { jsonBytes, utf8Bytes } from '../http/json-bytes'
 import { intParam } from '../http/query-params'
 import { withConsentedContact } from '../member-contact/merge'
 
@@ -48,8 +48,7 @@ export function directoryRoutes(deps: DirectoryRoutesNeeds) {
   // The tree compressed once per view (on the thread pool), for as long as the view lives; held
   // as the plain byte array a response body takes, so no request copies it again.
   const gzipped = new WeakMap<DirectoryView, Promise<Uint8Array<ArrayBuffer>>>()
-  // Uncompressed (a client or proxy that takes no gzip): encoded once per view too, as the other
-  // answers kept in memory are (http/json-bytes.ts).
+  // Uncompressed (a client or proxy that takes no gzip): encoded once per view too.
   const plain = new WeakMap<DirectoryView, Uint8Array<ArrayBuffer>>()
   const member = requireMember(deps)
   return new Hono<AppEnv>()
@@ -60,7 +59,7 @@ export function directoryRoutes(deps: DirectoryRoutesNeeds) {
       if (etagMatches(c.req.header('If-None-Match'), headers.ETag)) return c.body(null, 304, headers)
       if (!acceptsGzip(c.req.header('Accept-Encoding'))) {
         let bytes = plain.get(v)
-        if (!bytes) plain.set(v, (bytes = new TextEncoder().encode(v.treeJson)))
+        if (!bytes) plain.set(v, (bytes = utf8Bytes(v.treeJson)))
         return c.body(bytes, 200, headers)
       }
       let gz = gzipped.get(v)
