@@ -78,8 +78,14 @@ if (config.mode === 'sandbox') {
 
 starting = 'building the services'
 const deps = await createDeps(config, { db, log, settings })
-const catchUpApprovals = () =>
-  void deps.approvals.catchUp().catch((e) => deps.log.warn('approval catch-up failed (does the app have approval API permission?)', { err: e }))
+// Returns the run, so that the schedule skips a tick while one is still going (croner's protect).
+const catchUpApprovals = async () => {
+  try {
+    await deps.approvals.catchUp()
+  } catch (e) {
+    deps.log.warn('approval catch-up failed (does the app have approval API permission?)', { err: e })
+  }
+}
 let approvalJob = scheduleQuartz(settings.get('approvalCron'), catchUpApprovals)
 stopSteps = {
   // A running sync stops reading and records itself failed (nothing merged); both workers
@@ -107,7 +113,7 @@ deps.settings.onChange((changed) => {
   approvalJob.stop()
   approvalJob = scheduleQuartz(settings.get('approvalCron'), catchUpApprovals)
 })
-catchUpApprovals()
+void catchUpApprovals()
 printBanner()
 
 function listen(fetch: (req: Request, env: unknown) => Response | Promise<Response>, port: number, name: string): Promise<Server> {

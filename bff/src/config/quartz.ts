@@ -10,7 +10,11 @@ export function validQuartz(expr: string): boolean {
   }
 }
 
-/** Runs `fn` on a Quartz schedule (`10 0/10 * * * ?`: seconds first, `?`, `0/10`); never overlapping itself. */
-export function scheduleQuartz(expr: string, fn: () => void): Cron {
+/**
+ * Runs `fn` on a Quartz schedule (`10 0/10 * * * ?`: seconds first, `?`, `0/10`). A tick that
+ * comes while the promise `fn` returned for the previous one is still pending is skipped; a `fn`
+ * that returns nothing has to keep its runs apart itself.
+ */
+export function scheduleQuartz(expr: string, fn: () => void | Promise<void>): Cron {
   return new Cron(expr, { sloppyRanges: true, alternativeWeekdays: true, protect: true }, fn)
 }

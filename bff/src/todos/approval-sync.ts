@@ -12,10 +12,7 @@ import { closedStatus, currentApprovers, type ApprovalInfo } from './approval-vi
 import { notifyNewTodo, todoRef } from './notify-todo'
 import { queueCardUpdates } from '../notify/card-updates'
 import { formatCorpTime } from '../time/corp-time'
-
-const DAY = 86_400_000
-/** getapprovalinfo accepts at most this span per call (31 days is [M] in our reference; stay under it). */
-const WINDOW = 30 * DAY
+import { createCatchUp } from './approval-catch-up'
 
 export interface ApprovalSyncNeeds {
   config: Config
@@ -28,12 +25,14 @@ export interface ApprovalSyncNeeds {
   todoLists: Pick<TodoLists, 'changed'>
   /** The time zone an approval's submission time is written in, and its card's settings (console settings). */
   settings: Pick<RuntimeSettings, 'get'>
+  /** Open approvals the catch-up re-reads per run (OPEN_PER_RUN); tests make it small. */
+  openPerRun?: number
 }
 
 /**
  * Keeps approval todos in step with WeCom: one pending todo per current approver of each pending
  * approval; todos of people who no longer need to act are closed. Driven by sys_approval_change
- * callbacks and by a scheduled catch-up that rescans recent approvals and every open one.
+ * callbacks and by a scheduled catch-up that lists recent approvals and re-reads the open ones in turn.
  */
 export function createApprovalSync(d: ApprovalSyncNeeds) {
   const link = (spNo: string) =>
@@ -83,34 +82,8 @@ export function createApprovalSync(d: ApprovalSyncNeeds) {
     if (queued) d.outbox.wake()
   }
 
-  /** Lists approvals submitted since the last scan (in ≤30-day windows) and re-checks every open one. */
-  async function catchUp(): Promise<{ scanned: number }> {
-    const [state] = await d.db.query<{ scanned_until: Date | null }>('select scanned_until from approval_sync_state where id = 1')
-    const end = d.now()
-    let from = state?.scanned_until ? new Date(state.scanned_until).getTime() - 10 * 60_000 : end - WINDOW
-    const spNos = new Set<string>()
-    while (from < end) {
-      const to = Math.min(end, from + WINDOW)
-      let cursor = ''
-      do {
-        await d.apiLimiter.take('/cgi-bin/oa/getapprovalinfo')
-        const r = await d.wecom.post<{ sp_no_list?: string[]; new_next_cursor?: string }>('/cgi-bin/oa/getapprovalinfo', {
-          starttime: String(Math.floor(from / 1000)),
-          endtime: String(Math.floor(to / 1000)),
-          new_cursor: cursor,
-          size: 100,
-        })
-        for (const n of r.sp_no_list ?? []) spNos.add(String(n))
-        cursor = r.new_next_cursor ?? ''
-      } while (cursor)
-      from = to
-    }
-    const open = await d.db.query<{ origin: string }>("select distinct origin from todos where source = 'approval' and status = 'pending'")
-    for (const o of open) spNos.add(o.origin)
-    for (const spNo of spNos) await applyApproval(spNo)
-    await d.db.query('update approval_sync_state set scanned_until = $1 where id = 1', [new Date(end)])
-    return { scanned: spNos.size }
-  }
+  /** The scheduled catch-up (approval-catch-up.ts): one run at a time, across instances too. */
+  const catchUp = createCatchUp({ ...d, applyApproval })
 
   return { applyApproval, catchUp }
 }

@@ -406,4 +406,23 @@ export const fixtures: Record<string, Fixture> = {
       expect(await db.query(`select userid from members where written_xid >= $1::xid8 and userid like 'm-28%' order by userid`, [since!.xmin])).toEqual([{ userid: 'm-28b' }, { userid: 'm-28c' }])
     },
   },
+  '029-approval-catch-up.sql': {
+    // Columns with defaults and an index: older builds neither read nor write them (their catch-up ignores the claim).
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(`update approval_sync_state set scanned_until = $1 where id = 1`, [T1])
+      await db.query(
+        `insert into todos (id, assignee, source, origin, ref, title, link, status, created_at, updated_at) values
+           ('t-29a', 'lisi', 'approval', 'sp-29', 'lisi', '请假', 'https://x.example/a', 'pending', $1, $1),
+           ('t-29b', 'wangwu', 'approval', 'sp-29', 'wangwu', '请假', 'https://x.example/a', 'done', $1, $1)`,
+        [T1],
+      )
+    },
+    async check(db) {
+      expect((await db.query<{ s: Date }>(`select scanned_until as s from approval_sync_state`)).map((r) => iso(r.s))).toEqual([T1])
+      expect(await db.query(`select open_cursor, lease_holder, lease_until from approval_sync_state`)).toEqual([{ open_cursor: '', lease_holder: null, lease_until: null }])
+      expect(await db.query(`select distinct origin from todos where source = 'approval' and status = 'pending' and origin = 'sp-29'`)).toEqual([{ origin: 'sp-29' }])
+      expect(await db.query(`select indexname from pg_indexes where schemaname = current_schema() and indexname = 'todos_open_approvals'`)).toEqual([{ indexname: 'todos_open_approvals' }])
+    },
+  },
 }
