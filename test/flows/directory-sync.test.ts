@@ -119,6 +119,25 @@ describe.each(databases)('directory sync against the sandbox [%s]', (_name, open
     expect((await b.request(`${stack.appUrl}/api/me`)).status).toBe(401)
   })
 
+  it("several members who quit in one run: the sessions of each end, and no one else's", async () => {
+    const signedIn = async (userid: string) => {
+      const b = new TestBrowser(UA.wecomMobile)
+      await b.go(`${stack.appUrl}/auth/login`, signedInAs(userid))
+      expect((await b.request(`${stack.appUrl}/api/me`)).status).toBe(200)
+      return b
+    }
+    const [lisi, zhouba, zhangsan] = [await signedIn('lisi'), await signedIn('zhouba'), await signedIn('zhangsan')]
+    try {
+      for (const u of ['lisi', 'zhouba']) await sandboxAdmin(stack, 'PATCH', `org/users/${u}`, { status: 5 })
+      expect((await syncOnce(stack)).status).toBe('succeeded')
+      expect([(await lisi.request(`${stack.appUrl}/api/me`)).status, (await zhouba.request(`${stack.appUrl}/api/me`)).status]).toEqual([401, 401])
+      expect((await zhangsan.request(`${stack.appUrl}/api/me`)).status).toBe(200)
+    } finally {
+      for (const u of ['lisi', 'zhouba']) await sandboxAdmin(stack, 'PATCH', `org/users/${u}`, { status: 1 })
+      expect((await syncOnce(stack)).status).toBe('succeeded')
+    }
+  })
+
   it('applies moves, renames, new and removed departments', async () => {
     const { department: dep } = (await sandboxAdmin(stack, 'POST', 'org/departments', { name: '新业务部', parentid: 1, order: 5 })) as { department: { id: number } }
     await sandboxAdmin(stack, 'PATCH', 'org/users/lisi', { department: [dep.id], main_department: dep.id })

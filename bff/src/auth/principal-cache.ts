@@ -71,9 +71,11 @@ export class PrincipalCache {
     this.entries.delete(sessionId)
   }
 
-  forgetMember(userid: string): void {
+  /** Every session of these members: one pass over the cache, however many (a sync may end thousands). */
+  forgetMembers(userids: Iterable<string>): void {
     this.evicted()
-    for (const [k, e] of this.entries) if (e.p.member.userid === userid) this.entries.delete(k)
+    const gone = new Set(userids)
+    for (const [k, e] of this.entries) if (gone.has(e.p.member.userid)) this.entries.delete(k)
   }
 
   clear(): void {

@@ -78,17 +78,13 @@ export async function revokeSession(db: Queryable, id: string, reason: string, n
 }
 
 /**
- * Ends every session of a member who is no longer active, here and in this instance's principal
- * cache (which would otherwise let them in for up to its TTL). Returns how many were revoked.
+ * Ends every session of members who are no longer active, here and in this instance's principal
+ * cache (which would otherwise let them in for up to its TTL), in one statement however many
+ * (a sync or a batch of contact changes). Returns how many were revoked.
  */
-export async function endMemberSessions(d: { db: Queryable; principals: PrincipalCache; now: () => number }, userid: string): Promise<number> {
-  d.principals.forgetMember(userid)
-  return revokeMemberSessions(d.db, userid, 'member_inactive', d.now())
-}
-
-/** endMemberSessions for many members in one statement (a batch of contact changes). */
 export async function endMembersSessions(d: { db: Queryable; principals: PrincipalCache; now: () => number }, userids: string[]): Promise<number> {
-  for (const u of userids) d.principals.forgetMember(u)
+  if (!userids.length) return 0
+  d.principals.forgetMembers(userids)
   const rows = await d.db.query('update sessions set revoked_at = $2, revoked_reason = $3 where userid = any($1) and revoked_at is null returning 1', [userids, new Date(d.now()), 'member_inactive'])
   return rows.length
 }

@@ -25,15 +25,19 @@ describe('PrincipalCache', () => {
     expect([c.get('a', 0), c.get('b', 0)?.member.userid, c.get('c', 0)?.member.userid]).toEqual([undefined, 'b', 'c'])
   })
 
-  it('forgets one session, or every session of a member', () => {
+  it('forgets one session, or every session of some members', () => {
     const c = new PrincipalCache()
     c.set('s1', principal('a'), 0)
     c.set('s2', principal('a'), 0)
     c.set('s3', principal('b'), 0)
     c.forget('s3')
     expect(c.get('s3', 0)).toBeUndefined()
-    c.forgetMember('a')
-    expect([c.get('s1', 0), c.get('s2', 0)]).toEqual([undefined, undefined])
+    c.set('s4', principal('c'), 0)
+    c.forgetMembers(['a', 'c'])
+    expect([c.get('s1', 0), c.get('s2', 0), c.get('s4', 0)]).toEqual([undefined, undefined, undefined])
+    c.set('s5', principal('b'), 0)
+    c.forgetMembers(['x'])
+    expect(c.get('s5', 0)?.member.userid).toBe('b')
   })
 
   it('shares one load among concurrent callers, and caches what it loaded', async () => {
@@ -58,7 +62,7 @@ describe('PrincipalCache', () => {
   })
 
   it('does not cache a load that an eviction overtook (a revocation wins)', async () => {
-    for (const evict of [(c: PrincipalCache) => c.forget('s'), (c: PrincipalCache) => c.forgetMember('a'), (c: PrincipalCache) => c.clear()]) {
+    for (const evict of [(c: PrincipalCache) => c.forget('s'), (c: PrincipalCache) => c.forgetMembers(['a']), (c: PrincipalCache) => c.clear()]) {
       const c = new PrincipalCache()
       let finish!: (p: Principal) => void
       const loading = c.load('s', 0, () => new Promise<Principal>((r) => (finish = r)))
