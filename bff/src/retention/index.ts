@@ -60,11 +60,11 @@ export function createRetention(d: RetentionNeeds): Retention {
    * transaction held open for the whole run made it twice as slow: measured). `busy`: another
    * instance holds it.
    */
-  async function batchOf(rule: RetentionRule, window: PruneWindow): Promise<number | 'busy'> {
-    if (d.db.kind !== 'postgres') return pruneBatch(d.db, rule, window)
+  async function batchOf(rule: RetentionRule, window: PruneWindow, after?: string): Promise<{ n: number; last?: string } | 'busy'> {
+    if (d.db.kind !== 'postgres') return pruneBatch(d.db, rule, window, after)
     return d.db.transaction(async (tx) => {
       const [lock] = await tx.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1, hashtext(current_schema())) as ok', [RETENTION_LOCK])
-      return lock!.ok ? pruneBatch(tx, rule, window) : 'busy'
+      return lock!.ok ? pruneBatch(tx, rule, window, after) : 'busy'
     })
   }
 
@@ -75,15 +75,19 @@ export function createRetention(d: RetentionNeeds): Retention {
     let busy = false
     for (const rule of rules) {
       let total = 0
+      let after: string | undefined
       while (!stopped) {
-        const n = await batchOf(rule, window)
+        const b = await batchOf(rule, window, after)
         // Another instance is pruning: it goes on from where this one got to.
-        if (n === 'busy') {
+        if (b === 'busy') {
           busy = true
           break
         }
+        const n = b.n
+        after = b.last ?? after
         total += n
-        // Until a statement finds nothing: one may free another's rows (an update goes after its card).
+        // Until a statement finds nothing: one may free another's rows (an update goes after its
+        // card, and comes after it in key order too).
         if (n === 0) break
         // Whatever waits for the database goes between two batches.
         await new Promise((r) => setImmediate(r))

@@ -134,6 +134,26 @@ describeEachDb('retention', (open) => {
     expect(await retention({ batch: 3 }).run()).toMatchObject({ sessions: left })
   })
 
+  it('rows kept among rows to delete: every batch starts after the last row deleted, and each row is judged right', async () => {
+    await todo('t-open', 'pending')
+    const kept: string[] = []
+    const gone: string[] = []
+    for (let i = 0; i < 6; i++) {
+      kept.push(await message(`card-${i}`, ago(100), { card: `task-k${i}`, todo: 't-open' }))
+      gone.push(await message(`plain-${i}`, ago(100)))
+    }
+    const statements: unknown[][] = []
+    const count = (q: Pick<Db, 'query'>): Db['query'] => (sql, p) => (sql.includes('delete from outbox') && statements.push(p ?? []), q.query(sql, p))
+    const counting = { ...db, query: count(db), transaction: (fn) => db.transaction((tx) => fn({ ...tx, query: count(tx) })) } as Db
+    expect(await createRetention({ db: counting, log, now: () => NOW, days: 90, batch: 2 }).run()).toMatchObject({ outbox: 6 })
+    expect(await ids('select id::text as id from outbox')).toEqual([...kept].sort())
+    // Three batches of two, then one that finds nothing; each after the first starts past the last row deleted before it.
+    expect(statements).toHaveLength(4)
+    const last = (n: number) => String(Math.max(...gone.slice(0, n).map(Number)))
+    expect(statements.slice(1).map((p, i) => p.includes(last(2 * (i + 1))))).toEqual([true, true, true])
+    expect(statements[0]!.some((p) => gone.includes(String(p)) || kept.includes(String(p)))).toBe(false)
+  })
+
   it('RETENTION_DAYS=0 keeps everything', async () => {
     await session('ended-long-ago', ago(3000))
     await callback('applied-old', ago(3000), { applied: true })
