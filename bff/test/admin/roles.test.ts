@@ -90,6 +90,14 @@ describeEachDb('roles', (open) => {
     expect((await listAdmins(db, explicit(), 2)).map((a) => a.userid)).toEqual(['bob', 'cat'])
   })
 
+  it('a grant to the top department: its leaders first, then its people by userid, as many as asked for', async () => {
+    await db.query("insert into role_grants (kind, target, role, granted_by) values ('department', '1', 'admin', 't')")
+    expect((await listAdmins(db, explicit(), 1)).map((a) => a.userid)).toEqual(['cat'])
+    expect((await listAdmins(db, explicit(), 2)).map((a) => a.userid)).toEqual(['cat', 'ann'])
+    // dan is inactive; eve is outside (her departments form a cycle of their own).
+    expect((await listAdmins(db, explicit(), 5)).map((a) => a.userid)).toEqual(['cat', 'ann', 'bob'])
+  })
+
   it('refuses grants to people and departments the directory does not have', async () => {
     for (const input of [
       { kind: 'member', target: 'nobody', role: 'admin' },
