@@ -425,4 +425,13 @@ export const fixtures: Record<string, Fixture> = {
       expect(await db.query(`select indexname from pg_indexes where schemaname = current_schema() and indexname = 'todos_open_approvals'`)).toEqual([{ indexname: 'todos_open_approvals' }])
     },
   },
+  '030-role-grants-member.sql': {
+    // Only an index: older builds neither know nor mind it.
+    upgrade: 'rolling',
+    // No rows of its own: 001's check reads every grant, and the grants it made are looked up through the index.
+    async insert() {},
+    async check(db) {
+      expect(await db.query(`select indexname from pg_indexes where schemaname = current_schema() and indexname = 'role_grants_member_lower'`)).toEqual([{ indexname: 'role_grants_member_lower' }])
+    },
+  },
 }
