@@ -75,7 +75,7 @@ describe('AppTabbar', () => {
   })
 
   it('caps the badge at 99+', async () => {
-    fetchMock.mockResolvedValue(jsonResponse(200, { items: [], counts: { pending: 120, done: 0 } }))
+    fetchMock.mockResolvedValue(jsonResponse(200, { items: [], counts: { pending: 120, done: 0 }, nextCursor: null }))
     const w = await mountTabbar()
     expect(todosTab(w).find('.van-badge').text()).toBe('99+')
   })

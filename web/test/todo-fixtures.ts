@@ -39,6 +39,10 @@ export interface FakeTodos {
   done?: Todo[]
   /** Detail answers; by default any todo in the lists. */
   details?: Record<string, Todo>
+  /** Todos a page (200, as the BFF); the cursor is the next page's offset. */
+  pageSize?: number
+  /** Answers 500 to a page after the first while true. */
+  failMore?: () => boolean
 }
 
 /** A stand-in BFF for the todo endpoints, answering like the contract says. */
@@ -52,7 +56,13 @@ export function fakeTodosFetch(data: FakeTodos): (input: RequestInfo | URL) => P
     if (p === '/api/todos') {
       const status = url.searchParams.get('status')
       if (status !== 'pending' && status !== 'done') return jsonResponse(400, { error: { code: 'bad_request', message: 'status' } })
-      return jsonResponse(200, { items: status === 'done' ? done : pending, counts })
+      const all = status === 'done' ? done : pending
+      const size = data.pageSize ?? 200
+      const cursor = url.searchParams.get('cursor')
+      if (cursor && data.failMore?.()) return jsonResponse(500, { error: { code: 'internal', message: 'boom' } })
+      const from = cursor ? Number(cursor.replace('p', '')) : 0
+      const next = from + size < all.length ? `p${from + size}` : null
+      return jsonResponse(200, { items: all.slice(from, from + size), counts, nextCursor: next })
     }
     const one = /^\/api\/todos\/([^/]+)$/.exec(p)
     if (one) {

@@ -47,6 +47,23 @@ describe('TodoListPage: failures first', () => {
     expect(w.find('[data-test="refresh-failed"]').exists()).toBe(false)
   })
 
+  it('older done todos: a page that fails to come says so, and a retry brings it', async () => {
+    const many = Array.from({ length: 5 }, (_, i) => sampleTodo({ id: `old-${i}`, status: 'done', title: `旧事项 ${i}` }))
+    let failing = true
+    fetchMock.mockImplementation(fakeTodosFetch({ pending, done: many, pageSize: 2, failMore: () => failing }))
+    const w = await open('/todos?tab=done')
+    const panel = () => w.find('[data-test="panel-done"]')
+    expect(panel().findAll('[data-test="todo-cell"]')).toHaveLength(2)
+    await panel().find('[data-test="todos-load-more"]').trigger('click')
+    await flushPromises()
+    expect(panel().find('[data-test="todos-more-error"]').text()).toContain('加载失败')
+    expect(panel().findAll('[data-test="todo-cell"]')).toHaveLength(2)
+    failing = false
+    await panel().find('[data-test="todos-more-error"] [data-test="notice-action"]').trigger('click')
+    await flushPromises()
+    expect(panel().findAll('[data-test="todo-cell"]')).toHaveLength(4)
+  })
+
   it('nothing pending: an empty state, not an empty card', async () => {
     fetchMock.mockImplementation(fakeTodosFetch({ pending: [], done }))
     const w = await open('/todos')
@@ -79,6 +96,30 @@ describe('TodoListPage', () => {
     expect(cells[1]!.find('[data-test="todo-source"]').text()).toBe('排班系统')
     expect(cells[0]!.attributes('href')).toBe('/todos/td-1')
     expect(todoCalls()).toEqual(['/api/todos?status=pending'])
+  })
+
+  it('older done todos come a page at a time, under the list, until none is left', async () => {
+    const many = Array.from({ length: 5 }, (_, i) => sampleTodo({ id: `old-${i}`, status: 'done', title: `旧事项 ${i}` }))
+    fetchMock.mockImplementation(fakeTodosFetch({ pending, done: many, pageSize: 2 }))
+    const w = await open('/todos?tab=done')
+    const panel = () => w.find('[data-test="panel-done"]')
+    const titles = () => panel().findAll('[data-test="todo-cell"]').map((c) => c.text().match(/旧事项 \d/)![0])
+    expect(titles()).toEqual(['旧事项 0', '旧事项 1'])
+    for (const expected of [4, 5]) {
+      expect(panel().find('[data-test="todos-load-more"]').text()).toBe('加载更早的事项')
+      await panel().find('[data-test="todos-load-more"]').trigger('click')
+      await flushPromises()
+      expect(titles()).toHaveLength(expected)
+    }
+    expect(titles()).toEqual(['旧事项 0', '旧事项 1', '旧事项 2', '旧事项 3', '旧事项 4'])
+    expect(panel().find('[data-test="todos-more"]').exists()).toBe(false)
+    expect(todoCalls().filter((u) => u.includes('status=done'))).toEqual(['/api/todos?status=done', '/api/todos?status=done&cursor=p2', '/api/todos?status=done&cursor=p4'])
+    // A refresh starts from the first page again.
+    w.findAllComponents({ name: 'van-pull-refresh' })
+      .find((c) => c.attributes('data-test') === 'panel-done')!
+      .vm.$emit('refresh')
+    await flushPromises()
+    expect(titles()).toHaveLength(2)
   })
 
   it('pull to refresh fetches the open tab again', async () => {

@@ -13,14 +13,14 @@ describe('todos api: bad answers are errors, never data', () => {
   it('rejects a list without counts, or with a count that is not an integer', async () => {
     fetchMock.mockResolvedValueOnce(jsonResponse(200, { items: [sampleTodo()] }))
     expect((await caught(fetchTodos('pending'))).code).toBe('invalid_response')
-    fetchMock.mockResolvedValueOnce(jsonResponse(200, { items: [], counts: { pending: 1.5, done: 0 } }))
+    fetchMock.mockResolvedValueOnce(jsonResponse(200, { items: [], counts: { pending: 1.5, done: 0 }, nextCursor: null }))
     expect((await caught(fetchTodos('pending'))).code).toBe('invalid_response')
   })
 
   it('rejects an item with an unknown status or source, or a missing requester field', async () => {
     const bad = [{ ...sampleTodo(), status: 'approved' }, { ...sampleTodo(), source: 'email' }, { ...sampleTodo(), requester: undefined }]
     for (const item of bad) {
-      fetchMock.mockResolvedValueOnce(jsonResponse(200, { items: [item], counts: { pending: 1, done: 0 } }))
+      fetchMock.mockResolvedValueOnce(jsonResponse(200, { items: [item], counts: { pending: 1, done: 0 }, nextCursor: null }))
       expect((await caught(fetchTodos('pending'))).code).toBe('invalid_response')
     }
   })

@@ -1,11 +1,12 @@
 import type { Db } from '../db'
-import { listTodos, type TodoRecord } from './store'
+import { listTodos, type TodoPageKey, type TodoRecord } from './store'
 
-export type TodoListing = { items: TodoRecord[]; counts: { pending: number; done: number } }
+/** A page of a member's list (the first, when cached here), its counts and where the next page starts. */
+export type TodoListing = { items: TodoRecord[]; counts: { pending: number; done: number }; next: TodoPageKey | null }
 type Which = 'pending' | 'done'
 
 export interface TodoLists {
-  /** A member's list as `listTodos` gives it, from memory when nothing changed since. */
+  /** A member's list (its first page) as `listTodos` gives it, from memory when nothing changed since. */
   list(assignee: string, which: Which): Promise<TodoListing>
   /** After a commit that wrote these members' todos (call it in `finally`: a failed commit may have committed). */
   changed(assignees: Iterable<string | undefined>): void

@@ -6,7 +6,7 @@ import type { DirectoryView } from '../directory/read-model'
 import { ApiFailure } from '../errors'
 import { jsonBytes } from '../http/json-bytes'
 import type { TodoListing, TodoLists } from './list-cache'
-import { getTodo, type TodoRecord } from './store'
+import { getTodo, listTodos, type TodoPageKey, type TodoRecord } from './store'
 import { toTodo, toTodos } from './todo-view'
 
 export interface TodoMemberRoutesNeeds extends MemberGateNeeds {
@@ -15,6 +15,14 @@ export interface TodoMemberRoutesNeeds extends MemberGateNeeds {
 
 const PRIVATE = { 'Cache-Control': 'private, no-cache' }
 const LIST_HEADERS = { 'Content-Type': 'application/json', ...PRIVATE }
+
+/** The next page's cursor: opaque to the H5, the last todo's updated_at (µs) and id. */
+const encodeCursor = (k: TodoPageKey | null): string | null => (k ? Buffer.from(`${k.us}:${k.id}`).toString('base64url') : null)
+function decodeCursor(cursor: string): TodoPageKey {
+  const m = cursor.length <= 400 ? /^(\d{1,16}):(.+)$/s.exec(Buffer.from(cursor, 'base64url').toString()) : null
+  if (!m) throw new ApiFailure('bad_request', 'cursor is not one this list gave.', { fields: { cursor: 'expected the nextCursor of the page before' } })
+  return { us: m[1]!, id: m[2]! }
+}
 
 /**
  * Requesters' names from the directory read model once it is built, a rebuild not waited for (the
@@ -33,7 +41,7 @@ async function withNames(deps: Pick<TodoMemberRoutesNeeds, 'settings' | 'db' | '
   return todos.map((t) => toTodo(t, names, hosts))
 }
 
-/** The signed-in member's own todos: the list (with both tab counts) and one todo. */
+/** The signed-in member's own todos: the list (with both tab counts), a page at a time, and one todo. */
 export function todoMemberRoutes(deps: TodoMemberRoutesNeeds) {
   const member = requireMember(deps)
   /**
@@ -49,7 +57,7 @@ export function todoMemberRoutes(deps: TodoMemberRoutesNeeds) {
     const hosts = deps.settings.get('hostDisplayNames')
     const kept = bodies.get(listing)
     if (kept && kept.view === view && kept.hosts === hosts) return kept.body
-    const body = jsonBytes({ items: await withNames(deps, listing.items, view), counts: listing.counts } satisfies TodoList)
+    const body = jsonBytes({ items: await withNames(deps, listing.items, view), counts: listing.counts, nextCursor: encodeCursor(listing.next) } satisfies TodoList)
     if (view) bodies.set(listing, { view, hosts, body })
     return body
   }
@@ -59,7 +67,10 @@ export function todoMemberRoutes(deps: TodoMemberRoutesNeeds) {
       if (status !== 'pending' && status !== 'done') {
         throw new ApiFailure('bad_request', 'status must be "pending" or "done".', { fields: { status: 'expected pending or done' } })
       }
-      const listing = await deps.todoLists.list(c.get('member').userid, status)
+      const cursor = c.req.query('cursor')
+      const userid = c.get('member').userid
+      // The first page is kept in memory (list-cache.ts); a later one, asked for far less, is read each time.
+      const listing = cursor ? await listTodos(deps.db, userid, status, { after: decodeCursor(cursor) }) : await deps.todoLists.list(userid, status)
       return c.body(await listBody(listing), 200, LIST_HEADERS)
     })
     .get(endpoints.todo.path, member, async (c) => {

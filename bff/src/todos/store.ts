@@ -165,17 +165,42 @@ export async function setTodoStatus(q: Queryable, id: string, status: TodoStatus
   await q.query('update todos set status = $2, updated_at = $3 where id = $1 and status <> $2', [id, status, now])
 }
 
-/** A member's todos: `pending`, or `done` (done and cancelled), newest first, with both counts. */
-export async function listTodos(q: Queryable, assignee: string, which: 'pending' | 'done', limit = 200): Promise<{ items: TodoRecord[]; counts: { pending: number; done: number } }> {
+/** Where a page of a member's list ends: its last todo's updated_at (µs since 1970, exact) and id. */
+export interface TodoPageKey {
+  us: string
+  id: string
+}
+
+/**
+ * A member's todos: `pending`, or `done` (done and cancelled), newest first (then by id), with both
+ * counts; `limit` a page, those after `after` (a key from the page before). `next` is the key to
+ * ask for the page after this one, null at the end.
+ */
+export async function listTodos(
+  q: Queryable,
+  assignee: string,
+  which: 'pending' | 'done',
+  page: { limit?: number; after?: TodoPageKey } = {},
+): Promise<{ items: TodoRecord[]; counts: { pending: number; done: number }; next: TodoPageKey | null }> {
+  const limit = page.limit ?? 200
   const statuses = which === 'pending' ? ['pending'] : ['done', 'cancelled']
-  const rows = await q.query<Row>(
-    `select ${COLUMNS} from todos where lower(assignee) = lower($1) and status = any($2) order by updated_at desc limit $3`,
-    [assignee, statuses, limit],
+  const params: unknown[] = [assignee, statuses, limit + 1]
+  const after = page.after ? ` and (updated_at, id) < (timestamptz 'epoch' + $${params.push(page.after.us)}::bigint * interval '1 microsecond', $${params.push(page.after.id)})` : ''
+  const rows = await q.query<Row & { us: string }>(
+    `select ${COLUMNS}, (extract(epoch from updated_at) * 1000000)::bigint::text as us from todos
+      where lower(assignee) = lower($1) and status = any($2)${after} order by updated_at desc, id desc limit $3`,
+    params,
   )
   const [c] = await q.query<{ pending: string; done: string }>(
     `select count(*) filter (where status = 'pending') as pending, count(*) filter (where status <> 'pending') as done
        from todos where lower(assignee) = lower($1)`,
     [assignee],
   )
-  return { items: rows.map(fromRow), counts: { pending: Number(c?.pending ?? 0), done: Number(c?.done ?? 0) } }
+  const shown = rows.slice(0, limit)
+  const last = shown[shown.length - 1]
+  return {
+    items: shown.map(fromRow),
+    counts: { pending: Number(c?.pending ?? 0), done: Number(c?.done ?? 0) },
+    next: rows.length > limit && last ? { us: last.us, id: last.id } : null,
+  }
 }

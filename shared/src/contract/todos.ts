@@ -25,10 +25,14 @@ export const todoSchema = z.object({
 })
 export type Todo = z.infer<typeof todoSchema>
 
-/** GET /api/todos?status=pending|done — `done` lists done and cancelled todos. */
+/**
+ * GET /api/todos?status=pending|done&cursor= — `done` lists done and cancelled todos, newest
+ * first, 200 a page; `nextCursor` asks for the page after (null: that was the last).
+ */
 export const todoListSchema = z.object({
   items: z.array(todoSchema),
   counts: z.object({ pending: z.int(), done: z.int() }),
+  nextCursor: z.nullable(z.string()),
 })
 export type TodoList = z.infer<typeof todoListSchema>
 

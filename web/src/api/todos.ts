@@ -5,9 +5,9 @@ import { fillPath, withQuery } from './paths'
 /** `pending`, or `done` (done and cancelled, each with its status). */
 export type TodoTab = 'pending' | 'done'
 
-/** The signed-in member's todos of one tab, with the counts of both. */
-export function fetchTodos(status: TodoTab): Promise<TodoList> {
-  return requestJson(withQuery(endpoints.todos.path, { status }), todoListSchema)
+/** The signed-in member's todos of one tab, a page (the first, or the one `cursor` names), with the counts of both. */
+export function fetchTodos(status: TodoTab, cursor?: string): Promise<TodoList> {
+  return requestJson(withQuery(endpoints.todos.path, { status, cursor }), todoListSchema)
 }
 
 /** One of the member's own todos; someone else's answers 404 (`not_found`). */

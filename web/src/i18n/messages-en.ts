@@ -223,6 +223,8 @@ export const en: Messages = {
   'todos.emptyPending': "You're all caught up",
   'todos.emptyPendingHint': 'New approvals and tasks appear here, and WeCom lets you know.',
   'todos.emptyDone': 'Nothing done yet',
+  'todos.loadMore': 'Show older',
+  'todos.loadMoreFailed': "Couldn't load older ones",
   'todos.refreshFailed': "Couldn't refresh; showing what was loaded before",
   'todos.pulling': 'Pull to refresh',
   'todos.loosing': 'Release to refresh',

@@ -226,6 +226,8 @@ export const zh = {
   'todos.emptyPending': '没有待处理的事项',
   'todos.emptyPendingHint': '新的审批和任务会出现在这里，并通过企业微信提醒你。',
   'todos.emptyDone': '还没有已处理的事项',
+  'todos.loadMore': '加载更早的事项',
+  'todos.loadMoreFailed': '加载失败',
   'todos.refreshFailed': '刷新失败，显示的是之前的内容',
   'todos.pulling': '下拉刷新',
   'todos.loosing': '松开刷新',

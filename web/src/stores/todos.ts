@@ -15,6 +15,10 @@ export interface TodoListState {
   error: ApiRequestError | null
   /** When the last answer arrived (ms), null before the first. */
   fetchedAt: number | null
+  /** The next page (older todos), null when every one is here. */
+  nextCursor: string | null
+  /** A next page is on its way, or failed to come (retry with loadMore). */
+  more: 'idle' | 'loading' | 'error'
 }
 
 export type TodoCounts = TodoList['counts']
@@ -27,7 +31,7 @@ export const BADGE_DEBOUNCE_MS = 400
 export const ON_SHOW_MAX_AGE_MS = 2_000
 const DETAIL_CACHE_SIZE = 30
 
-const emptyList = (): TodoListState => ({ items: [], status: 'idle', error: null, fetchedAt: null })
+const emptyList = (): TodoListState => ({ items: [], status: 'idle', error: null, fetchedAt: null, nextCursor: null, more: 'idle' })
 
 /**
  * The member's todos. The pending list doubles as the source of the tab bar badge and the home
@@ -57,7 +61,8 @@ export const useTodosStore = defineStore('todos', () => {
         const now = Date.now()
         counts.value = res.counts
         lastFetched.value = now
-        setList(tab, { items: Object.freeze(res.items), status: 'ready', error: null, fetchedAt: now })
+        // The first page again: pages loaded after it are dropped (they may have moved on).
+        setList(tab, { items: Object.freeze(res.items), status: 'ready', error: null, fetchedAt: now, nextCursor: res.nextCursor, more: 'idle' })
       } catch (e) {
         const err = requestFailed(e)
         const cur = lists.value[tab]
@@ -67,6 +72,28 @@ export const useTodosStore = defineStore('todos', () => {
       }
     })()
     return inFlight[tab]
+  }
+
+  /**
+   * The page after the last one here, appended (a todo that moved up since is not shown twice).
+   * A refresh at the same time wins: what this brings is dropped. Never throws.
+   */
+  async function loadMore(tab: TodoTab): Promise<void> {
+    const before = lists.value[tab]
+    if (!before.nextCursor || before.more === 'loading' || inFlight[tab]) return
+    setList(tab, { ...before, more: 'loading' })
+    try {
+      const res = await fetchTodos(tab, before.nextCursor)
+      const cur = lists.value[tab]
+      if (cur.fetchedAt !== before.fetchedAt) return
+      const have = new Set(cur.items.map((x) => x.id))
+      counts.value = res.counts
+      setList(tab, { ...cur, items: Object.freeze([...cur.items, ...res.items.filter((x) => !have.has(x.id))]), nextCursor: res.nextCursor, more: 'idle' })
+    } catch (e) {
+      requestFailed(e)
+      const cur = lists.value[tab]
+      if (cur.fetchedAt === before.fetchedAt) setList(tab, { ...cur, more: 'error' })
+    }
   }
 
   /** Fetches unless an answer younger than `maxAge` is here (or one is on its way). */
@@ -95,5 +122,5 @@ export const useTodosStore = defineStore('todos', () => {
     }
   }
 
-  return { lists, counts, pendingCount, lastFetched, refresh, freshen, cachedTodo, loadTodo }
+  return { lists, counts, pendingCount, lastFetched, refresh, loadMore, freshen, cachedTodo, loadTodo }
 })
