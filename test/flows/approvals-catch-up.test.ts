@@ -116,11 +116,22 @@ describe.each(databases)('approval catch-up [%s]', (_name, freshDb) => {
     expect(await statusOf(spNos)).toEqual(['pending', 'pending'])
   })
 
-  it('the claim of a run that died lapses after two minutes', async () => {
-    await stack.deps.db.query("update approval_sync_state set lease_holder = 'crashed-instance', lease_until = $1", [new Date(Date.now() + 120_000)])
+  it('the claim of a run that died holds others off until its time has passed', async () => {
+    await stack.deps.db.query("update approval_sync_state set lease_holder = 'crashed-instance', lease_until = now() + interval '2 minutes'")
     expect(await otherInstance().catchUp()).toBe('busy')
     expect(await callsOf(LIST)).toBe(0)
-    expect(await otherInstance({ now: () => Date.now() + 121_000 }).catchUp()).not.toBe('busy')
+    // Two minutes on (the claim's time is the database's, whatever an instance's clock says).
+    await stack.deps.db.query("update approval_sync_state set lease_until = now() - interval '1 second'")
+    expect(await otherInstance().catchUp()).not.toBe('busy')
+  })
+
+  it('a run claims for two minutes on the database clock, and lets go when it ends', async () => {
+    const leases: unknown[] = []
+    const watching = { ...stack.deps.db, query: async (sql: string, p?: unknown[]) => (sql.includes('lease_until = now()') && leases.push(p), stack.deps.db.query(sql, p as never)) }
+    const sync = createApprovalSync({ ...stack.deps, db: watching as typeof stack.deps.db })
+    await sync.catchUp()
+    expect(leases).toEqual([[expect.any(String), 120_000]])
+    expect(await stack.deps.db.query('select lease_until from approval_sync_state')).toEqual([{ lease_until: null }])
   })
 
   it('open approvals are re-read a bounded number per run, in turn, until each has been looked at (a deletion sends no event)', async () => {

@@ -53,11 +53,12 @@ export function createCatchUp(d: CatchUpNeeds): () => Promise<CatchUpResult> {
   const openPerRun = d.openPerRun ?? OPEN_PER_RUN
   let running: Promise<CatchUpResult> | undefined
 
+  /** Takes or renews the claim. Its times are the database's, one clock for every instance. */
   async function claim(holder: string): Promise<boolean> {
-    const now = d.now()
     const rows = await d.db.query(
-      'update approval_sync_state set lease_holder = $1, lease_until = $2 where id = 1 and (lease_holder = $1 or lease_until is null or lease_until < $3) returning 1',
-      [holder, new Date(now + LEASE_MS), new Date(now)],
+      `update approval_sync_state set lease_holder = $1, lease_until = now() + $2 * interval '1 millisecond'
+        where id = 1 and (lease_holder = $1 or lease_until is null or lease_until < now()) returning 1`,
+      [holder, LEASE_MS],
     )
     return rows.length > 0
   }
