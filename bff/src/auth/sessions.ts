@@ -88,9 +88,3 @@ export async function endMembersSessions(d: { db: Queryable; principals: Princip
   const rows = await d.db.query('update sessions set revoked_at = $2, revoked_reason = $3 where userid = any($1) and revoked_at is null returning 1', [userids, new Date(d.now()), 'member_inactive'])
   return rows.length
 }
-
-/** Every live session of a member, e.g. when they are disabled or leave. Returns how many. */
-export async function revokeMemberSessions(db: Queryable, userid: string, reason: string, now: number): Promise<number> {
-  const rows = await db.query('update sessions set revoked_at = $2, revoked_reason = $3 where userid = $1 and revoked_at is null returning 1', [userid, new Date(now), reason])
-  return rows.length
-}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createSession, loadSession, revokeMemberSessions, revokeSession } from '../../src/auth/sessions'
+import { PrincipalCache } from '../../src/auth/principal-cache'
+import { createSession, endMembersSessions, loadSession, revokeSession } from '../../src/auth/sessions'
 import { sha256 } from '../../src/auth/tokens'
 import type { Db } from '../../src/db'
 import { describeEachDb } from '../helpers/test-db'
@@ -47,7 +48,7 @@ describeEachDb('sessions', (open) => {
     await revokeSession(db, a.id, 'signed_out', T0)
     expect(await loadSession(db, policy, a.id, T0 + 1)).toBeNull()
     expect(await loadSession(db, policy, b.id, T0 + 1)).not.toBeNull()
-    expect(await revokeMemberSessions(db, 'u-rev', 'member_inactive', T0)).toBe(1)
+    expect(await endMembersSessions({ db, principals: new PrincipalCache(), now: () => T0 }, ['u-rev'])).toBe(1)
     expect(await loadSession(db, policy, b.id, T0 + 1)).toBeNull()
   })
 })
