@@ -4,6 +4,7 @@ import { createApprovalSync, type ApprovalSync } from '@portal/bff/todos/approva
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { sandboxAdmin, syncOnce } from '../support/sync'
 import { startStack, type Stack } from '../support/stack'
+import { leave } from '../support/approvals'
 
 /*
  * The scheduled approval catch-up at a large corp: one run at a time (in a process, and across
@@ -11,7 +12,6 @@ import { startStack, type Stack } from '../support/stack'
  * per run, and a run that fails part-way going on from where it got to. Callbacks are off, so
  * the catch-up is all that reads approvals.
  */
-const LEAVE = 'C4NyD7wR9Lq2sKx5eBm3HvT8jPa6Zf1Gc0UiWoYnEhXb'
 const DETAIL = '/cgi-bin/oa/getapprovaldetail'
 const LIST = '/cgi-bin/oa/getapprovalinfo'
 
@@ -29,14 +29,7 @@ describe.each(databases)('approval catch-up [%s]', (_name, freshDb) => {
   const callsOf = async (path: string) => ((await calls())[path] ?? 0) - (before[path] ?? 0)
   /** 李四 asks for leave; zhangsan decides. Not applied: nothing but a catch-up reads it. */
   const submit = async () => {
-    const { sp_no } = (await sandboxAdmin(stack, 'POST', 'approvals', {
-      creator_userid: 'lisi',
-      template_id: LEAVE,
-      use_template_approver: 0,
-      approver: [{ attr: 1, userid: ['zhangsan'] }],
-      notify_type: 1,
-      apply_data: { contents: [{ control: 'Textarea', id: 'Textarea-1570000000004', value: { text: '家中有事' } }] },
-    })) as { sp_no: string }
+    const { sp_no } = (await sandboxAdmin(stack, 'POST', 'approvals', leave(['zhangsan']))) as { sp_no: string }
     inProgress.add(sp_no)
     return sp_no
   }

@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sandboxAdmin, syncOnce } from '../support/sync'
 import { startStack, type Stack } from '../support/stack'
-
-const LEAVE = 'C4NyD7wR9Lq2sKx5eBm3HvT8jPa6Zf1Gc0UiWoYnEhXb'
-
-/** 李四 asks for leave; `approvers` decide in one node (attr 1 或签, 2 会签). */
-const leave = (approvers: string[], attr: 1 | 2 = 1) => ({
-  creator_userid: 'lisi',
-  template_id: LEAVE,
-  use_template_approver: 0,
-  approver: [{ attr, userid: approvers }],
-  notify_type: 1,
-  apply_data: { contents: [{ control: 'Textarea', id: 'Textarea-1570000000004', value: { text: '家中有事' } }] },
-})
+import { leave } from '../support/approvals'
 
 async function todosOf(stack: Stack, spNo: string) {
   return stack.deps.db.query<{ assignee: string; status: string; title: string }>("select assignee, status, title from todos where origin = $1 and source = 'approval' order by assignee", [spNo])

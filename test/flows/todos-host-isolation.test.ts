@@ -2,8 +2,7 @@ import { apiErrorSchema } from '@portal/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sandboxAdmin, syncOnce } from '../support/sync'
 import { startStack, type Stack } from '../support/stack'
-
-const LEAVE = 'C4NyD7wR9Lq2sKx5eBm3HvT8jPa6Zf1Gc0UiWoYnEhXb'
+import { leave } from '../support/approvals'
 
 /** The first sp_no of the corp's calendar day (China time) `days` from now: WeCom's yyyymmdd + 0001. */
 const firstSpNo = (days: number) => `${new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '')}0001`
@@ -32,14 +31,7 @@ describe('a host named like an approval number', () => {
   beforeAll(async () => {
     stack = await startStack({ env: { HOST_API_KEYS: [...keys].map(([name, key]) => `${name}:${key}`).join(',') } })
     expect((await syncOnce(stack)).status).toBe('succeeded')
-    const submitted = (await sandboxAdmin(stack, 'POST', 'approvals', {
-      creator_userid: 'lisi',
-      template_id: LEAVE,
-      use_template_approver: 0,
-      approver: [{ attr: 1, userid: ['zhangsan'] }],
-      notify_type: 1,
-      apply_data: { contents: [{ control: 'Textarea', id: 'Textarea-1570000000004', value: { text: '家中有事' } }] },
-    })) as { sp_no: string }
+    const submitted = (await sandboxAdmin(stack, 'POST', 'approvals', leave(['zhangsan']))) as { sp_no: string }
     spNo = submitted.sp_no
     await stack.deps.callbacks.worker.drain()
     expect(keys.has(spNo)).toBe(true)
