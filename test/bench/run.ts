@@ -10,6 +10,7 @@ import { coldSignIns } from './sign-ins'
 import { firstPaint } from './first-paint'
 import { idleRss } from './idle-rss'
 import { todosBench } from './todos'
+import { broadcastBenchStores } from './broadcast'
 
 /**
  * `pnpm bench`: every figure is a ratio against a baseline measured in this same run, so numbers
@@ -35,6 +36,9 @@ results.coldSignIns = cold
 results.coldSignInsOneCoreBusy = coldBusy
 const todos = await todosBench(SECONDS)
 results.todos = todos
+// A host notification to 10,000 members, WeCom answering each call in 50 ms (test/bench/broadcast.ts).
+const broadcast = await broadcastBenchStores({ members: 10_000, latencyMs: 50 })
+results.broadcast = broadcast
 const sync = await syncBench()
 results.sync = sync
 // Directory search and the hot member endpoints, per org size and store (test/bench/search.ts).
@@ -51,7 +55,8 @@ Benchmarks (${SECONDS}s each, 100 connections, servers in their own processes)
   ${fmt(SIGN_INS)} cold sign-ins       ${cold.succeeded}/${cold.signIns} in ${cold.seconds}s   gettoken calls ${cold.gettokenCalls}   WeCom connections ≤ ${cold.peakApiConnections}
     one core kept busy      ${coldBusy.succeeded}/${coldBusy.signIns} in ${coldBusy.seconds}s   WeCom connections ≤ ${coldBusy.peakApiConnections}${coldBusy.failures.length ? `   failures: ${JSON.stringify(coldBusy.failures.slice(0, 3))}` : ''}
   Host API: create todo     ${fmt(todos.create.reqPerSec)} req/s   p99 ${todos.create.p99} ms   ratio ${(todos.create.reqPerSec / hello.reqPerSec).toFixed(2)}  (non-2xx ${todos.create.non2xx})${todos.createPostgres ? `\n    on PostgreSQL           ${fmt(todos.createPostgres.reqPerSec)} req/s   p99 ${todos.createPostgres.p99} ms   (non-2xx ${todos.createPostgres.non2xx})` : ''}
-  Outbox → message/send     ${todos.outbox.messages} messages in ${todos.outbox.seconds}s = ${todos.outbox.perSec}/s   ratio ${(todos.outbox.perSec / hello.reqPerSec).toFixed(3)}
+  Outbox → message/send     ${todos.outbox.messages} todo cards in ${todos.outbox.seconds}s = ${todos.outbox.perSec}/s   ratio ${(todos.outbox.perSec / hello.reqPerSec).toFixed(3)}
+  Broadcast, 10k org, WeCom at 50 ms a call: ${Object.entries(broadcast).map(([store, r]) => `${store} ${fmt(r.members)} members in ${r.seconds}s (${r.calls} calls)`).join('   ')}
   Directory sync (plain fetch of the same pages = 1×; goals: first ≤ 2× PGlite / 1.3× PostgreSQL, no-change ≤ 1.1×, peak RSS ≤ 500 / 300 MB)
 ${sync.map(formatSync).join('\n')}
   Directory search, GET /api/me, GET /api/todos (100 connections)

@@ -78,26 +78,39 @@ export async function createTodoBench(seconds: number, env: Record<string, strin
   }
 }
 
-/** Outbox delivery rate: notifications to every active member at once, timed until WeCom (the sandbox) has them all. */
+/**
+ * Outbox delivery rate, one message per call: 1,000 new host todos, each a card to its assignee,
+ * timed until WeCom (the sandbox) has delivered them all. (A message to many members goes in one
+ * call: broadcast.ts measures that.)
+ */
 async function outboxBench(app: AppProcess) {
   const base = app.appUrl.replace('localhost', '127.0.0.1')
-  // WeCom's side of the count: message/send calls the sandbox answered.
-  const sends = async () => ((await (await fetch(`${app.sandboxUrl}/sandbox/admin/stats`)).json()) as { calls: Record<string, number> }).calls['/cgi-bin/message/send'] ?? 0
-  const before = await sends()
+  // WeCom's side of the count: messages the sandbox delivered.
+  const delivered = async () => ((await (await fetch(`${app.sandboxUrl}/sandbox/admin/stats`)).json()) as { messagesDelivered: number }).messagesDelivered
+  const before = await delivered()
   // Spread over the org's active members: WeCom (and so the worker) allows one member only
   // 30 messages a minute, so 1,000 messages to 4 people would measure that limit, not the outbox.
   const { SANDBOX_DEFAULTS } = await import('@portal/bff/sandbox')
   const { access_token } = (await (await fetch(`${app.sandboxUrl}/cgi-bin/gettoken?corpid=${SANDBOX_DEFAULTS.corpId}&corpsecret=${SANDBOX_DEFAULTS.secret}`)).json()) as { access_token: string }
   const { userlist } = (await (await fetch(`${app.sandboxUrl}/cgi-bin/user/list?access_token=${access_token}&department_id=1&fetch_child=1`)).json()) as { userlist: { userid: string; status: number }[] }
   const userids = userlist.filter((u) => u.status === 1).map((u) => u.userid)
-  const rounds = Math.ceil(1000 / userids.length)
+  const total = 1000
   const t0 = performance.now()
-  for (let i = 0; i < rounds; i++) {
-    await fetch(`${base}/api/host/notifications`, { method: 'POST', headers: { ...auth, 'idempotency-key': `bench-${i}` }, body: JSON.stringify({ userids, title: `通知 ${i}`, description: '压测' }) })
+  // 50 requests in flight, so that the queue fills faster than it drains and the figure is the outbox's.
+  let next = 0
+  const create = async () => {
+    for (let i = next++; i < total; i = next++) {
+      const res = await fetch(`${base}/api/host/todos`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ externalId: `outbox-${i}`, assignee: userids[i % userids.length], title: `待办 ${i}`, link: 'https://oa.example.com/x' }),
+      })
+      if (!res.ok) throw new Error(`host todo ${i}: ${res.status} ${await res.text()}`)
+    }
   }
-  const total = rounds * userids.length
-  while ((await sends()) - before < total && performance.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 100))
-  const sent = (await sends()) - before
+  await Promise.all(Array.from({ length: 50 }, create))
+  while ((await delivered()) - before < total && performance.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 100))
+  const sent = (await delivered()) - before
   const ms = performance.now() - t0
   return { messages: sent, seconds: +(ms / 1000).toFixed(2), perSec: Math.round(sent / (ms / 1000)) }
 }

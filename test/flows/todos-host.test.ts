@@ -255,7 +255,11 @@ describe('POST /api/host/notifications', () => {
     for (const row of rows) {
       expect(row.message).toMatchObject({ msgtype: 'textcard', textcard: { title: '目录更新', description: '请查看' } })
       expect(returnToOf(row.message.textcard!.url)).toBe('/contacts?tab=1#top')
-    }
+    }    // Sent to both in one message/send call.
+    await stack.deps.outbox.drain()
+    const last = stack.sandbox.state.messages.sends.at(-1)!
+    expect(last.delivered.sort()).toEqual(['lisi', 'wujiu'])
+    expect(await stack.deps.db.query("select distinct status, msgid from outbox where dedupe_key like 'host:oa:notify:n-1:%'")).toEqual([{ status: 'sent', msgid: last.msgid }])
   })
 
   it('is idempotent with an Idempotency-Key', async () => {

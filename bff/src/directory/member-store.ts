@@ -198,7 +198,7 @@ export async function setNotifyProblem(q: Queryable, userid: string, problem: st
   await q.query('update members set notify_problem = $2, notify_problem_at = $3 where userid = $1', [userid, problem, now])
 }
 
-/** A message reached the member: whatever stood in the way is gone. Writes nothing in the usual case. */
-export async function clearNotifyProblem(q: Queryable, userid: string): Promise<void> {
-  await q.query('update members set notify_problem = null, notify_problem_at = null where userid = $1 and notify_problem is not null', [userid])
+/** A message reached these members: whatever stood in the way is gone. Writes nothing in the usual case. */
+export async function clearNotifyProblem(q: Queryable, userids: readonly string[]): Promise<void> {
+  await q.query('update members set notify_problem = null, notify_problem_at = null where userid = any($1::text[]) and notify_problem is not null', [userids])
 }

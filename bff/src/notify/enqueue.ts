@@ -16,6 +16,11 @@ export interface Notification {
   userid: string
   ref?: OutboxRef
   message: OutboxMessage
+  /**
+   * Rows with one group (the same message to many members, ≤ 1,000 of them) go in one
+   * message/send call; never a template card (its response_code would be shared).
+   */
+  group?: string
 }
 
 /** Queues one notification (see enqueueNotifications); returns whether it was new. */

@@ -28,7 +28,7 @@ export interface HostNotifyNeeds {
 }
 
 /**
- * Queues one message per member, all or none. With an Idempotency-Key a retried request queues
+ * Queues one message per member, all or none, as one send group (sent in one call). With an Idempotency-Key a retried request queues
  * nothing new (and answers the same); without one each request is a new notification.
  */
 export async function queueHostNotification(deps: HostNotifyNeeds, host: string, n: HostNotificationInput, idempotencyKey: string | undefined): Promise<{ queued: number }> {
@@ -42,7 +42,9 @@ export async function queueHostNotification(deps: HostNotifyNeeds, host: string,
   const batch = idempotencyKey ?? randomId(16)
   const msg = message(deps.config, n)
   const now = new Date(deps.now())
-  const list = [...active.values()].map((userid) => ({ dedupeKey: `host:${host}:notify:${batch}:${userid.toLowerCase()}`, userid, message: msg }))
+  // One message/send call for all of them (a request names at most 1,000, as one call may).
+  const group = active.size > 1 ? `host:${host}:notify:${batch}` : undefined
+  const list = [...active.values()].map((userid) => ({ dedupeKey: `host:${host}:notify:${batch}:${userid.toLowerCase()}`, userid, message: msg, group }))
   await deps.db.write((tx) => enqueueNotifications(tx, now, list))
   deps.outbox.wake()
   return { queued: active.size }

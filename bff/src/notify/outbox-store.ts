@@ -3,7 +3,7 @@ import type { AppMessage } from '../wecom/messages'
 import type { CardUpdateMessage } from './card-updates'
 import type { Notification, OutboxRef } from './enqueue'
 
-// The `outbox` table (migrations 004, 018, 024): all of its SQL is here; other features call
+// The `outbox` table (migrations 004, 018, 024, 031): all of its SQL is here; other features call
 // these functions. The sender's writes are guarded by `status = 'pending'`, so a row that is
 // already settled is never settled again.
 
@@ -27,31 +27,68 @@ export interface CardRow {
 }
 
 /**
- * The oldest due pending rows, at most `limit`. `lock` (PostgreSQL, inside the caller's
- * transaction) locks them and skips rows another instance has locked, so two instances never
- * hold the same row.
+ * The oldest due pending rows sent alone (not those of a send group: claimGroup), at most
+ * `limit`. `lock` (PostgreSQL, inside the caller's transaction) locks them and skips rows another
+ * instance has locked, so two instances never hold the same row.
  */
 export async function claimDue(q: Queryable, o: { now: Date; limit: number; lock: boolean }): Promise<OutboxRow[]> {
   return q.query<OutboxRow>(
     `select id::text as id, userid, kind, card_of::text as "cardOf", message, attempts from outbox
-     where status = 'pending' and next_attempt_at <= $1
+     where status = 'pending' and next_attempt_at <= $1 and send_group is null
      order by next_attempt_at, id
      limit $2${o.lock ? ' for update skip locked' : ''}`,
     [o.now, o.limit],
   )
 }
 
+/** message/send names at most this many members (https://developer.work.weixin.qq.com/document/path/90236). */
+export const MAX_GROUP_ROWS = 1000
+/** Due groups a claim tries while other instances hold the first ones. */
+const GROUP_LOCK_TRIES = 4
+
+/**
+ * Every pending row of the send group due first, in id order: they go out as one message/send
+ * call. `lock` (PostgreSQL, inside the caller's transaction): the group is claimed with an
+ * advisory lock on its name, tried on up to four due groups, so two instances never send parts of
+ * one group (which would change the call's body, and with it WeCom's duplicate check, on a resend).
+ */
+export async function claimGroup(q: Queryable, o: { now: Date; lock: boolean }): Promise<OutboxRow[]> {
+  const tried: string[] = []
+  for (let i = 0; i < GROUP_LOCK_TRIES; i++) {
+    const [due] = await q.query<{ g: string }>(
+      `select send_group as g from outbox
+        where status = 'pending' and send_group is not null and next_attempt_at <= $1 and send_group <> all($2::text[])
+        order by next_attempt_at, id limit 1`,
+      [o.now, tried],
+    )
+    if (!due) return []
+    if (o.lock) {
+      const [got] = await q.query<{ ok: boolean }>("select pg_try_advisory_xact_lock(hashtext('outbox:' || $1), hashtext(current_schema())) as ok", [due.g])
+      if (!got?.ok) {
+        tried.push(due.g)
+        continue
+      }
+    }
+    return q.query<OutboxRow>(
+      `select id::text as id, userid, kind, card_of::text as "cardOf", message, attempts from outbox
+        where send_group = $1 and status = 'pending' order by id limit ${MAX_GROUP_ROWS}${o.lock ? ' for update' : ''}`,
+      [due.g],
+    )
+  }
+  return []
+}
+
 const ids = (list: readonly string[]) => (list.length ? list.join('|') : null)
 
 export async function markSent(
   q: Queryable,
-  id: string,
+  id: readonly string[],
   r: { attempts: number; msgid: string | null; invaliduser: readonly string[]; unlicenseduser: readonly string[]; responseCode?: string | null; now: Date },
 ): Promise<void> {
   await q.query(
     `update outbox set status = 'sent', attempts = $2, sent_at = $3, msgid = $4, invaliduser = $5, unlicenseduser = $6, last_error = null,
             response_code = $7::text, response_code_at = case when $7::text is null then null else $3::timestamptz end
-     where id = $1 and status = 'pending'`,
+     where id = any($1::bigint[]) and status = 'pending'`,
     [id, r.attempts, r.now, r.msgid, ids(r.invaliduser), ids(r.unlicenseduser), r.responseCode ?? null],
   )
 }
@@ -72,21 +109,21 @@ export async function spendResponseCode(q: Queryable, cardId: string, code: stri
 /** Settled for good: `reason` says why it was not (or not visibly) delivered. */
 export async function markFailed(
   q: Queryable,
-  id: string,
+  id: readonly string[],
   r: { attempts: number; reason: string; msgid?: string | null; invaliduser?: readonly string[]; unlicenseduser?: readonly string[] },
 ): Promise<void> {
   await q.query(
     `update outbox set status = 'failed', attempts = $2, last_error = $3, msgid = $4, invaliduser = $5, unlicenseduser = $6
-     where id = $1 and status = 'pending'`,
+     where id = any($1::bigint[]) and status = 'pending'`,
     [id, r.attempts, clip(r.reason), r.msgid ?? null, ids(r.invaliduser ?? []), ids(r.unlicenseduser ?? [])],
   )
 }
 
 /** Still pending, tried again at `next`. `attempts` is what to record (unchanged when the row is not to blame). */
-export async function reschedule(q: Queryable, id: string, r: { attempts: number; next: Date; reason: string | null }): Promise<void> {
+export async function reschedule(q: Queryable, id: readonly string[], r: { attempts: number; next: Date; reason: string | null }): Promise<void> {
   await q.query(
     `update outbox set attempts = $2, next_attempt_at = $3, last_error = coalesce($4, last_error)
-     where id = $1 and status = 'pending'`,
+     where id = any($1::bigint[]) and status = 'pending'`,
     [id, r.attempts, r.next, r.reason === null ? null : clip(r.reason)],
   )
 }
@@ -119,9 +156,9 @@ export async function retryHeldRows(q: Queryable, at: Date): Promise<void> {
 export async function enqueueNotifications(q: Queryable, now: Date, list: readonly Notification[]): Promise<number> {
   if (!list.length) return 0
   const rows = await q.query(
-    `insert into outbox (dedupe_key, userid, ref_kind, ref_id, message, task_id, next_attempt_at, created_at)
-     select n.dedupe_key, n.userid, n.ref_kind, n.ref_id, n.message::jsonb, n.message::jsonb -> 'template_card' ->> 'task_id', $6, $6
-       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) as n (dedupe_key, userid, ref_kind, ref_id, message)
+    `insert into outbox (dedupe_key, userid, ref_kind, ref_id, message, task_id, send_group, next_attempt_at, created_at)
+     select n.dedupe_key, n.userid, n.ref_kind, n.ref_id, n.message::jsonb, n.message::jsonb -> 'template_card' ->> 'task_id', n.send_group, $6, $6
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::text[]) as n (dedupe_key, userid, ref_kind, ref_id, message, send_group)
      on conflict (dedupe_key) do nothing returning 1`,
     [
       list.map((n) => n.dedupeKey),
@@ -130,6 +167,7 @@ export async function enqueueNotifications(q: Queryable, now: Date, list: readon
       list.map((n) => n.ref?.id ?? null),
       list.map((n) => JSON.stringify(n.message)),
       now,
+      list.map((n) => n.group ?? null),
     ],
   )
   return rows.length

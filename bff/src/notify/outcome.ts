@@ -52,6 +52,31 @@ export function fromResult(userid: string, res: SendMessageResult): Outcome {
   return { kind: 'sent', ...lists, responseCode }
 }
 
+/** One outcome and the rows it is true of. */
+export interface Settling<R extends { userid: string }> {
+  outcome: Outcome
+  rows: R[]
+}
+
+/**
+ * WeCom's answer to one message/send naming the members of `rows`: every member it reached
+ * shares one `sent` outcome; each it did not reach gets its own, naming only that member (a row
+ * keeps its own fate, not the whole call's lists).
+ */
+export function outcomesOf<R extends { userid: string }>(rows: R[], res: SendMessageResult): Settling<R>[] {
+  const sent: R[] = []
+  const out: Settling<R>[] = []
+  for (const row of rows) {
+    const o = fromResult(row.userid, res)
+    if (o.kind === 'sent') sent.push(row)
+    else if (o.kind === 'undeliverable') out.push({ outcome: { ...o, invaliduser: own(o.invaliduser, row.userid), unlicenseduser: own(o.unlicenseduser, row.userid) }, rows: [row] })
+  }
+  if (sent.length && res.kind === 'sent') out.push({ outcome: { kind: 'sent', msgid: res.msgid, invaliduser: [], unlicenseduser: [], responseCode: res.responseCode }, rows: sent })
+  return out
+}
+
+const own = (list: string[], userid: string) => (names(list, userid) ? [userid.toLowerCase()] : [])
+
 export function fromError(err: unknown): Outcome {
   const reason = describeError(err)
   if (isTransient(err)) return { kind: 'transient', reason, error: err }

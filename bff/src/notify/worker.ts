@@ -6,8 +6,8 @@ import { MAX_DUPLICATE_CHECK_SECONDS, sendMessage, type AppMessage } from '../we
 import { attemptCardUpdate } from './card-update-attempt'
 import { createRateBudgets, type RateBudgets } from '../rate/budget'
 import { HOLD_MS, MemberPacer, WECOM_MEMBER_LIMITS, type MemberLimits, type Slot } from './member-pacing'
-import { claimDue, retryHeldRows, suppressDue, type OutboxRow } from './outbox-store'
-import { fromError, fromResult, type Outcome } from './outcome'
+import { claimDue, claimGroup, retryHeldRows, suppressDue, type OutboxRow } from './outbox-store'
+import { fromError, outcomesOf, type Outcome, type Settling } from './outcome'
 import { createPollRunner } from '../poll-runner'
 import { recordOutcome, type Settled } from './record-outcome'
 import { serialQueries } from './serial-queries'
@@ -21,9 +21,10 @@ import { assertWithinDuplicateWindow, DEFAULT_RETRY, isFrequencyLimit, retryDela
  *   dies with the connection and its row locks go with it; on PGlite nothing was written. After a
  *   restart the row is simply due again: nothing is lost.
  * - The one window for a double is "WeCom accepted the message, we died before recording it".
- *   The resend then carries the byte-identical JSON body: it is built from the stored row alone
- *   (touser = its userid, its message with keys sorted, the configured agentid, no time or id of
- *   the attempt) by messageSendBody, with enable_duplicate_check = 1 and the longest interval
+ *   The resend then carries the byte-identical JSON body: it is built from the stored rows alone
+ *   (touser = the row's userid, or the userids of a send group's pending rows in id order; the
+ *   message with keys sorted, the configured agentid, no time or id of the attempt) by
+ *   messageSendBody, with enable_duplicate_check = 1 and the longest interval
  *   WeCom allows (4 h). WeCom delivers identical JSON within the interval once (https://developer.work.weixin.qq.com/document/path/90236);
  *   the sandbox does the same (sandbox/messages/send.ts keys its check on the body's JSON, and a
  *   repeat answers ok with the first msgid and delivers nothing), which test/flows/notify-crash
@@ -32,6 +33,10 @@ import { assertWithinDuplicateWindow, DEFAULT_RETRY, isFrequencyLimit, retryDela
  *   it under 3 h, leaving an hour for downtime. A restart more than 4 h after a send that WeCom
  *   accepted but we never recorded could deliver it twice; nothing short of WeCom telling us
  *   about the first send could avoid that.
+ * - A send group (one message to many members, one call) keeps its body only if its rows stay
+ *   together: they are claimed as a whole (an advisory lock per group on PostgreSQL), held back
+ *   together while any member is at WeCom's per-member limit, and settled in one transaction, so
+ *   a group's pending rows after a crash are exactly those of the call that may have gone out.
  * - The flip side of the duplicate check: two different rows with the same message to the same
  *   member within 4 h reach them once. Todo cards differ by their link; identical plain texts
  *   would merge, which for a notification is what one wants anyway.
@@ -82,8 +87,18 @@ const localBusy = new WeakSet<Db>()
 
 type PassResult = 'idle' | 'more' | 'halted' | 'busy'
 
+/** One call's rows (one, or a send group's) and the pacing slot taken for each. */
+interface Unit {
+  rows: OutboxRow[]
+  slots: Slot[]
+}
+
+/** Runs `fn` so that its writes land together or not at all. */
+type Atomic = <T>(fn: (q: Queryable) => Promise<T>) => Promise<T>
+
 /**
- * Sends the outbox through message/send, one message per row to its member. On PostgreSQL each
+ * Sends the outbox through message/send: one call per row to its member, or one per send group
+ * to all of its members (≤ 1,000; each pass takes one group besides its batch). On PostgreSQL each
  * pass claims a batch with `for update skip locked` inside a transaction held while sending, so
  * instances never share a row; on PGlite (one process) an in-process flag per database does that
  * job, since a transaction held open there would block every other query on its one connection.
@@ -105,22 +120,28 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   const runner = createPollRunner({ run: loop, pollMs, sleep: opts.sleep, onCrash: (e) => log.error('outbox worker crashed', { err: e }) })
   const stopped = runner.stopped
 
-  async function attempt(q: Queryable, row: OutboxRow, slot: Slot): Promise<Outcome> {
+  /** One call: a card update, or a message/send to one row's member or to a send group's members. */
+  async function attempt(q: Queryable, unit: Unit): Promise<Settling<OutboxRow>[]> {
+    const { rows } = unit
+    const all = (outcome: Outcome) => [{ outcome, rows }]
     // A slot taken too long ago (slow sends before this one) no longer covers this send: take another.
-    if ('at' in slot && now() - slot.at > HOLD_MS) slot = (await pacer.reserve([row.userid], now()))[0]!
-    if ('untilMs' in slot) return { kind: 'paced', untilMs: slot.untilMs }
+    let slots = unit.slots
+    if (slots.some((s) => 'at' in s && now() - s.at > HOLD_MS)) slots = await pacer.reserve(rows.map((r) => r.userid), now())
+    // A group waits for its busiest member: sent without them it would be another body (see above).
+    const held = slots.flatMap((s) => ('untilMs' in s ? [s.untilMs] : []))
+    if (held.length) return all({ kind: 'paced', untilMs: Math.max(...held) })
     // A card update reaches the member like a message: it is paced, suppressed and recorded the same way.
-    if (row.kind === 'update') return attemptCardUpdate(q, wecom, opts.settings.get('agentId'), row, now())
+    if (rows[0]!.kind === 'update') return all(await attemptCardUpdate(q, wecom, opts.settings.get('agentId'), rows[0]!, now()))
     try {
       const res = await sendMessage(wecom, {
         agentId: opts.settings.get('agentId'),
-        touser: [row.userid],
-        message: row.message as AppMessage,
+        touser: rows.map((r) => r.userid),
+        message: rows[0]!.message as AppMessage,
         duplicateCheckSeconds: MAX_DUPLICATE_CHECK_SECONDS,
       })
-      return fromResult(row.userid, res)
+      return outcomesOf(rows, res)
     } catch (e) {
-      return fromError(e)
+      return all(fromError(e))
     }
   }
 
@@ -152,44 +173,54 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
-  async function sendBatch(q: Queryable, rows: OutboxRow[], slots: Slot[]): Promise<boolean> {
+  async function sendBatch(q: Queryable, units: Unit[], atomic: Atomic): Promise<boolean> {
     let next = 0
     let halted = false
     let failed: unknown
     const lane = async () => {
-      while (!stopped() && !halted && failed === undefined && next < rows.length) {
-        const i = next++
-        const row = rows[i]!
+      while (!stopped() && !halted && failed === undefined && next < units.length) {
+        const unit = units[next++]!
         try {
-          const o = await attempt(q, row, slots[i]!)
-          if (pauseAfter(o)) halted = true
+          const settling = await attempt(q, unit)
+          if (pauseAfter(settling[0]!.outcome)) halted = true
           const t = now()
-          const settled = await recordOutcome(q, row, o, {
+          const ctx = {
             now: new Date(t),
             maxAttempts: retry.maxAttempts,
-            retryAt: (failures, err) => new Date(t + retryDelayMs(retry, failures, err, random)),
+            retryAt: (failures: number, err: unknown) => new Date(t + retryDelayMs(retry, failures, err, random)),
             blockedUntil: new Date(t + blockedPauseMs),
+          }
+          // A group's rows are settled in one transaction: half recorded, the rest would be resent as another body.
+          const record = unit.rows.length > 1 ? atomic : <T>(fn: (q: Queryable) => Promise<T>) => fn(q)
+          await record(async (tx) => {
+            for (const s of settling) {
+              const how = await recordOutcome(tx, s.rows, s.outcome, ctx)
+              for (const row of s.rows) report(row, s.outcome, how)
+            }
           })
-          report(row, o, settled)
         } catch (e) {
           // A database error: stop the batch; unrecorded rows stay pending (resends are deduplicated).
           failed ??= e
         }
       }
     }
-    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane))
+    await Promise.all(Array.from({ length: Math.min(concurrency, units.length) }, lane))
     if (failed !== undefined) throw failed
     return halted
   }
 
-  async function claimAndSend(q: Queryable, lock: boolean, at: Date): Promise<PassResult> {
+  async function claimAndSend(q: Queryable, lock: boolean, at: Date, atomic: Atomic): Promise<PassResult> {
     const rows = await claimDue(q, { now: at, limit: batchSize, lock })
-    if (!rows.length) return 'idle'
+    const group = await claimGroup(q, { now: at, lock })
+    const units = rows.map((r) => [r])
+    if (group.length) units.push(group)
+    if (!units.length) return 'idle'
     // Per-member slots for the whole batch in one round trip, on a connection of its own (not
     // the claim's transaction, which would hold the members' budget rows until the batch is sent).
-    const slots = await pacer.reserve(rows.map((r) => r.userid), now())
-    const halted = await sendBatch(q, rows, slots)
-    return halted || stopped() ? 'halted' : rows.length < batchSize ? 'idle' : 'more'
+    const slots = await pacer.reserve(units.flat().map((r) => r.userid), now())
+    let k = 0
+    const halted = await sendBatch(q, units.map((list) => ({ rows: list, slots: list.map(() => slots[k++]!) })), atomic)
+    return halted || stopped() ? 'halted' : rows.length < batchSize && !group.length ? 'idle' : 'more'
   }
 
   async function pass(): Promise<PassResult> {
@@ -200,11 +231,17 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
       if (n) log.info('MESSAGE_ENABLE=false: notifications kept as suppressed, not sent', { count: n })
       return n < batchSize ? 'idle' : 'more'
     }
-    if (db.kind === 'postgres') return db.transaction((tx) => claimAndSend(serialQueries(tx), true, at))
+    if (db.kind === 'postgres') {
+      return db.transaction((tx) => {
+        const q = serialQueries(tx)
+        // Everything is recorded in the claim's transaction already.
+        return claimAndSend(q, true, at, (fn) => fn(q))
+      })
+    }
     if (localBusy.has(db)) return 'busy'
     localBusy.add(db)
     try {
-      return await claimAndSend(db, false, at)
+      return await claimAndSend(db, false, at, (fn) => db.transaction(fn))
     } finally {
       localBusy.delete(db)
     }

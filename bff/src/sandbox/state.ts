@@ -87,7 +87,7 @@ export interface SandboxState {
   faults: Fault[]
   /** Requests per path (cgi-bin and the browser pages). */
   calls: Map<string, number>
-  counters: { tokensIssued: number; codesIssued: number; faultsApplied: number; nextFaultId: number; rid: number }
+  counters: { tokensIssued: number; codesIssued: number; faultsApplied: number; nextFaultId: number; rid: number; messagesDelivered: number }
   /** Connections that carried /cgi-bin/ calls (kept across resets: they stay open). */
   readonly apiConnections: ApiConnections
   /** Seeded so that `probability` faults fire in the same pattern on every run. */
@@ -124,7 +124,7 @@ export function createState(init: {
     userTickets: new Map(),
     faults: [],
     calls: new Map(),
-    counters: { tokensIssued: 0, codesIssued: 0, faultsApplied: 0, nextFaultId: 1, rid: 0 },
+    counters: { tokensIssued: 0, codesIssued: 0, faultsApplied: 0, nextFaultId: 1, rid: 0, messagesDelivered: 0 },
     apiConnections: createApiConnections(),
     faultRng: createRng(FAULT_SEED),
     rate: createRateState(),
@@ -144,7 +144,7 @@ export function resetState(s: SandboxState): void {
   s.userTickets.clear()
   s.faults.length = 0
   s.calls.clear()
-  s.counters = { tokensIssued: 0, codesIssued: 0, faultsApplied: 0, nextFaultId: 1, rid: 0 }
+  s.counters = { tokensIssued: 0, codesIssued: 0, faultsApplied: 0, nextFaultId: 1, rid: 0, messagesDelivered: 0 }
   resetApiConnections(s.apiConnections)
   if (s.orgChanged) reindexOrg(s.directory, s.buildOrg())
   s.orgChanged = false

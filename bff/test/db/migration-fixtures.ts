@@ -434,4 +434,24 @@ export const fixtures: Record<string, Fixture> = {
       expect(await db.query(`select indexname from pg_indexes where schemaname = current_schema() and indexname = 'role_grants_member_lower'`)).toEqual([{ indexname: 'role_grants_member_lower' }])
     },
   },
+  '031-outbox-send-groups.sql': {
+    // A nullable column and two indexes. Older builds never set send_group and send a grouped row
+    // alone, as they sent every row; a row is still claimed (locked) by one instance at a time.
+    upgrade: 'rolling',
+    async insert(db) {
+      await db.query(
+        `insert into outbox (dedupe_key, userid, message, status, next_attempt_at, created_at)
+         values ('host:oa:notify:b31:lisi', 'lisi', '{"msgtype":"text","text":{"content":"z"}}', 'pending', $1, $1)`,
+        [T1],
+      )
+    },
+    async check(db) {
+      // A row queued before it is sent alone, as it was queued to be.
+      expect(await db.query(`select send_group from outbox where dedupe_key = 'host:oa:notify:b31:lisi'`)).toEqual([{ send_group: null }])
+      expect(await db.query(`select indexname from pg_indexes where schemaname = current_schema() and indexname like 'outbox_group%' order by 1`)).toEqual([
+        { indexname: 'outbox_group_rows' },
+        { indexname: 'outbox_groups_due' },
+      ])
+    },
+  },
 }

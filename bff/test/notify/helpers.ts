@@ -1,5 +1,5 @@
 import type { Hono } from 'hono'
-import type { Db } from '../../src/db'
+import type { Db, Queryable } from '../../src/db'
 import type { RuntimeSettings } from '../../src/admin/settings/runtime'
 import { createLogger } from '../../src/log'
 import { enqueueNotification, type OutboxMessage } from '../../src/notify/enqueue'
@@ -130,4 +130,20 @@ export async function resetOutbox(db: Db): Promise<void> {
   await db.query('delete from members')
   // Every rig starts at T0: the per-member counts of an earlier test would still be in the window.
   await db.query('delete from rate_buckets')
+}
+
+/** The database as a process that dies right after WeCom answered and before the rows are recorded (the first `sent` write fails). */
+export function dyingBeforeRecord(db: Db): Db {
+  let armed = true
+  const wrap = <Q extends Queryable>(q: Q): Q => ({
+    ...q,
+    query: (sql: string, params?: unknown[]) => {
+      if (armed && sql.includes("status = 'sent'")) {
+        armed = false
+        throw new Error('simulated crash between WeCom accepting and the record')
+      }
+      return q.query(sql, params)
+    },
+  })
+  return { ...wrap(db), transaction: (fn) => db.transaction((tx) => fn(wrap(tx))) }
 }

@@ -1,24 +1,8 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import type { Db, Queryable } from '../../src/db'
+import type { Db } from '../../src/db'
 import type { WeComClient } from '../../src/wecom'
 import { describeEachDb } from '../helpers/test-db'
-import { notifyRig, onlyRow, outboxRows, resetOutbox, SEND, T0 } from './helpers'
-
-/** The database as a process that dies right after WeCom answered and before the row is recorded. */
-function dyingBeforeRecord(db: Db): Db {
-  let armed = true
-  const wrap = <Q extends Queryable>(q: Q): Q => ({
-    ...q,
-    query: (sql: string, params?: unknown[]) => {
-      if (armed && sql.includes("status = 'sent'")) {
-        armed = false
-        throw new Error('simulated crash between WeCom accepting and the record')
-      }
-      return q.query(sql, params)
-    },
-  })
-  return { ...wrap(db), transaction: (fn) => db.transaction((tx) => fn(wrap(tx))) }
-}
+import { dyingBeforeRecord, notifyRig, onlyRow, outboxRows, resetOutbox, SEND, T0 } from './helpers'
 
 const pending = async (db: Db) => (await outboxRows(db)).filter((r) => r.status === 'pending').length
 

@@ -44,7 +44,7 @@ export function registerAdmin(app: Hono, s: SandboxState): void {
   })
 
   app.get(`${BASE}/stats`, (c) =>
-    ok(c, { calls: Object.fromEntries(s.calls), ...pick(s.counters, ['tokensIssued', 'codesIssued', 'faultsApplied']), apiConnections: apiConnectionStats(s.apiConnections) }),
+    ok(c, { calls: Object.fromEntries(s.calls), ...pick(s.counters, ['tokensIssued', 'codesIssued', 'faultsApplied', 'messagesDelivered']), apiConnections: apiConnectionStats(s.apiConnections) }),
   )
   app.post(`${BASE}/reset`, (c) => {
     resetState(s)

@@ -69,6 +69,8 @@ export function registerMessageSend(app: Hono, s: SandboxState): void {
       keepMessage(s.messages, { msgid, userid: m.userid, time: record.time, msgtype: content.payload.msgtype, payload: content.payload, safe, status })
     }
     keepSend(s.messages, record)
+    // The kept sends are capped: this counts every delivery, for GET /sandbox/admin/stats.
+    s.counters.messagesDelivered += record.delivered.length
     // One response_code per call, for the cards of everyone it reached (the update names whom).
     const responseCode =
       interactive && content.payload.msgtype === 'template_card'

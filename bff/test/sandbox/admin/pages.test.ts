@@ -71,7 +71,7 @@ describe('sandbox admin API', () => {
     expect(await (await t.send('POST', '/sandbox/admin/reset')).json()).toEqual({ errcode: 0, errmsg: 'ok' })
     expect(await t.json('/sandbox/admin/settings')).toMatchObject({ settings: { tokenExpiresIn: 7200, trustedDomain: 'localhost:3000', ipAllowlist: ['10.0.0.1'] } })
     expect(await t.json('/sandbox/admin/faults')).toMatchObject({ faults: [] })
-    expect(await t.json('/sandbox/admin/stats')).toMatchObject({ calls: {}, tokensIssued: 0, codesIssued: 0 })
+    expect(await t.json('/sandbox/admin/stats')).toMatchObject({ calls: {}, tokensIssued: 0, codesIssued: 0, messagesDelivered: 0 })
     const ip = { [TEST_IP_HEADER]: '10.0.0.1' }
     expect((await t.json(`/cgi-bin/user/get?access_token=${token}&userid=lisi`, ip)).errcode).toBe(40014)
     const fresh = await t.token()
