@@ -192,12 +192,13 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
           }
           // A group's rows are settled in one transaction: half recorded, the rest would be resent as another body.
           const record = unit.rows.length > 1 ? atomic : <T>(fn: (q: Queryable) => Promise<T>) => fn(q)
-          await record(async (tx) => {
-            for (const s of settling) {
-              const how = await recordOutcome(tx, s.rows, s.outcome, ctx)
-              for (const row of s.rows) report(row, s.outcome, how)
-            }
+          const settled = await record(async (tx) => {
+            const out: Settled[] = []
+            for (const s of settling) out.push(await recordOutcome(tx, s.rows, s.outcome, ctx))
+            return out
           })
+          // Logged once recorded: a failed commit leaves the rows pending (logged as a database error).
+          settling.forEach((s, i) => s.rows.forEach((row) => report(row, s.outcome, settled[i]!)))
         } catch (e) {
           // A database error: stop the batch; unrecorded rows stay pending (resends are deduplicated).
           failed ??= e
