@@ -1,5 +1,5 @@
 import type { Queryable } from '../db'
-import type { AppMessage } from '../wecom/messages'
+import { MAX_TOUSER, type AppMessage } from '../wecom/messages'
 import type { CardUpdateMessage } from './card-updates'
 import type { Notification, OutboxRef } from './enqueue'
 
@@ -41,16 +41,15 @@ export async function claimDue(q: Queryable, o: { now: Date; limit: number; lock
   )
 }
 
-/** message/send names at most this many members (https://developer.work.weixin.qq.com/document/path/90236). */
-export const MAX_GROUP_ROWS = 1000
 /** Due groups a claim tries while other instances hold the first ones. */
 const GROUP_LOCK_TRIES = 4
 
 /**
- * Every pending row of the send group due first, in id order: they go out as one message/send
- * call. `lock` (PostgreSQL, inside the caller's transaction): the group is claimed with an
- * advisory lock on its name, tried on up to four due groups, so two instances never send parts of
- * one group (which would change the call's body, and with it WeCom's duplicate check, on a resend).
+ * Every pending row of the send group due first, in id order (at most the members one
+ * message/send may name): they go out as one call. `lock` (PostgreSQL, inside the caller's
+ * transaction): the group is claimed with an advisory lock on its name, tried on up to four due
+ * groups, so two instances never send parts of one group (which would change the call's body,
+ * and with it WeCom's duplicate check, on a resend).
  */
 export async function claimGroup(q: Queryable, o: { now: Date; lock: boolean }): Promise<OutboxRow[]> {
   const tried: string[] = []
@@ -71,7 +70,7 @@ export async function claimGroup(q: Queryable, o: { now: Date; lock: boolean }):
     }
     return q.query<OutboxRow>(
       `select id::text as id, userid, kind, card_of::text as "cardOf", message, attempts from outbox
-        where send_group = $1 and status = 'pending' order by id limit ${MAX_GROUP_ROWS}${o.lock ? ' for update' : ''}`,
+        where send_group = $1 and status = 'pending' order by id limit ${MAX_TOUSER}${o.lock ? ' for update' : ''}`,
       [due.g],
     )
   }

@@ -191,7 +191,7 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
             blockedUntil: new Date(t + blockedPauseMs),
           }
           // A group's rows are settled in one transaction: half recorded, the rest would be resent as another body.
-          const record = unit.rows.length > 1 ? atomic : <T>(fn: (q: Queryable) => Promise<T>) => fn(q)
+          const record: Atomic = unit.rows.length > 1 ? atomic : (fn) => fn(q)
           const settled = await record(async (tx) => {
             const out: Settled[] = []
             for (const s of settling) out.push(await recordOutcome(tx, s.rows, s.outcome, ctx))

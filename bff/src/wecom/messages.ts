@@ -7,7 +7,7 @@ export const MESSAGE_SEND_PATH = '/cgi-bin/message/send'
 /** duplicate_check_interval may be at most 4 hours (https://developer.work.weixin.qq.com/document/path/90236). */
 export const MAX_DUPLICATE_CHECK_SECONDS = 14_400
 /** touser takes at most 1000 userids (https://developer.work.weixin.qq.com/document/path/90236; 40031/40032 beyond). */
-const MAX_TOUSER = 1000
+export const MAX_TOUSER = 1000
 /** "UserID、部门ID、标签ID全部非法或无权限" (81013 in https://developer.work.weixin.qq.com/document/path/90313). */
 const NOBODY_VALID = 81013
 
