@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url'
 import { SANDBOX_HOST_KEY } from '@portal/bff/config'
-import { SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
 import { startAppProcess } from '../support/app-process'
+import { activeUserids } from './sandbox-org'
 import { eachStore } from './stores'
 
 const auth = { authorization: `Bearer ${SANDBOX_HOST_KEY}`, 'content-type': 'application/json' }
@@ -34,11 +34,7 @@ export async function broadcastBench(o: { members: number; latencyMs: number; en
   try {
     const base = app.appUrl.replace('localhost', '127.0.0.1')
     const stats = async () => (await (await fetch(`${app.sandboxUrl}/sandbox/admin/stats`)).json()) as Stats
-    // One user/list of the whole org: past WeCom's answer size (45029) here, which the bench may lift.
-    await fetch(`${app.sandboxUrl}/sandbox/admin/settings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ maxListResponse: o.members + 1 }) })
-    const { access_token } = (await (await fetch(`${app.sandboxUrl}/cgi-bin/gettoken?corpid=${SANDBOX_DEFAULTS.corpId}&corpsecret=${SANDBOX_DEFAULTS.secret}`)).json()) as { access_token: string }
-    const { userlist } = (await (await fetch(`${app.sandboxUrl}/cgi-bin/user/list?access_token=${access_token}&department_id=1&fetch_child=1`)).json()) as { userlist: { userid: string; status: number }[] }
-    const userids = userlist.filter((u) => u.status === 1).map((u) => u.userid)
+    const userids = await activeUserids(app.sandboxUrl, o.members)
     const chunks = Array.from({ length: Math.ceil(userids.length / 1000) }, (_, i) => userids.slice(i * 1000, i * 1000 + 1000))
     await fetch(`${app.sandboxUrl}/sandbox/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: SEND, latencyMs: o.latencyMs }) })
     const before = await stats()

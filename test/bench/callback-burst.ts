@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import { SANDBOX_DEFAULTS } from '@portal/bff/sandbox'
+import { sandboxToken } from './sandbox-org'
 
 /** A request exactly as the sandbox (playing WeCom) sent it: path with msg_signature/timestamp/nonce, the encrypted envelope. */
 export interface SignedCallback {
@@ -49,7 +49,7 @@ export async function makeOrgChanges(
   count: number,
   { concurrency = 16, seed: firstSeed = 7, tag = '' }: { concurrency?: number; seed?: number; tag?: string } = {},
 ): Promise<Record<string, number>> {
-  const { access_token } = (await (await fetch(`${sandboxUrl}/cgi-bin/gettoken?corpid=${SANDBOX_DEFAULTS.corpId}&corpsecret=${SANDBOX_DEFAULTS.secret}`)).json()) as { access_token: string }
+  const access_token = await sandboxToken(sandboxUrl)
   const { department } = (await (await fetch(`${sandboxUrl}/cgi-bin/department/list?access_token=${access_token}`)).json()) as { department: { id: number }[] }
   // simplelist: only userids are needed, and user/list refuses an org past 5,000 (45029).
   const listed = (await (await fetch(`${sandboxUrl}/cgi-bin/user/simplelist?access_token=${access_token}&department_id=1&fetch_child=1`)).json()) as { userlist?: { userid: string }[]; errcode: number; errmsg: string }

@@ -9,6 +9,7 @@ import { signedInAs, TestBrowser, UA } from '../support/browser'
 import { helloWorld } from './hello'
 import { load, type LoadResult } from './load'
 import { processMemoryMb, untilIdle } from './process-stats'
+import { sandboxToken } from './sandbox-org'
 import { sandboxProcess } from './sandbox-process'
 import { BENCH_DATABASE_URL } from './stores'
 
@@ -297,7 +298,7 @@ async function addTodos(base: string): Promise<void> {
 
 /** Everyone in the generated org (one user/simplelist call with fetch_child). */
 export async function orgPeople(sandboxUrl: string): Promise<{ userid: string; name: string }[]> {
-  const { access_token } = (await (await fetch(`${sandboxUrl}/cgi-bin/gettoken?corpid=${SANDBOX_DEFAULTS.corpId}&corpsecret=${SANDBOX_DEFAULTS.secret}`)).json()) as { access_token: string }
+  const access_token = await sandboxToken(sandboxUrl)
   const { userlist } = (await (await fetch(`${sandboxUrl}/cgi-bin/user/simplelist?access_token=${access_token}&department_id=1&fetch_child=1`)).json()) as { userlist: { userid: string; name: string }[] }
   return userlist.map((u) => ({ userid: u.userid, name: u.name }))
 }

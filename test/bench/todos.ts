@@ -4,6 +4,7 @@ import { SANDBOX_HOST_KEY } from '@portal/bff/config'
 import { freshPostgresDatabase } from '@portal/bff/testing/db'
 import { startAppProcess, type AppProcess } from '../support/app-process'
 import { processCpuMs } from './process-stats'
+import { activeUserids } from './sandbox-org'
 
 const auth = { authorization: `Bearer ${SANDBOX_HOST_KEY}`, 'content-type': 'application/json' }
 
@@ -90,10 +91,7 @@ async function outboxBench(app: AppProcess) {
   const before = await delivered()
   // Spread over the org's active members: WeCom (and so the worker) allows one member only
   // 30 messages a minute, so 1,000 messages to 4 people would measure that limit, not the outbox.
-  const { SANDBOX_DEFAULTS } = await import('@portal/bff/sandbox')
-  const { access_token } = (await (await fetch(`${app.sandboxUrl}/cgi-bin/gettoken?corpid=${SANDBOX_DEFAULTS.corpId}&corpsecret=${SANDBOX_DEFAULTS.secret}`)).json()) as { access_token: string }
-  const { userlist } = (await (await fetch(`${app.sandboxUrl}/cgi-bin/user/list?access_token=${access_token}&department_id=1&fetch_child=1`)).json()) as { userlist: { userid: string; status: number }[] }
-  const userids = userlist.filter((u) => u.status === 1).map((u) => u.userid)
+  const userids = await activeUserids(app.sandboxUrl)
   const total = 1000
   const t0 = performance.now()
   // 50 requests in flight, so that the queue fills faster than it drains and the figure is the outbox's.
