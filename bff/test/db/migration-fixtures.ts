@@ -456,4 +456,22 @@ export const fixtures: Record<string, Fixture> = {
       ])
     },
   },
+  '032-rate-take-slices.sql': {
+    // Replaces rate_take with the same signature and answers (it computes them with less work):
+    // older builds call it as before, and each reads the rows the other wrote.
+    upgrade: 'rolling',
+    async insert(db) {
+      // As the function before wrote it: 32 two-second slots up to slot 500, 4 units in the last.
+      await db.query(
+        `insert into rate_buckets (key, slot_ms, head, used, expires_at) values ('api:z@62000/2000', 2000, 500, array_fill(0, array[31]) || 4, 1064000)`,
+      )
+    },
+    async check(db) {
+      // 4 of 5 used: 1 of the 3 wanted is granted, the rest once the 4 (and the new 1) have left the window.
+      expect(
+        await db.query(`select granted, free_at::float8 as free_at from rate_take(1000000, '{api:z@62000/2000}', '{1}', '{62000}', '{2000}', '{5}', '{3}', false)`),
+      ).toEqual([{ granted: 1, free_at: 1064000 }])
+      expect(await db.query(`select head::float8 as head, used[31:32] as last from rate_buckets where key = 'api:z@62000/2000'`)).toEqual([{ head: 500, last: [0, 5] }])
+    },
+  },
 }
