@@ -40,9 +40,11 @@ export class MemberPacer {
 
   /**
    * Slots for one message to each of `userids` (a member may appear several times), in one
-   * database round trip. A member's first messages in the list get the slots there are.
+   * database round trip. A member's first messages in the list get the slots there are. `whole`
+   * (one call to all of them): every one gets a slot, or none is taken and all wait until the
+   * last of the members short of one has it.
    */
-  async reserve(userids: readonly string[], nowMs: number): Promise<Slot[]> {
+  async reserve(userids: readonly string[], nowMs: number, opts: { whole?: boolean } = {}): Promise<Slot[]> {
     const byMember = new Map<string, number[]>()
     userids.forEach((u, i) => {
       const key = u.toLowerCase()
@@ -54,7 +56,14 @@ export class MemberPacer {
     const grants = await this.budgets.take(
       members.map((m) => ({ budgets: memberBudgets(m, this.limits), want: byMember.get(m)!.length })),
       nowMs,
+      { whole: opts.whole },
     )
+    if (opts.whole && grants.some((g, k) => g.granted < byMember.get(members[k]!)!.length)) {
+      // Nothing was taken; only the members short of a slot say when they have one.
+      const frees = grants.flatMap((g) => (g.freeAt === undefined ? [] : [g.freeAt]))
+      const untilMs = frees.length ? Math.max(...frees) : nowMs + 60_000
+      return userids.map(() => ({ untilMs }))
+    }
     const out: Slot[] = new Array(userids.length)
     members.forEach((m, k) => {
       const { granted, freeAt } = grants[k]!

@@ -126,8 +126,9 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     const all = (outcome: Outcome) => [{ outcome, rows }]
     // A slot taken too long ago (slow sends before this one) no longer covers this send: take another.
     let slots = unit.slots
-    if (slots.some((s) => 'at' in s && now() - s.at > HOLD_MS)) slots = await pacer.reserve(rows.map((r) => r.userid), now())
+    if (slots.some((s) => 'at' in s && now() - s.at > HOLD_MS)) slots = await pacer.reserve(rows.map((r) => r.userid), now(), { whole: true })
     // A group waits for its busiest member: sent without them it would be another body (see above).
+    // Its slots are taken whole (all or none), so the others' are not spent while it waits.
     const held = slots.flatMap((s) => ('untilMs' in s ? [s.untilMs] : []))
     if (held.length) return all({ kind: 'paced', untilMs: Math.max(...held) })
     // A card update reaches the member like a message: it is paced, suppressed and recorded the same way.
@@ -213,14 +214,17 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   async function claimAndSend(q: Queryable, lock: boolean, at: Date, atomic: Atomic): Promise<PassResult> {
     const rows = await claimDue(q, { now: at, limit: batchSize, lock })
     const group = await claimGroup(q, { now: at, lock })
-    const units = rows.map((r) => [r])
-    if (group.length) units.push(group)
-    if (!units.length) return 'idle'
-    // Per-member slots for the whole batch in one round trip, on a connection of its own (not
-    // the claim's transaction, which would hold the members' budget rows until the batch is sent).
-    const slots = await pacer.reserve(units.flat().map((r) => r.userid), now())
-    let k = 0
-    const halted = await sendBatch(q, units.map((list) => ({ rows: list, slots: list.map(() => slots[k++]!) })), atomic)
+    if (!rows.length && !group.length) return 'idle'
+    // Per-member slots, on a connection of their own (not the claim's transaction, which would
+    // hold the members' budget rows until the batch is sent): the single rows' in one round trip,
+    // the group's in another, whole.
+    const [slots, groupSlots] = await Promise.all([
+      pacer.reserve(rows.map((r) => r.userid), now()),
+      group.length ? pacer.reserve(group.map((r) => r.userid), now(), { whole: true }) : [],
+    ])
+    const batch = rows.map((r, i): Unit => ({ rows: [r], slots: [slots[i]!] }))
+    if (group.length) batch.push({ rows: group, slots: groupSlots })
+    const halted = await sendBatch(q, batch, atomic)
     return halted || stopped() ? 'halted' : rows.length < batchSize && !group.length ? 'idle' : 'more'
   }
 

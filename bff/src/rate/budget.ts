@@ -27,16 +27,25 @@ export interface Grant {
   freeAt?: number
 }
 
+export interface TakeOptions {
+  /**
+   * All or nothing: if any request would get less than it wants, no request takes anything (the
+   * short ones still get `freeAt`). For units that are only of use together, such as one call to
+   * many members.
+   */
+  whole?: boolean
+}
+
 export interface RateBudgets {
   /** Takes from the shared budgets: one database round trip for the whole list. */
-  take(requests: readonly TakeRequest[], nowMs: number): Promise<Grant[]>
+  take(requests: readonly TakeRequest[], nowMs: number, opts?: TakeOptions): Promise<Grant[]>
 }
 
 /** Expired rows are deleted by the first take after this long (ms) since the last prune. */
 const PRUNE_EVERY_MS = 60_000
 
 /**
- * Budgets shared through the database (migration 011, `rate_take`): every instance on it draws
+ * Budgets shared through the database (migrations 011 and 032, `rate_take`): every instance on it draws
  * from the same counts, atomically, so N instances together stay within one limit. Works the same
  * on PGlite (one process) and PostgreSQL (many). Takes run on their own, never inside a caller's
  * transaction (hence a Db, not a Tx): they commit at once, with no durable wait, so that other
@@ -45,7 +54,7 @@ const PRUNE_EVERY_MS = 60_000
 export function createRateBudgets(db: Db): RateBudgets {
   let lastPrune = Number.NEGATIVE_INFINITY
   return {
-    async take(requests, nowMs) {
+    async take(requests, nowMs, opts = {}) {
       if (!requests.length) return []
       const keys: string[] = []
       const groups: number[] = []
@@ -69,8 +78,8 @@ export function createRateBudgets(db: Db): RateBudgets {
       const prune = nowMs - lastPrune >= PRUNE_EVERY_MS
       if (prune) lastPrune = nowMs
       const rows = await db.query<{ grp: number; granted: number; free_at: string | number | null }>(
-        'select grp, granted, free_at::float8 as free_at from rate_take($1, $2, $3, $4, $5, $6, $7, $8)',
-        [Math.floor(nowMs), keys, groups, windows, slots, limits, requests.map((r) => Math.max(0, Math.floor(r.want))), prune],
+        'select grp, granted, free_at::float8 as free_at from rate_take($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        [Math.floor(nowMs), keys, groups, windows, slots, limits, requests.map((r) => Math.max(0, Math.floor(r.want))), prune, opts.whole === true],
       )
       const out: Grant[] = requests.map(() => ({ granted: 0 }))
       for (const row of rows) {

@@ -120,6 +120,23 @@ describeEachDb('outbox worker: send groups', (open) => {
     expect(last).toMatchObject({ delivered: [a, 'lisi', b], dropped: [] })
   })
 
+  it('takes nothing from its other members while it waits: each still has all 30 of the minute for their own messages', async () => {
+    const rig = notifyRig(db)
+    for (let i = 0; i < 30; i++) await rig.enqueue('lisi', `k${i}`)
+    await rig.worker.drain()
+    const [a] = rig.members(5).filter((u) => u !== 'lisi')
+    await enqueueGroup(db, rig, 'g1', [a!, 'lisi'])
+    // Held back for lisi: each attempt used to keep the slot it had taken for a.
+    await rig.worker.drain()
+    expect((await outboxRows(db)).filter((r) => r.dedupe_key.startsWith('g1:')).map((r) => r.status)).toEqual(['pending', 'pending'])
+    for (let i = 0; i < 30; i++) await rig.enqueue(a!, `a${i}`)
+    const calls = rig.sendCalls()
+    await rig.worker.drain()
+    expect(rig.sendCalls()).toBe(calls + 30)
+    const mine = (await outboxRows(db)).filter((r) => r.userid === a && !r.dedupe_key.startsWith('g1:'))
+    expect(mine.map((r) => r.status)).toEqual(Array.from({ length: 30 }, () => 'sent'))
+  })
+
   it('two workers on one database never split a group or send one twice', async () => {
     const rig = notifyRig(db)
     await rig.fault({ path: SEND, latencyMs: 5 })

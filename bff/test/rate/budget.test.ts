@@ -56,6 +56,16 @@ describeEachDb('rate budgets shared through the database', (open) => {
     expect(await b.take([{ budgets: [minute('m')], want: 30 }], T0 + 140_000)).toEqual([{ granted: 30 }])
   })
 
+  it('a whole take that one request cannot have takes nothing from the others, and says when it can', async () => {
+    const b = createRateBudgets(db)
+    expect(await b.take([{ budgets: [minute('busy')], want: 30 }], T0)).toEqual([{ granted: 30 }])
+    const group = [{ budgets: [minute('a')], want: 1 }, { budgets: [minute('busy')], want: 1 }, { budgets: [minute('b')], want: 2 }]
+    expect(await b.take(group, T0 + 10_000, { whole: true })).toEqual([{ granted: 0 }, { granted: 0, freeAt: T0 + 62_000 }, { granted: 0 }])
+    // a and b still have all 30: the refused take left them untouched.
+    expect(await b.take([{ budgets: [minute('a')], want: 30 }, { budgets: [minute('b')], want: 30 }], T0 + 10_000)).toEqual([{ granted: 30 }, { granted: 30 }])
+    expect(await b.take([{ budgets: [minute('c')], want: 1 }, { budgets: [minute('busy')], want: 1 }], T0 + 62_000, { whole: true })).toEqual([{ granted: 1 }, { granted: 1 }])
+  })
+
   it('keeps budgets apart and answers each request of a batch in order', async () => {
     const b = createRateBudgets(db)
     await b.take([{ budgets: [minute('a')], want: 29 }], T0)

@@ -1,8 +1,15 @@
--- rate_take (011, 025) answered the same, but built each key's window with a sorted subquery
--- per slot and summed it with another: ≈ 65 µs a key on PostgreSQL, 80 on PGlite, so reserving
--- a send group's 1,000 members (2,000 keys) took 130–240 ms. The window is now moved with array
--- slices and summed once. Same signature, same answers.
-create or replace function rate_take(
+-- rate_take (011, 025) built each key's window with a sorted subquery per slot and summed it with
+-- another: ≈ 55 µs a key on PostgreSQL, 75 on PGlite, so reserving a send group's 1,000 members
+-- (2,000 keys) took 110–150 ms. The window is now moved with array slices and summed once.
+--
+-- And a take can be whole (`p_whole`): if any request would get less than it wants, nobody takes
+-- anything. A send group goes to all of its members or waits; taking the others' units while it
+-- waits for one member spent a unit of each of theirs per attempt (up to their 30 a minute).
+-- The short requests still say when they can have what they want (`free_at`).
+--
+-- The eight-argument rate_take that older builds call stays, now this one with p_whole false:
+-- the same answers as before.
+create function rate_take(
   p_now bigint,
   p_keys text[],
   p_groups integer[],
@@ -10,7 +17,8 @@ create or replace function rate_take(
   p_slot_ms integer[],
   p_limits integer[],
   p_wants integer[],
-  p_prune boolean
+  p_prune boolean,
+  p_whole boolean
 ) returns table (grp integer, granted integer, free_at bigint)
 language plpgsql as $$
 #variable_conflict use_column
@@ -58,9 +66,13 @@ begin
     select s.*, (select coalesce(sum(x), 0) from unnest(s.nu[s.first : s.len]) as x)::integer as total
     from shifted s
   ),
-  grants as (
-    select c.grp, least(greatest(p_wants[c.grp], 0), min(greatest(c.lim - c.total, 0)))::integer as granted
+  can as (
+    select c.grp, least(greatest(p_wants[c.grp], 0), min(greatest(c.lim - c.total, 0)))::integer as n
     from counted c group by c.grp
+  ),
+  grants as materialized (
+    select c.grp, case when p_whole and exists (select 1 from can x where x.n < greatest(p_wants[x.grp], 0)) then 0 else c.n end as granted
+    from can c
   ),
   after as (
     select c.*, g.granted, c.nu[1 : c.len - 1] || (c.nu[c.len] + g.granted) as used_after
@@ -88,4 +100,18 @@ begin
   where (select count(*) from saved) >= 0
   order by g.grp;
 end
+$$;
+
+create or replace function rate_take(
+  p_now bigint,
+  p_keys text[],
+  p_groups integer[],
+  p_window_ms integer[],
+  p_slot_ms integer[],
+  p_limits integer[],
+  p_wants integer[],
+  p_prune boolean
+) returns table (grp integer, granted integer, free_at bigint)
+language sql as $$
+  select * from rate_take(p_now, p_keys, p_groups, p_window_ms, p_slot_ms, p_limits, p_wants, p_prune, false)
 $$;
