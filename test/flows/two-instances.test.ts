@@ -6,15 +6,17 @@ import { startStack, type Stack } from '../support/stack'
 import { syncOnce } from '../support/sync'
 
 /*
- * Members' todo lists are kept in each instance's memory (GET /api/todos is a hot read). A write
- * on one instance must reach the lists another instance keeps, and while an instance cannot hear
- * the others it must answer from the database. PostgreSQL only: PGlite has one process by design.
+ * Two instances on one PostgreSQL. Members' todo lists are kept in each instance's memory (GET
+ * /api/todos is a hot read): a write on one instance must reach the lists another instance keeps,
+ * and while an instance cannot hear the others it must answer from the database. Who a session
+ * belongs to is kept for 5 s: a sign-out on one instance holds on another for no longer. PGlite
+ * has one process by design.
  */
 const KEY = 'oa-instances-key-0123456789abcdef'
 
-if (!TEST_DATABASE_URL && !REQUIRE_ALL) console.warn('\n  !!! SKIPPED: "todo lists across instances" — set TEST_DATABASE_URL to run it.\n')
+if (!TEST_DATABASE_URL && !REQUIRE_ALL) console.warn('\n  !!! SKIPPED: "two instances on one database" — set TEST_DATABASE_URL to run it.\n')
 
-describe.skipIf(!TEST_DATABASE_URL && !REQUIRE_ALL)('todo lists across two instances [PostgreSQL]', () => {
+describe.skipIf(!TEST_DATABASE_URL && !REQUIRE_ALL)('two instances on one database: todo lists and sessions [PostgreSQL]', () => {
   let a: Stack
   let b: Stack
   const lisi = new TestBrowser(UA.wecomMobile)
@@ -69,5 +71,23 @@ describe.skipIf(!TEST_DATABASE_URL && !REQUIRE_ALL)('todo lists across two insta
     await until('B hearing again', () => b.deps.db.changes.live(), 10_000)
     await create('i-3')
     await until('B listing i-3', async () => (await listedOnB()).includes('i-3'), 2_000)
+  })
+
+  it('signed out on one instance, a session another instance has cached is refused there once its 5 s are up', async () => {
+    const me = () => lisi.request(`${b.appUrl}/api/me`).then((r) => r.status)
+    // B loads the session now, and keeps who it is for 5 s (no database round trip per request).
+    b.deps.principals.clear()
+    const loaded = Date.now()
+    expect(await me()).toBe(200)
+    // The cookie is the host's, whatever the port: A ends the session B has cached. The jar keeps
+    // the cookie the sign-out clears, as a second tab on B would still send it.
+    const host = new URL(b.appUrl).hostname
+    const kept = new Map(lisi.jar.get(host))
+    expect((await lisi.request(`${a.appUrl}/api/auth/logout`, { method: 'POST' })).status).toBe(204)
+    lisi.jar.set(host, kept)
+    expect(await me()).toBe(200)
+    await until('B refusing the session', async () => (await me()) === 401, 7_000)
+    expect(Date.now() - loaded).toBeGreaterThanOrEqual(5_000)
+    expect(Date.now() - loaded).toBeLessThan(6_500)
   })
 })
