@@ -37,7 +37,12 @@ interface Built {
   entries: Entry[]
   grams: Map<number, Int32Array>
   keys: KeysCache
+  /** Entries that differ from the build before: new or changed members, and those they replace or that left. */
+  changed: Entry[]
 }
+
+/** Answers a rebuild carries over from the index before it: only when this few entries changed. */
+const CARRY_MAX_CHANGED = 32
 
 /** Entries handled between two yields of a build. */
 const SLICE = 1_000
@@ -66,12 +71,13 @@ function* buildIndex(members: Iterable<MemberRecord>, previous?: Previous): Gene
   const incoming = new Set<MemberRecord>()
   for (const m of members) if (incoming.add(m).size % SLICE === 0) yield
   const kept: Entry[] = []
+  const changed: Entry[] = []
   let looked = 0
   for (const e of previous?.entries ?? []) {
     if (incoming.delete(e.m)) {
       kept.push(e)
       keysOut.set(e.m.name, previous!.keys.get(e.m.name) ?? { pinyin: e.pinyin, initials: e.initials })
-    }
+    } else changed.push(e)
     if (++looked % SLICE === 0) yield
   }
   const fresh: Entry[] = []
@@ -126,7 +132,8 @@ function* buildIndex(members: Iterable<MemberRecord>, previous?: Previous): Gene
       yield
     }
   }
-  return { entries, grams, keys: keysOut }
+  changed.push(...fresh)
+  return { entries, grams, keys: keysOut, changed }
 }
 
 /** Lets timers and I/O run between slices of a long build. */
@@ -154,7 +161,7 @@ export class SearchIndex {
     const steps = buildIndex(members, previous && { entries: previous.entries, keys: previous.keys })
     let step = steps.next()
     while (!step.done) step = steps.next()
-    return new SearchIndex(step.value)
+    return new SearchIndex(step.value, previous)
   }
 
   /**
@@ -168,13 +175,28 @@ export class SearchIndex {
       await pause()
       step = steps.next()
     }
-    return new SearchIndex(step.value)
+    return new SearchIndex(step.value, previous)
   }
 
-  private constructor(built: Built) {
+  private constructor(built: Built, previous?: SearchIndex) {
     this.entries = built.entries
     this.grams = built.grams
     this.keys = built.keys
+    if (previous && built.changed.length <= CARRY_MAX_CHANGED) this.carry(previous.cache, built.changed)
+  }
+
+  /**
+   * Keeps the answers of the index before that no changed entry matches (before or after its
+   * change): their members are the same objects in the same order, so the answer is the same. A
+   * callback changes a member or two, and every instance rebuilds after it; without this, the
+   * popular queries were all scored again after each one (a two-letter query at 100k members:
+   * tens of thousands of matches, 15–34 ms).
+   */
+  private carry(answers: ReadonlyMap<string, { items: MemberRecord[]; total: number }>, changed: readonly Entry[]): void {
+    for (const [key, answer] of answers) {
+      const q = key.slice(key.indexOf(':') + 1)
+      if (!changed.some((e) => score(e, q) > 0)) this.cache.set(key, answer)
+    }
   }
 
   get size(): number {

@@ -95,6 +95,45 @@ describe('SearchIndex', () => {
     }
   })
 
+  it('rebuilt after a few members changed, keeps the cached answers they are not in and answers the rest anew, as a build from scratch would', () => {
+    const letters = 'abcdefghijklmnopqrstuvwxyz'
+    const queries = [
+      ...[...'zwlcsy'].flatMap((a) => [...letters].map((b) => a + b)),
+      ...members.slice(0, 200).flatMap((m) => [m.userid, m.userid.slice(0, 3), m.name, m.name.slice(1), m.position]),
+      ...['新岗位', 'renamed', 'zz', '工程', 'x', 'li'],
+    ]
+    const before = SearchIndex.of(members)
+    const cached = new Map(queries.map((q) => [q, before.search(q, 30)]))
+    // One renamed (to another member's name), one moved to a new position, one gone, one added.
+    const next = members.flatMap((m, i): MemberRecord[] => {
+      if (i === 10) return [{ ...m, name: members[500]!.name }]
+      if (i === 20) return [{ ...m, position: '新岗位', alias: 'Renamed' }]
+      if (i === 30) return []
+      return [m]
+    })
+    next.push({ ...members[40]!, userid: 'zz-new' })
+    const after = SearchIndex.of(next, before)
+    const scratch = reference(next)
+    let carried = 0
+    for (const q of queries) {
+      const r = after.search(q, 30)
+      expect({ items: r.items.map((m) => m.userid), total: r.total }, q).toEqual(scratch(q, 30))
+      if (r === cached.get(q)) carried++
+    }
+    // Most answers did not involve the four: kept, not scored again. Those that did were answered anew.
+    expect(carried).toBeGreaterThan(queries.length / 2)
+    expect(after.search(members[500]!.name, 30)).not.toBe(cached.get(members[500]!.name))
+    expect(after.search('zz', 30)).not.toBe(cached.get('zz'))
+  })
+
+  it('after many changes (a sync) it keeps no answer of the index before', () => {
+    const before = SearchIndex.of(members)
+    const zh = before.search('zh', 30)
+    const next = members.map((m, i) => (i < 40 ? { ...m, position: `${m.position}2` } : m))
+    expect(SearchIndex.of(next, before).search('zh', 30)).not.toBe(zh)
+    expect(SearchIndex.of([...members], before).search('zh', 30)).toBe(zh)
+  })
+
   it('builds in slices when asked, with the same answers as a build in one piece', async () => {
     const many = Array.from({ length: 5_000 }, (_, i) => ({ ...members[i % members.length]!, userid: `user${i}` }))
     let pauses = 0
