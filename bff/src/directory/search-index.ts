@@ -22,16 +22,6 @@ const LEVELS = [100, 90, 80, 70, 60, 40, 20] as const
 const GRAM = 3
 const collator = new Intl.Collator()
 
-/**
- * In-memory member search: name, full pinyin, initials, alias, userid and position.
- *
- * Entries are numbered in answer order (pinyin, then userid), and every substring of up to three
- * characters of their fields has a posting list of entry numbers, ascending. A query's candidates
- * are the shortest list among its own substrings of that length (a superset of its matches), and
- * walking that list in order fills each score level already sorted: no sort and no string
- * comparison per query, whatever the size of the directory. Answers are cached per query until
- * the index is rebuilt.
- */
 /** What a build produces; `buildIndex` yields between slices so a caller can let requests run. */
 interface Built {
   entries: Entry[]
@@ -146,8 +136,8 @@ export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(res
  * characters of their fields has a posting list of entry numbers, ascending. A query's candidates
  * are the shortest list among its own substrings of that length (a superset of its matches), and
  * walking that list in order fills each score level already sorted: no sort and no string
- * comparison per query, whatever the size of the directory. Answers are cached per query until
- * the index is rebuilt.
+ * comparison per query, whatever the size of the directory. Answers are cached per query; a rebuild
+ * keeps those its changes cannot touch (see `carry`).
  */
 export class SearchIndex {
   private readonly entries: Entry[]
