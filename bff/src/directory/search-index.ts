@@ -199,23 +199,9 @@ export class SearchIndex {
     const key = `${limit}:${q}`
     const hit = this.cache.get(key)
     if (hit) return hit
-    // Every field that matches contains each substring of q, so any one of q's grams bounds the
-    // candidates (initials match by prefix, and are indexed whole too): take the rarest.
-    const k = Math.min(GRAM, q.length)
-    let candidates: Int32Array | undefined
-    for (let i = 0; i + k <= q.length; i++) {
-      let g = 0
-      for (let j = i; j < i + k; j++) g = gramStep(g, q.charCodeAt(j))
-      const list = this.grams.get(g)
-      if (!list) {
-        candidates = undefined
-        break
-      }
-      if (!candidates || list.length < candidates.length) candidates = list
-    }
     const levels: Entry[][] = LEVELS.map(() => [])
     let total = 0
-    for (const id of candidates ?? []) {
+    for (const id of this.candidates(q)) {
       const e = this.entries[id]!
       const s = score(e, q)
       if (s === 0) continue
@@ -230,6 +216,64 @@ export class SearchIndex {
     this.cache.set(key, result)
     return result
   }
+
+  /**
+   * Entry numbers, ascending, that may match q. Every field that matches contains each substring
+   * of q (initials match by prefix, and are indexed whole too), so a match is in the list of every
+   * one of q's grams: the rarest list, narrowed by the next rarest while it is long. A userid at
+   * 100k members is made of common pinyin grams: its rarest alone still held thousands of entries,
+   * each scored (≈ 70 µs a query).
+   */
+  private candidates(q: string): Int32Array {
+    const k = Math.min(GRAM, q.length)
+    const lists: Int32Array[] = []
+    for (let i = 0; i + k <= q.length; i++) {
+      let g = 0
+      for (let j = i; j < i + k; j++) g = gramStep(g, q.charCodeAt(j))
+      const list = this.grams.get(g)
+      if (!list) return NONE
+      lists.push(list)
+    }
+    lists.sort((a, b) => a.length - b.length)
+    let out = lists[0]!
+    for (let l = 1; l < lists.length && out.length > FEW_CANDIDATES; l++) out = intersect(out, lists[l]!)
+    return out
+  }
+}
+
+/** Candidates scored as they are, without narrowing them further. */
+const FEW_CANDIDATES = 32
+
+const NONE = new Int32Array(0)
+
+/**
+ * The numbers of ascending `a` that ascending `b` holds, in order; `b` is searched by galloping
+ * (it is usually far longer). Int32Array like the lists, so the loop over candidates sees one type.
+ */
+function intersect(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length)
+  let n = 0
+  let j = 0
+  for (let i = 0; i < a.length && j < b.length; i++) {
+    const x = a[i]!
+    if (b[j]! < x) {
+      let step = 1
+      while (j + step < b.length && b[j + step]! < x) {
+        j += step
+        step *= 2
+      }
+      let lo = j + 1
+      let hi = Math.min(j + step, b.length - 1)
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (b[mid]! < x) lo = mid + 1
+        else hi = mid
+      }
+      j = lo
+    }
+    if (b[j] === x) out[n++] = x
+  }
+  return out.subarray(0, n)
 }
 
 /**
