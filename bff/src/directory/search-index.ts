@@ -1,133 +1,11 @@
 import type { MemberRecord } from './member-store'
-import { searchKeys } from './search-keys'
-
-interface Entry {
-  m: MemberRecord
-  name: string
-  pinyin: string
-  initials: string
-  alias: string
-  userid: string
-  /** The userid is all [a-z0-9]: compared by code unit, the collator's order there. */
-  plainId: boolean
-  position: string
-}
-
-/** Search keys of a name, kept across rebuilds: pinyin costs far more than the rest of an entry. */
-export type KeysCache = Map<string, { pinyin: string; initials: string }>
+import { buildIndex, gramStep, GRAM, yieldToLoop, type Built, type Entry, type KeysCache } from './search-build'
 
 /** Scores, best first (see `score`). */
 const LEVELS = [100, 90, 80, 70, 60, 40, 20] as const
-/** Longest substring indexed: a query's rarest gram of this length bounds its candidates. */
-const GRAM = 3
-const collator = new Intl.Collator()
-
-/** What a build produces; `buildIndex` yields between slices so a caller can let requests run. */
-interface Built {
-  entries: Entry[]
-  grams: Map<number, Int32Array>
-  keys: KeysCache
-  /** Entries that differ from the build before: new or changed members, and those they replace or that left. */
-  changed: Entry[]
-}
 
 /** Answers a rebuild carries over from the index before it: only when this few entries changed. */
 const CARRY_MAX_CHANGED = 32
-
-/** Entries handled between two yields of a build. */
-const SLICE = 1_000
-
-/**
- * What a build takes from the index before it: its entries (in answer order) and its names' keys.
- * The read model keeps the object of a member who did not change, so the entries of those still
- * to be indexed are reused as they are, already in order: after one callback at 100k members, a
- * rebuild sorts the changed few and merges, where sorting every entry held the event loop for
- * 0.3–0.4 s in one piece.
- */
-interface Previous {
-  entries: readonly Entry[]
-  keys: KeysCache
-}
-
-/** The order answers list equal scores in: pinyin, then userid as `localeCompare` orders them. */
-function inAnswerOrder(a: Entry, b: Entry): number {
-  if (a.pinyin !== b.pinyin) return a.pinyin < b.pinyin ? -1 : 1
-  if (a.plainId && b.plainId) return a.userid < b.userid ? -1 : a.userid > b.userid ? 1 : 0
-  return collator.compare(a.userid, b.userid)
-}
-
-function* buildIndex(members: Iterable<MemberRecord>, previous?: Previous): Generator<void, Built> {
-  const keysOut: KeysCache = new Map()
-  const incoming = new Set<MemberRecord>()
-  for (const m of members) if (incoming.add(m).size % SLICE === 0) yield
-  const kept: Entry[] = []
-  const changed: Entry[] = []
-  let looked = 0
-  for (const e of previous?.entries ?? []) {
-    if (incoming.delete(e.m)) {
-      kept.push(e)
-      keysOut.set(e.m.name, previous!.keys.get(e.m.name) ?? { pinyin: e.pinyin, initials: e.initials })
-    } else changed.push(e)
-    if (++looked % SLICE === 0) yield
-  }
-  const fresh: Entry[] = []
-  for (const m of incoming) {
-    let keys = previous?.keys.get(m.name) ?? keysOut.get(m.name)
-    if (!keys) keys = searchKeys(m.name)
-    keysOut.set(m.name, keys)
-    const userid = m.userid.toLowerCase()
-    fresh.push({
-      m,
-      name: m.name.toLowerCase(),
-      pinyin: keys.pinyin,
-      initials: keys.initials,
-      alias: (m.alias ?? '').toLowerCase(),
-      userid,
-      plainId: /^[a-z0-9]*$/.test(userid),
-      position: m.position.toLowerCase(),
-    })
-    if (fresh.length % SLICE === 0) yield
-  }
-  fresh.sort(inAnswerOrder)
-  yield
-  const entries: Entry[] = []
-  for (let i = 0, j = 0; i < kept.length || j < fresh.length; ) {
-    entries.push(j === fresh.length || (i < kept.length && inAnswerOrder(kept[i]!, fresh[j]!) <= 0) ? kept[i++]! : fresh[j++]!)
-    if (entries.length % (SLICE * 10) === 0) yield
-  }
-  const lists = new Map<number, number[]>()
-  for (let id = 0; id < entries.length; id++) {
-    const e = entries[id]!
-    for (const field of [e.name, e.pinyin, e.initials, e.alias, e.userid, e.position]) {
-      for (let i = 0; i < field.length; i++) {
-        let g = 0
-        for (let k = 0; k < GRAM && i + k < field.length; k++) {
-          g = gramStep(g, field.charCodeAt(i + k))
-          const list = lists.get(g)
-          // Entries are visited in order: a repeat within one entry is the list's last id.
-          if (!list) lists.set(g, [id])
-          else if (list[list.length - 1] !== id) list.push(id)
-        }
-      }
-    }
-    if (id % SLICE === SLICE - 1) yield
-  }
-  const grams = new Map<number, Int32Array>()
-  // Lists are as long as a gram is common (a letter: most of the directory): slices by ids copied.
-  let copied = 0
-  for (const [g, list] of lists) {
-    grams.set(g, Int32Array.from(list))
-    if ((copied += list.length + 16) >= SLICE * 100) {
-      copied = 0
-      yield
-    }
-  }
-  changed.push(...fresh)
-  return { entries, grams, keys: keysOut, changed }
-}
-
-/** Lets timers and I/O run between slices of a long build. */
-export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
  * In-memory member search: name, full pinyin, initials, alias, userid and position.
@@ -148,7 +26,7 @@ export class SearchIndex {
 
   /** Built in one piece (small directories, tests); `previous`: the index it replaces, whose work it reuses. */
   static of(members: Iterable<MemberRecord>, previous?: SearchIndex): SearchIndex {
-    const steps = buildIndex(members, previous && { entries: previous.entries, keys: previous.keys })
+    const steps = buildIndex(members, previous && { entries: previous.entries, grams: previous.grams, keys: previous.keys })
     let step = steps.next()
     while (!step.done) step = steps.next()
     return new SearchIndex(step.value, previous)
@@ -159,7 +37,7 @@ export class SearchIndex {
    * CPU, and requests keep being answered (from the previous index) meanwhile.
    */
   static async build(members: Iterable<MemberRecord>, previous?: SearchIndex, pause = yieldToLoop): Promise<SearchIndex> {
-    const steps = buildIndex(members, previous && { entries: previous.entries, keys: previous.keys })
+    const steps = buildIndex(members, previous && { entries: previous.entries, grams: previous.grams, keys: previous.keys })
     let step = steps.next()
     while (!step.done) {
       await pause()
@@ -275,13 +153,6 @@ function intersect(a: Int32Array, b: Int32Array): Int32Array {
   }
   return out.subarray(0, n)
 }
-
-/**
- * A gram of up to three UTF-16 code units as one number: base-65537 digits of code + 1, so
- * grams of different lengths never collide, and 65537³ stays below 2⁵³. Numbers rather than
- * substrings: a 100k directory has millions of grams, and a number allocates nothing.
- */
-const gramStep = (g: number, code: number) => g * 65_537 + code + 1
 
 function score(e: Entry, q: string): number {
   if (e.name === q || e.userid === q) return 100

@@ -95,6 +95,53 @@ describe('SearchIndex', () => {
     }
   })
 
+  it('rebuilt again and again from the index before (its lists renumbered, not built anew), answers as a build from scratch', () => {
+    let seed = 11
+    const rand = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) % n)
+    let current = members
+    let index = SearchIndex.of(current)
+    for (let round = 0; round < 6; round++) {
+      // A callback's worth of changes in early rounds, a sync's in the last: renamed, moved, gone, added.
+      const touched: MemberRecord[] = []
+      const changes = round < 4 ? 1 + rand(4) : 150
+      const next = [...current]
+      for (let c = 0; c < changes; c++) {
+        const i = rand(next.length)
+        const m = next[i]!
+        const kind = rand(4)
+        if (kind === 0) next.splice(i, 1)
+        else {
+          const changed = kind === 1 ? { ...m, name: members[rand(members.length)]!.name } : kind === 2 ? { ...m, position: `岗位${round}`, alias: `Al${c}` } : { ...m, userid: `new${round}x${c}` }
+          if (kind === 3) next.push(changed)
+          else next[i] = changed
+          touched.push(changed)
+        }
+        touched.push(m)
+      }
+      index = SearchIndex.of(next, index)
+      current = next
+      const scratch = reference(current)
+      const queries = ['a', 'z', 'zh', 'li', 'ng', 'wang', '工程', 'x', ...touched.flatMap((m) => [m.userid.toLowerCase(), m.userid.slice(1, 4), m.name, m.name.slice(-1), m.position])]
+      for (const q of queries) {
+        const r = index.search(q, 1_000)
+        expect({ items: r.items.map((m) => m.userid), total: r.total }, `round ${round}: ${q}`).toEqual(scratch(q, 1_000))
+      }
+      // Everyone findable by their userid and their name, neighbours of the changes included.
+      const built = SearchIndex.of(current)
+      for (const q of current.flatMap((m) => [m.userid, m.name])) expect(index.search(q, 5), `round ${round}: ${q}`).toEqual(built.search(q, 5))
+    }
+  })
+
+  it('finds a member by what only they have after someone is added just before them in answer order', () => {
+    // Everyone after the added member moves up one number; a list that named only her must follow.
+    const her = { ...members[100]!, userid: 'zz-her', position: '独一岗位' }
+    const before = SearchIndex.of([...members, her])
+    expect(before.search('独一岗', 5).items).toEqual([her])
+    const after = SearchIndex.of([...members, her, { ...her, userid: 'zz-a', position: '专员' }], before)
+    // A query not asked before: answered from the lists, not carried from the cache.
+    expect(after.search('一岗', 5).items).toEqual([her])
+  })
+
   it('rebuilt after a few members changed, keeps the cached answers they are not in and answers the rest anew, as a build from scratch would', () => {
     const letters = 'abcdefghijklmnopqrstuvwxyz'
     const queries = [
