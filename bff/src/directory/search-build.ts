@@ -31,6 +31,9 @@ export interface Built {
   changed: Entry[]
 }
 
+/** Names of members no longer indexed a keys map may hold before a build makes it afresh. */
+const STALE_KEYS = 5_000
+
 /** Entries handled between two yields of a build. */
 const SLICE = 1_000
 
@@ -56,20 +59,23 @@ function inAnswerOrder(a: Entry, b: Entry): number {
 }
 
 export function* buildIndex(members: Iterable<MemberRecord>, previous?: Previous): Generator<void, Built> {
-  const keysOut: KeysCache = new Map()
+  const before = previous?.entries ?? []
+  // The names' keys of the index before, added to: made afresh only once they hold many names
+  // nobody has any more (a whole copy was 50 ms of a rebuild after one callback at 100k members).
+  const reuseKeys = previous !== undefined && previous.keys.size <= before.length + STALE_KEYS
+  const keysOut: KeysCache = reuseKeys ? previous.keys : new Map()
   const incoming = new Set<MemberRecord>()
   for (const m of members) if (incoming.add(m).size % SLICE === 0) yield
   const kept: Entry[] = []
   /** Each kept entry's number in the previous index. */
   const keptAt: number[] = []
   const changed: Entry[] = []
-  const before = previous?.entries ?? []
   for (let at = 0; at < before.length; at++) {
     const e = before[at]!
     if (incoming.delete(e.m)) {
       kept.push(e)
       keptAt.push(at)
-      keysOut.set(e.m.name, previous!.keys.get(e.m.name) ?? { pinyin: e.pinyin, initials: e.initials })
+      if (!reuseKeys) keysOut.set(e.m.name, previous!.keys.get(e.m.name) ?? { pinyin: e.pinyin, initials: e.initials })
     } else changed.push(e)
     if (at % SLICE === SLICE - 1) yield
   }

@@ -21,7 +21,7 @@ export class SearchIndex {
   private readonly entries: Entry[]
   private readonly grams: Map<number, Int32Array>
   private readonly cache = new Map<string, { items: MemberRecord[]; total: number }>()
-  /** Keys of the names this index holds, for the next build to reuse. */
+  /** Keys of the names this index holds (and of a few it held before), for the next build to reuse. */
   readonly keys: KeysCache
 
   /** Built in one piece (small directories, tests); `previous`: the index it replaces, whose work it reuses. */
