@@ -84,7 +84,7 @@ export async function createDeps(config: Config, overrides: Partial<Omit<Deps, '
       onCall: metrics.wecomCall,
     }))
   const principals = overrides.principals ?? new PrincipalCache()
-  const readModel = overrides.readModel ?? new DirectoryReadModel(db, now)
+  const readModel = overrides.readModel ?? new DirectoryReadModel(db, now, undefined, metrics.directoryRebuild)
   const apiLimiter = overrides.apiLimiter ?? createApiLimiter({ budgets: createRateBudgets(db), now })
   const engine = createSyncEngine({ db, settings, wecom, log, now, principals, maxDisableShare: config.sync.maxDisableShare, limiter: apiLimiter, onFinished: metrics.syncRun })
   const sync = overrides.sync ?? createSyncService({ db, engine, readModel, log, now })

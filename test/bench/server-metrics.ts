@@ -43,3 +43,9 @@ export function shareWithin(before: RouteTimes, after: RouteTimes, seconds: numb
   if (n <= 0) return NaN
   return ((after.within.get(seconds) ?? 0) - (before.within.get(seconds) ?? 0)) / n
 }
+
+/** The directory view's rebuilds that read only the members written since the last (count, seconds in all). */
+export function rebuildsOfWritten(text: string): { count: number; seconds: number } {
+  const read = (what: string) => Number(new RegExp(`^portal_directory_rebuild_duration_seconds_${what}\\{read="written"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0)
+  return { count: read('count'), seconds: read('sum') }
+}

@@ -96,6 +96,23 @@ describe('metrics after a sign-in, syncs and a WeCom errcode', () => {
     expect(text).not.toContain('forged')
   })
 
+  it("times the directory view's rebuilds by what they read, and counts its members", async () => {
+    // The first view read every member.
+    expect(sample(text, 'portal_directory_rebuild_duration_seconds_count{read="all"}')).toBe(1)
+    expect(sample(text, 'portal_directory_rebuild_duration_seconds_count{read="written"}')).toBeUndefined()
+    const [{ n }] = (await stack.deps.db.query<{ n: number }>('select count(*)::int as n from members')) as [{ n: number }]
+    expect(n).toBeGreaterThan(200)
+    expect(sample(text, 'portal_directory_members')).toBe(n)
+    // One member edited in WeCom and synced: the next view reads only what the sync wrote.
+    await sandboxAdmin(stack, 'PATCH', 'org/users/lisi', { position: '架构师' })
+    expect(await stack.deps.sync.start({ kind: 'full', trigger: 'manual' }).done).toMatchObject({ status: 'succeeded' })
+    await stack.deps.readModel.current()
+    const after = await scrape()
+    expect(sample(after, 'portal_directory_rebuild_duration_seconds_count{read="all"}')).toBe(1)
+    expect(sample(after, 'portal_directory_rebuild_duration_seconds_count{read="written"}')).toBe(1)
+    expect(sample(after, 'portal_directory_members')).toBe(n)
+  })
+
   it('reports the database: queues empty, the pool idle', () => {
     expect(sample(text, 'portal_metrics_db_up')).toBe(1)
     expect(sample(text, 'portal_outbox_pending')).toBe(0)

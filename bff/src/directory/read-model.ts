@@ -32,6 +32,15 @@ export interface DirectoryView {
   responses: Map<string, Uint8Array<ArrayBuffer>>
 }
 
+/** A rebuild of the view, as the metrics count it. */
+export interface DirectoryRebuild {
+  /** From the version check to the new view, slices and the requests between them included. */
+  seconds: number
+  /** Every member read (the first build, or the count did not add up), not only those written since. */
+  whole: boolean
+  members: number
+}
+
 /**
  * After a rebuild the next check waits at least this many times as long as the rebuild took, so
  * that a directory changing all day (callbacks arriving every second at a large corp) costs an
@@ -62,6 +71,7 @@ export class DirectoryReadModel {
     private readonly db: Queryable,
     private readonly now: () => number = Date.now,
     private readonly checkEveryMs = 2_000,
+    private readonly onRebuild?: (r: DirectoryRebuild) => void,
   ) {
     this.checkAfterMs = checkEveryMs
   }
@@ -116,6 +126,7 @@ export class DirectoryReadModel {
       const xmin = await writtenXmin(this.db)
       const departments = await loadDepartments(this.db)
       let members: Iterable<MemberRecord>
+      let whole = true
       if (this.view && this.viewXmin !== undefined) {
         // Not copied into a map of its own here (100k entries in one piece): `build` makes one.
         const had = this.view.members
@@ -124,13 +135,16 @@ export class DirectoryReadModel {
         for (const key of written.keys()) if (!had.has(key)) size++
         // One deleted by hand (the app never does) would stay listed; userids differing only in
         // case count twice in the table and once here. Either way: a whole load, as before.
-        members = size === (await countMembers(this.db)) ? overlay(had, written) : (await loadMembers(this.db, yieldToLoop)).values()
+        whole = size !== (await countMembers(this.db))
+        members = whole ? (await loadMembers(this.db, yieldToLoop)).values() : overlay(had, written)
       } else {
         members = (await loadMembers(this.db, yieldToLoop)).values()
       }
       this.view = await build(version, syncedAt, { departments, members }, this.view?.search)
       this.viewXmin = xmin
-      this.checkAfterMs = Math.max(this.checkEveryMs, REST_PER_REBUILD * (performance.now() - started))
+      const ms = performance.now() - started
+      this.checkAfterMs = Math.max(this.checkEveryMs, REST_PER_REBUILD * ms)
+      this.onRebuild?.({ seconds: ms / 1000, whole, members: this.view.members.size })
     } else if (this.view.syncedAt?.getTime() !== syncedAt?.getTime()) {
       // A sync that changed nothing: the same directory, checked later. The H5 shows when.
       this.view = { ...this.view, syncedAt, treeJson: treeJson(this.view.treeBody, syncedAt) }

@@ -1,5 +1,6 @@
-import { Counter, Histogram, Registry } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Db } from '../db'
+import type { DirectoryRebuild } from '../directory/read-model'
 import type { WeComCall } from '../wecom'
 import { createDbGauges } from './db-gauges'
 import { createHttpSeries } from './http-series'
@@ -24,6 +25,8 @@ export interface Metrics {
   syncRun(run: SyncRunObservation): void
   /** Rows the daily retention run deleted from `table`. */
   rowsPruned(table: string, rows: number): void
+  /** The read model's observer: a rebuild of this instance's directory view. */
+  directoryRebuild(r: DirectoryRebuild): void
   /** The exposition text, with the database gauges collected now (bounded). */
   text(): Promise<string>
 }
@@ -83,6 +86,14 @@ export function createMetrics(d: { db: Db; now: () => number; collectTimeoutMs?:
   })
   const syncRows = new Counter({ name: 'portal_sync_rows_written_total', help: 'Rows written by directory sync runs, by kind.', labelNames: ['kind'], registers: r })
   const pruned = new Counter({ name: 'portal_retention_deleted_rows_total', help: 'Rows deleted by the daily retention run (RETENTION_DAYS), by table.', labelNames: ['table'], registers: r })
+  const rebuilds = new Histogram({
+    name: 'portal_directory_rebuild_duration_seconds',
+    help: "Rebuilds of this instance's directory view after a write (any instance's), by what they read: written (the members written since the last) or all.",
+    labelNames: ['read'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: r,
+  })
+  const viewMembers = new Gauge({ name: 'portal_directory_members', help: "Members in this instance's directory view, disabled ones included.", registers: r })
   const dbGauges = createDbGauges({ ...d, registers: r })
 
   return {
@@ -107,6 +118,10 @@ export function createMetrics(d: { db: Db; now: () => number; collectTimeoutMs?:
     },
     rowsPruned(table, rows) {
       pruned.inc({ table }, rows)
+    },
+    directoryRebuild(rebuild) {
+      rebuilds.observe({ read: rebuild.whole ? 'all' : 'written' }, rebuild.seconds)
+      viewMembers.set(rebuild.members)
     },
     async text() {
       await dbGauges.refresh()
