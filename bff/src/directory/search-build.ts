@@ -134,15 +134,18 @@ export function* buildIndex(members: Iterable<MemberRecord>, previous?: Previous
     }
     if (j % SLICE === SLICE - 1) yield
   }
-  // Below this number the previous entries kept theirs: a list wholly below it is shared as it is.
-  let unmoved = 0
-  while (unmoved < before.length && renumber[unmoved] === unmoved) unmoved++
+  // Outside [lo, hi] the previous entries kept their numbers (an edit that leaves a member's place
+  // in the order, the usual callback, moves none but theirs): a list with none inside is shared.
+  let lo = 0
+  while (lo < before.length && renumber[lo] === lo) lo++
+  let hi = before.length - 1
+  while (hi > lo && renumber[hi] === hi) hi--
   const grams = new Map<number, Int32Array>()
   // Lists are as long as a gram is common (a letter: most of the directory): slices by ids written.
   let written = 0
   for (const [g, list] of previous?.grams ?? []) {
     const add = added.get(g)
-    const out = !add && list[list.length - 1]! < unmoved ? list : renumbered(list, renumber, add)
+    const out = !add && noneWithin(list, lo, hi) ? list : renumbered(list, renumber, add)
     if (out.length) grams.set(g, out)
     if ((written += list.length + 16) >= SLICE * 100) {
       written = 0
@@ -159,6 +162,18 @@ export function* buildIndex(members: Iterable<MemberRecord>, previous?: Previous
   }
   changed.push(...fresh)
   return { entries, grams, keys: keysOut, changed }
+}
+
+/** Whether ascending `list` holds no number from lo to hi. */
+function noneWithin(list: Int32Array, lo: number, hi: number): boolean {
+  let a = 0
+  let b = list.length
+  while (a < b) {
+    const mid = (a + b) >> 1
+    if (list[mid]! < lo) a = mid + 1
+    else b = mid
+  }
+  return a === list.length || list[a]! > hi
 }
 
 /** `list` (ascending previous numbers) in new numbers, without those gone, merged with `add` (ascending new numbers). */
