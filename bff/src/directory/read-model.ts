@@ -3,7 +3,7 @@ import { countMembers, type MemberRecord } from './member-store'
 import { yieldToLoop } from './search-build'
 import { loadDepartments, loadMembers, loadMembersWrittenSince, writtenXmin } from './store-state'
 import { directoryVersion } from './version'
-import { buildView, sameDepartments, treeJson, updateView, type DirectoryView } from './view-build'
+import { buildView, sameDepartments, treeJson, UPDATE_MAX_WRITTEN, updateView, type DirectoryView } from './view-build'
 
 /** A rebuild of the view, as the metrics count it. */
 export interface DirectoryRebuild {
@@ -111,7 +111,7 @@ export class DirectoryReadModel {
         whole = size !== (await countMembers(this.db))
         if (whole) view = await buildView(version, syncedAt, { departments, members: (await loadMembers(this.db, yieldToLoop)).values() }, previous.search)
         // A callback's few members: the view before, moved by them.
-        else if (sameDepartments(previous.stored, departments)) view = await updateView(previous, version, syncedAt, written)
+        else if (written.size <= UPDATE_MAX_WRITTEN && sameDepartments(previous.stored, departments)) view = await updateView(previous, version, syncedAt, written)
         // Not copied into a map of its own here (100k entries in one piece): `buildView` makes one.
         else view = await buildView(version, syncedAt, { departments, members: overlay(previous.members, written) }, previous.search)
       } else {

@@ -151,7 +151,8 @@ export async function buildView(
  * The view after `written` (members written since `previous` was read, keyed by lower-case
  * userid), the departments unchanged: only the lists those members were or are in are sorted
  * again, and the tree's counts moved by them. At 100k members, grouping, sorting and counting
- * everyone again was a tenth of a second of every rebuild after one callback.
+ * everyone again was a tenth of a second of every rebuild after one callback. In one piece: for
+ * a callback's few members (UPDATE_MAX_WRITTEN); more go through `buildView`, in slices.
  */
 export async function updateView(previous: DirectoryView, version: number, syncedAt: Date | null, written: Map<string, MemberRecord>): Promise<DirectoryView> {
   const shape = shapeOf(previous.stored)
@@ -172,10 +173,19 @@ export async function updateView(previous: DirectoryView, version: number, synce
     if (listed(m)) countUp(totals, m, shape, 1, walked)
   }
   const stays = (m: MemberRecord) => !written.has(m.userid.toLowerCase())
+  const joining = new Map<number, MemberRecord[]>()
+  for (const m of written.values()) {
+    if (!listed(m)) continue
+    for (const x of m.departments) {
+      const list = joining.get(x.departmentId)
+      if (list) list.push(m)
+      else joining.set(x.departmentId, [m])
+    }
+  }
   const byDepartment = new Map(previous.byDepartment)
   for (const dep of touched) {
     const list = (previous.byDepartment.get(dep) ?? []).filter(stays)
-    for (const m of written.values()) if (listed(m) && m.departments.some((x) => x.departmentId === dep)) list.push(m)
+    list.push(...(joining.get(dep) ?? []))
     sortByKey(list, dep)
     if (list.length) byDepartment.set(dep, list)
     else byDepartment.delete(dep)
@@ -210,6 +220,9 @@ export async function updateView(previous: DirectoryView, version: number, synce
     totals,
   }
 }
+
+/** Members written since the last view that `updateView` takes in one piece; more are a build in slices. */
+export const UPDATE_MAX_WRITTEN = 1_000
 
 /** The same departments, field for field (each view reads them anew). */
 export function sameDepartments(a: Map<number, StoredDepartment>, b: Map<number, StoredDepartment>): boolean {
