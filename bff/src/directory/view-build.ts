@@ -67,6 +67,15 @@ function countUp(totals: Map<number, number>, m: MemberRecord, shape: Shape, del
   }
 }
 
+/** Adds `m` to the list of each of their departments. */
+function addToLists(lists: Map<number, MemberRecord[]>, m: MemberRecord): void {
+  for (const x of m.departments) {
+    const list = lists.get(x.departmentId)
+    if (list) list.push(m)
+    else lists.set(x.departmentId, [m])
+  }
+}
+
 /** Sorted in place; each member's key computed once per list, not once per comparison. */
 function sortByKey(list: MemberRecord[], dep?: number): void {
   const keyed: Array<[PageKey, MemberRecord]> = list.map((m) => [keyIn(m, dep), m])
@@ -118,12 +127,7 @@ export async function buildView(
   for (const m of s.members) {
     if (++grouped % 10_000 === 0) await yieldToLoop()
     members.set(m.userid.toLowerCase(), m)
-    if (!listed(m)) continue
-    for (const x of m.departments) {
-      const list = byDepartment.get(x.departmentId) ?? []
-      list.push(m)
-      byDepartment.set(x.departmentId, list)
-    }
+    if (listed(m)) addToLists(byDepartment, m)
   }
   let sorted = 0
   for (const [dep, list] of byDepartment) {
@@ -174,14 +178,7 @@ export async function updateView(previous: DirectoryView, version: number, synce
   }
   const stays = (m: MemberRecord) => !written.has(m.userid.toLowerCase())
   const joining = new Map<number, MemberRecord[]>()
-  for (const m of written.values()) {
-    if (!listed(m)) continue
-    for (const x of m.departments) {
-      const list = joining.get(x.departmentId)
-      if (list) list.push(m)
-      else joining.set(x.departmentId, [m])
-    }
-  }
+  for (const m of written.values()) if (listed(m)) addToLists(joining, m)
   const byDepartment = new Map(previous.byDepartment)
   for (const dep of touched) {
     const list = (previous.byDepartment.get(dep) ?? []).filter(stays)
