@@ -181,6 +181,19 @@ describe('SearchIndex', () => {
     expect(SearchIndex.of([...members], before).search('zh', 30)).toBe(zh)
   })
 
+  it('orders a build of many new members (sorted in runs, then merged) exactly as the reference, whole answers included', async () => {
+    // 25,000 new entries: runs of 10,000 sorted apart and merged, one run left over at a merge.
+    const big = generateOrg({ departments: 100, members: 25_000, seed: 11 }).members.map(
+      (u, i): MemberRecord => ({ userid: i % 7 === 0 ? u.userid.toUpperCase() : u.userid, name: u.name, position: u.position, departments: [], status: 1, directLeaders: [] }),
+    )
+    const ix = await SearchIndex.build(big, undefined, async () => {})
+    const ref = reference(big)
+    for (const q of ['a', 'zh', 'wang', 'li', big[24_999]!.name, big[3]!.userid.slice(0, 4)]) {
+      const r = ix.search(q, 25_000)
+      expect({ items: r.items.map((m) => m.userid), total: r.total }, q).toEqual(ref(q, 25_000))
+    }
+  })
+
   it('builds in slices when asked, with the same answers as a build in one piece', async () => {
     const many = Array.from({ length: 5_000 }, (_, i) => ({ ...members[i % members.length]!, userid: `user${i}` }))
     let pauses = 0
