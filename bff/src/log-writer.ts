@@ -4,8 +4,8 @@ const MAX_HELD_BYTES = 64 * 1024
 /**
  * The server's log lines, written to `out` once per event-loop turn instead of once per line.
  * stdout on a pipe (systemd, docker, a supervisor) is a synchronous write(2) in Node, and every
- * request logs a line: under load one write per request was a tenth of the host API's CPU (see
- * README, Benchmarks). Lines keep their order; those still held when the process exits (a
+ * request logs a line: under load one write per request was a tenth of the host API's CPU
+ * (profiled with `test/bench/todos.ts`). Lines keep their order; those still held when the process exits (a
  * crash, process.exit) are written by the 'exit' handler, which runs synchronously.
  */
 export function turnBatchedWriter(out: { write(chunk: string): unknown } = process.stdout, onExit: (flush: () => void) => void = (f) => process.on('exit', f)) {

@@ -1,7 +1,7 @@
 /**
- * PostgreSQL connections per instance unless DATABASE_POOL_MAX says otherwise. Measured with the
- * host API bench on 2 cores (README, Benchmarks): connections beyond what the server's cores can
- * run only queue inside PostgreSQL instead of in the pool.
+ * PostgreSQL connections per instance unless DATABASE_POOL_MAX says otherwise. Chosen with the
+ * host API bench (`test/bench/todos.ts`) on 2 cores: connections beyond what the server's cores
+ * can run only queue inside PostgreSQL instead of in the pool.
  */
 export const DEFAULT_POOL_MAX = 10
 
