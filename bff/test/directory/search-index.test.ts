@@ -3,6 +3,7 @@ import type { MemberRecord } from '../../src/directory/member-store'
 import { SearchIndex } from '../../src/directory/search-index'
 import { searchKeys } from '../../src/directory/search-keys'
 import { generateOrg } from '../../src/sandbox'
+import { createRng, pickIndex } from '../../src/sandbox/prng'
 
 /**
  * The ranking as first written: every member scored, sorted by score, then pinyin, then userid
@@ -96,8 +97,8 @@ describe('SearchIndex', () => {
   })
 
   it('rebuilt again and again from the index before (its lists renumbered, not built anew), answers as a build from scratch', () => {
-    let seed = 11
-    const rand = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) % n)
+    const rng = createRng(11)
+    const rand = (n: number) => pickIndex(rng, n)
     let current = members
     let index = SearchIndex.of(current)
     for (let round = 0; round < 6; round++) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { StoredDepartment } from '../../src/directory/diff'
 import type { MemberRecord } from '../../src/directory/member-store'
 import { generateOrg } from '../../src/sandbox'
+import { createRng, pickIndex } from '../../src/sandbox/prng'
 import { buildView, sameDepartments, updateView, type DirectoryView } from '../../src/directory/view-build'
 
 // A generated org: nested departments, one removed (its people are 其他可见成员 unless in another),
@@ -38,8 +39,8 @@ function seen(v: DirectoryView) {
 
 describe('directory view updated by the members written since it was built', () => {
   it('is, change after change, what a build from every member makes', async () => {
-    let seed = 3
-    const rand = (n: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) % n
+    const rng = createRng(3)
+    const rand = (n: number) => pickIndex(rng, n)
     const live = org.departments.map((d) => d.id)
     const current = new Map(base.map((m) => [m.userid.toLowerCase(), m]))
     let view = await buildView(1, null, { departments, members: current.values() })
